@@ -1,0 +1,57 @@
+/**
+ * What every service needs (the database, a clock) and the one way to write: a single IMMEDIATE transaction
+ * that knows the operator and the time, so that every change is atomic and audited under one name.
+ */
+import { sql, type Kysely } from 'kysely'
+import { localToday, type IsoDate } from '../shared/dates'
+import type { Operator } from '../shared/domain'
+import type { Database } from './db/schema'
+import type { SqliteDb } from './db/open'
+
+export interface Deps {
+  db: Kysely<Database>
+  sqlite: SqliteDb
+  databasePath: string
+  /** Injected so tests and the demo generator can fix "today". */
+  clock: () => Date
+}
+
+export interface WriteCtx {
+  /** The transaction; use only this inside a write, never deps.db (it would wait on itself). */
+  db: Kysely<Database>
+  now: string
+  today: IsoDate
+  operator: Operator
+}
+
+const NO_OPERATOR: Operator = { name: '未设置操作员', unit: '' }
+
+export async function readOperator(db: Kysely<Database>): Promise<Operator | null> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', 'operator').executeTakeFirst()
+  return row ? (JSON.parse(row.value) as Operator) : null
+}
+
+/**
+ * Runs `fn` in BEGIN IMMEDIATE … COMMIT on one connection: the write lock is taken up front, so another
+ * program's write makes us wait (busy timeout) instead of failing half-way, and any throw rolls back all.
+ */
+export async function writeTx<T>(deps: Deps, fn: (w: WriteCtx) => Promise<T>): Promise<T> {
+  return deps.db.connection().execute(async (conn) => {
+    await sql`BEGIN IMMEDIATE`.execute(conn)
+    try {
+      const clock = deps.clock()
+      const ctx: WriteCtx = {
+        db: conn,
+        now: clock.toISOString(),
+        today: localToday(clock),
+        operator: (await readOperator(conn)) ?? NO_OPERATOR,
+      }
+      const result = await fn(ctx)
+      await sql`COMMIT`.execute(conn)
+      return result
+    } catch (error) {
+      if (deps.sqlite.inTransaction) await sql`ROLLBACK`.execute(conn)
+      throw error
+    }
+  })
+}

@@ -1,0 +1,50 @@
+/** Applies the static migration list in order, each in its own transaction, and refuses a newer database. */
+import type BetterSqlite3 from 'better-sqlite3'
+import { AppError } from '../../shared/errors'
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations'
+
+export function appliedMigrations(db: BetterSqlite3.Database): { id: number; name: string }[] {
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+  )
+  return db.prepare('SELECT id, name FROM migrations ORDER BY id').all() as { id: number; name: string }[]
+}
+
+export function migrate(
+  db: BetterSqlite3.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+  now: () => string = () => new Date().toISOString(),
+): number[] {
+  const applied = appliedMigrations(db)
+  const newest = applied.at(-1)?.id ?? 0
+  const latest = migrations.at(-1)?.id ?? 0
+  if (newest > latest)
+    throw new AppError(
+      'DB_TOO_NEW',
+      `该数据库由更新版本的专班创建（数据结构版本 ${newest}，本程序只支持到 ${latest}）。请升级专班后再打开`,
+    )
+  applied.forEach((row, i) => {
+    const expected = migrations[i]
+    if (!expected || expected.id !== row.id || expected.name !== row.name)
+      throw new AppError(
+        'DB_NOT_DATABASE',
+        `数据库的升级记录与本程序不符（第 ${row.id} 号「${row.name}」），请联系技术人员`,
+      )
+  })
+  const ran: number[] = []
+  for (const m of migrations.slice(applied.length)) {
+    db.transaction(() => {
+      db.exec(m.sql)
+      db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, now())
+      db.pragma(`user_version = ${m.id}`)
+    })()
+    ran.push(m.id)
+  }
+  return ran
+}
+
+export function schemaVersion(db: BetterSqlite3.Database): number {
+  return (db.prepare('SELECT max(id) AS v FROM migrations').get() as { v: number | null }).v ?? 0
+}
+
+export { LATEST_SCHEMA_VERSION }

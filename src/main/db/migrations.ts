@@ -1,0 +1,278 @@
+/**
+ * The numbered migrations, bundled statically (a packaged app has no folder to read). Each runs in its own
+ * transaction and is recorded in the `migrations` table. Never edit a migration that has shipped; add one.
+ * The SQL is SQLite's; a PostgreSQL server will carry its own list with the same numbers.
+ */
+
+export interface Migration {
+  id: number
+  name: string
+  sql: string
+}
+
+const MONEY = (col: string) => `${col} INTEGER NOT NULL CHECK (typeof(${col}) = 'integer' AND ${col} >= 0)`
+
+const initial = `
+CREATE TABLE dict_items (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('category', 'industry_tag', 'township', 'unit', 'problem_category')),
+  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 50),
+  sort_order INTEGER NOT NULL DEFAULT 0,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  version INTEGER NOT NULL DEFAULT 1,
+  UNIQUE (kind, name)
+);
+
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL CHECK (json_valid(value)),
+  version INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE milestone_templates (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  items TEXT NOT NULL CHECK (json_valid(items)),
+  version INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE leaders (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  title TEXT NOT NULL,
+  unit TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  sort_order INTEGER NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX leaders_order ON leaders (sort_order, id);
+
+CREATE TABLE projects (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  category_id INTEGER REFERENCES dict_items (id),
+  industry_tag_id INTEGER REFERENCES dict_items (id),
+  level TEXT NOT NULL CHECK (level IN ('province', 'city', 'county')),
+  township_id INTEGER NOT NULL REFERENCES dict_items (id),
+  construction_unit TEXT NOT NULL DEFAULT '',
+  content TEXT NOT NULL DEFAULT '',
+  ${MONEY('total_investment')},
+  start_year INTEGER NOT NULL,
+  end_year INTEGER NOT NULL CHECK (end_year >= start_year),
+  stage TEXT NOT NULL CHECK (stage IN ('planning', 'investment', 'signed', 'construction', 'production')),
+  position INTEGER NOT NULL,
+  planned_start TEXT,
+  planned_end TEXT CHECK (planned_end IS NULL OR planned_start IS NULL OR planned_end >= planned_start),
+  actual_start TEXT,
+  actual_end TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX projects_stage_position ON projects (stage, position);
+CREATE INDEX projects_township ON projects (township_id);
+
+-- 包联领导 with dated history; the partial unique index is the rule "one leader at any time".
+CREATE TABLE leader_assignments (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects (id),
+  leader_id INTEGER NOT NULL REFERENCES leaders (id),
+  start_date TEXT NOT NULL,
+  end_date TEXT CHECK (end_date IS NULL OR end_date >= start_date),
+  note TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX leader_assignments_current ON leader_assignments (project_id) WHERE end_date IS NULL;
+CREATE INDEX leader_assignments_project ON leader_assignments (project_id, start_date);
+CREATE INDEX leader_assignments_leader ON leader_assignments (leader_id);
+
+CREATE TABLE task_forces (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL UNIQUE REFERENCES projects (id),
+  lead_unit_id INTEGER NOT NULL REFERENCES dict_items (id),
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX task_forces_lead_unit ON task_forces (lead_unit_id);
+
+CREATE TABLE people (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  phone TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE task_force_members (
+  id INTEGER PRIMARY KEY,
+  task_force_id INTEGER NOT NULL REFERENCES task_forces (id),
+  person_id INTEGER NOT NULL REFERENCES people (id),
+  role TEXT NOT NULL CHECK (role IN ('head', 'liaison', 'member')),
+  duty TEXT NOT NULL DEFAULT '',
+  version INTEGER NOT NULL DEFAULT 1,
+  UNIQUE (task_force_id, person_id)
+);
+CREATE UNIQUE INDEX task_force_one_head ON task_force_members (task_force_id) WHERE role = 'head';
+CREATE INDEX task_force_members_person ON task_force_members (person_id);
+
+CREATE TABLE plans (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL UNIQUE REFERENCES projects (id),
+  goals TEXT NOT NULL DEFAULT '',
+  service_content TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(service_content)),
+  version INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE milestones (
+  id INTEGER PRIMARY KEY,
+  plan_id INTEGER NOT NULL REFERENCES plans (id),
+  project_id INTEGER NOT NULL REFERENCES projects (id),
+  name TEXT NOT NULL,
+  planned_date TEXT NOT NULL,
+  weight INTEGER NOT NULL DEFAULT 1 CHECK (weight BETWEEN 1 AND 100),
+  responsible_unit TEXT NOT NULL DEFAULT '',
+  responsible_person TEXT NOT NULL DEFAULT '',
+  actual_date TEXT,
+  evidence TEXT NOT NULL DEFAULT '',
+  position INTEGER NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX milestones_plan ON milestones (plan_id, position);
+CREATE INDEX milestones_project_planned ON milestones (project_id, planned_date);
+
+CREATE TABLE annual_plans (
+  project_id INTEGER NOT NULL REFERENCES projects (id),
+  year INTEGER NOT NULL,
+  ${MONEY('amount')},
+  version INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (project_id, year)
+);
+
+CREATE TABLE stage_moves (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects (id),
+  from_stage TEXT NOT NULL,
+  to_stage TEXT NOT NULL,
+  moved_on TEXT NOT NULL,
+  operator TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX stage_moves_project ON stage_moves (project_id, id);
+
+CREATE TABLE monthly_reports (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects (id),
+  period TEXT NOT NULL,
+  ${MONEY('investment')},
+  narrative TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  UNIQUE (project_id, period)
+);
+CREATE INDEX monthly_reports_period ON monthly_reports (period);
+
+-- 月度封账: written by the ranking feature; reports of a period listed here are read-only.
+CREATE TABLE frozen_periods (
+  period TEXT PRIMARY KEY,
+  frozen_at TEXT NOT NULL,
+  operator TEXT NOT NULL
+);
+
+CREATE TABLE problems (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects (id),
+  category_id INTEGER NOT NULL REFERENCES dict_items (id),
+  description TEXT NOT NULL,
+  raised_on TEXT NOT NULL,
+  responsible_unit_id INTEGER NOT NULL REFERENCES dict_items (id),
+  responsible_leader_id INTEGER REFERENCES leaders (id),
+  deadline TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('task_force', 'leader', 'county')),
+  status TEXT NOT NULL CHECK (status IN ('open', 'in_progress', 'closed')),
+  resolution TEXT NOT NULL DEFAULT '',
+  closed_on TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  -- 销号 needs a resolution
+  CHECK (status <> 'closed' OR (resolution <> '' AND closed_on IS NOT NULL))
+);
+CREATE INDEX problems_project ON problems (project_id);
+CREATE INDEX problems_status_deadline ON problems (status, deadline);
+
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  operator TEXT NOT NULL,
+  operator_unit TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  entity_id INTEGER NOT NULL,
+  project_id INTEGER,
+  action TEXT NOT NULL,
+  field TEXT,
+  old_value TEXT,
+  new_value TEXT,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_project ON audit_log (project_id, id);
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, id);
+
+-- 一个项目、一名领导、一个专班、一套方案: the database itself refuses to lose any of the four.
+CREATE TRIGGER projects_keep BEFORE DELETE ON projects
+BEGIN SELECT RAISE(ABORT, '重点项目不能删除（一抓到底）'); END;
+CREATE TRIGGER task_forces_keep BEFORE DELETE ON task_forces
+BEGIN SELECT RAISE(ABORT, '每个项目必须有一个专班，专班不能删除'); END;
+CREATE TRIGGER plans_keep BEFORE DELETE ON plans
+BEGIN SELECT RAISE(ABORT, '每个项目必须有一套方案，方案不能删除'); END;
+CREATE TRIGGER leader_assignments_keep BEFORE DELETE ON leader_assignments
+BEGIN SELECT RAISE(ABORT, '包联领导的任职记录不能删除'); END;
+CREATE TRIGGER leader_assignments_current_only BEFORE UPDATE OF end_date ON leader_assignments
+WHEN OLD.end_date IS NOT NULL
+BEGIN SELECT RAISE(ABORT, '已结束的包联记录不能修改'); END;
+CREATE TRIGGER task_forces_fixed BEFORE UPDATE OF project_id ON task_forces
+BEGIN SELECT RAISE(ABORT, '专班不能转给另一个项目'); END;
+CREATE TRIGGER plans_fixed BEFORE UPDATE OF project_id ON plans
+BEGIN SELECT RAISE(ABORT, '方案不能转给另一个项目'); END;
+CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, '变更记录不能修改'); END;
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, '变更记录不能删除'); END;
+`
+
+// The office's starting lists (DOMAIN.md): every one is editable in 设置 afterwards.
+const defaults = `
+INSERT OR IGNORE INTO dict_items (kind, name, sort_order) VALUES
+  ('category', '产业', 10), ('category', '基础设施', 20), ('category', '民生', 30), ('category', '社会事业', 40),
+  ('industry_tag', '新能源', 10), ('industry_tag', '新装备', 20), ('industry_tag', '新材料', 30),
+  ('industry_tag', '大健康', 40), ('industry_tag', '大农特', 50), ('industry_tag', '大商贸', 60),
+  ('industry_tag', '大文旅', 70), ('industry_tag', '大数据', 80),
+  ('problem_category', '用地', 10), ('problem_category', '融资', 20), ('problem_category', '审批', 30),
+  ('problem_category', '环评', 40), ('problem_category', '拆迁', 50), ('problem_category', '水电路讯', 60),
+  ('problem_category', '其他', 70);
+INSERT OR IGNORE INTO milestone_templates (name, items) VALUES ('产业项目标准节点', json('[
+  {"name": "立项", "weight": 1, "share": 0},
+  {"name": "用地预审", "weight": 1, "share": 10},
+  {"name": "环评批复", "weight": 1, "share": 20},
+  {"name": "施工许可", "weight": 1, "share": 30},
+  {"name": "开工", "weight": 2, "share": 35},
+  {"name": "主体完工", "weight": 2, "share": 75},
+  {"name": "竣工验收", "weight": 1, "share": 90},
+  {"name": "投产", "weight": 2, "share": 100}
+]'));
+INSERT OR IGNORE INTO settings (key, value) VALUES ('rules', json('{
+  "thresholds": {"redOverdueDays": 30, "upcomingDays": 7, "redInvestmentPercent": 50, "yellowInvestmentPercent": 80},
+  "weights": {"milestones": 50, "investment": 30, "problems": 20}
+}'));
+`
+
+export const MIGRATIONS: readonly Migration[] = [
+  { id: 1, name: 'initial', sql: initial },
+  { id: 2, name: 'defaults', sql: defaults },
+]
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.id

@@ -1,0 +1,215 @@
+/** Row types of the SQLite tables as Kysely sees them (snake_case); domain types live in src/shared. */
+import type { Generated, Kysely } from 'kysely'
+
+export interface DictItemsTable {
+  id: Generated<number>
+  kind: string
+  name: string
+  sort_order: number
+  active: number
+  version: Generated<number>
+}
+
+export interface SettingsTable {
+  key: string
+  value: string
+  version: Generated<number>
+}
+
+export interface MilestoneTemplatesTable {
+  id: Generated<number>
+  name: string
+  items: string
+  version: Generated<number>
+}
+
+export interface LeadersTable {
+  id: Generated<number>
+  name: string
+  title: string
+  unit: string
+  phone: string
+  sort_order: number
+  active: number
+  created_at: string
+  updated_at: string
+  version: Generated<number>
+}
+
+export interface ProjectsTable {
+  id: Generated<number>
+  code: string
+  name: string
+  category_id: number | null
+  industry_tag_id: number | null
+  level: string
+  township_id: number
+  construction_unit: string
+  content: string
+  total_investment: number
+  start_year: number
+  end_year: number
+  stage: string
+  position: number
+  planned_start: string | null
+  planned_end: string | null
+  actual_start: string | null
+  actual_end: string | null
+  created_at: string
+  updated_at: string
+  version: Generated<number>
+}
+
+export interface LeaderAssignmentsTable {
+  id: Generated<number>
+  project_id: number
+  leader_id: number
+  start_date: string
+  end_date: string | null
+  note: string
+  created_at: string
+}
+
+export interface TaskForcesTable {
+  id: Generated<number>
+  project_id: number
+  lead_unit_id: number
+  version: Generated<number>
+}
+
+export interface PeopleTable {
+  id: Generated<number>
+  name: string
+  unit: string
+  phone: string
+  created_at: string
+  version: Generated<number>
+}
+
+export interface TaskForceMembersTable {
+  id: Generated<number>
+  task_force_id: number
+  person_id: number
+  role: string
+  duty: string
+  version: Generated<number>
+}
+
+export interface PlansTable {
+  id: Generated<number>
+  project_id: number
+  goals: string
+  service_content: string
+  version: Generated<number>
+}
+
+export interface MilestonesTable {
+  id: Generated<number>
+  plan_id: number
+  project_id: number
+  name: string
+  planned_date: string
+  weight: number
+  responsible_unit: string
+  responsible_person: string
+  actual_date: string | null
+  evidence: string
+  position: number
+  version: Generated<number>
+}
+
+export interface AnnualPlansTable {
+  project_id: number
+  year: number
+  amount: number
+  version: Generated<number>
+}
+
+export interface StageMovesTable {
+  id: Generated<number>
+  project_id: number
+  from_stage: string
+  to_stage: string
+  moved_on: string
+  operator: string
+  created_at: string
+}
+
+export interface MonthlyReportsTable {
+  id: Generated<number>
+  project_id: number
+  period: string
+  investment: number
+  narrative: string
+  created_at: string
+  updated_at: string
+  version: Generated<number>
+}
+
+export interface FrozenPeriodsTable {
+  period: string
+  frozen_at: string
+  operator: string
+}
+
+export interface ProblemsTable {
+  id: Generated<number>
+  project_id: number
+  category_id: number
+  description: string
+  raised_on: string
+  responsible_unit_id: number
+  responsible_leader_id: number | null
+  deadline: string
+  level: string
+  status: string
+  resolution: string
+  closed_on: string | null
+  created_at: string
+  updated_at: string
+  version: Generated<number>
+}
+
+export interface AuditLogTable {
+  id: Generated<number>
+  at: string
+  operator: string
+  operator_unit: string
+  entity: string
+  entity_id: number
+  project_id: number | null
+  action: string
+  field: string | null
+  old_value: string | null
+  new_value: string | null
+  note: string
+}
+
+export interface MigrationsTable {
+  id: number
+  name: string
+  applied_at: string
+}
+
+export interface Database {
+  dict_items: DictItemsTable
+  settings: SettingsTable
+  milestone_templates: MilestoneTemplatesTable
+  leaders: LeadersTable
+  projects: ProjectsTable
+  leader_assignments: LeaderAssignmentsTable
+  task_forces: TaskForcesTable
+  people: PeopleTable
+  task_force_members: TaskForceMembersTable
+  plans: PlansTable
+  milestones: MilestonesTable
+  annual_plans: AnnualPlansTable
+  stage_moves: StageMovesTable
+  monthly_reports: MonthlyReportsTable
+  frozen_periods: FrozenPeriodsTable
+  problems: ProblemsTable
+  audit_log: AuditLogTable
+  migrations: MigrationsTable
+}
+
+export type Db = Kysely<Database>

@@ -1,0 +1,49 @@
+/** The registry: every feature's handlers merged into one map that must implement the whole contract. */
+import type { Deps } from './context'
+import type { HandlerMap, Handlers } from './handler-types'
+import { auditHandlers } from './services/audit-log'
+import { leaderHandlers } from './services/leaders'
+import { planHandlers } from './services/plans'
+import { problemHandlers } from './services/problems'
+import { projectHandlers } from './services/projects'
+import { reportHandlers } from './services/reports'
+import { settingsHandlers } from './services/settings'
+import { systemHandlers } from './services/system'
+import { taskForceHandlers } from './services/task-forces'
+
+function merge(...maps: HandlerMap[]): HandlerMap {
+  const merged: Record<string, unknown> = {}
+  for (const map of maps)
+    for (const [name, handler] of Object.entries(map)) {
+      if (name in merged) throw new Error(`Contract call ${name} is implemented twice`)
+      merged[name] = handler
+    }
+  return merged as HandlerMap
+}
+
+export function createHandlers(deps: Deps): Handlers {
+  const all = {
+    ...systemHandlers(deps),
+    ...settingsHandlers(deps),
+    ...leaderHandlers(deps),
+    ...projectHandlers(deps),
+    ...taskForceHandlers(deps),
+    ...planHandlers(deps),
+    ...reportHandlers(deps),
+    ...problemHandlers(deps),
+    ...auditHandlers(deps),
+  } satisfies Handlers
+  // The spread above is what the compiler checks for completeness; merge() catches a name given twice.
+  merge(
+    systemHandlers(deps),
+    settingsHandlers(deps),
+    leaderHandlers(deps),
+    projectHandlers(deps),
+    taskForceHandlers(deps),
+    planHandlers(deps),
+    reportHandlers(deps),
+    problemHandlers(deps),
+    auditHandlers(deps),
+  )
+  return all
+}

@@ -1,0 +1,60 @@
+/** Small pieces every service shares: loading for update, version checks, reference checks, positions. */
+import type { Kysely } from 'kysely'
+import { AppError, notFound, staleVersion } from '../../shared/errors'
+import { DICT_KIND_LABELS, type DictKind } from '../../shared/domain'
+import type { Database } from '../db/schema'
+
+/** Gap between sparse positions (kanban cards, milestones): a move rarely needs to renumber. */
+export const GAP = 1024
+
+export function must<T>(row: T | undefined, what: string, id: number | string): T {
+  if (row === undefined) throw notFound(what, id)
+  return row
+}
+
+export function checkVersion(row: { version: number }, version: number, what: string): void {
+  if (row.version !== version) throw staleVersion(what)
+}
+
+/** A reference to an office list item of the right kind; `forNewUse` refuses a deactivated one. */
+export async function requireDict(
+  db: Kysely<Database>,
+  id: number,
+  kind: DictKind,
+  forNewUse = true,
+): Promise<{ id: number; name: string }> {
+  const row = await db
+    .selectFrom('dict_items')
+    .select(['id', 'name', 'kind', 'active'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+  const label = DICT_KIND_LABELS[kind]
+  if (!row || row.kind !== kind) throw notFound(label, id)
+  if (forNewUse && !row.active)
+    throw new AppError('RULE', `${label}「${row.name}」已停用，请选择其他${label}或先在设置中启用`)
+  return { id: row.id, name: row.name }
+}
+
+export async function dictName(db: Kysely<Database>, id: number | null): Promise<string | null> {
+  if (id === null) return null
+  const row = await db.selectFrom('dict_items').select('name').where('id', '=', id).executeTakeFirst()
+  return row?.name ?? `#${id}`
+}
+
+export async function leaderName(db: Kysely<Database>, id: number | null): Promise<string | null> {
+  if (id === null) return null
+  const row = await db.selectFrom('leaders').select('name').where('id', '=', id).executeTakeFirst()
+  return row?.name ?? `#${id}`
+}
+
+/** Whether SQLite refused a write for a UNIQUE constraint (the race-free duplicate check). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE'
+}
+
+/** A LIKE pattern that matches `text` literally anywhere (escape char \). */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+export const bool = (v: number): boolean => v === 1

@@ -1,0 +1,249 @@
+/** 方案 and its 节点: create by hand or from a template, edit, reorder, complete with evidence, reopen with a reason. */
+import { sql, type Kysely } from 'kysely'
+import { AppError } from '../../shared/errors'
+import { SERVICE_CONTENT_LABELS, type ServiceContent } from '../../shared/domain'
+import { audit, created, diff, text } from '../audit'
+import { writeTx, type Deps } from '../context'
+import type { Database } from '../db/schema'
+import type { HandlerMap } from '../handler-types'
+import { parseServiceContent, toMilestone } from '../mappers'
+import { GAP, checkVersion, must } from './common'
+import { insertTemplateMilestones, loadTemplate } from './projects'
+
+async function loadMilestone(db: Kysely<Database>, id: number) {
+  return must(await db.selectFrom('milestones').selectAll().where('id', '=', id).executeTakeFirst(), '节点', id)
+}
+
+async function loadPlan(db: Kysely<Database>, id: number) {
+  return must(await db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst(), '方案', id)
+}
+
+const contentText = (v: ServiceContent[] | string) =>
+  (typeof v === 'string' ? parseServiceContent(v) : v).map((c) => SERVICE_CONTENT_LABELS[c]).join('、')
+
+const MILESTONE_FIELDS = {
+  name: text,
+  planned_date: text,
+  weight: text,
+  responsible_unit: text,
+  responsible_person: text,
+}
+
+export function planHandlers(deps: Deps) {
+  return {
+    'plan.update': ({ id, version, goals, serviceContent }) =>
+      writeTx(deps, async (w) => {
+        const before = await loadPlan(w.db, id)
+        checkVersion(before, version, '方案')
+        const row = await w.db
+          .updateTable('plans')
+          .set({
+            ...(goals !== undefined && { goals }),
+            ...(serviceContent !== undefined && { service_content: JSON.stringify([...new Set(serviceContent)]) }),
+            version: sql`version + 1`,
+          })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await audit(w, {
+          entity: 'plan',
+          entityId: id,
+          projectId: before.project_id,
+          action: 'update',
+          changes: diff(before, row, { goals: text, service_content: contentText }),
+        })
+        const milestones = await w.db
+          .selectFrom('milestones')
+          .selectAll()
+          .where('plan_id', '=', id)
+          .orderBy('position')
+          .execute()
+        return {
+          id,
+          projectId: row.project_id,
+          goals: row.goals,
+          serviceContent: parseServiceContent(row.service_content),
+          milestones: milestones.map(toMilestone),
+          version: row.version,
+        }
+      }),
+
+    'milestone.create': ({ planId, ...m }) =>
+      writeTx(deps, async (w) => {
+        const plan = await loadPlan(w.db, planId)
+        const max = await w.db
+          .selectFrom('milestones')
+          .select((eb) => eb.fn.max('position').as('p'))
+          .where('plan_id', '=', planId)
+          .executeTakeFirst()
+        const row = await w.db
+          .insertInto('milestones')
+          .values({
+            plan_id: planId,
+            project_id: plan.project_id,
+            name: m.name,
+            planned_date: m.plannedDate,
+            weight: m.weight,
+            responsible_unit: m.responsibleUnit,
+            responsible_person: m.responsiblePerson,
+            actual_date: null,
+            evidence: '',
+            position: (max?.p ?? 0) + GAP,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await audit(w, {
+          entity: 'milestone',
+          entityId: row.id,
+          projectId: plan.project_id,
+          action: 'create',
+          changes: created(row, MILESTONE_FIELDS),
+        })
+        return toMilestone(row)
+      }),
+
+    'milestone.createFromTemplate': ({ planId, templateId, startDate, endDate }) =>
+      writeTx(deps, async (w) => {
+        const plan = await loadPlan(w.db, planId)
+        const template = await loadTemplate(w.db, templateId)
+        return (await insertTemplateMilestones(w, plan, template.items, startDate, endDate)).map(toMilestone)
+      }),
+
+    'milestone.update': ({ id, version, ...changes }) =>
+      writeTx(deps, async (w) => {
+        const before = await loadMilestone(w.db, id)
+        checkVersion(before, version, `节点「${before.name}」`)
+        const row = await w.db
+          .updateTable('milestones')
+          .set({
+            ...(changes.name !== undefined && { name: changes.name }),
+            ...(changes.plannedDate !== undefined && { planned_date: changes.plannedDate }),
+            ...(changes.weight !== undefined && { weight: changes.weight }),
+            ...(changes.responsibleUnit !== undefined && { responsible_unit: changes.responsibleUnit }),
+            ...(changes.responsiblePerson !== undefined && { responsible_person: changes.responsiblePerson }),
+            version: sql`version + 1`,
+          })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await audit(w, {
+          entity: 'milestone',
+          entityId: id,
+          projectId: before.project_id,
+          action: 'update',
+          changes: diff(before, row, MILESTONE_FIELDS),
+          note: before.name,
+        })
+        return toMilestone(row)
+      }),
+
+    'milestone.reorder': ({ planId, orderedIds }) =>
+      writeTx(deps, async (w) => {
+        const plan = await loadPlan(w.db, planId)
+        const rows = await w.db
+          .selectFrom('milestones')
+          .select(['id', 'name'])
+          .where('plan_id', '=', planId)
+          .orderBy('position')
+          .execute()
+        const known = new Set(rows.map((r) => r.id))
+        if (
+          new Set(orderedIds).size !== orderedIds.length ||
+          orderedIds.length !== rows.length ||
+          !orderedIds.every((i) => known.has(i))
+        )
+          throw new AppError('CONFLICT', '节点列表已变化（有人新增或删除了节点），请刷新后重新排序')
+        for (const [i, mid] of orderedIds.entries())
+          await w.db
+            .updateTable('milestones')
+            .set({ position: (i + 1) * GAP })
+            .where('id', '=', mid)
+            .execute()
+        const names = new Map(rows.map((r) => [r.id, r.name]))
+        await audit(w, {
+          entity: 'plan',
+          entityId: planId,
+          projectId: plan.project_id,
+          action: 'reorder',
+          changes: [
+            {
+              field: 'order',
+              old: rows.map((r) => r.name).join('→'),
+              new: orderedIds.map((i) => names.get(i)).join('→'),
+            },
+          ],
+        })
+        return (
+          await w.db.selectFrom('milestones').selectAll().where('plan_id', '=', planId).orderBy('position').execute()
+        ).map(toMilestone)
+      }),
+
+    'milestone.complete': ({ id, version, actualDate, evidence }) =>
+      writeTx(deps, async (w) => {
+        const before = await loadMilestone(w.db, id)
+        checkVersion(before, version, `节点「${before.name}」`)
+        if (before.actual_date)
+          throw new AppError('RULE', `节点「${before.name}」已于${before.actual_date}完成。如需修改，请先重新打开`)
+        if (actualDate > w.today) throw new AppError('RULE', '「实际完成日期」不能晚于今天')
+        const row = await w.db
+          .updateTable('milestones')
+          .set({ actual_date: actualDate, evidence, version: sql`version + 1` })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await audit(w, {
+          entity: 'milestone',
+          entityId: id,
+          projectId: before.project_id,
+          action: 'complete',
+          changes: diff(before, row, { actual_date: text, evidence: text }),
+          note: before.name,
+        })
+        return toMilestone(row)
+      }),
+
+    'milestone.reopen': ({ id, version, reason }) =>
+      writeTx(deps, async (w) => {
+        const before = await loadMilestone(w.db, id)
+        checkVersion(before, version, `节点「${before.name}」`)
+        if (!before.actual_date) throw new AppError('RULE', `节点「${before.name}」尚未完成，无需重新打开`)
+        const row = await w.db
+          .updateTable('milestones')
+          .set({ actual_date: null, evidence: '', version: sql`version + 1` })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        await audit(w, {
+          entity: 'milestone',
+          entityId: id,
+          projectId: before.project_id,
+          action: 'reopen',
+          changes: diff(before, row, { actual_date: text, evidence: text }),
+          note: `${before.name}：${reason}`,
+        })
+        return toMilestone(row)
+      }),
+
+    'milestone.remove': ({ id, version, reason }) =>
+      writeTx(deps, async (w) => {
+        const before = await loadMilestone(w.db, id)
+        checkVersion(before, version, `节点「${before.name}」`)
+        await w.db.deleteFrom('milestones').where('id', '=', id).execute()
+        await audit(w, {
+          entity: 'milestone',
+          entityId: id,
+          projectId: before.project_id,
+          action: 'delete',
+          changes: [
+            {
+              field: 'milestone',
+              old: `${before.name}（计划${before.planned_date}${before.actual_date ? `，已于${before.actual_date}完成` : ''}）`,
+              new: null,
+            },
+          ],
+          note: reason,
+        })
+        return { id }
+      }),
+  } satisfies HandlerMap
+}

@@ -1,0 +1,639 @@
+/**
+ * 重点项目 and its invariants: one 包联领导 at any time (dated history), one 专班 and one 方案 created with it
+ * in one transaction, a unique code, 五个一批 stage moves with date and operator, kanban order.
+ */
+import { sql, type Kysely } from 'kysely'
+import { AppError } from '../../shared/errors'
+import { formatMoney } from '../../shared/money'
+import {
+  PROJECT_LEVEL_LABELS,
+  STAGES,
+  STAGE_LABELS,
+  type AnnualPlan,
+  type LeaderAssignment,
+  type ProjectDetail,
+  type ProjectSummary,
+  type ProjectLevel,
+  type Stage,
+  type TemplateItem,
+} from '../../shared/domain'
+import type { CallArgs } from '../../shared/contract'
+import { spreadTemplate } from '../../shared/milestone-template'
+import { audit, diff, text } from '../audit'
+import { writeTx, type Deps, type WriteCtx } from '../context'
+import type { Database } from '../db/schema'
+import type { HandlerMap } from '../handler-types'
+import { parseServiceContent, toMember, toMilestone, toProject } from '../mappers'
+import { GAP, checkVersion, containsPattern, dictName, must, requireDict } from './common'
+
+export async function loadProjectDetail(db: Kysely<Database>, id: number): Promise<ProjectDetail> {
+  const row = must(await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(), '项目', id)
+  const refs = await db
+    .selectFrom('dict_items')
+    .select(['id', 'name'])
+    .where('id', 'in', [row.township_id, row.category_id ?? 0, row.industry_tag_id ?? 0])
+    .execute()
+  const ref = (refId: number | null) => {
+    const found = refs.find((r) => r.id === refId)
+    return found ? { id: found.id, name: found.name } : null
+  }
+  const history = await db
+    .selectFrom('leader_assignments as a')
+    .innerJoin('leaders as l', 'l.id', 'a.leader_id')
+    .select(['a.id', 'a.leader_id', 'l.name', 'a.start_date', 'a.end_date', 'a.note'])
+    .where('a.project_id', '=', id)
+    .orderBy('a.start_date')
+    .orderBy('a.id')
+    .execute()
+  const leaderHistory: LeaderAssignment[] = history.map((h) => ({
+    id: h.id,
+    leader: { id: h.leader_id, name: h.name },
+    startDate: h.start_date,
+    endDate: h.end_date,
+    note: h.note,
+  }))
+  const current = leaderHistory.find((h) => h.endDate === null)
+  if (!current) throw new AppError('INTERNAL', `项目「${row.name}」没有现任包联领导，数据不完整，请运行数据检查`)
+  const tf = await db
+    .selectFrom('task_forces as t')
+    .innerJoin('dict_items as u', 'u.id', 't.lead_unit_id')
+    .select(['t.id', 't.version', 't.lead_unit_id', 'u.name as lead_unit_name'])
+    .where('t.project_id', '=', id)
+    .executeTakeFirstOrThrow()
+  const members = await db
+    .selectFrom('task_force_members as m')
+    .innerJoin('people as p', 'p.id', 'm.person_id')
+    .selectAll('m')
+    .select(['p.name', 'p.unit', 'p.phone', 'p.created_at', 'p.version as person_version'])
+    .where('m.task_force_id', '=', tf.id)
+    .orderBy(sql`CASE m.role WHEN 'head' THEN 0 WHEN 'liaison' THEN 1 ELSE 2 END`)
+    .orderBy('m.id')
+    .execute()
+  const plan = await db.selectFrom('plans').selectAll().where('project_id', '=', id).executeTakeFirstOrThrow()
+  const milestones = await db
+    .selectFrom('milestones')
+    .selectAll()
+    .where('plan_id', '=', plan.id)
+    .orderBy('position')
+    .orderBy('id')
+    .execute()
+  const annual = await db.selectFrom('annual_plans').selectAll().where('project_id', '=', id).orderBy('year').execute()
+  const moves = await db.selectFrom('stage_moves').selectAll().where('project_id', '=', id).orderBy('id').execute()
+  return {
+    project: toProject(row),
+    category: ref(row.category_id),
+    industryTag: ref(row.industry_tag_id),
+    township: ref(row.township_id)!,
+    leader: current.leader,
+    leaderHistory,
+    taskForce: {
+      id: tf.id,
+      projectId: id,
+      leadUnit: { id: tf.lead_unit_id, name: tf.lead_unit_name },
+      members: members.map((m) =>
+        toMember(m, {
+          id: m.person_id,
+          name: m.name,
+          unit: m.unit,
+          phone: m.phone,
+          created_at: m.created_at,
+          version: m.person_version,
+        }),
+      ),
+      version: tf.version,
+    },
+    plan: {
+      id: plan.id,
+      projectId: id,
+      goals: plan.goals,
+      serviceContent: parseServiceContent(plan.service_content),
+      milestones: milestones.map(toMilestone),
+      version: plan.version,
+    },
+    annualPlans: annual.map((a) => ({ projectId: a.project_id, year: a.year, amount: a.amount, version: a.version })),
+    stageMoves: moves.map((m) => ({
+      id: m.id,
+      fromStage: m.from_stage as Stage,
+      toStage: m.to_stage as Stage,
+      movedOn: m.moved_on,
+      operator: m.operator,
+      createdAt: m.created_at,
+    })),
+  }
+}
+
+async function requireLeader(db: Kysely<Database>, id: number) {
+  const leader = must(
+    await db.selectFrom('leaders').select(['id', 'name', 'active']).where('id', '=', id).executeTakeFirst(),
+    '领导',
+    id,
+  )
+  if (!leader.active) throw new AppError('RULE', `领导「${leader.name}」已停用，不能再包联项目。请选择其他领导`)
+  return leader
+}
+
+async function requireUniqueCode(db: Kysely<Database>, code: string, exceptId = 0) {
+  const other = await db
+    .selectFrom('projects')
+    .select(['id', 'name'])
+    .where('code', '=', code)
+    .where('id', '!=', exceptId)
+    .executeTakeFirst()
+  if (other) throw new AppError('DUPLICATE', `项目编号「${code}」已被项目「${other.name}」使用，请换一个编号`)
+}
+
+async function endOfColumn(db: Kysely<Database>, stage: Stage): Promise<number> {
+  const max = await db
+    .selectFrom('projects')
+    .select((eb) => eb.fn.max('position').as('m'))
+    .where('stage', '=', stage)
+    .executeTakeFirst()
+  return (max?.m ?? 0) + GAP
+}
+
+/** Inserts the template's milestones after the plan's last one, dated across [start, end]. */
+export async function insertTemplateMilestones(
+  w: WriteCtx,
+  plan: { id: number; project_id: number },
+  items: TemplateItem[],
+  start: string,
+  end: string,
+) {
+  const max = await w.db
+    .selectFrom('milestones')
+    .select((eb) => eb.fn.max('position').as('m'))
+    .where('plan_id', '=', plan.id)
+    .executeTakeFirst()
+  const base = max?.m ?? 0
+  const planned = spreadTemplate(items, start, end)
+  if (planned.length === 0) return []
+  const rows = await w.db
+    .insertInto('milestones')
+    .values(
+      planned.map((m, i) => ({
+        plan_id: plan.id,
+        project_id: plan.project_id,
+        name: m.name,
+        planned_date: m.plannedDate,
+        weight: m.weight,
+        responsible_unit: '',
+        responsible_person: '',
+        actual_date: null,
+        evidence: '',
+        position: base + (i + 1) * GAP,
+      })),
+    )
+    .returningAll()
+    .execute()
+  await audit(w, {
+    entity: 'plan',
+    entityId: plan.id,
+    projectId: plan.project_id,
+    action: 'template',
+    changes: [{ field: 'milestones', old: null, new: planned.map((m) => `${m.name}(${m.plannedDate})`).join('、') }],
+  })
+  return rows
+}
+
+export async function loadTemplate(db: Kysely<Database>, id: number): Promise<{ name: string; items: TemplateItem[] }> {
+  const row = must(
+    await db.selectFrom('milestone_templates').selectAll().where('id', '=', id).executeTakeFirst(),
+    '节点模板',
+    id,
+  )
+  return { name: row.name, items: JSON.parse(row.items) as TemplateItem[] }
+}
+
+async function listProjects(db: Kysely<Database>, f: CallArgs<'project.list'>): Promise<ProjectSummary[]> {
+  let q = db
+    .selectFrom('projects as p')
+    .innerJoin('leader_assignments as la', (j) => j.onRef('la.project_id', '=', 'p.id').on('la.end_date', 'is', null))
+    .innerJoin('leaders as l', 'l.id', 'la.leader_id')
+    .innerJoin('dict_items as t', 't.id', 'p.township_id')
+    .innerJoin('task_forces as tf', 'tf.project_id', 'p.id')
+    .innerJoin('dict_items as u', 'u.id', 'tf.lead_unit_id')
+    .leftJoin('dict_items as c', 'c.id', 'p.category_id')
+    .leftJoin('dict_items as it', 'it.id', 'p.industry_tag_id')
+    .select([
+      'p.id',
+      'p.code',
+      'p.name',
+      'p.stage',
+      'p.position',
+      'p.level',
+      'p.total_investment',
+      'p.version',
+      'p.category_id',
+      'c.name as category_name',
+      'p.industry_tag_id',
+      'it.name as industry_tag_name',
+      'p.township_id',
+      't.name as township_name',
+      'l.id as leader_id',
+      'l.name as leader_name',
+      'tf.lead_unit_id',
+      'u.name as lead_unit_name',
+    ])
+    .select((eb) => [
+      eb
+        .selectFrom('milestones as m')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('m.project_id', '=', 'p.id')
+        .as('ms_total'),
+      eb
+        .selectFrom('milestones as m')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('m.project_id', '=', 'p.id')
+        .where('m.actual_date', 'is not', null)
+        .as('ms_done'),
+    ])
+  if (f.stage) q = q.where('p.stage', '=', f.stage)
+  if (f.leaderId) q = q.where('l.id', '=', f.leaderId)
+  if (f.townshipId) q = q.where('p.township_id', '=', f.townshipId)
+  if (f.leadUnitId) q = q.where('tf.lead_unit_id', '=', f.leadUnitId)
+  if (f.level) q = q.where('p.level', '=', f.level)
+  if (f.categoryId) q = q.where('p.category_id', '=', f.categoryId)
+  if (f.industryTagId) q = q.where('p.industry_tag_id', '=', f.industryTagId)
+  if (f.text) {
+    const pattern = containsPattern(f.text)
+    q = q.where(sql<boolean>`(p.name LIKE ${pattern} ESCAPE '\\' OR p.code LIKE ${pattern} ESCAPE '\\')`)
+  }
+  const rows = await q.orderBy('p.position').orderBy('p.id').execute()
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    stage: r.stage as Stage,
+    position: r.position,
+    level: r.level as ProjectLevel,
+    category: r.category_id !== null ? { id: r.category_id, name: r.category_name ?? '' } : null,
+    industryTag: r.industry_tag_id !== null ? { id: r.industry_tag_id, name: r.industry_tag_name ?? '' } : null,
+    township: { id: r.township_id, name: r.township_name },
+    leader: { id: r.leader_id, name: r.leader_name },
+    leadUnit: { id: r.lead_unit_id, name: r.lead_unit_name },
+    totalInvestment: r.total_investment,
+    milestonesTotal: Number(r.ms_total ?? 0),
+    milestonesDone: Number(r.ms_done ?? 0),
+    version: r.version,
+  }))
+}
+
+const stageText = (s: string | null) => (s ? (STAGE_LABELS[s as Stage] ?? s) : null)
+
+export function projectHandlers(deps: Deps) {
+  return {
+    'project.list': (input) => listProjects(deps.db, input),
+
+    'project.get': ({ id }) => loadProjectDetail(deps.db, id),
+
+    'project.create': (input) =>
+      writeTx(deps, async (w) => {
+        await requireUniqueCode(w.db, input.code)
+        const township = await requireDict(w.db, input.townshipId, 'township')
+        const leadUnit = await requireDict(w.db, input.leadUnitId, 'unit')
+        if (input.categoryId) await requireDict(w.db, input.categoryId, 'category')
+        if (input.industryTagId) await requireDict(w.db, input.industryTagId, 'industry_tag')
+        const leader = await requireLeader(w.db, input.leaderId)
+        const leaderFrom = input.leaderFrom ?? w.today
+        if (leaderFrom > w.today) throw new AppError('RULE', '「包联起始日期」不能晚于今天')
+        const template = input.templateId ? await loadTemplate(w.db, input.templateId) : null
+        if (template && (!input.plannedStart || !input.plannedEnd))
+          throw new AppError('RULE', '按模板生成节点需要先填写「计划开工日期」和「计划竣工日期」')
+
+        const project = await w.db
+          .insertInto('projects')
+          .values({
+            code: input.code,
+            name: input.name,
+            category_id: input.categoryId,
+            industry_tag_id: input.industryTagId,
+            level: input.level,
+            township_id: input.townshipId,
+            construction_unit: input.constructionUnit,
+            content: input.content,
+            total_investment: input.totalInvestment,
+            start_year: input.startYear,
+            end_year: input.endYear,
+            stage: input.stage,
+            position: await endOfColumn(w.db, input.stage),
+            planned_start: input.plannedStart,
+            planned_end: input.plannedEnd,
+            actual_start: null,
+            actual_end: null,
+            created_at: w.now,
+            updated_at: w.now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        const id = project.id
+        await w.db
+          .insertInto('leader_assignments')
+          .values({
+            project_id: id,
+            leader_id: leader.id,
+            start_date: leaderFrom,
+            end_date: null,
+            note: '',
+            created_at: w.now,
+          })
+          .execute()
+        const tf = await w.db
+          .insertInto('task_forces')
+          .values({ project_id: id, lead_unit_id: leadUnit.id })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        const plan = await w.db
+          .insertInto('plans')
+          .values({ project_id: id, goals: input.goals, service_content: JSON.stringify(input.serviceContent) })
+          .returning(['id', 'project_id'])
+          .executeTakeFirstOrThrow()
+        await audit(w, {
+          entity: 'project',
+          entityId: id,
+          projectId: id,
+          action: 'create',
+          changes: [
+            { field: 'code', old: null, new: input.code },
+            { field: 'name', old: null, new: input.name },
+            { field: 'township', old: null, new: township.name },
+            { field: 'level', old: null, new: PROJECT_LEVEL_LABELS[input.level] },
+            { field: 'stage', old: null, new: STAGE_LABELS[input.stage] },
+            { field: 'totalInvestment', old: null, new: formatMoney(input.totalInvestment) },
+            { field: 'leader', old: null, new: leader.name },
+            { field: 'leadUnit', old: null, new: leadUnit.name },
+          ],
+        })
+        await audit(w, { entity: 'task_force', entityId: tf.id, projectId: id, action: 'create' })
+        await audit(w, { entity: 'plan', entityId: plan.id, projectId: id, action: 'create' })
+        if (template) await insertTemplateMilestones(w, plan, template.items, input.plannedStart!, input.plannedEnd!)
+        return loadProjectDetail(w.db, id)
+      }),
+
+    'project.update': ({ id, version, ...changes }) =>
+      writeTx(deps, async (w) => {
+        const before = toProject(
+          must(await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(), '项目', id),
+        )
+        checkVersion(before, version, `项目「${before.name}」`)
+        if (changes.code !== undefined) await requireUniqueCode(w.db, changes.code, id)
+        if (changes.townshipId !== undefined && changes.townshipId !== before.townshipId)
+          await requireDict(w.db, changes.townshipId, 'township')
+        if (changes.categoryId && changes.categoryId !== before.categoryId)
+          await requireDict(w.db, changes.categoryId, 'category')
+        if (changes.industryTagId && changes.industryTagId !== before.industryTagId)
+          await requireDict(w.db, changes.industryTagId, 'industry_tag')
+        const merged = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) }
+        if (merged.endYear < merged.startYear) throw new AppError('RULE', '「建设结束年份」不能早于「建设起始年份」')
+        if (merged.plannedStart && merged.plannedEnd && merged.plannedEnd < merged.plannedStart)
+          throw new AppError('RULE', '「计划竣工日期」不能早于「计划开工日期」')
+        await w.db
+          .updateTable('projects')
+          .set({
+            code: merged.code,
+            name: merged.name,
+            category_id: merged.categoryId,
+            industry_tag_id: merged.industryTagId,
+            level: merged.level,
+            township_id: merged.townshipId,
+            construction_unit: merged.constructionUnit,
+            content: merged.content,
+            total_investment: merged.totalInvestment,
+            start_year: merged.startYear,
+            end_year: merged.endYear,
+            planned_start: merged.plannedStart,
+            planned_end: merged.plannedEnd,
+            updated_at: w.now,
+            version: sql`version + 1`,
+          })
+          .where('id', '=', id)
+          .execute()
+        const dictText = async (v: number | null) => dictName(w.db, v)
+        const names = {
+          before: {
+            category: await dictText(before.categoryId),
+            tag: await dictText(before.industryTagId),
+            township: await dictText(before.townshipId),
+          },
+          after: {
+            category: await dictText(merged.categoryId),
+            tag: await dictText(merged.industryTagId),
+            township: await dictText(merged.townshipId),
+          },
+        }
+        const changeList = [
+          ...diff(before, merged, {
+            code: text,
+            name: text,
+            level: (v) => PROJECT_LEVEL_LABELS[v],
+            constructionUnit: text,
+            content: text,
+            totalInvestment: formatMoney,
+            startYear: text,
+            endYear: text,
+            plannedStart: text,
+            plannedEnd: text,
+          }),
+          ...diff(names.before, names.after, { category: text, tag: text, township: text }),
+        ]
+        await audit(w, { entity: 'project', entityId: id, projectId: id, action: 'update', changes: changeList })
+        return toProject(await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
+      }),
+
+    'project.reassignLeader': ({ projectId, version, leaderId, fromDate, note }) =>
+      writeTx(deps, async (w) => {
+        const project = must(
+          await w.db.selectFrom('projects').selectAll().where('id', '=', projectId).executeTakeFirst(),
+          '项目',
+          projectId,
+        )
+        checkVersion(project, version, `项目「${project.name}」`)
+        const leader = await requireLeader(w.db, leaderId)
+        const current = await w.db
+          .selectFrom('leader_assignments as a')
+          .innerJoin('leaders as l', 'l.id', 'a.leader_id')
+          .select(['a.id', 'a.leader_id', 'a.start_date', 'l.name'])
+          .where('a.project_id', '=', projectId)
+          .where('a.end_date', 'is', null)
+          .executeTakeFirstOrThrow()
+        if (current.leader_id === leaderId) throw new AppError('RULE', `「${leader.name}」已是该项目的包联领导`)
+        if (fromDate < current.start_date)
+          throw new AppError(
+            'RULE',
+            `「调整日期」不能早于现任包联领导「${current.name}」的起始日期（${current.start_date}）`,
+          )
+        if (fromDate > w.today) throw new AppError('RULE', '「调整日期」不能晚于今天')
+        await w.db.updateTable('leader_assignments').set({ end_date: fromDate }).where('id', '=', current.id).execute()
+        await w.db
+          .insertInto('leader_assignments')
+          .values({
+            project_id: projectId,
+            leader_id: leaderId,
+            start_date: fromDate,
+            end_date: null,
+            note,
+            created_at: w.now,
+          })
+          .execute()
+        await w.db
+          .updateTable('projects')
+          .set({ updated_at: w.now, version: sql`version + 1` })
+          .where('id', '=', projectId)
+          .execute()
+        await audit(w, {
+          entity: 'project',
+          entityId: projectId,
+          projectId,
+          action: 'reassign',
+          changes: [{ field: 'leader', old: current.name, new: leader.name }],
+          note: `自${fromDate}起${note ? `：${note}` : ''}`,
+        })
+        return loadProjectDetail(w.db, projectId)
+      }),
+
+    'project.move': ({ id, version, toStage, beforeId, date }) =>
+      writeTx(deps, async (w) => {
+        const before = must(
+          await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(),
+          '项目',
+          id,
+        )
+        checkVersion(before, version, `项目「${before.name}」`)
+        if (beforeId === id) throw new AppError('RULE', '不能把项目放在它自己前面')
+        const movedOn = date ?? w.today
+        if (movedOn > w.today) throw new AppError('RULE', '「变更日期」不能晚于今天')
+        const column = await w.db
+          .selectFrom('projects')
+          .select(['id', 'position'])
+          .where('stage', '=', toStage)
+          .where('id', '!=', id)
+          .orderBy('position')
+          .orderBy('id')
+          .execute()
+        let position: number
+        if (beforeId === null) {
+          position = (column.at(-1)?.position ?? 0) + GAP
+        } else {
+          const index = column.findIndex((c) => c.id === beforeId)
+          if (index < 0)
+            throw new AppError(
+              'RULE',
+              `目标位置的项目（编号 ${beforeId}）不在「${STAGE_LABELS[toStage]}」阶段，请刷新看板后重试`,
+            )
+          const prev = index > 0 ? column[index - 1]!.position : 0
+          position = Math.floor((prev + column[index]!.position) / 2)
+          if (position <= prev) {
+            // No room left between the neighbours: renumber the column with fresh gaps (rare; one statement each).
+            const order = [...column.slice(0, index).map((c) => c.id), id, ...column.slice(index).map((c) => c.id)]
+            for (const [i, cardId] of order.entries())
+              if (cardId !== id)
+                await w.db
+                  .updateTable('projects')
+                  .set({ position: (i + 1) * GAP })
+                  .where('id', '=', cardId)
+                  .execute()
+            position = (index + 1) * GAP
+          }
+        }
+        const stageChanged = toStage !== before.stage
+        const fromIndex = STAGES.indexOf(before.stage as Stage)
+        const toIndex = STAGES.indexOf(toStage)
+        const constructionIndex = STAGES.indexOf('construction')
+        const productionIndex = STAGES.indexOf('production')
+        let actualStart = before.actual_start
+        let actualEnd = before.actual_end
+        if (stageChanged) {
+          // 签约 → 开工 is the actual start date; reaching 竣工投产 the completion date. Moving back undoes them.
+          if (toIndex >= constructionIndex && fromIndex < constructionIndex && !actualStart) actualStart = movedOn
+          if (toIndex < constructionIndex) actualStart = null
+          if (toIndex === productionIndex && !actualEnd) actualEnd = movedOn
+          if (toIndex < productionIndex) actualEnd = null
+          await w.db
+            .insertInto('stage_moves')
+            .values({
+              project_id: id,
+              from_stage: before.stage,
+              to_stage: toStage,
+              moved_on: movedOn,
+              operator: w.operator.name,
+              created_at: w.now,
+            })
+            .execute()
+        }
+        await w.db
+          .updateTable('projects')
+          .set({
+            stage: toStage,
+            position,
+            actual_start: actualStart,
+            actual_end: actualEnd,
+            updated_at: w.now,
+            version: sql`version + 1`,
+          })
+          .where('id', '=', id)
+          .execute()
+        const after = { stage: toStage, actual_start: actualStart, actual_end: actualEnd }
+        await audit(w, {
+          entity: 'project',
+          entityId: id,
+          projectId: id,
+          action: stageChanged ? 'move' : 'reorder',
+          changes: stageChanged
+            ? diff(before, after, { stage: stageText, actual_start: text, actual_end: text })
+            : [{ field: 'position', old: String(before.position), new: String(position) }],
+          note: stageChanged ? `变更日期 ${movedOn}` : '',
+        })
+        return toProject(await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
+      }),
+
+    'project.setAnnualPlan': ({ projectId, year, amount, version }) =>
+      writeTx(deps, async (w) => {
+        const project = must(
+          await w.db.selectFrom('projects').selectAll().where('id', '=', projectId).executeTakeFirst(),
+          '项目',
+          projectId,
+        )
+        if (year < project.start_year || year > project.end_year)
+          throw new AppError('RULE', `「年度」应在项目建设期（${project.start_year}—${project.end_year}年）之内`)
+        const existing = await w.db
+          .selectFrom('annual_plans')
+          .selectAll()
+          .where('project_id', '=', projectId)
+          .where('year', '=', year)
+          .executeTakeFirst()
+        if (existing) {
+          if (version === undefined) throw new AppError('CONFLICT', `${year}年的年度计划投资已有人填报，请刷新后修改`)
+          checkVersion(existing, version, `${year}年的年度计划投资`)
+          await w.db
+            .updateTable('annual_plans')
+            .set({ amount, version: sql`version + 1` })
+            .where('project_id', '=', projectId)
+            .where('year', '=', year)
+            .execute()
+        } else {
+          if (version !== undefined)
+            throw new AppError('CONFLICT', `${year}年的年度计划投资已被删除或尚未创建，请刷新后重试`)
+          await w.db.insertInto('annual_plans').values({ project_id: projectId, year, amount }).execute()
+        }
+        await audit(w, {
+          entity: 'annual_plan',
+          entityId: projectId,
+          projectId,
+          action: existing ? 'update' : 'create',
+          changes: [
+            {
+              field: `annualPlan.${year}`,
+              old: existing ? formatMoney(existing.amount) : null,
+              new: formatMoney(amount),
+            },
+          ],
+        })
+        const row = await w.db
+          .selectFrom('annual_plans')
+          .selectAll()
+          .where('project_id', '=', projectId)
+          .where('year', '=', year)
+          .executeTakeFirstOrThrow()
+        return { projectId, year, amount: row.amount, version: row.version } satisfies AnnualPlan
+      }),
+  } satisfies HandlerMap
+}

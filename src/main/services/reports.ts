@@ -1,0 +1,94 @@
+/** 月报: one per project per month, editable until the month is frozen (月度封账). */
+import { sql, type Kysely } from 'kysely'
+import { AppError } from '../../shared/errors'
+import { formatPeriodChinese, periodOf } from '../../shared/dates'
+import { formatMoney } from '../../shared/money'
+import { audit, diff, text } from '../audit'
+import { writeTx, type Deps } from '../context'
+import type { Database } from '../db/schema'
+import type { HandlerMap } from '../handler-types'
+import { toReport } from '../mappers'
+import { checkVersion, must } from './common'
+
+/** The freeze hook: every write to a month's figures asks this first. */
+export async function assertPeriodOpen(db: Kysely<Database>, period: string): Promise<void> {
+  const frozen = await db.selectFrom('frozen_periods').select('period').where('period', '=', period).executeTakeFirst()
+  if (frozen)
+    throw new AppError(
+      'FROZEN',
+      `${formatPeriodChinese(period)}已封账，该月数据不能再修改。如需更正，请在下月月报中说明，或请项目办解除封账`,
+    )
+}
+
+export function reportHandlers(deps: Deps) {
+  return {
+    'report.list': async ({ projectId, period, year }) => {
+      let q = deps.db
+        .selectFrom('monthly_reports as r')
+        .leftJoin('frozen_periods as f', 'f.period', 'r.period')
+        .selectAll('r')
+        .select('f.period as frozen_period')
+      if (projectId) q = q.where('r.project_id', '=', projectId)
+      if (period) q = q.where('r.period', '=', period)
+      if (year) q = q.where('r.period', '>=', `${year}-01`).where('r.period', '<=', `${year}-12`)
+      const rows = await q.orderBy('r.project_id').orderBy('r.period').execute()
+      return rows.map((r) => toReport(r, r.frozen_period !== null))
+    },
+
+    'report.save': ({ projectId, period, investment, narrative, version }) =>
+      writeTx(deps, async (w) => {
+        must(
+          await w.db.selectFrom('projects').select('id').where('id', '=', projectId).executeTakeFirst(),
+          '项目',
+          projectId,
+        )
+        if (period > periodOf(w.today))
+          throw new AppError('RULE', `不能填报未来月份（${formatPeriodChinese(period)}）的月报`)
+        await assertPeriodOpen(w.db, period)
+        const existing = await w.db
+          .selectFrom('monthly_reports')
+          .selectAll()
+          .where('project_id', '=', projectId)
+          .where('period', '=', period)
+          .executeTakeFirst()
+        let id: number
+        if (existing) {
+          if (version === undefined)
+            throw new AppError('CONFLICT', `${formatPeriodChinese(period)}的月报已有人填报，请刷新后在原月报上修改`)
+          checkVersion(existing, version, `${formatPeriodChinese(period)}的月报`)
+          await w.db
+            .updateTable('monthly_reports')
+            .set({ investment, narrative, updated_at: w.now, version: sql`version + 1` })
+            .where('id', '=', existing.id)
+            .execute()
+          id = existing.id
+        } else {
+          if (version !== undefined)
+            throw new AppError('CONFLICT', `${formatPeriodChinese(period)}的月报已被删除或尚未创建，请刷新后重试`)
+          const row = await w.db
+            .insertInto('monthly_reports')
+            .values({ project_id: projectId, period, investment, narrative, created_at: w.now, updated_at: w.now })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+          id = row.id
+        }
+        const after = await w.db
+          .selectFrom('monthly_reports')
+          .selectAll()
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+        await audit(w, {
+          entity: 'report',
+          entityId: id,
+          projectId,
+          action: existing ? 'update' : 'create',
+          changes: diff(existing ?? { investment: null, narrative: null }, after, {
+            investment: (v: number | null) => (v === null ? null : formatMoney(v)),
+            narrative: text,
+          }),
+          note: formatPeriodChinese(period),
+        })
+        return toReport(after, false)
+      }),
+  } satisfies HandlerMap
+}

@@ -1,0 +1,118 @@
+/**
+ * The API contract: every call the renderer can make, declared once with its input schema and result type.
+ * The main side implements exactly these (src/main/handlers.ts); both transports (Electron IPC and the local
+ * HTTP host) carry exactly these; the renderer's client derives its types from here.
+ */
+import type { z } from 'zod'
+import * as s from './schemas'
+import type {
+  AnnualPlan,
+  AuditEntry,
+  DictItem,
+  Leader,
+  MilestoneTemplate,
+  Milestone,
+  MonthlyReport,
+  Operator,
+  Person,
+  Plan,
+  Problem,
+  Project,
+  ProjectDetail,
+  ProjectSummary,
+  Settings,
+  SystemInfo,
+  TaskForce,
+  TaskForceMember,
+} from './domain'
+
+interface CallSpec<I extends z.ZodType, R> {
+  input: I
+  /** Phantom: carries the result type; never read at run time. */
+  result: R
+  /** Whether the call changes data (writes are serialised and audited). */
+  write: boolean
+}
+
+function read<I extends z.ZodType>(input: I) {
+  return { returns: <R>(): CallSpec<I, R> => ({ input, result: undefined as R, write: false }) }
+}
+function write<I extends z.ZodType>(input: I) {
+  return { returns: <R>(): CallSpec<I, R> => ({ input, result: undefined as R, write: true }) }
+}
+
+export const contract = {
+  'system.info': read(s.emptyInput).returns<SystemInfo>(),
+  'demo.load': write(s.demoLoadInput).returns<{ projects: number; milestones: number; reports: number }>(),
+
+  'settings.get': read(s.emptyInput).returns<Settings>(),
+  'settings.setOperator': write(s.operatorInput).returns<Operator>(),
+  'settings.updateRules': write(s.rulesUpdateInput).returns<Settings>(),
+
+  'dict.list': read(s.dictListInput).returns<DictItem[]>(),
+  'dict.create': write(s.dictCreateInput).returns<DictItem>(),
+  'dict.update': write(s.dictUpdateInput).returns<DictItem>(),
+
+  'template.list': read(s.emptyInput).returns<MilestoneTemplate[]>(),
+  'template.create': write(s.templateCreateInput).returns<MilestoneTemplate>(),
+  'template.update': write(s.templateUpdateInput).returns<MilestoneTemplate>(),
+
+  'leader.list': read(s.leaderListInput).returns<Leader[]>(),
+  'leader.create': write(s.leaderCreateInput).returns<Leader>(),
+  'leader.update': write(s.leaderUpdateInput).returns<Leader>(),
+  'leader.delete': write(s.leaderDeleteInput).returns<{ id: number }>(),
+
+  'project.list': read(s.projectListInput).returns<ProjectSummary[]>(),
+  'project.get': read(s.projectGetInput).returns<ProjectDetail>(),
+  'project.create': write(s.projectCreateInput).returns<ProjectDetail>(),
+  'project.update': write(s.projectUpdateInput).returns<Project>(),
+  'project.reassignLeader': write(s.reassignLeaderInput).returns<ProjectDetail>(),
+  'project.move': write(s.moveStageInput).returns<Project>(),
+  'project.setAnnualPlan': write(s.annualPlanSetInput).returns<AnnualPlan>(),
+
+  'taskForce.update': write(s.taskForceUpdateInput).returns<TaskForce>(),
+  'taskForce.addMember': write(s.memberAddInput).returns<TaskForceMember>(),
+  'taskForce.updateMember': write(s.memberUpdateInput).returns<TaskForceMember>(),
+  'taskForce.removeMember': write(s.memberRemoveInput).returns<{ id: number }>(),
+  'person.list': read(s.personListInput).returns<Person[]>(),
+  'person.update': write(s.personUpdateInput).returns<Person>(),
+
+  'plan.update': write(s.planUpdateInput).returns<Plan>(),
+  'milestone.create': write(s.milestoneCreateInput).returns<Milestone>(),
+  'milestone.createFromTemplate': write(s.milestoneFromTemplateInput).returns<Milestone[]>(),
+  'milestone.update': write(s.milestoneUpdateInput).returns<Milestone>(),
+  'milestone.reorder': write(s.milestoneReorderInput).returns<Milestone[]>(),
+  'milestone.complete': write(s.milestoneCompleteInput).returns<Milestone>(),
+  'milestone.reopen': write(s.milestoneReopenInput).returns<Milestone>(),
+  'milestone.remove': write(s.milestoneRemoveInput).returns<{ id: number }>(),
+
+  'report.list': read(s.reportListInput).returns<MonthlyReport[]>(),
+  'report.save': write(s.reportSaveInput).returns<MonthlyReport>(),
+
+  'problem.list': read(s.problemListInput).returns<Problem[]>(),
+  'problem.create': write(s.problemCreateInput).returns<Problem>(),
+  'problem.update': write(s.problemUpdateInput).returns<Problem>(),
+  'problem.start': write(s.problemStartInput).returns<Problem>(),
+  'problem.escalate': write(s.problemEscalateInput).returns<Problem>(),
+  'problem.close': write(s.problemCloseInput).returns<Problem>(),
+  'problem.reopen': write(s.problemReopenInput).returns<Problem>(),
+
+  'audit.list': read(s.auditListInput).returns<AuditEntry[]>(),
+} as const
+
+export type Contract = typeof contract
+export type CallName = keyof Contract
+/** What a caller passes (before defaults are applied). */
+export type CallInput<K extends CallName> = z.input<Contract[K]['input']>
+/** What a handler receives (validated, defaults applied). */
+export type CallArgs<K extends CallName> = z.output<Contract[K]['input']>
+export type CallResult<K extends CallName> = Contract[K]['result']
+
+export const CALL_NAMES = Object.keys(contract) as CallName[]
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name)
+}
+
+/** The one function both transports expose to the renderer. */
+export type Invoke = <K extends CallName>(name: K, input: CallInput<K>) => Promise<CallResult<K>>

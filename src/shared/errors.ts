@@ -1,0 +1,64 @@
+/** The errors that cross the contract: a stable code and a Chinese message that says what to do. */
+
+export const ERROR_CODES = [
+  'INVALID_INPUT', // the request does not match the call's schema
+  'NOT_FOUND', // a referenced record does not exist
+  'CONFLICT', // stale version: someone else changed the record first
+  'DUPLICATE', // a unique value (project code, name) is already taken
+  'RULE', // the request breaks a rule of the domain (一个项目一名领导, 销号需办理结果 …)
+  'FROZEN', // the month is frozen (月度封账)
+  'UNKNOWN_CALL', // no such call in the contract
+  'DB_LOCKED',
+  'DB_UNREADABLE',
+  'DB_NOT_DATABASE',
+  'DB_TOO_NEW',
+  'DB_READONLY',
+  'DB_FULL',
+  'INTERNAL',
+] as const
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export interface FieldIssue {
+  path: string
+  message: string
+}
+
+/** The plain object that crosses IPC and HTTP in place of a thrown error. */
+export interface ApiErrorBody {
+  code: ErrorCode
+  message: string
+  issues?: FieldIssue[]
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly issues?: FieldIssue[]
+
+  constructor(code: ErrorCode, message: string, issues?: FieldIssue[]) {
+    super(message)
+    this.name = 'AppError'
+    this.code = code
+    this.issues = issues
+  }
+
+  toBody(): ApiErrorBody {
+    return this.issues
+      ? { code: this.code, message: this.message, issues: this.issues }
+      : { code: this.code, message: this.message }
+  }
+}
+
+export function isApiErrorBody(value: unknown): value is ApiErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ApiErrorBody).code === 'string' &&
+    typeof (value as ApiErrorBody).message === 'string'
+  )
+}
+
+export const notFound = (what: string, id: number | string) =>
+  new AppError('NOT_FOUND', `${what}（编号 ${id}）不存在，可能已被删除，请刷新后重试`)
+
+export const staleVersion = (what: string) =>
+  new AppError('CONFLICT', `${what}已被他人修改，您看到的不是最新内容。请刷新后重新操作`)

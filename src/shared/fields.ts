@@ -1,0 +1,100 @@
+/**
+ * Zod field builders that carry a Chinese label, so every refusal names the field the way the form does:
+ * 「项目名称」不能为空, 「总投资」不能为负数. Schemas of the contract are built only from these.
+ */
+import { z } from 'zod'
+import { isIsoDate, isPeriod } from './dates'
+import { MAX_MONEY } from './money'
+
+const q = (label: string) => `「${label}」`
+
+function typeError(label: string, expected: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined || issue.input === null ? `${q(label)}必须填写` : `${q(label)}应为${expected}`
+}
+
+/** Required text, trimmed; empty after trimming is refused. */
+export function text(label: string, max: number) {
+  return z
+    .string({ error: typeError(label, '文字') })
+    .trim()
+    .min(1, `${q(label)}不能为空`)
+    .max(max, `${q(label)}不能超过${max}个字`)
+}
+
+/** Optional text: may be omitted or empty; stored as "" when absent. */
+export function optionalText(label: string, max: number) {
+  return z
+    .string({ error: typeError(label, '文字') })
+    .trim()
+    .max(max, `${q(label)}不能超过${max}个字`)
+    .default('')
+}
+
+/** A positive integer row id. */
+export function id(label: string) {
+  return z
+    .number({ error: typeError(label, '编号（整数）') })
+    .int(`${q(label)}应为整数编号`)
+    .positive(`${q(label)}应为正整数编号`)
+}
+
+/** Money in hundredths of 万元 (see money.ts); non-negative unless said otherwise. */
+export function money(label: string, options: { allowNegative?: boolean } = {}) {
+  const base = z
+    .number({ error: typeError(label, '金额（以0.01万元为单位的整数）') })
+    .int(`${q(label)}最多两位小数`)
+    .max(MAX_MONEY, `${q(label)}过大`)
+  return options.allowNegative ? base.min(-MAX_MONEY, `${q(label)}过小`) : base.min(0, `${q(label)}不能为负数`)
+}
+
+export function date(label: string) {
+  return z.string({ error: typeError(label, '日期') }).refine(isIsoDate, `${q(label)}应为有效日期，如 2026-11-21`)
+}
+
+export function period(label: string) {
+  return z.string({ error: typeError(label, '月份') }).refine(isPeriod, `${q(label)}应为月份，如 2026-10`)
+}
+
+export function int(label: string, min: number, max: number) {
+  return z
+    .number({ error: typeError(label, '整数') })
+    .int(`${q(label)}应为整数`)
+    .min(min, `${q(label)}不能小于${min}`)
+    .max(max, `${q(label)}不能大于${max}`)
+}
+
+export function year(label: string) {
+  return int(label, 1990, 2100)
+}
+
+/** The version a client last read; a write with an older one is refused (lost update). */
+export function version() {
+  return z
+    .number({ error: typeError('版本号', '整数') })
+    .int('「版本号」应为整数')
+    .positive('「版本号」应为正整数')
+}
+
+export function oneOf<const T extends readonly [string, ...string[]]>(
+  label: string,
+  values: T,
+  labels: Record<T[number], string>,
+) {
+  const allowed = values.map((v) => labels[v as T[number]]).join('、')
+  return z.enum(values, { error: () => `${q(label)}只能是：${allowed}` })
+}
+
+export function bool(label: string) {
+  return z.boolean({ error: typeError(label, '是或否') })
+}
+
+/** An argument object; keys the contract does not know are refused rather than silently dropped. */
+export function input<T extends z.ZodRawShape>(shape: T) {
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `请求中有无法识别的字段：${(issue as { keys: string[] }).keys.join('、')}`
+        : '请求参数应为一个对象',
+  })
+}

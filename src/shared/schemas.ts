@@ -1,0 +1,369 @@
+/** Input schemas of every contract call, built from the labelled fields so refusals read as Chinese. */
+import { z } from 'zod'
+import * as f from './fields'
+import {
+  DICT_KINDS,
+  DICT_KIND_LABELS,
+  MEMBER_ROLES,
+  MEMBER_ROLE_LABELS,
+  PROBLEM_LEVELS,
+  PROBLEM_LEVEL_LABELS,
+  PROBLEM_STATUSES,
+  PROBLEM_STATUS_LABELS,
+  PROJECT_LEVELS,
+  PROJECT_LEVEL_LABELS,
+  SERVICE_CONTENTS,
+  SERVICE_CONTENT_LABELS,
+  STAGES,
+  STAGE_LABELS,
+} from './domain'
+
+const stage = (label = '阶段') => f.oneOf(label, STAGES, STAGE_LABELS)
+const level = f.oneOf('项目级别', PROJECT_LEVELS, PROJECT_LEVEL_LABELS)
+const role = f.oneOf('角色', MEMBER_ROLES, MEMBER_ROLE_LABELS)
+const problemLevel = (label = '协调层级') => f.oneOf(label, PROBLEM_LEVELS, PROBLEM_LEVEL_LABELS)
+const dictKind = f.oneOf('字典类别', DICT_KINDS, DICT_KIND_LABELS)
+const phone = f
+  .optionalText('电话', 30)
+  .refine((v) => v === '' || /^[0-9+\-()（） 转]{3,30}$/.test(v), '「电话」只能包含数字、空格、+、-、括号和“转”')
+
+const empty = f.input({})
+const byId = (label: string) => f.input({ id: f.id(label) })
+const byIdVersion = (label: string) => f.input({ id: f.id(label), version: f.version() })
+
+function datesInOrder<T extends { plannedStart?: string | null; plannedEnd?: string | null }>(v: T) {
+  return !v.plannedStart || !v.plannedEnd || v.plannedEnd >= v.plannedStart
+}
+const ORDER_MSG = { message: '「计划竣工日期」不能早于「计划开工日期」', path: ['plannedEnd'] }
+function yearsInOrder<T extends { startYear?: number; endYear?: number }>(v: T) {
+  return v.startYear === undefined || v.endYear === undefined || v.endYear >= v.startYear
+}
+const YEAR_MSG = { message: '「建设结束年份」不能早于「建设起始年份」', path: ['endYear'] }
+
+// ---- settings and dictionaries
+
+export const operatorInput = f.input({ name: f.text('操作员姓名', 20), unit: f.text('操作员单位', 50) })
+
+export const thresholdsInput = f.input({
+  redOverdueDays: f.int('红灯逾期天数', 1, 365),
+  upcomingDays: f.int('临期提醒天数', 1, 90),
+  redInvestmentPercent: f.int('红灯投资完成比例', 1, 100),
+  yellowInvestmentPercent: f.int('黄灯投资完成比例', 1, 100),
+})
+export const weightsInput = f.input({
+  milestones: f.int('节点权重', 0, 100),
+  investment: f.int('投资权重', 0, 100),
+  problems: f.int('问题权重', 0, 100),
+})
+export const rulesUpdateInput = f
+  .input({ version: f.version(), thresholds: thresholdsInput, weights: weightsInput })
+  .refine((v) => v.weights.milestones + v.weights.investment + v.weights.problems === 100, {
+    message: '三项权重之和应为100',
+    path: ['weights'],
+  })
+  .refine((v) => v.thresholds.redInvestmentPercent < v.thresholds.yellowInvestmentPercent, {
+    message: '「红灯投资完成比例」应小于「黄灯投资完成比例」',
+    path: ['thresholds'],
+  })
+
+export const dictListInput = f.input({ kind: dictKind, includeInactive: f.bool('含已停用').default(false) })
+export const dictCreateInput = f.input({ kind: dictKind, name: f.text('名称', 50) })
+export const dictUpdateInput = f.input({
+  id: f.id('字典项'),
+  version: f.version(),
+  name: f.text('名称', 50).optional(),
+  sortOrder: f.int('排序号', 0, 1_000_000).optional(),
+  active: f.bool('启用').optional(),
+})
+
+const templateItem = f.input({
+  name: f.text('节点名称', 50),
+  weight: f.int('权重', 1, 100).default(1),
+  share: f.int('时间位置（%）', 0, 100),
+})
+const templateItems = z
+  .array(templateItem, { error: '「节点」应为列表' })
+  .min(1, '模板至少要有一个节点')
+  .max(50, '模板最多50个节点')
+export const templateCreateInput = f.input({ name: f.text('模板名称', 50), items: templateItems })
+export const templateUpdateInput = f.input({
+  id: f.id('模板'),
+  version: f.version(),
+  name: f.text('模板名称', 50).optional(),
+  items: templateItems.optional(),
+})
+
+// ---- leaders
+
+export const leaderListInput = f.input({ includeInactive: f.bool('含已停用').default(false) })
+export const leaderCreateInput = f.input({
+  name: f.text('姓名', 20),
+  title: f.text('职务', 50),
+  unit: f.optionalText('单位', 50),
+  phone,
+  sortOrder: f.int('排序号', 0, 1_000_000),
+})
+export const leaderUpdateInput = f.input({
+  id: f.id('领导'),
+  version: f.version(),
+  name: f.text('姓名', 20).optional(),
+  title: f.text('职务', 50).optional(),
+  unit: f.optionalText('单位', 50).optional(),
+  phone: phone.optional(),
+  sortOrder: f.int('排序号', 0, 1_000_000).optional(),
+  active: f.bool('启用').optional(),
+})
+export const leaderDeleteInput = byIdVersion('领导')
+
+// ---- projects
+
+const projectFields = {
+  code: f.text('项目编号', 30).refine((v) => /^[A-Za-z0-9\-_.]+$/.test(v), '「项目编号」只能包含字母、数字和 - _ .'),
+  name: f.text('项目名称', 100),
+  categoryId: f.id('项目类别').nullable().default(null),
+  industryTagId: f.id('产业标签').nullable().default(null),
+  level,
+  townshipId: f.id('乡镇/街道'),
+  constructionUnit: f.optionalText('建设单位', 100),
+  content: f.optionalText('建设内容及规模', 2000),
+  totalInvestment: f.money('总投资'),
+  startYear: f.year('建设起始年份'),
+  endYear: f.year('建设结束年份'),
+  plannedStart: f.date('计划开工日期').nullable().default(null),
+  plannedEnd: f.date('计划竣工日期').nullable().default(null),
+}
+
+export const projectCreateInput = f
+  .input({
+    ...projectFields,
+    stage: stage().default('planning'),
+    leaderId: f.id('包联领导'),
+    leaderFrom: f.date('包联起始日期').optional(),
+    leadUnitId: f.id('牵头单位'),
+    goals: f.optionalText('工作目标', 2000),
+    serviceContent: z
+      .array(f.oneOf('服务内容', SERVICE_CONTENTS, SERVICE_CONTENT_LABELS))
+      .max(5)
+      .default([]),
+    templateId: f.id('节点模板').optional(),
+  })
+  .refine(datesInOrder, ORDER_MSG)
+  .refine(yearsInOrder, YEAR_MSG)
+
+export const projectUpdateInput = f
+  .input({
+    id: f.id('项目'),
+    version: f.version(),
+    code: projectFields.code.optional(),
+    name: projectFields.name.optional(),
+    categoryId: f.id('项目类别').nullable().optional(),
+    industryTagId: f.id('产业标签').nullable().optional(),
+    level: level.optional(),
+    townshipId: projectFields.townshipId.optional(),
+    constructionUnit: f.optionalText('建设单位', 100).optional(),
+    content: f.optionalText('建设内容及规模', 2000).optional(),
+    totalInvestment: projectFields.totalInvestment.optional(),
+    startYear: projectFields.startYear.optional(),
+    endYear: projectFields.endYear.optional(),
+    plannedStart: f.date('计划开工日期').nullable().optional(),
+    plannedEnd: f.date('计划竣工日期').nullable().optional(),
+  })
+  .refine(datesInOrder, ORDER_MSG)
+  .refine(yearsInOrder, YEAR_MSG)
+
+export const projectListInput = f.input({
+  stage: stage().optional(),
+  leaderId: f.id('包联领导').optional(),
+  townshipId: f.id('乡镇/街道').optional(),
+  leadUnitId: f.id('牵头单位').optional(),
+  level: level.optional(),
+  categoryId: f.id('项目类别').optional(),
+  industryTagId: f.id('产业标签').optional(),
+  text: f.optionalText('搜索文字', 50).optional(),
+})
+export const projectGetInput = byId('项目')
+export const reassignLeaderInput = f.input({
+  projectId: f.id('项目'),
+  version: f.version(),
+  leaderId: f.id('包联领导'),
+  fromDate: f.date('调整日期'),
+  note: f.optionalText('调整说明', 200),
+})
+export const moveStageInput = f.input({
+  id: f.id('项目'),
+  version: f.version(),
+  toStage: stage('目标阶段'),
+  /** The card it lands in front of; omitted or null puts it at the end of the column. */
+  beforeId: f.id('目标位置').nullable().default(null),
+  date: f.date('变更日期').optional(),
+})
+export const annualPlanSetInput = f.input({
+  projectId: f.id('项目'),
+  year: f.year('年度'),
+  amount: f.money('年度计划投资'),
+  version: f.version().optional(),
+})
+
+// ---- task forces and people
+
+export const taskForceUpdateInput = f.input({ id: f.id('专班'), version: f.version(), leadUnitId: f.id('牵头单位') })
+const newPerson = f.input({ name: f.text('姓名', 20), unit: f.text('单位', 50), phone })
+export const memberAddInput = f.input({
+  taskForceId: f.id('专班'),
+  personId: f.id('人员').optional(),
+  person: newPerson.optional(),
+  role,
+  duty: f.optionalText('分工', 200),
+})
+export const memberUpdateInput = f.input({
+  id: f.id('专班成员'),
+  version: f.version(),
+  role: role.optional(),
+  duty: f.optionalText('分工', 200).optional(),
+})
+export const memberRemoveInput = byIdVersion('专班成员')
+export const personListInput = f.input({ text: f.optionalText('搜索文字', 50).optional() })
+export const personUpdateInput = f.input({
+  id: f.id('人员'),
+  version: f.version(),
+  name: f.text('姓名', 20).optional(),
+  unit: f.text('单位', 50).optional(),
+  phone: phone.optional(),
+})
+
+// ---- plans and milestones
+
+export const planUpdateInput = f.input({
+  id: f.id('方案'),
+  version: f.version(),
+  goals: f.optionalText('工作目标', 2000).optional(),
+  serviceContent: z
+    .array(f.oneOf('服务内容', SERVICE_CONTENTS, SERVICE_CONTENT_LABELS))
+    .max(5)
+    .optional(),
+})
+const milestoneFields = {
+  name: f.text('节点名称', 50),
+  plannedDate: f.date('计划完成日期'),
+  weight: f.int('权重', 1, 100).default(1),
+  responsibleUnit: f.optionalText('责任单位', 50),
+  responsiblePerson: f.optionalText('责任人', 20),
+}
+export const milestoneCreateInput = f.input({ planId: f.id('方案'), ...milestoneFields })
+export const milestoneFromTemplateInput = f
+  .input({
+    planId: f.id('方案'),
+    templateId: f.id('节点模板'),
+    startDate: f.date('起始日期'),
+    endDate: f.date('结束日期'),
+  })
+  .refine((v) => v.endDate >= v.startDate, { message: '「结束日期」不能早于「起始日期」', path: ['endDate'] })
+export const milestoneUpdateInput = f.input({
+  id: f.id('节点'),
+  version: f.version(),
+  name: milestoneFields.name.optional(),
+  plannedDate: milestoneFields.plannedDate.optional(),
+  weight: f.int('权重', 1, 100).optional(),
+  responsibleUnit: f.optionalText('责任单位', 50).optional(),
+  responsiblePerson: f.optionalText('责任人', 20).optional(),
+})
+export const milestoneReorderInput = f.input({
+  planId: f.id('方案'),
+  orderedIds: z.array(f.id('节点'), { error: '「节点顺序」应为编号列表' }).min(1, '「节点顺序」不能为空').max(500),
+})
+export const milestoneCompleteInput = f.input({
+  id: f.id('节点'),
+  version: f.version(),
+  actualDate: f.date('实际完成日期'),
+  evidence: f.optionalText('佐证说明', 500),
+})
+export const milestoneReopenInput = f.input({
+  id: f.id('节点'),
+  version: f.version(),
+  reason: f.text('重新打开原因', 200),
+})
+export const milestoneRemoveInput = f.input({
+  id: f.id('节点'),
+  version: f.version(),
+  reason: f.text('删除原因', 200),
+})
+
+// ---- monthly reports
+
+export const reportListInput = f.input({
+  projectId: f.id('项目').optional(),
+  period: f.period('月份').optional(),
+  year: f.year('年度').optional(),
+})
+export const reportSaveInput = f.input({
+  projectId: f.id('项目'),
+  period: f.period('月份'),
+  investment: f.money('本月完成投资'),
+  narrative: f.optionalText('形象进度', 2000),
+  /** Omitted to create the month's report; the version read to change it. */
+  version: f.version().optional(),
+})
+
+// ---- problems
+
+export const problemListInput = f.input({
+  projectId: f.id('项目').optional(),
+  status: f.oneOf('状态', PROBLEM_STATUSES, PROBLEM_STATUS_LABELS).optional(),
+  level: problemLevel().optional(),
+  categoryId: f.id('问题类别').optional(),
+  responsibleUnitId: f.id('责任单位').optional(),
+  overdueOn: f.date('逾期判断日期').optional(),
+})
+export const problemCreateInput = f.input({
+  projectId: f.id('项目'),
+  categoryId: f.id('问题类别'),
+  description: f.text('问题描述', 1000),
+  raisedOn: f.date('提出日期'),
+  responsibleUnitId: f.id('责任单位'),
+  responsibleLeaderId: f.id('责任领导').nullable().default(null),
+  deadline: f.date('办结时限'),
+  level: problemLevel().default('task_force'),
+})
+export const problemUpdateInput = f.input({
+  id: f.id('问题'),
+  version: f.version(),
+  categoryId: f.id('问题类别').optional(),
+  description: f.text('问题描述', 1000).optional(),
+  responsibleUnitId: f.id('责任单位').optional(),
+  responsibleLeaderId: f.id('责任领导').nullable().optional(),
+  deadline: f.date('办结时限').optional(),
+})
+export const problemStartInput = byIdVersion('问题')
+export const problemEscalateInput = f.input({
+  id: f.id('问题'),
+  version: f.version(),
+  toLevel: problemLevel('提级至'),
+  note: f.text('提级说明', 500),
+})
+export const problemCloseInput = f.input({
+  id: f.id('问题'),
+  version: f.version(),
+  resolution: f.text('办理结果', 1000),
+  closedOn: f.date('销号日期'),
+})
+export const problemReopenInput = f.input({
+  id: f.id('问题'),
+  version: f.version(),
+  reason: f.text('重新打开原因', 200),
+})
+
+// ---- audit, system, demo
+
+export const auditListInput = f.input({
+  projectId: f.id('项目').optional(),
+  entity: f.optionalText('对象类型', 30).optional(),
+  beforeId: f.id('起始记录').optional(),
+  limit: f.int('条数', 1, 500).default(100),
+})
+export const demoLoadInput = f.input({
+  seed: f.int('随机种子', 0, 2_147_483_647).default(20261121),
+  /** Projects to generate: 55 is a district; benchmarks use 10,000. */
+  projects: f.int('项目数量', 1, 20_000).default(55),
+})
+
+export { empty as emptyInput }

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { MAX_MONEY, formatMoney, isMoney, parseMoney, sumMoney } from '../../src/shared/money'
+
+describe('money (万元, two decimals, as integers)', () => {
+  it.each([
+    ['1234.56', 123456],
+    ['1,234.5', 123450],
+    ['０．０１', 1],
+    ['１２３４', 123400],
+    ['  12万元 ', 1200],
+    ['-3', -300],
+    ['0', 0],
+    ['9999999999.99', MAX_MONEY],
+  ])('parses %j as %d', (text, expected) => {
+    expect(parseMoney(text)).toBe(expected)
+  })
+
+  it.each(['', 'abc', '1.234', '1e5', '12.3.4', '10000000000', '--1', '1,2,3.4.5'])('refuses %j', (text) => {
+    expect(parseMoney(text)).toBeNull()
+  })
+
+  it('formats with grouping and two decimals', () => {
+    expect(formatMoney(123456)).toBe('1,234.56')
+    expect(formatMoney(5)).toBe('0.05')
+    expect(formatMoney(-150)).toBe('-1.50')
+    expect(formatMoney(100000000, { grouping: false })).toBe('1000000.00')
+  })
+
+  it('sums without the drift a float sum shows', () => {
+    const tenths = Array.from({ length: 1000 }, () => 10) // 0.10 万元 each
+    expect(sumMoney(tenths)).toBe(10000)
+    expect(formatMoney(sumMoney(tenths))).toBe('100.00')
+    // The same sum in floats is not exact: the reason money is never stored as a float.
+    expect(Array.from({ length: 1000 }, () => 0.1).reduce((a, b) => a + b, 0)).not.toBe(100)
+  })
+
+  it('round-trips every formatted amount', () => {
+    for (const amount of [0, 1, 99, 100, 123456, 987654321, MAX_MONEY])
+      expect(parseMoney(formatMoney(amount))).toBe(amount)
+  })
+
+  it('knows a stored amount', () => {
+    expect(isMoney(100)).toBe(true)
+    expect(isMoney(1.5)).toBe(false)
+    expect(isMoney(MAX_MONEY + 1)).toBe(false)
+    expect(isMoney('100')).toBe(false)
+  })
+})
