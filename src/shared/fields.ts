@@ -22,13 +22,20 @@ export function text(label: string, max: number) {
     .max(max, `${q(label)}不能超过${max}个字`)
 }
 
-/** Optional text: may be omitted or empty; stored as "" when absent. */
-export function optionalText(label: string, max: number) {
+/** Text that may be empty. Use `.optional()` on it in update inputs, where absent means "unchanged". */
+export function anyText(label: string, max: number) {
   return z
     .string({ error: typeError(label, '文字') })
     .trim()
     .max(max, `${q(label)}不能超过${max}个字`)
-    .default('')
+}
+
+/**
+ * Optional text for create inputs: absent becomes "". Never `.optional()` this in an update input — the
+ * default would turn "not sent" into "cleared".
+ */
+export function optionalText(label: string, max: number) {
+  return anyText(label, max).default('')
 }
 
 /** A positive integer row id. */

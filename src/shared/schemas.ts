@@ -23,9 +23,10 @@ const level = f.oneOf('项目级别', PROJECT_LEVELS, PROJECT_LEVEL_LABELS)
 const role = f.oneOf('角色', MEMBER_ROLES, MEMBER_ROLE_LABELS)
 const problemLevel = (label = '协调层级') => f.oneOf(label, PROBLEM_LEVELS, PROBLEM_LEVEL_LABELS)
 const dictKind = f.oneOf('字典类别', DICT_KINDS, DICT_KIND_LABELS)
-const phone = f
-  .optionalText('电话', 30)
+const phoneText = f
+  .anyText('电话', 30)
   .refine((v) => v === '' || /^[0-9+\-()（） 转]{3,30}$/.test(v), '「电话」只能包含数字、空格、+、-、括号和“转”')
+const phone = phoneText.default('')
 
 const empty = f.input({})
 const byId = (label: string) => f.input({ id: f.id(label) })
@@ -108,8 +109,8 @@ export const leaderUpdateInput = f.input({
   version: f.version(),
   name: f.text('姓名', 20).optional(),
   title: f.text('职务', 50).optional(),
-  unit: f.optionalText('单位', 50).optional(),
-  phone: phone.optional(),
+  unit: f.anyText('单位', 50).optional(),
+  phone: phoneText.optional(),
   sortOrder: f.int('排序号', 0, 1_000_000).optional(),
   active: f.bool('启用').optional(),
 })
@@ -160,8 +161,8 @@ export const projectUpdateInput = f
     industryTagId: f.id('产业标签').nullable().optional(),
     level: level.optional(),
     townshipId: projectFields.townshipId.optional(),
-    constructionUnit: f.optionalText('建设单位', 100).optional(),
-    content: f.optionalText('建设内容及规模', 2000).optional(),
+    constructionUnit: f.anyText('建设单位', 100).optional(),
+    content: f.anyText('建设内容及规模', 2000).optional(),
     totalInvestment: projectFields.totalInvestment.optional(),
     startYear: projectFields.startYear.optional(),
     endYear: projectFields.endYear.optional(),
@@ -179,7 +180,7 @@ export const projectListInput = f.input({
   level: level.optional(),
   categoryId: f.id('项目类别').optional(),
   industryTagId: f.id('产业标签').optional(),
-  text: f.optionalText('搜索文字', 50).optional(),
+  text: f.anyText('搜索文字', 50).optional(),
 })
 export const projectGetInput = byId('项目')
 export const reassignLeaderInput = f.input({
@@ -219,16 +220,16 @@ export const memberUpdateInput = f.input({
   id: f.id('专班成员'),
   version: f.version(),
   role: role.optional(),
-  duty: f.optionalText('分工', 200).optional(),
+  duty: f.anyText('分工', 200).optional(),
 })
 export const memberRemoveInput = byIdVersion('专班成员')
-export const personListInput = f.input({ text: f.optionalText('搜索文字', 50).optional() })
+export const personListInput = f.input({ text: f.anyText('搜索文字', 50).optional() })
 export const personUpdateInput = f.input({
   id: f.id('人员'),
   version: f.version(),
   name: f.text('姓名', 20).optional(),
   unit: f.text('单位', 50).optional(),
-  phone: phone.optional(),
+  phone: phoneText.optional(),
 })
 
 // ---- plans and milestones
@@ -236,7 +237,7 @@ export const personUpdateInput = f.input({
 export const planUpdateInput = f.input({
   id: f.id('方案'),
   version: f.version(),
-  goals: f.optionalText('工作目标', 2000).optional(),
+  goals: f.anyText('工作目标', 2000).optional(),
   serviceContent: z
     .array(f.oneOf('服务内容', SERVICE_CONTENTS, SERVICE_CONTENT_LABELS))
     .max(5)
@@ -264,8 +265,8 @@ export const milestoneUpdateInput = f.input({
   name: milestoneFields.name.optional(),
   plannedDate: milestoneFields.plannedDate.optional(),
   weight: f.int('权重', 1, 100).optional(),
-  responsibleUnit: f.optionalText('责任单位', 50).optional(),
-  responsiblePerson: f.optionalText('责任人', 20).optional(),
+  responsibleUnit: f.anyText('责任单位', 50).optional(),
+  responsiblePerson: f.anyText('责任人', 20).optional(),
 })
 export const milestoneReorderInput = f.input({
   planId: f.id('方案'),
@@ -356,7 +357,7 @@ export const problemReopenInput = f.input({
 
 export const auditListInput = f.input({
   projectId: f.id('项目').optional(),
-  entity: f.optionalText('对象类型', 30).optional(),
+  entity: f.anyText('对象类型', 30).optional(),
   beforeId: f.id('起始记录').optional(),
   limit: f.int('条数', 1, 500).default(100),
 })

@@ -18,8 +18,10 @@ async function loadPlan(db: Kysely<Database>, id: number) {
   return must(await db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst(), '方案', id)
 }
 
-const contentText = (v: ServiceContent[] | string) =>
-  (typeof v === 'string' ? parseServiceContent(v) : v).map((c) => SERVICE_CONTENT_LABELS[c]).join('、')
+const contentText = (json: string) =>
+  parseServiceContent(json)
+    .map((c: ServiceContent) => SERVICE_CONTENT_LABELS[c])
+    .join('、')
 
 const MILESTONE_FIELDS = {
   name: text,
@@ -50,7 +52,11 @@ export function planHandlers(deps: Deps) {
           entityId: id,
           projectId: before.project_id,
           action: 'update',
-          changes: diff(before, row, { goals: text, service_content: contentText }),
+          changes: diff(
+            { goals: before.goals, serviceContent: before.service_content },
+            { goals: row.goals, serviceContent: row.service_content },
+            { goals: text, serviceContent: contentText },
+          ),
         })
         const milestones = await w.db
           .selectFrom('milestones')
@@ -97,7 +103,7 @@ export function planHandlers(deps: Deps) {
           entityId: row.id,
           projectId: plan.project_id,
           action: 'create',
-          changes: created(row, MILESTONE_FIELDS),
+          changes: created(toMilestone(row), MILESTONE_FIELDS),
         })
         return toMilestone(row)
       }),
@@ -196,7 +202,7 @@ export function planHandlers(deps: Deps) {
           entityId: id,
           projectId: before.project_id,
           action: 'complete',
-          changes: diff(before, row, { actual_date: text, evidence: text }),
+          changes: diff(toMilestone(before), toMilestone(row), { actualDate: text, evidence: text }),
           note: before.name,
         })
         return toMilestone(row)
@@ -218,7 +224,7 @@ export function planHandlers(deps: Deps) {
           entityId: id,
           projectId: before.project_id,
           action: 'reopen',
-          changes: diff(before, row, { actual_date: text, evidence: text }),
+          changes: diff(toMilestone(before), toMilestone(row), { actualDate: text, evidence: text }),
           note: `${before.name}：${reason}`,
         })
         return toMilestone(row)

@@ -571,14 +571,18 @@ export function projectHandlers(deps: Deps) {
           })
           .where('id', '=', id)
           .execute()
-        const after = { stage: toStage, actual_start: actualStart, actual_end: actualEnd }
+        const after = { stage: toStage, actualStart, actualEnd }
         await audit(w, {
           entity: 'project',
           entityId: id,
           projectId: id,
           action: stageChanged ? 'move' : 'reorder',
           changes: stageChanged
-            ? diff(before, after, { stage: stageText, actual_start: text, actual_end: text })
+            ? diff({ stage: before.stage, actualStart: before.actual_start, actualEnd: before.actual_end }, after, {
+                stage: stageText,
+                actualStart: text,
+                actualEnd: text,
+              })
             : [{ field: 'position', old: String(before.position), new: String(position) }],
           note: stageChanged ? `变更日期 ${movedOn}` : '',
         })

@@ -45,6 +45,12 @@ async function readSettings(db: Kysely<Database>): Promise<Settings> {
   return { operator: await readOperator(db), rules, rulesVersion: version }
 }
 
+const weightFields = (w: Rules['weights']) => ({
+  milestonesWeight: w.milestones,
+  investmentWeight: w.investment,
+  problemsWeight: w.problems,
+})
+
 const templateText = (items: TemplateItem[]) => items.map((i) => `${i.name}(${i.weight}/${i.share}%)`).join('→')
 
 export function settingsHandlers(deps: Deps) {
@@ -83,7 +89,11 @@ export function settingsHandlers(deps: Deps) {
             redInvestmentPercent: text,
             yellowInvestmentPercent: text,
           }),
-          ...diff(current.rules.weights, next.weights, { milestones: text, investment: text, problems: text }),
+          ...diff(weightFields(current.rules.weights), weightFields(next.weights), {
+            milestonesWeight: text,
+            investmentWeight: text,
+            problemsWeight: text,
+          }),
         ]
         await audit(w, { entity: 'setting', entityId: 0, projectId: null, action: 'rules', changes })
         return readSettings(w.db)

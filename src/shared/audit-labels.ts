@@ -1,0 +1,98 @@
+/** How the audit log reads to a person: record kinds, actions and field names in Chinese. */
+
+export const AUDIT_ENTITY_LABELS: Record<string, string> = {
+  project: '项目',
+  leader: '领导',
+  task_force: '专班',
+  member: '专班成员',
+  person: '人员',
+  plan: '方案',
+  milestone: '节点',
+  annual_plan: '年度计划',
+  report: '月报',
+  problem: '问题',
+  dict: '字典',
+  template: '节点模板',
+  setting: '设置',
+}
+
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  create: '新增',
+  update: '修改',
+  delete: '删除',
+  move: '阶段变更',
+  reorder: '调整顺序',
+  reassign: '调整包联领导',
+  template: '按模板生成节点',
+  complete: '完成',
+  reopen: '重新打开',
+  start: '开始办理',
+  escalate: '提级',
+  close: '销号',
+  operator: '设置操作员',
+  rules: '修改评分规则',
+}
+
+export const AUDIT_FIELD_LABELS: Record<string, string> = {
+  code: '项目编号',
+  name: '名称',
+  level: '项目级别',
+  township: '乡镇/街道',
+  category: '类别',
+  tag: '产业标签',
+  constructionUnit: '建设单位',
+  content: '建设内容及规模',
+  totalInvestment: '总投资（万元）',
+  startYear: '建设起始年份',
+  endYear: '建设结束年份',
+  plannedStart: '计划开工日期',
+  plannedEnd: '计划竣工日期',
+  actualStart: '实际开工日期',
+  actualEnd: '实际投产日期',
+  stage: '阶段',
+  position: '看板位置',
+  leader: '包联领导',
+  leadUnit: '牵头单位',
+  member: '成员',
+  role: '角色',
+  duty: '分工',
+  goals: '工作目标',
+  serviceContent: '服务内容',
+  milestones: '节点',
+  milestone: '节点',
+  order: '节点顺序',
+  plannedDate: '计划完成日期',
+  weight: '权重',
+  responsibleUnit: '责任单位',
+  responsiblePerson: '责任人',
+  actualDate: '实际完成日期',
+  evidence: '佐证说明',
+  investment: '本月完成投资（万元）',
+  narrative: '形象进度',
+  description: '问题描述',
+  unit: '责任单位',
+  deadline: '办结时限',
+  status: '状态',
+  resolution: '办理结果',
+  closedOn: '销号日期',
+  title: '职务',
+  phone: '电话',
+  sortOrder: '排序号',
+  active: '启用',
+  items: '节点',
+  redOverdueDays: '红灯逾期天数',
+  upcomingDays: '临期提醒天数',
+  redInvestmentPercent: '红灯投资完成比例（%）',
+  yellowInvestmentPercent: '黄灯投资完成比例（%）',
+  milestonesWeight: '节点权重',
+  investmentWeight: '投资权重',
+  problemsWeight: '问题权重',
+}
+
+/** "annualPlan.2026" → "2026年计划投资（万元）"; unknown keys are shown as they are. */
+export function auditFieldLabel(field: string | null): string {
+  if (!field) return ''
+  const annual = /^annualPlan\.(\d{4})$/.exec(field)
+  if (annual) return `${annual[1]}年计划投资（万元）`
+  return AUDIT_FIELD_LABELS[field] ?? field
+}

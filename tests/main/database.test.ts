@@ -1,0 +1,170 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { openApp } from '../../src/main/app'
+import { AppError } from '../../src/shared/errors'
+import { APPLICATION_ID, openSqlite } from '../../src/main/db/open'
+import { migrate } from '../../src/main/db/migrate'
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/main/db/migrations'
+import { dump, fixedClock, newApp, refused, seedBasics, tempDir } from '../helpers/app'
+
+function openError(fn: () => unknown): AppError {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError)
+    return error as AppError
+  }
+  throw new Error('expected the open to fail')
+}
+
+describe('opening the database', () => {
+  it('uses WAL, foreign keys, full sync and marks the file as ours', () => {
+    const app = newApp()
+    const db = app.deps.sqlite
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(db.pragma('synchronous', { simple: true })).toBe(2)
+    expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID)
+  })
+
+  it('replays every migration from empty, in order, recorded, and only once', () => {
+    const file = path.join(tempDir(), 'm.db')
+    const first = openSqlite(file)
+    const applied = first.prepare('SELECT id, name FROM migrations ORDER BY id').all()
+    expect(applied).toEqual(MIGRATIONS.map((m) => ({ id: m.id, name: m.name })))
+    expect(first.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
+    const schema = first.prepare(`SELECT type, name, sql FROM sqlite_master ORDER BY name`).all()
+    first.close()
+    const again = openSqlite(file)
+    expect(again.prepare('SELECT count(*) AS n FROM migrations').get()).toEqual({ n: MIGRATIONS.length })
+    expect(again.prepare(`SELECT type, name, sql FROM sqlite_master ORDER BY name`).all()).toEqual(schema)
+    expect(migrate(again)).toEqual([])
+    again.close()
+  })
+
+  it('creates every table the services use', () => {
+    const tables = (
+      newApp().deps.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as {
+        name: string
+      }[]
+    ).map((t) => t.name)
+    for (const t of [
+      'projects',
+      'leaders',
+      'leader_assignments',
+      'task_forces',
+      'task_force_members',
+      'people',
+      'plans',
+      'milestones',
+      'monthly_reports',
+      'problems',
+      'audit_log',
+      'settings',
+      'dict_items',
+      'frozen_periods',
+      'annual_plans',
+      'stage_moves',
+    ])
+      expect(tables).toContain(t)
+  })
+
+  it('rolls back a failing migration and leaves the database usable', () => {
+    const file = path.join(tempDir(), 'fail.db')
+    openSqlite(file).close()
+    const db = new BetterSqlite3(file)
+    const broken = [
+      ...MIGRATIONS,
+      { id: 99, name: 'broken', sql: 'CREATE TABLE half_done (a); INSERT INTO no_such_table VALUES (1);' },
+    ]
+    expect(() => migrate(db, broken)).toThrow()
+    expect(db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'`).get()).toEqual({ n: 0 })
+    expect(db.prepare('SELECT max(id) AS v FROM migrations').get()).toEqual({ v: LATEST_SCHEMA_VERSION })
+    db.close()
+    const app = openApp(file, { clock: fixedClock })
+    expect(app.deps.sqlite.prepare('SELECT count(*) AS n FROM dict_items').get()).toMatchObject({
+      n: expect.any(Number),
+    })
+    void app.close()
+  })
+
+  it('refuses a database made by a newer version of the app', () => {
+    const file = path.join(tempDir(), 'new.db')
+    const db = openSqlite(file)
+    db.prepare(`INSERT INTO migrations (id, name, applied_at) VALUES (?, 'from-the-future', '2030-01-01')`).run(
+      LATEST_SCHEMA_VERSION + 1,
+    )
+    db.close()
+    const before = fs.readFileSync(file)
+    const error = openError(() => openSqlite(file))
+    expect(error.code).toBe('DB_TOO_NEW')
+    expect(error.message).toContain('请升级专班')
+    expect(fs.readFileSync(file).equals(before)).toBe(true)
+  })
+
+  it('refuses a file that is not a database', () => {
+    const file = path.join(tempDir(), 'notes.db')
+    fs.writeFileSync(file, '这是一份会议纪要，不是数据库。'.repeat(200))
+    const error = openError(() => openSqlite(file))
+    expect(error.code).toBe('DB_NOT_DATABASE')
+    expect(error.message).toContain('不是有效的专班数据库')
+    expect(fs.readFileSync(file, 'utf8').startsWith('这是一份会议纪要')).toBe(true)
+  })
+
+  it("refuses another program's SQLite database without touching it", () => {
+    const file = path.join(tempDir(), 'other.db')
+    const other = new BetterSqlite3(file)
+    other.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL); INSERT INTO invoices VALUES (1, 9.5);')
+    other.close()
+    const error = openError(() => openSqlite(file))
+    expect(error.code).toBe('DB_NOT_DATABASE')
+    expect(error.message).toContain('不是专班的数据库')
+    const check = new BetterSqlite3(file)
+    expect(check.prepare(`SELECT name FROM sqlite_master`).all()).toEqual([{ name: 'invoices' }])
+    check.close()
+  })
+
+  it('says plainly when the folder does not exist or the path is a folder', () => {
+    const missing = openError(() => openSqlite(path.join(tempDir(), 'no', 'such', 'x.db')))
+    expect(missing.code).toBe('DB_UNREADABLE')
+    expect(missing.message).toContain('文件夹不存在')
+    const folder = openError(() => openSqlite(tempDir()))
+    expect(folder.code).toBe('DB_UNREADABLE')
+    expect(folder.message).toContain('是一个文件夹')
+  })
+
+  it('reports a database locked by another program and changes nothing', async () => {
+    const file = path.join(tempDir(), 'locked.db')
+    const app = openApp(file, { clock: fixedClock, busyTimeoutMs: 50 })
+    try {
+      await seedBasics(app)
+      const other = new BetterSqlite3(file)
+      other.exec('BEGIN IMMEDIATE')
+      const before = dump(app)
+      const error = await refused(app, 'leader.create', { name: '孙三', title: '副区长', sortOrder: 1 }, 'DB_LOCKED')
+      expect(error.message).toContain('正被另一个程序使用')
+      other.exec('ROLLBACK')
+      other.close()
+      expect(dump(app)).toEqual(before)
+      // And once the lock is gone, the same write goes through.
+      expect((await app.invoke('leader.create', { name: '孙三', title: '副区长', sortOrder: 1 })).ok).toBe(true)
+    } finally {
+      await app.close()
+    }
+  })
+
+  it('checkpoints the WAL on close so the .db file is complete on its own', async () => {
+    const file = path.join(tempDir(), 'wal.db')
+    const app = openApp(file, { clock: fixedClock })
+    await seedBasics(app)
+    await app.close()
+    expect(fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0).toBe(0)
+    const copy = path.join(tempDir(), 'copy.db')
+    fs.copyFileSync(file, copy)
+    const reopened = new BetterSqlite3(copy, { readonly: true })
+    expect(reopened.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual({ n: 2 })
+    reopened.close()
+  })
+})

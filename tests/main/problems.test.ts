@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest'
+import { dump, newApp, projectInput, refused, seedBasics } from '../helpers/app'
+
+async function setup() {
+  const app = newApp()
+  const b = await seedBasics(app)
+  const { project } = await app.call('project.create', projectInput(b))
+  const problem = await app.call('problem.create', {
+    projectId: project.id,
+    categoryId: b.problemCategoryId,
+    description: '项目用地指标尚未落实',
+    raisedOn: '2026-09-01',
+    responsibleUnitId: b.unit2Id,
+    deadline: '2026-10-31',
+  })
+  return { app, b, projectId: project.id, problem }
+}
+
+describe('problems (问题清单)', () => {
+  it('raises a problem owned by the 包联领导 by default, at the 专班 level', async () => {
+    const { problem } = await setup()
+    expect(problem).toMatchObject({
+      status: 'open',
+      level: 'task_force',
+      responsibleLeader: { name: '赵一平' },
+      responsibleUnit: { name: '区工信局' },
+      category: { name: '用地' },
+      projectCode: 'XM-001',
+    })
+  })
+
+  it('walks 待办 → 办理中 → 提级 → 已销号 → reopened, each step audited', async () => {
+    const { app, problem, projectId } = await setup()
+    const started = await app.call('problem.start', { id: problem.id, version: 1 })
+    expect(started.status).toBe('in_progress')
+    const up = await app.call('problem.escalate', {
+      id: problem.id,
+      version: 2,
+      toLevel: 'leader',
+      note: '专班协调未果',
+    })
+    expect(up.level).toBe('leader')
+    const county = await app.call('problem.escalate', {
+      id: problem.id,
+      version: 3,
+      toLevel: 'county',
+      note: '提交县调度会',
+    })
+    const closed = await app.call('problem.close', {
+      id: problem.id,
+      version: county.version,
+      resolution: '县调度会议定，自然资源局调剂指标',
+      closedOn: '2026-11-10',
+    })
+    expect(closed).toMatchObject({ status: 'closed', closedOn: '2026-11-10' })
+    const reopened = await app.call('problem.reopen', {
+      id: problem.id,
+      version: closed.version,
+      reason: '指标未实际下达',
+    })
+    expect(reopened).toMatchObject({ status: 'in_progress', closedOn: null, resolution: '' })
+    const log = await app.call('audit.list', { projectId })
+    expect(log.filter((e) => e.entity === 'problem').map((e) => e.action)).toEqual(
+      expect.arrayContaining(['create', 'start', 'escalate', 'close', 'reopen']),
+    )
+    expect(log.find((e) => e.action === 'escalate' && e.newValue === '县调度会')?.note).toBe('提交县调度会')
+  })
+
+  it('销号 requires a resolution; the database refuses one without it too', async () => {
+    const { app, problem } = await setup()
+    const before = dump(app)
+    const error = await refused(
+      app,
+      'problem.close',
+      { id: problem.id, version: 1, resolution: '', closedOn: '2026-11-01' },
+      'INVALID_INPUT',
+    )
+    expect(error.message).toContain('「办理结果」不能为空')
+    await refused(app, 'problem.close', { id: problem.id, version: 1, closedOn: '2026-11-01' }, 'INVALID_INPUT')
+    expect(() =>
+      app.deps.sqlite
+        .prepare(`UPDATE problems SET status = 'closed', closed_on = '2026-11-01' WHERE id = ?`)
+        .run(problem.id),
+    ).toThrow(/CHECK/)
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('refuses escalating down or sideways, acting on closed problems, and bad dates', async () => {
+    const { app, problem, b, projectId } = await setup()
+    const before = dump(app)
+    await refused(app, 'problem.escalate', { id: problem.id, version: 1, toLevel: 'task_force', note: '同级' }, 'RULE')
+    await refused(
+      app,
+      'problem.close',
+      { id: problem.id, version: 1, resolution: '已解决', closedOn: '2026-08-01' },
+      'RULE',
+    )
+    await refused(
+      app,
+      'problem.close',
+      { id: problem.id, version: 1, resolution: '已解决', closedOn: '2026-12-01' },
+      'RULE',
+    )
+    await refused(app, 'problem.reopen', { id: problem.id, version: 1, reason: '未销号' }, 'RULE')
+    await refused(app, 'problem.update', { id: problem.id, version: 1, deadline: '2026-08-01' }, 'RULE')
+    await refused(
+      app,
+      'problem.create',
+      {
+        projectId,
+        categoryId: b.problemCategoryId,
+        description: 'x',
+        raisedOn: '2026-10-01',
+        responsibleUnitId: b.unitId,
+        deadline: '2026-09-01',
+      },
+      'RULE',
+    )
+    await refused(
+      app,
+      'problem.create',
+      {
+        projectId,
+        categoryId: b.unitId,
+        description: 'x',
+        raisedOn: '2026-10-01',
+        responsibleUnitId: b.unitId,
+        deadline: '2026-12-01',
+      },
+      'NOT_FOUND',
+    )
+    expect(dump(app)).toEqual(before)
+    const closed = await app.call('problem.close', {
+      id: problem.id,
+      version: 1,
+      resolution: '已解决',
+      closedOn: '2026-10-30',
+    })
+    await refused(
+      app,
+      'problem.escalate',
+      { id: problem.id, version: closed.version, toLevel: 'county', note: 'x' },
+      'RULE',
+    )
+    await refused(app, 'problem.update', { id: problem.id, version: closed.version, description: '改' }, 'RULE')
+    await refused(app, 'problem.start', { id: problem.id, version: closed.version }, 'RULE')
+  })
+
+  it('filters by state, level, category, unit and overdue', async () => {
+    const { app, b, projectId, problem } = await setup()
+    const second = await app.call('problem.create', {
+      projectId,
+      categoryId: b.problemCategoryId,
+      description: '融资未到位',
+      raisedOn: '2026-11-01',
+      responsibleUnitId: b.unitId,
+      deadline: '2026-12-31',
+      level: 'leader',
+    })
+    const ids = async (f: object) => (await app.call('problem.list', f)).map((p) => p.id)
+    expect(await ids({})).toEqual([problem.id, second.id])
+    expect(await ids({ overdueOn: '2026-11-21' })).toEqual([problem.id])
+    expect(await ids({ level: 'leader' })).toEqual([second.id])
+    expect(await ids({ responsibleUnitId: b.unitId })).toEqual([second.id])
+    expect(await ids({ status: 'closed' })).toEqual([])
+    expect(await ids({ categoryId: b.problemCategoryId, projectId })).toHaveLength(2)
+  })
+
+  it('updates assignment fields and audits them by name', async () => {
+    const { app, b, problem } = await setup()
+    const updated = await app.call('problem.update', {
+      id: problem.id,
+      version: 1,
+      responsibleUnitId: b.unitId,
+      responsibleLeaderId: b.leader2Id,
+    })
+    expect(updated).toMatchObject({ responsibleUnit: { name: '区发改局' }, responsibleLeader: { name: '钱二和' } })
+    const log = await app.call('audit.list', { entity: 'problem' })
+    expect(log.filter((e) => e.action === 'update').map((e) => [e.field, e.oldValue, e.newValue])).toEqual(
+      expect.arrayContaining([
+        ['unit', '区工信局', '区发改局'],
+        ['leader', '赵一平', '钱二和'],
+      ]),
+    )
+  })
+})

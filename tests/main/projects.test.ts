@@ -1,0 +1,444 @@
+import { describe, expect, it } from 'vitest'
+import { dump, newApp, projectInput, refused, seedBasics } from '../helpers/app'
+
+describe('projects: 一个项目、一名领导、一个专班、一套方案', () => {
+  it('creates the project with its leader, task force and plan in one go', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const detail = await app.call(
+      'project.create',
+      projectInput(b, { templateId: b.templateId, serviceContent: ['approval', 'financing'] }),
+    )
+    expect(detail.project.code).toBe('XM-001')
+    expect(detail.project.totalInvestment).toBe(123456)
+    expect(detail.leader).toEqual({ id: b.leaderId, name: '赵一平' })
+    expect(detail.leaderHistory).toHaveLength(1)
+    expect(detail.taskForce.leadUnit.name).toBe('区发改局')
+    expect(detail.plan.serviceContent).toEqual(['approval', 'financing'])
+    // The template's eight milestones, spread over 2026-03-01 … 2027-06-30, in order.
+    expect(detail.plan.milestones.map((m) => m.name)).toEqual([
+      '立项',
+      '用地预审',
+      '环评批复',
+      '施工许可',
+      '开工',
+      '主体完工',
+      '竣工验收',
+      '投产',
+    ])
+    expect(detail.plan.milestones[0]!.plannedDate).toBe('2026-03-01')
+    expect(detail.plan.milestones.at(-1)!.plannedDate).toBe('2027-06-30')
+    const dates = detail.plan.milestones.map((m) => m.plannedDate)
+    expect([...dates].sort()).toEqual(dates)
+    const sql = app.deps.sqlite
+    expect(sql.prepare('SELECT count(*) AS n FROM task_forces WHERE project_id = ?').get(detail.project.id)).toEqual({
+      n: 1,
+    })
+    expect(sql.prepare('SELECT count(*) AS n FROM plans WHERE project_id = ?').get(detail.project.id)).toEqual({ n: 1 })
+  })
+
+  it('writes an audit row with the operator for the creation', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const { project } = await app.call('project.create', projectInput(b))
+    const log = await app.call('audit.list', { projectId: project.id })
+    expect(log.length).toBeGreaterThan(0)
+    expect(log.every((e) => e.operator === '王测试' && e.operatorUnit === '区重点项目办')).toBe(true)
+    expect(log.find((e) => e.field === 'totalInvestment')?.newValue).toBe('1,234.56')
+    expect(log.find((e) => e.field === 'leader')?.newValue).toBe('赵一平')
+  })
+
+  it('refuses a duplicate project code and leaves the database as it was', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    await app.call('project.create', projectInput(b))
+    const before = dump(app)
+    const error = await refused(app, 'project.create', projectInput(b, { name: '另一个项目' }), 'DUPLICATE')
+    expect(error.message).toContain('项目编号「XM-001」已被项目「城东年产10万吨新型建材项目」使用')
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('refuses a project whose template cannot be dated, creating nothing at all', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const before = dump(app)
+    await refused(
+      app,
+      'project.create',
+      projectInput(b, { templateId: b.templateId, plannedStart: null, plannedEnd: null }),
+      'RULE',
+    )
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('refuses unknown or wrong-kind references', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const before = dump(app)
+    await refused(app, 'project.create', projectInput(b, { leaderId: 999 }), 'NOT_FOUND')
+    // A unit given where a township is expected.
+    const error = await refused(app, 'project.create', projectInput(b, { townshipId: b.unitId }), 'NOT_FOUND')
+    expect(error.message).toContain('乡镇/街道')
+    await refused(app, 'project.create', projectInput(b, { leadUnitId: b.townshipId }), 'NOT_FOUND')
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('refuses a deactivated leader or township for a new project', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const [leader] = (await app.call('leader.list', {})).filter((l) => l.id === b.leader2Id)
+    await app.call('leader.update', { id: b.leader2Id, version: leader!.version, active: false })
+    await refused(app, 'project.create', projectInput(b, { leaderId: b.leader2Id }), 'RULE')
+    const township = (await app.call('dict.list', { kind: 'township' })).find((t) => t.id === b.township2Id)!
+    await app.call('dict.update', { id: township.id, version: township.version, active: false })
+    const error = await refused(app, 'project.create', projectInput(b, { townshipId: b.township2Id }), 'RULE')
+    expect(error.message).toContain('已停用')
+  })
+
+  describe('exactly one 包联领导 at any time', () => {
+    it('reassigns with a date and keeps the history', async () => {
+      const app = newApp()
+      const b = await seedBasics(app)
+      const { project } = await app.call('project.create', projectInput(b))
+      const after = await app.call('project.reassignLeader', {
+        projectId: project.id,
+        version: project.version,
+        leaderId: b.leader2Id,
+        fromDate: '2026-07-01',
+        note: '工作分工调整',
+      })
+      expect(after.leader.name).toBe('钱二和')
+      expect(after.leaderHistory.map((h) => [h.leader.name, h.startDate, h.endDate])).toEqual([
+        ['赵一平', '2026-01-01', '2026-07-01'],
+        ['钱二和', '2026-07-01', null],
+      ])
+      expect(after.project.version).toBe(project.version + 1)
+      const log = await app.call('audit.list', { projectId: project.id })
+      expect(log[0]).toMatchObject({ action: 'reassign', field: 'leader', oldValue: '赵一平', newValue: '钱二和' })
+    })
+
+    it('refuses a second current leader at the database level', async () => {
+      const app = newApp()
+      const b = await seedBasics(app)
+      const { project } = await app.call('project.create', projectInput(b))
+      const before = dump(app)
+      expect(() =>
+        app.deps.sqlite
+          .prepare(
+            `INSERT INTO leader_assignments (project_id, leader_id, start_date, end_date, note, created_at) VALUES (?, ?, '2026-05-01', NULL, '', 'x')`,
+          )
+          .run(project.id, b.leader2Id),
+      ).toThrow(/UNIQUE/)
+      expect(dump(app)).toEqual(before)
+    })
+
+    it('refuses reassigning to the same leader, before the current start, or in the future', async () => {
+      const app = newApp()
+      const b = await seedBasics(app)
+      const { project } = await app.call('project.create', projectInput(b))
+      const before = dump(app)
+      const base = { projectId: project.id, version: project.version, note: '' }
+      expect(
+        (
+          await refused(
+            app,
+            'project.reassignLeader',
+            { ...base, leaderId: b.leaderId, fromDate: '2026-05-01' },
+            'RULE',
+          )
+        ).message,
+      ).toContain('已是该项目的包联领导')
+      expect(
+        (
+          await refused(
+            app,
+            'project.reassignLeader',
+            { ...base, leaderId: b.leader2Id, fromDate: '2025-12-31' },
+            'RULE',
+          )
+        ).message,
+      ).toContain('不能早于')
+      expect(
+        (
+          await refused(
+            app,
+            'project.reassignLeader',
+            { ...base, leaderId: b.leader2Id, fromDate: '2026-12-01' },
+            'RULE',
+          )
+        ).message,
+      ).toContain('不能晚于今天')
+      expect(dump(app)).toEqual(before)
+    })
+
+    it('does not let history be deleted or rewritten', async () => {
+      const app = newApp()
+      const b = await seedBasics(app)
+      const { project } = await app.call('project.create', projectInput(b))
+      await app.call('project.reassignLeader', {
+        projectId: project.id,
+        version: 1,
+        leaderId: b.leader2Id,
+        fromDate: '2026-07-01',
+        note: '',
+      })
+      expect(() =>
+        app.deps.sqlite.prepare('DELETE FROM leader_assignments WHERE project_id = ?').run(project.id),
+      ).toThrow(/不能删除/)
+      expect(() =>
+        app.deps.sqlite
+          .prepare(`UPDATE leader_assignments SET end_date = '2026-08-01' WHERE end_date IS NOT NULL`)
+          .run(),
+      ).toThrow(/不能修改/)
+    })
+  })
+
+  it('refuses a second task force, a second plan, or losing either', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const { project } = await app.call('project.create', projectInput(b))
+    const before = dump(app)
+    const sql = app.deps.sqlite
+    expect(() =>
+      sql.prepare('INSERT INTO task_forces (project_id, lead_unit_id) VALUES (?, ?)').run(project.id, b.unit2Id),
+    ).toThrow(/UNIQUE/)
+    expect(() => sql.prepare(`INSERT INTO plans (project_id, goals) VALUES (?, '')`).run(project.id)).toThrow(/UNIQUE/)
+    expect(() => sql.prepare('DELETE FROM plans WHERE project_id = ?').run(project.id)).toThrow(/必须有一套方案/)
+    expect(() => sql.prepare('DELETE FROM task_forces WHERE project_id = ?').run(project.id)).toThrow(/必须有一个专班/)
+    expect(() => sql.prepare('DELETE FROM projects WHERE id = ?').run(project.id)).toThrow(/不能删除/)
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('updates fields with a version and audits old → new in readable form', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const { project } = await app.call('project.create', projectInput(b))
+    const updated = await app.call('project.update', {
+      id: project.id,
+      version: project.version,
+      name: '城东年产20万吨新型建材项目',
+      totalInvestment: 200000,
+      townshipId: b.township2Id,
+    })
+    expect(updated.version).toBe(2)
+    expect(updated.townshipId).toBe(b.township2Id)
+    const log = await app.call('audit.list', { projectId: project.id })
+    const byField = Object.fromEntries(
+      log.filter((e) => e.action === 'update').map((e) => [e.field, [e.oldValue, e.newValue]]),
+    )
+    expect(byField).toEqual({
+      name: ['城东年产10万吨新型建材项目', '城东年产20万吨新型建材项目'],
+      totalInvestment: ['1,234.56', '2,000.00'],
+      township: ['城东街道', '吴桥镇'],
+    })
+  })
+
+  it('refuses a stale version and changes nothing (lost update)', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const { project } = await app.call('project.create', projectInput(b))
+    await app.call('project.update', { id: project.id, version: 1, name: '第一人改的名称' })
+    const before = dump(app)
+    const error = await refused(
+      app,
+      'project.update',
+      { id: project.id, version: 1, name: '第二人改的名称' },
+      'CONFLICT',
+    )
+    expect(error.message).toContain('请刷新后重新操作')
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('refuses an update that puts the end before the start, merging with what is stored', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const { project } = await app.call('project.create', projectInput(b))
+    const before = dump(app)
+    await refused(app, 'project.update', { id: project.id, version: 1, plannedEnd: '2026-01-01' }, 'RULE')
+    await refused(app, 'project.update', { id: project.id, version: 1, endYear: 2025 }, 'RULE')
+    await refused(app, 'project.update', { id: project.id, version: 1, code: 'XM 001' }, 'INVALID_INPUT')
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('lists with every filter', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    await app.call('project.create', projectInput(b))
+    await app.call(
+      'project.create',
+      projectInput(b, {
+        code: 'XM-002',
+        name: '吴桥光伏发电项目',
+        townshipId: b.township2Id,
+        leaderId: b.leader2Id,
+        leadUnitId: b.unit2Id,
+        level: 'city',
+        stage: 'construction',
+      }),
+    )
+    await app.call('project.create', projectInput(b, { code: 'XM-100', name: '百分百项目' }))
+    const codes = async (f: object) => (await app.call('project.list', f)).map((p) => p.code)
+    expect(await codes({})).toHaveLength(3)
+    expect(await codes({ stage: 'construction' })).toEqual(['XM-002'])
+    expect(await codes({ leaderId: b.leader2Id })).toEqual(['XM-002'])
+    expect(await codes({ townshipId: b.township2Id })).toEqual(['XM-002'])
+    expect(await codes({ leadUnitId: b.unit2Id })).toEqual(['XM-002'])
+    expect(await codes({ level: 'city' })).toEqual(['XM-002'])
+    expect(await codes({ categoryId: b.categoryId })).toHaveLength(3)
+    expect(await codes({ text: '光伏' })).toEqual(['XM-002'])
+    expect(await codes({ text: 'xm-002' })).toEqual(['XM-002'])
+    // LIKE wildcards in the search text are matched literally.
+    expect(await codes({ text: '%' })).toEqual([])
+    expect(await codes({ text: '_项' })).toEqual([])
+  })
+})
+
+describe('stage moves (五个一批) and kanban order', () => {
+  async function setup() {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const ids: number[] = []
+    for (const [i, stage] of (['signed', 'signed', 'construction', 'construction'] as const).entries()) {
+      const d = await app.call(
+        'project.create',
+        projectInput(b, { code: `XM-00${i + 1}`, name: `项目${i + 1}`, stage }),
+      )
+      ids.push(d.project.id)
+    }
+    return { app, b, ids }
+  }
+
+  const column = async (app: ReturnType<typeof newApp>, stage: string) =>
+    (await app.call('project.list', { stage: stage as 'signed' })).map((p) => p.code)
+
+  it('a 签约 → 开工 move records the date, the operator and the actual start', async () => {
+    const { app, ids } = await setup()
+    const moved = await app.call('project.move', {
+      id: ids[0]!,
+      version: 1,
+      toStage: 'construction',
+      date: '2026-11-02',
+    })
+    expect(moved.stage).toBe('construction')
+    expect(moved.actualStart).toBe('2026-11-02')
+    const detail = await app.call('project.get', { id: ids[0]! })
+    expect(detail.stageMoves).toMatchObject([
+      { fromStage: 'signed', toStage: 'construction', movedOn: '2026-11-02', operator: '王测试' },
+    ])
+    expect(await column(app, 'construction')).toEqual(['XM-003', 'XM-004', 'XM-001'])
+    const log = await app.call('audit.list', { projectId: ids[0]! })
+    const moveRows = log.filter((e) => e.action === 'move').reverse()
+    expect(moveRows.map((e) => [e.field, e.oldValue, e.newValue])).toEqual([
+      ['stage', '签约落地', '开工建设'],
+      ['actualStart', null, '2026-11-02'],
+    ])
+  })
+
+  it('defaults the date to today and refuses a future one', async () => {
+    const { app, ids } = await setup()
+    const before = dump(app)
+    await refused(app, 'project.move', { id: ids[0]!, version: 1, toStage: 'construction', date: '2026-11-22' }, 'RULE')
+    expect(dump(app)).toEqual(before)
+    expect((await app.call('project.move', { id: ids[0]!, version: 1, toStage: 'construction' })).actualStart).toBe(
+      '2026-11-21',
+    )
+  })
+
+  it('drops a card in front of another, and renumbers when the gap is used up', async () => {
+    const { app, ids } = await setup()
+    await app.call('project.move', {
+      id: ids[0]!,
+      version: 1,
+      toStage: 'construction',
+      beforeId: ids[3]!,
+      date: '2026-11-01',
+    })
+    expect(await column(app, 'construction')).toEqual(['XM-003', 'XM-001', 'XM-004'])
+    // Squeeze cards between the same two neighbours until no integer is left between them.
+    let version = 2
+    let moving = ids[0]!
+    let other = ids[1]!
+    let otherVersion = 1
+    for (let i = 0; i < 14; i++) {
+      const res = await app.call('project.move', {
+        id: other,
+        version: otherVersion,
+        toStage: 'construction',
+        beforeId: moving,
+      })
+      ;[moving, other, otherVersion, version] = [other, moving, version, res.version]
+    }
+    const positions = (await app.call('project.list', { stage: 'construction' })).map((p) => p.position)
+    expect(new Set(positions).size).toBe(positions.length)
+    expect([...positions].sort((a, c) => a - c)).toEqual(positions)
+  })
+
+  it('reorders within a column without a stage move record', async () => {
+    const { app, ids } = await setup()
+    await app.call('project.move', { id: ids[3]!, version: 1, toStage: 'construction', beforeId: ids[2]! })
+    expect(await column(app, 'construction')).toEqual(['XM-004', 'XM-003'])
+    expect((await app.call('project.get', { id: ids[3]! })).stageMoves).toEqual([])
+  })
+
+  it('refuses a target card in another column, itself as target, or a stale card', async () => {
+    const { app, ids } = await setup()
+    const before = dump(app)
+    await refused(app, 'project.move', { id: ids[0]!, version: 1, toStage: 'construction', beforeId: ids[1]! }, 'RULE')
+    await refused(app, 'project.move', { id: ids[0]!, version: 1, toStage: 'signed', beforeId: ids[0]! }, 'RULE')
+    await refused(app, 'project.move', { id: ids[0]!, version: 9, toStage: 'construction' }, 'CONFLICT')
+    await refused(app, 'project.move', { id: 999, version: 1, toStage: 'construction' }, 'NOT_FOUND')
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('moving back before 开工 clears the actual start; reaching 竣工投产 sets the completion', async () => {
+    const { app, ids } = await setup()
+    const started = await app.call('project.move', {
+      id: ids[0]!,
+      version: 1,
+      toStage: 'construction',
+      date: '2026-10-01',
+    })
+    const done = await app.call('project.move', {
+      id: ids[0]!,
+      version: started.version,
+      toStage: 'production',
+      date: '2026-11-20',
+    })
+    expect([done.actualStart, done.actualEnd]).toEqual(['2026-10-01', '2026-11-20'])
+    const back = await app.call('project.move', {
+      id: ids[0]!,
+      version: done.version,
+      toStage: 'signed',
+      date: '2026-11-21',
+    })
+    expect([back.actualStart, back.actualEnd]).toEqual([null, null])
+  })
+})
+
+describe('annual planned investment', () => {
+  it('sets one figure per project and year, versioned and within the construction period', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const { project } = await app.call('project.create', projectInput(b))
+    const created = await app.call('project.setAnnualPlan', { projectId: project.id, year: 2026, amount: 60000 })
+    expect(created).toEqual({ projectId: project.id, year: 2026, amount: 60000, version: 1 })
+    const before = dump(app)
+    await refused(app, 'project.setAnnualPlan', { projectId: project.id, year: 2026, amount: 1 }, 'CONFLICT')
+    await refused(app, 'project.setAnnualPlan', { projectId: project.id, year: 2030, amount: 1 }, 'RULE')
+    await refused(
+      app,
+      'project.setAnnualPlan',
+      { projectId: project.id, year: 2026, amount: -5, version: 1 },
+      'INVALID_INPUT',
+    )
+    expect(dump(app)).toEqual(before)
+    const updated = await app.call('project.setAnnualPlan', {
+      projectId: project.id,
+      year: 2026,
+      amount: 65000,
+      version: 1,
+    })
+    expect(updated.version).toBe(2)
+    expect((await app.call('project.get', { id: project.id })).annualPlans).toEqual([updated])
+  })
+})
