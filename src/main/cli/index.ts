@@ -50,13 +50,11 @@ export async function main(argv: string[], out = console.log, err = console.erro
     })
     switch (command) {
       case 'demo': {
+        const seed = toInt(values.seed, '--seed', 20261121)
+        const projects = toInt(values.projects, '--projects', 55)
         const app = openApp(need(values.db, '--db'))
         try {
-          const counts = generateDemo(app.deps.db, app.deps.sqlite, {
-            seed: toInt(values.seed, '--seed', 20261121),
-            projects: toInt(values.projects, '--projects', 55),
-            today: localToday(),
-          })
+          const counts = generateDemo(app.deps.db, app.deps.sqlite, { seed, projects, today: localToday() })
           out(
             `已生成演示数据：${counts.projects}个项目、${counts.milestones}个节点、${counts.reports}份月报、${counts.problems}个问题`,
           )

@@ -1,0 +1,315 @@
+/**
+ * The contract as a whole: every call is implemented, every call refuses bad input in Chinese without
+ * changing anything, and every write leaves an audit row.
+ */
+import { describe, expect, it } from 'vitest'
+import { CALL_NAMES, contract, type CallName } from '../../src/shared/contract'
+import { createHandlers } from '../../src/main/handlers'
+import { dump, newApp, projectInput, refused, seedBasics, type Basics } from '../helpers/app'
+import type { App } from '../../src/main/app'
+
+describe('the contract', () => {
+  it('has a handler for every call and nothing else', () => {
+    const app = newApp()
+    expect(Object.keys(createHandlers(app.deps)).sort()).toEqual([...CALL_NAMES].sort())
+  })
+
+  it('names calls as feature.action', () => {
+    for (const name of CALL_NAMES) expect(name).toMatch(/^[a-z][a-zA-Z]*\.[a-z][a-zA-Z]*$/)
+  })
+
+  it('refuses an unknown call', async () => {
+    const app = newApp()
+    const error = await refused(app, 'project.drop', {}, 'UNKNOWN_CALL')
+    expect(error.message).toContain('project.drop')
+    await refused(app, '__proto__', {}, 'UNKNOWN_CALL')
+    await refused(app, 'toString', {}, 'UNKNOWN_CALL')
+  })
+
+  describe.each(CALL_NAMES)('%s refuses malformed input and changes nothing', (name) => {
+    it.each([
+      ['a number instead of an object', 42],
+      ['a string instead of an object', '{"id":1}'],
+      ['an array instead of an object', [1, 2]],
+      ['an unknown field', { __unknownField: true }],
+    ])('%s', async (_label, input) => {
+      const app = newApp()
+      await seedBasics(app)
+      const before = dump(app)
+      const error = await refused(app, name, input, 'INVALID_INPUT')
+      expect(error.message.startsWith('输入有误：')).toBe(true)
+      expect(dump(app)).toEqual(before)
+    })
+  })
+
+  const writes = CALL_NAMES.filter((n) => contract[n].write)
+
+  /** A valid input for each write call, built on the state the earlier calls left. */
+  type Scenario = (app: App, b: Basics, s: Record<string, number>) => Promise<unknown>
+  const scenario: Record<string, Scenario> = {
+    'settings.setOperator': async () => ({ name: '测试员', unit: '区发改局' }),
+    'settings.updateRules': async () => ({
+      version: 1,
+      thresholds: { redOverdueDays: 25, upcomingDays: 7, redInvestmentPercent: 50, yellowInvestmentPercent: 80 },
+      weights: { milestones: 50, investment: 30, problems: 20 },
+    }),
+    'dict.create': async () => ({ kind: 'unit', name: '区统计局' }),
+    'dict.update': async (_a, b) => ({ id: b.unit2Id, version: 1, sortOrder: 5 }),
+    'template.create': async () => ({ name: '简易节点', items: [{ name: '开工', share: 0 }] }),
+    'template.update': async (_a, b) => ({ id: b.templateId, version: 1, name: '产业项目节点' }),
+    'leader.create': async () => ({ name: '新领导', title: '副区长', sortOrder: 30 }),
+    'leader.update': async (_a, b) => ({ id: b.leader2Id, version: 1, phone: '13000000000' }),
+    'leader.delete': async (app) => {
+      const l = await app.call('leader.create', { name: '临时', title: '副区长', sortOrder: 40 })
+      return { id: l.id, version: l.version }
+    },
+    'project.create': async (_a, b) => projectInput(b, { code: 'XM-900', name: '契约测试项目' }),
+    'project.update': async (app, _b, s) => ({
+      id: s.project!,
+      version: (await app.call('project.get', { id: s.project! })).project.version,
+      name: '改名',
+    }),
+    'project.reassignLeader': async (app, b, s) => ({
+      projectId: s.project!,
+      version: (await app.call('project.get', { id: s.project! })).project.version,
+      leaderId: b.leader2Id,
+      fromDate: '2026-06-01',
+      note: '',
+    }),
+    'project.move': async (app, _b, s) => ({
+      id: s.project!,
+      version: (await app.call('project.get', { id: s.project! })).project.version,
+      toStage: 'investment',
+    }),
+    'project.setAnnualPlan': async (_a, _b, s) => ({ projectId: s.project!, year: 2026, amount: 1000 }),
+    'taskForce.update': async (app, b, s) => {
+      const tf = (await app.call('project.get', { id: s.project! })).taskForce
+      return { id: tf.id, version: tf.version, leadUnitId: b.unit2Id }
+    },
+    'taskForce.addMember': async (app, _b, s) => ({
+      taskForceId: (await app.call('project.get', { id: s.project! })).taskForce.id,
+      person: { name: '成员甲', unit: '区发改局' },
+      role: 'member',
+    }),
+    'taskForce.updateMember': async (app, _b, s) => {
+      const m = (await app.call('project.get', { id: s.project! })).taskForce.members[0]!
+      return { id: m.id, version: m.version, duty: '审批服务' }
+    },
+    'taskForce.removeMember': async (app, _b, s) => {
+      const m = (await app.call('project.get', { id: s.project! })).taskForce.members[0]!
+      return { id: m.id, version: m.version }
+    },
+    'person.update': async (app) => {
+      const p = (await app.call('person.list', {}))[0]!
+      return { id: p.id, version: p.version, phone: '13100000000' }
+    },
+    'plan.update': async (app, _b, s) => {
+      const plan = (await app.call('project.get', { id: s.project! })).plan
+      return { id: plan.id, version: plan.version, goals: '年内开工' }
+    },
+    'milestone.create': async (app, _b, s) => ({
+      planId: (await app.call('project.get', { id: s.project! })).plan.id,
+      name: '立项',
+      plannedDate: '2026-03-01',
+    }),
+    'milestone.createFromTemplate': async (app, b, s) => ({
+      planId: (await app.call('project.get', { id: s.project! })).plan.id,
+      templateId: b.templateId,
+      startDate: '2026-01-01',
+      endDate: '2026-12-31',
+    }),
+    'milestone.update': async (app, _b, s) => {
+      const m = (await app.call('project.get', { id: s.project! })).plan.milestones[0]!
+      return { id: m.id, version: m.version, weight: 3 }
+    },
+    'milestone.reorder': async (app, _b, s) => {
+      const plan = (await app.call('project.get', { id: s.project! })).plan
+      return { planId: plan.id, orderedIds: plan.milestones.map((m) => m.id).reverse() }
+    },
+    'milestone.complete': async (app, _b, s) => {
+      const m = (await app.call('project.get', { id: s.project! })).plan.milestones[0]!
+      return { id: m.id, version: m.version, actualDate: '2026-11-01' }
+    },
+    'milestone.reopen': async (app, _b, s) => {
+      const m = (await app.call('project.get', { id: s.project! })).plan.milestones.find((x) => x.actualDate)!
+      return { id: m.id, version: m.version, reason: '录入有误' }
+    },
+    'milestone.remove': async (app, _b, s) => {
+      const m = (await app.call('project.get', { id: s.project! })).plan.milestones[0]!
+      return { id: m.id, version: m.version, reason: '重复' }
+    },
+    'report.save': async (_a, _b, s) => ({ projectId: s.project!, period: '2026-10', investment: 500 }),
+    'problem.create': async (_a, b, s) => ({
+      projectId: s.project!,
+      categoryId: b.problemCategoryId,
+      description: '用地未落实',
+      raisedOn: '2026-10-01',
+      responsibleUnitId: b.unitId,
+      deadline: '2026-12-01',
+    }),
+    'problem.update': async (app) => {
+      const p = (await app.call('problem.list', {}))[0]!
+      return { id: p.id, version: p.version, deadline: '2026-12-15' }
+    },
+    'problem.start': async (app) => {
+      const p = (await app.call('problem.list', {}))[0]!
+      return { id: p.id, version: p.version }
+    },
+    'problem.escalate': async (app) => {
+      const p = (await app.call('problem.list', {}))[0]!
+      return { id: p.id, version: p.version, toLevel: 'leader', note: '协调' }
+    },
+    'problem.close': async (app) => {
+      const p = (await app.call('problem.list', {}))[0]!
+      return { id: p.id, version: p.version, resolution: '已落实', closedOn: '2026-11-20' }
+    },
+    'problem.reopen': async (app) => {
+      const p = (await app.call('problem.list', {}))[0]!
+      return { id: p.id, version: p.version, reason: '反复' }
+    },
+    'demo.load': async () => ({ projects: 3 }),
+  }
+
+  it('has a scenario for every write call', () => {
+    expect(Object.keys(scenario).sort()).toEqual([...writes].sort())
+  })
+
+  it('leaves at least one audit row for every write, with the operator', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const state: Record<string, number> = {}
+    const auditCount = () => (app.deps.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n
+    // demo.load needs an empty project table, so it runs last.
+    const order = [
+      ...writes.filter((w) => w !== 'demo.load' && w !== 'milestone.remove'),
+      'milestone.remove',
+      'demo.load',
+    ] as CallName[]
+    for (const name of order) {
+      const input = await scenario[name]!(app, b, state)
+      if (name === 'demo.load') {
+        // The demo only fills an empty database: check it on a fresh one.
+        const fresh = newApp()
+        const n = (fresh.deps.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n
+        await fresh.call('demo.load', input)
+        expect(
+          (fresh.deps.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n,
+        ).toBeGreaterThan(n)
+        continue
+      }
+      const before = auditCount()
+      const outcome = await app.invoke(name, input)
+      expect(outcome, name).toMatchObject({ ok: true })
+      if (name === 'project.create')
+        state.project = (outcome as { result: { project: { id: number } } }).result.project.id
+      expect(auditCount(), `${name} 应写入变更记录`).toBeGreaterThan(before)
+    }
+  })
+
+  it('refuses the stale version of every versioned write and changes nothing', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const { project } = await app.call('project.create', projectInput(b))
+    const state = { project: project.id }
+    // Bring each record to version ≥ 2 with one accepted write, then replay version 1.
+    const versioned = [
+      'project.update',
+      'leader.update',
+      'dict.update',
+      'template.update',
+      'plan.update',
+      'taskForce.update',
+      'settings.updateRules',
+    ] as const
+    for (const name of versioned) {
+      const input = (await scenario[name]!(app, b, state)) as Record<string, unknown>
+      expect((await app.invoke(name, input)).ok, name).toBe(true)
+      const before = dump(app)
+      await refused(app, name, { ...input, version: 1 }, 'CONFLICT')
+      expect(dump(app)).toEqual(before)
+    }
+  })
+
+  it('refuses unknown ids on every call that takes one and changes nothing', async () => {
+    const app = newApp()
+    await seedBasics(app)
+    const before = dump(app)
+    const cases: [CallName, object][] = [
+      ['project.get', { id: 9999 }],
+      ['project.update', { id: 9999, version: 1, name: 'x' }],
+      ['project.reassignLeader', { projectId: 9999, version: 1, leaderId: 1, fromDate: '2026-01-01', note: '' }],
+      ['project.move', { id: 9999, version: 1, toStage: 'signed' }],
+      ['project.setAnnualPlan', { projectId: 9999, year: 2026, amount: 1 }],
+      ['leader.update', { id: 9999, version: 1, name: 'x' }],
+      ['leader.delete', { id: 9999, version: 1 }],
+      ['dict.update', { id: 9999, version: 1, name: 'x' }],
+      ['template.update', { id: 9999, version: 1, name: 'x' }],
+      ['taskForce.update', { id: 9999, version: 1, leadUnitId: 1 }],
+      ['taskForce.updateMember', { id: 9999, version: 1, duty: 'x' }],
+      ['taskForce.removeMember', { id: 9999, version: 1 }],
+      ['person.update', { id: 9999, version: 1, name: 'x' }],
+      ['plan.update', { id: 9999, version: 1, goals: 'x' }],
+      ['milestone.create', { planId: 9999, name: 'x', plannedDate: '2026-01-01' }],
+      ['milestone.update', { id: 9999, version: 1, name: 'x' }],
+      ['milestone.reorder', { planId: 9999, orderedIds: [1] }],
+      ['milestone.complete', { id: 9999, version: 1, actualDate: '2026-01-01' }],
+      ['milestone.reopen', { id: 9999, version: 1, reason: 'x' }],
+      ['milestone.remove', { id: 9999, version: 1, reason: 'x' }],
+      ['report.save', { projectId: 9999, period: '2026-01', investment: 1 }],
+      [
+        'problem.create',
+        {
+          projectId: 9999,
+          categoryId: 1,
+          description: 'x',
+          raisedOn: '2026-01-01',
+          responsibleUnitId: 1,
+          deadline: '2026-02-01',
+        },
+      ],
+      ['problem.update', { id: 9999, version: 1, description: 'x' }],
+      ['problem.start', { id: 9999, version: 1 }],
+      ['problem.escalate', { id: 9999, version: 1, toLevel: 'county', note: 'x' }],
+      ['problem.close', { id: 9999, version: 1, resolution: 'x', closedOn: '2026-01-01' }],
+      ['problem.reopen', { id: 9999, version: 1, reason: 'x' }],
+    ]
+    for (const [name, input] of cases) {
+      const error = await refused(app, name, input, 'NOT_FOUND')
+      expect(error.message, name).toContain('不存在')
+    }
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('refuses over-long text and negative money wherever they are typed', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const { project, plan } = await app.call('project.create', projectInput(b))
+    const before = dump(app)
+    const long = '字'.repeat(3000)
+    const cases: [CallName, object][] = [
+      ['project.create', projectInput(b, { code: 'XM-002', content: long })],
+      ['project.create', projectInput(b, { code: 'XM-002', totalInvestment: -100 })],
+      ['project.update', { id: project.id, version: 1, name: long }],
+      ['leader.create', { name: long, title: '副区长', sortOrder: 1 }],
+      ['dict.create', { kind: 'unit', name: long }],
+      ['milestone.create', { planId: plan.id, name: long, plannedDate: '2026-01-01' }],
+      ['report.save', { projectId: project.id, period: '2026-10', investment: 1, narrative: long }],
+      ['report.save', { projectId: project.id, period: '2026-10', investment: -1 }],
+      ['project.setAnnualPlan', { projectId: project.id, year: 2026, amount: -1 }],
+      [
+        'problem.create',
+        {
+          projectId: project.id,
+          categoryId: b.problemCategoryId,
+          description: long,
+          raisedOn: '2026-01-01',
+          responsibleUnitId: b.unitId,
+          deadline: '2026-02-01',
+        },
+      ],
+      ['settings.setOperator', { name: long, unit: '区发改局' }],
+    ]
+    for (const [name, input] of cases) await refused(app, name, input, 'INVALID_INPUT')
+    expect(dump(app)).toEqual(before)
+  })
+})
