@@ -9,6 +9,9 @@ import { openApp, type App } from '../src/main/app'
 let main: App | undefined
 let window: BrowserWindow | undefined
 
+// An ASCII folder name (not the product name 专班) so IT staff can find and script it: %APPDATA%\zhuanban.
+app.setPath('userData', path.join(app.getPath('appData'), 'zhuanban'))
+
 function databasePath(): string {
   return process.env.ZHUANBAN_DB ?? path.join(app.getPath('userData'), 'zhuanban.db')
 }

@@ -33,6 +33,8 @@ export function diff<T extends object>(
 ): Change[] {
   const changes: Change[] = []
   for (const key of Object.keys(format) as (keyof T)[]) {
+    // A field name that the record does not have is a programming error that would silently log nothing.
+    if (!(key in before)) throw new Error(`audit diff: the record has no field ${String(key)}`)
     if (!(key in after) || after[key] === undefined) continue
     const fmt = format[key]!
     const oldText = fmt(before[key])

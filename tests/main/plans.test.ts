@@ -99,6 +99,14 @@ describe('plans and milestones (一套方案)', () => {
     })
     const edited = await app.call('milestone.update', { id: m.id, version: 1, plannedDate: '2026-06-01' })
     expect(edited).toMatchObject({ plannedDate: '2026-06-01', weight: 2, name: '环评' })
+    const editRows = (await app.call('audit.list', { projectId })).filter((e) => e.action === 'update')
+    expect(editRows.map((e) => [e.field, e.oldValue, e.newValue])).toEqual([
+      ['plannedDate', '2026-05-01', '2026-06-01'],
+    ])
+    const created = (await app.call('audit.list', { projectId })).filter(
+      (e) => e.action === 'create' && e.entity === 'milestone',
+    )
+    expect(created.map((e) => e.field).sort()).toEqual(['name', 'plannedDate', 'weight'])
     await refused(app, 'milestone.remove', { id: m.id, version: 1, reason: '重复录入' }, 'CONFLICT')
     await app.call('milestone.remove', { id: m.id, version: 2, reason: '重复录入' })
     expect((await app.call('project.get', { id: projectId })).plan.milestones).toEqual([])

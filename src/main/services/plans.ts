@@ -1,9 +1,9 @@
 /** 方案 and its 节点: create by hand or from a template, edit, reorder, complete with evidence, reopen with a reason. */
 import { sql, type Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
-import { SERVICE_CONTENT_LABELS, type ServiceContent } from '../../shared/domain'
+import { SERVICE_CONTENT_LABELS, type Milestone, type ServiceContent } from '../../shared/domain'
 import { audit, created, diff, text } from '../audit'
-import { writeTx, type Deps } from '../context'
+import { writeTx, type Deps, type WriteCtx } from '../context'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
 import { parseServiceContent, toMilestone } from '../mappers'
@@ -23,13 +23,43 @@ const contentText = (json: string) =>
     .map((c: ServiceContent) => SERVICE_CONTENT_LABELS[c])
     .join('、')
 
+type MilestoneRow = Awaited<ReturnType<typeof loadMilestone>>
+type MilestoneFormat = Parameters<typeof diff<Milestone>>[2]
+
+/** Writes a change to one milestone (version bumped), audits the fields that changed, returns the result. */
+async function changeMilestone(
+  w: WriteCtx,
+  before: MilestoneRow,
+  set: Partial<Omit<MilestoneRow, 'id' | 'version'>>,
+  action: string,
+  fields: MilestoneFormat,
+  note: string,
+) {
+  const row = await w.db
+    .updateTable('milestones')
+    .set({ ...set, version: sql`version + 1` })
+    .where('id', '=', before.id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  await audit(w, {
+    entity: 'milestone',
+    entityId: before.id,
+    projectId: before.project_id,
+    action,
+    changes: diff(toMilestone(before), toMilestone(row), fields),
+    note,
+  })
+  return toMilestone(row)
+}
+
 const MILESTONE_FIELDS = {
   name: text,
-  planned_date: text,
+  plannedDate: text,
   weight: text,
-  responsible_unit: text,
-  responsible_person: text,
+  responsibleUnit: text,
+  responsiblePerson: text,
 }
+const DONE_FIELDS = { actualDate: text, evidence: text }
 
 export function planHandlers(deps: Deps) {
   return {
@@ -119,28 +149,20 @@ export function planHandlers(deps: Deps) {
       writeTx(deps, async (w) => {
         const before = await loadMilestone(w.db, id)
         checkVersion(before, version, `节点「${before.name}」`)
-        const row = await w.db
-          .updateTable('milestones')
-          .set({
+        return changeMilestone(
+          w,
+          before,
+          {
             ...(changes.name !== undefined && { name: changes.name }),
             ...(changes.plannedDate !== undefined && { planned_date: changes.plannedDate }),
             ...(changes.weight !== undefined && { weight: changes.weight }),
             ...(changes.responsibleUnit !== undefined && { responsible_unit: changes.responsibleUnit }),
             ...(changes.responsiblePerson !== undefined && { responsible_person: changes.responsiblePerson }),
-            version: sql`version + 1`,
-          })
-          .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await audit(w, {
-          entity: 'milestone',
-          entityId: id,
-          projectId: before.project_id,
-          action: 'update',
-          changes: diff(before, row, MILESTONE_FIELDS),
-          note: before.name,
-        })
-        return toMilestone(row)
+          },
+          'update',
+          MILESTONE_FIELDS,
+          before.name,
+        )
       }),
 
     'milestone.reorder': ({ planId, orderedIds }) =>
@@ -191,21 +213,7 @@ export function planHandlers(deps: Deps) {
         if (before.actual_date)
           throw new AppError('RULE', `节点「${before.name}」已于${before.actual_date}完成。如需修改，请先重新打开`)
         if (actualDate > w.today) throw new AppError('RULE', '「实际完成日期」不能晚于今天')
-        const row = await w.db
-          .updateTable('milestones')
-          .set({ actual_date: actualDate, evidence, version: sql`version + 1` })
-          .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await audit(w, {
-          entity: 'milestone',
-          entityId: id,
-          projectId: before.project_id,
-          action: 'complete',
-          changes: diff(toMilestone(before), toMilestone(row), { actualDate: text, evidence: text }),
-          note: before.name,
-        })
-        return toMilestone(row)
+        return changeMilestone(w, before, { actual_date: actualDate, evidence }, 'complete', DONE_FIELDS, before.name)
       }),
 
     'milestone.reopen': ({ id, version, reason }) =>
@@ -213,21 +221,14 @@ export function planHandlers(deps: Deps) {
         const before = await loadMilestone(w.db, id)
         checkVersion(before, version, `节点「${before.name}」`)
         if (!before.actual_date) throw new AppError('RULE', `节点「${before.name}」尚未完成，无需重新打开`)
-        const row = await w.db
-          .updateTable('milestones')
-          .set({ actual_date: null, evidence: '', version: sql`version + 1` })
-          .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        await audit(w, {
-          entity: 'milestone',
-          entityId: id,
-          projectId: before.project_id,
-          action: 'reopen',
-          changes: diff(toMilestone(before), toMilestone(row), { actualDate: text, evidence: text }),
-          note: `${before.name}：${reason}`,
-        })
-        return toMilestone(row)
+        return changeMilestone(
+          w,
+          before,
+          { actual_date: null, evidence: '' },
+          'reopen',
+          DONE_FIELDS,
+          `${before.name}：${reason}`,
+        )
       }),
 
     'milestone.remove': ({ id, version, reason }) =>
