@@ -32,6 +32,29 @@ export async function readOperator(db: Kysely<Database>): Promise<Operator | nul
 }
 
 /**
+ * Runs a read of several queries on one snapshot: without it, another request's write could land between
+ * them (each query otherwise takes the connection on its own) and the result would mix before and after.
+ */
+export async function readTx<T>(deps: Deps, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  return deps.db.connection().execute(async (conn) => {
+    await sql`BEGIN`.execute(conn)
+    try {
+      return await fn(conn)
+    } finally {
+      if (deps.sqlite.inTransaction) await sql`COMMIT`.execute(conn)
+    }
+  })
+}
+
+/**
+ * Holds the connection for synchronous work on the raw better-sqlite3 handle (bulk loads), so that no
+ * Kysely transaction of another request is open on the same connection meanwhile.
+ */
+export async function exclusive<T>(deps: Deps, fn: () => T): Promise<T> {
+  return deps.db.connection().execute(async () => fn())
+}
+
+/**
  * Runs `fn` in BEGIN IMMEDIATE … COMMIT on one connection: the write lock is taken up front, so another
  * program's write makes us wait (busy timeout) instead of failing half-way, and any throw rolls back all.
  */

@@ -7,7 +7,7 @@ import { AppError } from '../../src/shared/errors'
 import { APPLICATION_ID, openSqlite } from '../../src/main/db/open'
 import { migrate } from '../../src/main/db/migrate'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/main/db/migrations'
-import { dump, fixedClock, newApp, refused, seedBasics, tempDir } from '../helpers/app'
+import { dump, fixedClock, newApp, projectInput, refused, seedBasics, tempDir } from '../helpers/app'
 
 function openError(fn: () => unknown): AppError {
   try {
@@ -166,5 +166,43 @@ describe('opening the database', () => {
     const reopened = new BetterSqlite3(copy, { readonly: true })
     expect(reopened.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual({ n: 2 })
     reopened.close()
+  })
+})
+
+describe('concurrent calls on one app', () => {
+  it('serialises writes and keeps every read on one snapshot', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const { project, plan } = await app.call('project.create', projectInput(b))
+    // Fire many writes and reads at once, as the HTTP transport may.
+    const writes = Array.from({ length: 20 }, (_, i) =>
+      app.invoke('milestone.create', { planId: plan.id, name: `节点${i}`, plannedDate: '2026-05-01' }),
+    )
+    const reads = Array.from({ length: 20 }, () => app.invoke('project.get', { id: project.id }))
+    const demo = app.invoke('demo.load', { projects: 1 })
+    const results = await Promise.all([...writes, ...reads])
+    expect(results.every((r) => r.ok)).toBe(true)
+    expect((await demo).ok).toBe(false) // the database already has a project
+    for (const r of results.slice(20)) {
+      const detail = (r as { result: { plan: { milestones: { position: number }[] } } }).result
+      const positions = detail.plan.milestones.map((m) => m.position)
+      expect(new Set(positions).size).toBe(positions.length)
+    }
+    expect((await app.call('project.get', { id: project.id })).plan.milestones).toHaveLength(20)
+  })
+
+  it('reports a database held exclusively by another program when opening it', () => {
+    const file = path.join(tempDir(), 'held.db')
+    openSqlite(file).close()
+    const other = new BetterSqlite3(file)
+    other.pragma('locking_mode = EXCLUSIVE')
+    other.exec('BEGIN EXCLUSIVE; CREATE TABLE held (a); COMMIT;')
+    try {
+      const error = openError(() => openSqlite(file, { busyTimeoutMs: 50 }))
+      expect(error.code).toBe('DB_LOCKED')
+      expect(error.message).toContain('另一个程序')
+    } finally {
+      other.close()
+    }
   })
 })

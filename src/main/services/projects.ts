@@ -20,7 +20,7 @@ import {
 import type { CallArgs } from '../../shared/contract'
 import { spreadTemplate } from '../../shared/milestone-template'
 import { audit, diff, text } from '../audit'
-import { writeTx, type Deps, type WriteCtx } from '../context'
+import { readTx, writeTx, type Deps, type WriteCtx } from '../context'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
 import { parseServiceContent, toMember, toMilestone, toProject } from '../mappers'
@@ -284,7 +284,7 @@ export function projectHandlers(deps: Deps) {
   return {
     'project.list': (input) => listProjects(deps.db, input),
 
-    'project.get': ({ id }) => loadProjectDetail(deps.db, id),
+    'project.get': ({ id }) => readTx(deps, (db) => loadProjectDetail(db, id)),
 
     'project.create': (input) =>
       writeTx(deps, async (w) => {

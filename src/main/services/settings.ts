@@ -12,7 +12,7 @@ import {
   type TemplateItem,
 } from '../../shared/domain'
 import { audit, diff, text } from '../audit'
-import { readOperator, writeTx, type Deps } from '../context'
+import { readOperator, readTx, writeTx, type Deps } from '../context'
 import type { DictItemsTable, MilestoneTemplatesTable } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
 import type { Selectable } from 'kysely'
@@ -55,7 +55,7 @@ const templateText = (items: TemplateItem[]) => items.map((i) => `${i.name}(${i.
 
 export function settingsHandlers(deps: Deps) {
   return {
-    'settings.get': async () => readSettings(deps.db),
+    'settings.get': () => readTx(deps, readSettings),
 
     'settings.setOperator': (input) =>
       writeTx(deps, async (w) => {

@@ -1,6 +1,6 @@
 /** What the app is and which database it has open; loading the demo district. */
 import { localToday } from '../../shared/dates'
-import { readOperator, type Deps } from '../context'
+import { exclusive, readOperator, type Deps } from '../context'
 import { schemaVersion } from '../db/migrate'
 import { generateDemo } from '../demo/generate'
 import type { HandlerMap } from '../handler-types'
@@ -22,9 +22,11 @@ export function systemHandlers(deps: Deps) {
       }
     },
 
-    // Runs as one SQLite transaction of its own (bulk statements), not through writeTx.
+    // One SQLite transaction of its own (bulk statements on the raw handle), holding the connection meanwhile.
     'demo.load': async ({ seed, projects }) => {
-      const counts = generateDemo(deps.db, deps.sqlite, { seed, projects, today: localToday(deps.clock()) })
+      const counts = await exclusive(deps, () =>
+        generateDemo(deps.db, deps.sqlite, { seed, projects, today: localToday(deps.clock()) }),
+      )
       return { projects: counts.projects, milestones: counts.milestones, reports: counts.reports }
     },
   } satisfies HandlerMap
