@@ -1,5 +1,6 @@
 /**
- * The Node-side bundles: Electron's main and preload, and the command line. Runtime dependencies (the
+ * The Node-side bundles: Electron's main process and the command line (the preload is built on its own by
+ * vite.preload.config.ts: a sandboxed preload cannot load other files, so it must be one self-contained file). Runtime dependencies (the
  * native better-sqlite3 above all) stay external and are loaded from node_modules, unpacked from the asar.
  */
 import { builtinModules } from 'node:module'
@@ -24,7 +25,6 @@ export default defineConfig({
     rollupOptions: {
       input: {
         main: 'electron/main.ts',
-        preload: 'electron/preload.ts',
         cli: 'src/main/cli/index.ts',
       },
       external: (id) => external.some((e) => id === e || id.startsWith(`${e}/`)),

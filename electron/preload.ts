@@ -1,9 +1,18 @@
-/** The one narrow bridge the renderer gets: invoke a contract call. Nothing else of Electron or Node. */
-import { contextBridge, ipcRenderer } from 'electron'
-import type { Bridge } from '../src/shared/bridge'
+/** The one narrow bridge the renderer gets: invoke a contract call, hear menu commands. Nothing else. */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { APP_COMMANDS, IPC, type AppCommand, type DesktopBridge, type Outcome } from '../src/shared/bridge'
 
 const bridge = {
-  invoke: (name, input) => ipcRenderer.invoke('zhuanban:invoke', name, input),
-} satisfies Bridge
+  invoke: (name: string, input: unknown) => ipcRenderer.invoke(IPC.invoke, name, input) as Promise<Outcome<unknown>>,
+  onCommand(listener: (command: AppCommand) => void) {
+    const handler = (_event: IpcRendererEvent, command: unknown) => {
+      if ((APP_COMMANDS as readonly unknown[]).includes(command)) listener(command as AppCommand)
+    }
+    ipcRenderer.on(IPC.command, handler)
+    return () => {
+      ipcRenderer.removeListener(IPC.command, handler)
+    }
+  },
+} satisfies DesktopBridge
 
 contextBridge.exposeInMainWorld('zhuanban', bridge)

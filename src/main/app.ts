@@ -2,6 +2,7 @@
  * The main side as one object: open a database file, then `invoke(name, input)` for any contract call.
  * Both transports (Electron IPC, the local HTTP host) and the command line call only this.
  */
+import path from 'node:path'
 import { isCallName, type CallName, type CallResult } from '../shared/contract'
 import { AppError, type ApiErrorBody } from '../shared/errors'
 import type { Outcome } from '../shared/bridge'
@@ -40,7 +41,12 @@ export function toErrorBody(error: unknown): ApiErrorBody {
 export function openApp(databasePath: string, options: AppOptions = {}): App {
   const sqlite = openSqlite(databasePath, options)
   const db = createKysely(sqlite)
-  const deps: Deps = { db, sqlite, databasePath, clock: options.clock ?? (() => new Date()) }
+  const deps: Deps = {
+    db,
+    sqlite,
+    databasePath: databasePath === ':memory:' ? databasePath : path.resolve(databasePath),
+    clock: options.clock ?? (() => new Date()),
+  }
   const handlers: Handlers = createHandlers(deps)
 
   async function call<K extends CallName>(name: K, input?: unknown): Promise<CallResult<K>> {

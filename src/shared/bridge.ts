@@ -6,3 +6,19 @@ export type Outcome<T> = { ok: true; result: T } | { ok: false; error: ApiErrorB
 export interface Bridge {
   invoke(name: string, input: unknown): Promise<Outcome<unknown>>
 }
+
+/** Browser mode: the header that carries the launch's token on every API request. */
+export const TOKEN_HEADER = 'x-zhuanban-token'
+
+/** Events the main process sends to the renderer (menu commands). */
+export const APP_COMMANDS = ['print', 'export', 'backup', 'about'] as const
+export type AppCommand = (typeof APP_COMMANDS)[number]
+
+/** What the preload exposes on `window.zhuanban` in the desktop app. */
+export interface DesktopBridge extends Bridge {
+  /** Subscribes to menu commands; returns the unsubscribe function. */
+  onCommand(listener: (command: AppCommand) => void): () => void
+}
+
+/** The IPC channel names, shared by main and preload so they cannot drift apart. */
+export const IPC = { invoke: 'zhuanban:invoke', command: 'zhuanban:command' } as const

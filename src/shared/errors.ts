@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'RULE', // the request breaks a rule of the domain (一个项目一名领导, 销号需办理结果 …)
   'FROZEN', // the month is frozen (月度封账)
   'UNKNOWN_CALL', // no such call in the contract
+  'UNAUTHORIZED', // browser mode: missing or wrong token, or a foreign host or page
   'DB_LOCKED',
   'DB_UNREADABLE',
   'DB_NOT_DATABASE',

@@ -2,26 +2,68 @@
  * The command line: `zhuanban <命令> [选项]`. Commands call the same App as the desktop app and browser mode.
  * Later issues add serve, backup, import, export and rank here.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { openApp } from '../app'
 import { AppError } from '../../shared/errors'
 import { localToday } from '../../shared/dates'
 import { generateDemo } from '../demo/generate'
+import { startHttpHost } from '../http/host'
+import { defaultDatabasePath } from '../paths'
 
 const HELP = `专班 — 县级重点项目专班管理 命令行
 
 用法：zhuanban <命令> [选项]
 
 命令：
+  serve  [--db <文件>] [--port <端口>]                     浏览器模式：在本机启动专班，用浏览器打开显示的地址
   demo   --db <文件> [--seed <数字>] [--projects <数量>]   在空数据库中生成演示数据
   check  --db <文件>                                      检查数据库完整性
   info   --db <文件>                                      显示数据库概况
   help                                                    显示本帮助
 
+后续版本提供：backup（备份）、restore（恢复）、import（导入台账）、export（导出）、rank（排名）
+
+不写 --db 时，serve 使用默认数据库：${defaultDatabasePath()}
+
 示例：
   npm run cli -- demo --db ./zhuanban.db
+  npm run cli -- serve --db ./zhuanban.db --port 8080
   npm run cli -- check --db ./zhuanban.db
 `
+
+const LATER = new Set(['backup', 'restore', 'import', 'export', 'rank'])
+
+/** dist/renderer beside the running script (src/main/cli under tsx, dist-electron when built), or ZHUANBAN_RENDERER_DIR. */
+export function findRendererDir(
+  env: NodeJS.ProcessEnv = process.env,
+  script = process.argv[1] ?? '',
+): string | undefined {
+  if (env.ZHUANBAN_RENDERER_DIR) return env.ZHUANBAN_RENDERER_DIR
+  let dir = path.dirname(path.resolve(script))
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, 'dist', 'renderer')
+    if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate
+    dir = path.dirname(dir)
+  }
+  return undefined
+}
+
+function toPort(value: string | undefined): number {
+  if (value === undefined) return 0
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    throw new UsageError(`参数 --port 应为 0–65535 之间的整数，收到「${value}」`)
+  return Number(value)
+}
+
+/** Resolves when the process is asked to stop (Ctrl+C, or the service manager's SIGTERM). */
+function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+}
 
 class UsageError extends Error {}
 
@@ -45,10 +87,31 @@ export async function main(argv: string[], out = console.log, err = console.erro
   try {
     const { values } = parseArgs({
       args: rest,
-      options: { db: { type: 'string' }, seed: { type: 'string' }, projects: { type: 'string' } },
+      options: {
+        db: { type: 'string' },
+        seed: { type: 'string' },
+        projects: { type: 'string' },
+        port: { type: 'string' },
+      },
       strict: true,
     })
+    if (LATER.has(command)) throw new UsageError(`命令「${command}」将在后续版本中提供`)
     switch (command) {
+      case 'serve': {
+        const port = toPort(values.port)
+        const file = values.db ?? defaultDatabasePath()
+        fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+        const app = openApp(file)
+        const host = await startHttpHost({ app, port, staticDir: findRendererDir() })
+        out(`专班浏览器模式已启动（数据库：${path.resolve(file)}）`)
+        out(`请用浏览器打开：${host.url}`)
+        out('此地址仅本机可用，含一次性访问令牌，请勿外传。按 Ctrl+C 退出。')
+        await untilStopped()
+        await host.close()
+        await app.close()
+        out('专班已退出，数据已保存。')
+        return 0
+      }
       case 'demo': {
         const seed = toInt(values.seed, '--seed', 20261121)
         const projects = toInt(values.projects, '--projects', 55)

@@ -1,0 +1,98 @@
+/**
+ * The desktop app's life: one instance, the database opened from the user-data folder (or --db /
+ * ZHUANBAN_DB), the contract on IPC, the menu, the window, and a clean quit that checkpoints the WAL.
+ */
+import path from 'node:path'
+import { app, dialog, ipcMain, Menu, session, shell, type BrowserWindow } from 'electron'
+import { openApp, type App } from '../src/main/app'
+import { AppError } from '../src/shared/errors'
+import { IPC, type AppCommand } from '../src/shared/bridge'
+import { DATA_FOLDER_NAME, DATABASE_FILE_NAME, resolveDatabasePath } from '../src/main/paths'
+import { makeSenderCheck, registerContractHandlers } from './ipc'
+import { buildMenuTemplate } from './menu'
+import { registerScheme, serveRenderer } from './protocol'
+import { APP_ORIGIN, hardenSession } from './security'
+import { createMainWindow } from './window'
+
+export interface Desktop {
+  main?: App
+  window?: BrowserWindow
+}
+
+export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): Desktop {
+  const desktop: Desktop = {}
+  // An ASCII folder (not the product name 专班) that IT staff can find and script: %APPDATA%\zhuanban.
+  app.setPath('userData', path.join(app.getPath('appData'), DATA_FOLDER_NAME))
+
+  if (!app.requestSingleInstanceLock()) {
+    // Another 专班 is open on this database: bring that one forward instead of opening a second.
+    app.quit()
+    return desktop
+  }
+  app.on('second-instance', () => {
+    if (!desktop.window) return
+    if (desktop.window.isMinimized()) desktop.window.restore()
+    desktop.window.focus()
+  })
+
+  app.enableSandbox()
+  registerScheme()
+
+  const databasePath = resolveDatabasePath(argv, env, path.join(app.getPath('userData'), DATABASE_FILE_NAME))
+
+  app.whenReady().then(
+    () => {
+      try {
+        desktop.main = openApp(databasePath, { nativeBinding: env.ZHUANBAN_NATIVE_BINDING || undefined })
+      } catch (error) {
+        const message = error instanceof AppError ? error.message : String(error)
+        dialog.showErrorBox('专班无法打开数据库', `${message}\n\n数据库文件：${databasePath}`)
+        app.quit()
+        return
+      }
+      const main = desktop.main
+      hardenSession(session.defaultSession)
+      serveRenderer(path.join(__dirname, '../dist/renderer'))
+      registerContractHandlers(
+        ipcMain,
+        (name, input) => main.invoke(name, input),
+        makeSenderCheck(() => desktop.window?.webContents.id),
+      )
+      const send = (command: AppCommand) => desktop.window?.webContents.send(IPC.command, command)
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          buildMenuTemplate({
+            send,
+            showDataFolder: () => shell.showItemInFolder(databasePath),
+            quit: () => app.quit(),
+            isDev: !app.isPackaged,
+          }),
+        ),
+      )
+      desktop.window = createMainWindow({
+        preloadPath: path.join(__dirname, 'preload.cjs'),
+        stateFile: path.join(app.getPath('userData'), 'window-state.json'),
+        url: `${APP_ORIGIN}/index.html`,
+      })
+    },
+    (error: unknown) => {
+      dialog.showErrorBox('专班启动失败', String(error))
+      app.quit()
+    },
+  )
+
+  app.on('window-all-closed', () => app.quit())
+
+  // Close the database (WAL folded back into the file) before the process ends.
+  let closed = false
+  app.on('will-quit', (event) => {
+    if (closed || !desktop.main) return
+    event.preventDefault()
+    void desktop.main.close().finally(() => {
+      closed = true
+      app.quit()
+    })
+  })
+
+  return desktop
+}

@@ -1,0 +1,132 @@
+/**
+ * Browser mode: the same contract over HTTP on 127.0.0.1, serving the built renderer too. Every API request
+ * must carry the launch's random token (other local pages and programs cannot reach the data), and must name
+ * this host (against DNS rebinding). The transport adds no logic: it hands each call to App.invoke.
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import Fastify, { type FastifyInstance } from 'fastify'
+import fastifyStatic from '@fastify/static'
+import type { App } from '../app'
+import type { ApiErrorBody, ErrorCode } from '../../shared/errors'
+import { TOKEN_HEADER } from '../../shared/bridge'
+
+export { TOKEN_HEADER }
+
+/** The largest request body accepted: a call's input is a form, never a file. */
+export const BODY_LIMIT = 1024 * 1024
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  INVALID_INPUT: 400,
+  UNKNOWN_CALL: 404,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  DUPLICATE: 409,
+  RULE: 409,
+  FROZEN: 409,
+  DB_LOCKED: 503,
+  DB_UNREADABLE: 503,
+  DB_NOT_DATABASE: 503,
+  DB_TOO_NEW: 503,
+  DB_READONLY: 503,
+  DB_FULL: 507,
+  INTERNAL: 500,
+}
+
+export interface HostOptions {
+  app: App
+  /** 0 picks a free port. */
+  port?: number
+  /** The built renderer (dist/renderer); omitted, only the API is served. */
+  staticDir?: string
+  /** Fixed in tests; a fresh random one per launch otherwise. */
+  token?: string
+}
+
+export interface RunningHost {
+  server: FastifyInstance
+  port: number
+  token: string
+  /** The address to open, token included. */
+  url: string
+  close(): Promise<void>
+}
+
+function sameToken(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string') return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && crypto.timingSafeEqual(a, b)
+}
+
+function fail(code: ErrorCode, message: string): { ok: false; error: ApiErrorBody } {
+  return { ok: false, error: { code, message } }
+}
+
+export async function startHttpHost(options: HostOptions): Promise<RunningHost> {
+  const token = options.token ?? crypto.randomBytes(24).toString('base64url')
+  const server = Fastify({ bodyLimit: BODY_LIMIT, logger: false })
+  let port = options.port ?? 0
+
+  // Only requests addressed to this host by name: a page on another site that rebinds its DNS name to
+  // 127.0.0.1 still sends its own name.
+  server.addHook('onRequest', async (request, reply) => {
+    const host = request.headers.host ?? ''
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`)
+      return reply.code(403).send(fail('UNAUTHORIZED', '拒绝访问：请使用本机地址 127.0.0.1 打开专班'))
+  })
+
+  server.addHook('onSend', async (request, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff')
+    reply.header('X-Frame-Options', 'DENY')
+    reply.header('Referrer-Policy', 'no-referrer')
+    if (request.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store')
+  })
+
+  server.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply
+        .code(413)
+        .send(fail('INVALID_INPUT', `请求内容过大（超过${BODY_LIMIT / 1024 / 1024}MB），操作未执行`))
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return reply.code(415).send(fail('INVALID_INPUT', '请求格式不对：应为 JSON，操作未执行'))
+    if (error.statusCode === 400 || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+      return reply.code(400).send(fail('INVALID_INPUT', '请求内容不是有效的 JSON，操作未执行'))
+    console.error(error)
+    return reply.code(500).send(fail('INTERNAL', '程序内部错误，操作未完成。请重试；如果反复出现，请联系技术人员'))
+  })
+
+  server.post<{ Params: { name: string } }>('/api/call/:name', async (request, reply) => {
+    if (!sameToken(request.headers[TOKEN_HEADER], token))
+      return reply
+        .code(401)
+        .send(fail('UNAUTHORIZED', '访问令牌缺失或不正确。请用启动时显示的完整地址（含 token）重新打开专班'))
+    const outcome = await options.app.invoke(request.params.name, request.body ?? {})
+    return reply.code(outcome.ok ? 200 : (STATUS[outcome.error.code] ?? 500)).send(outcome)
+  })
+
+  server.all('/api/*', async (_request, reply) => reply.code(404).send(fail('UNKNOWN_CALL', '没有这个接口')))
+
+  if (options.staticDir && fs.existsSync(options.staticDir)) {
+    await server.register(fastifyStatic, { root: options.staticDir, index: 'index.html' })
+  } else {
+    server.get('/', async (_request, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .send(
+          '<!doctype html><meta charset="utf-8"><p>界面尚未构建：请先运行 <code>npm run build</code>，再启动浏览器模式。</p>',
+        ),
+    )
+  }
+
+  await server.listen({ host: '127.0.0.1', port })
+  const address = server.server.address()
+  port = typeof address === 'object' && address ? address.port : port
+  return {
+    server,
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/#token=${token}`,
+    close: () => server.close(),
+  }
+}
