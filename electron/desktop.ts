@@ -2,6 +2,7 @@
  * The desktop app's life: one instance, the database opened from the user-data folder (or --db /
  * ZHUANBAN_DB), the contract on IPC, the menu, the window, and a clean quit that checkpoints the WAL.
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import { app, dialog, ipcMain, Menu, session, shell, type BrowserWindow } from 'electron'
 import { openApp, type App } from '../src/main/app'
@@ -43,6 +44,8 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
   app.whenReady().then(
     () => {
       try {
+        // Chromium creates its profile folder lazily; the database must not wait for that.
+        fs.mkdirSync(app.getPath('userData'), { recursive: true })
         desktop.main = openApp(databasePath, { nativeBinding: env.ZHUANBAN_NATIVE_BINDING || undefined })
       } catch (error) {
         const message = error instanceof AppError ? error.message : String(error)

@@ -4,21 +4,11 @@
  * webviews.
  */
 import { shell, type Session, type WebContents } from 'electron'
+import { CONTENT_SECURITY_POLICY } from '../src/shared/csp'
 
 export const APP_ORIGIN = 'app://zhuanban'
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'", // Element Plus sets inline styles on elements
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+export { CONTENT_SECURITY_POLICY }
 
 /** The only way the app opens anything outside itself: an https address, in the system browser. */
 export function openExternalSafe(url: string): boolean {

@@ -10,6 +10,7 @@ import fastifyStatic from '@fastify/static'
 import type { App } from '../app'
 import type { ApiErrorBody, ErrorCode } from '../../shared/errors'
 import { TOKEN_HEADER } from '../../shared/bridge'
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
 
 export { TOKEN_HEADER }
 
@@ -66,6 +67,8 @@ function fail(code: ErrorCode, message: string): { ok: false; error: ApiErrorBod
 export async function startHttpHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? crypto.randomBytes(24).toString('base64url')
   const server = Fastify({ bodyLimit: BODY_LIMIT, logger: false })
+  // Calls are JSON only: a form post or plain text from some other page is refused before it is parsed.
+  server.removeContentTypeParser('text/plain')
   let port = options.port ?? 0
 
   // Only requests addressed to this host by name: a page on another site that rebinds its DNS name to
@@ -81,6 +84,7 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
     reply.header('X-Frame-Options', 'DENY')
     reply.header('Referrer-Policy', 'no-referrer')
     if (request.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store')
+    else reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
   })
 
   server.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
@@ -92,6 +96,8 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
       return reply.code(415).send(fail('INVALID_INPUT', '请求格式不对：应为 JSON，操作未执行'))
     if (error.statusCode === 400 || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
       return reply.code(400).send(fail('INVALID_INPUT', '请求内容不是有效的 JSON，操作未执行'))
+    if (error.statusCode && error.statusCode >= 401 && error.statusCode < 500)
+      return reply.code(error.statusCode).send(fail('INVALID_INPUT', `请求被拒绝（HTTP ${error.statusCode}）`))
     console.error(error)
     return reply.code(500).send(fail('INTERNAL', '程序内部错误，操作未完成。请重试；如果反复出现，请联系技术人员'))
   })

@@ -1,0 +1,247 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+// 'electron' is aliased to this mock (vitest.config.ts); importing it by path gives the same instance, typed.
+import { app, BrowserWindow, dialog, electronMock, ipcMain, Menu, protocol, session, shell } from '../mocks/electron'
+import { runDesktop, type Desktop } from '../../electron/desktop'
+import { CONTENT_SECURITY_POLICY } from '../../electron/security'
+import { IPC } from '../../src/shared/bridge'
+import { tempDir } from '../helpers/app'
+
+// The mock's extra helpers (ready, instances …) are not on Electron's types.
+const mockApp = app as unknown as typeof import('../mocks/electron').app
+const Window = BrowserWindow as unknown as typeof import('../mocks/electron').BrowserWindow
+const mockIpc = ipcMain as unknown as typeof import('../mocks/electron').ipcMain
+const mockSession = () =>
+  session.defaultSession as unknown as ReturnType<typeof Object> & Record<string, (...a: unknown[]) => unknown>
+
+let desktop: Desktop | undefined
+
+async function started(argv: string[] = ['electron', '.', '--db', path.join(tempDir(), 'desk.db')]) {
+  desktop = runDesktop(argv, {})
+  mockApp.ready()
+  await new Promise((r) => setTimeout(r, 0))
+  return { desktop, window: Window.instances[0]! }
+}
+
+function trustedEvent(win: InstanceType<typeof Window>, url = 'app://zhuanban/index.html') {
+  return { sender: win.webContents, senderFrame: { url } }
+}
+
+beforeEach(() => electronMock.reset())
+afterEach(async () => {
+  await desktop?.main?.close().catch(() => {})
+  desktop = undefined
+})
+
+describe('the desktop window', () => {
+  it('opens one window with the locked-down preferences, hidden until ready', async () => {
+    const { window } = await started()
+    expect(Window.instances).toHaveLength(1)
+    const prefs = window.options.webPreferences as Record<string, unknown>
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    })
+    expect(String(prefs.preload)).toMatch(/preload\.cjs$/)
+    expect(window.options.show).toBe(false)
+    expect(window.loadedUrl).toBe('app://zhuanban/index.html')
+    expect(window.shown).toBe(false)
+    window.emit('ready-to-show')
+    expect(window.shown).toBe(true)
+    expect(mockApp.enableSandbox).toHaveBeenCalled()
+  })
+
+  it('sets a strict Content-Security-Policy on every response', async () => {
+    await started()
+    let headers: Record<string, string[]> = {}
+    const listener = mockSession().headersListener as (
+      d: unknown,
+      cb: (r: { responseHeaders: Record<string, string[]> }) => void,
+    ) => void
+    listener({ responseHeaders: { 'Content-Type': ['text/html'] } }, (r) => (headers = r.responseHeaders))
+    expect(headers['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY])
+    expect(headers['Content-Type']).toEqual(['text/html'])
+    for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'"])
+      expect(CONTENT_SECURITY_POLICY).toContain(directive)
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/)
+  })
+
+  it('refuses every permission request', async () => {
+    await started()
+    let granted: boolean | undefined
+    ;(mockSession().permissionHandler as (c: unknown, p: string, cb: (g: boolean) => void) => void)(
+      {},
+      'media',
+      (g) => (granted = g),
+    )
+    expect(granted).toBe(false)
+    expect((mockSession().permissionCheck as () => boolean)()).toBe(false)
+  })
+
+  it('refuses navigation away from the app', async () => {
+    const { window } = await started()
+    expect(window.webContents.fire('will-navigate', 'https://example.com/').defaultPrevented).toBe(true)
+    expect(window.webContents.fire('will-navigate', 'file:///etc/passwd').defaultPrevented).toBe(true)
+    expect(window.webContents.fire('will-redirect', 'http://127.0.0.1:8080/').defaultPrevented).toBe(true)
+    expect(window.webContents.fire('will-navigate', 'app://zhuanban/index.html#/kanban').defaultPrevented).toBe(false)
+    expect(window.webContents.fire('will-attach-webview').defaultPrevented).toBe(true)
+  })
+
+  it('refuses new windows; https links go to the system browser, nothing else does', async () => {
+    const { window } = await started()
+    const open = window.webContents.windowOpenHandler!
+    expect(open({ url: 'https://www.gov.cn/' })).toEqual({ action: 'deny' })
+    expect(shell.openExternal).toHaveBeenCalledWith('https://www.gov.cn/')
+    for (const url of [
+      'http://example.com/',
+      'file:///C:/Windows/system32/calc.exe',
+      'javascript:alert(1)',
+      'not a url',
+    ])
+      expect(open({ url })).toEqual({ action: 'deny' })
+    expect(shell.openExternal).toHaveBeenCalledTimes(1)
+  })
+
+  it('serves the renderer on app:// and registers the scheme before ready', async () => {
+    await started()
+    expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    ])
+    expect(protocol.handle).toHaveBeenCalledWith('app', expect.any(Function))
+  })
+})
+
+describe('the contract over IPC', () => {
+  it('answers a call from the app window', async () => {
+    const { window } = await started()
+    const handler = mockIpc.handlers.get(IPC.invoke)!
+    const outcome = (await handler(trustedEvent(window), 'system.info', {})) as {
+      ok: boolean
+      result: { schemaVersion: number }
+    }
+    expect(outcome.ok).toBe(true)
+    expect(outcome.result.schemaVersion).toBeGreaterThan(0)
+  })
+
+  it('refuses a foreign sender or a foreign page, and changes nothing', async () => {
+    const { window, desktop } = await started()
+    const handler = mockIpc.handlers.get(IPC.invoke)!
+    const before = desktop.main!.deps.sqlite.prepare('SELECT count(*) AS n FROM leaders').get()
+    const input = { name: '外来', title: '副区长', sortOrder: 1 }
+    const foreign = { sender: { id: 9999 }, senderFrame: { url: 'app://zhuanban/index.html' } }
+    expect(await handler(foreign, 'leader.create', input)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
+    const strangePage = trustedEvent(window, 'https://evil.example/')
+    expect(await handler(strangePage, 'leader.create', input)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED' },
+    })
+    expect(desktop.main!.deps.sqlite.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual(before)
+  })
+
+  it('validates input: a bad payload gets a Chinese error and changes nothing', async () => {
+    const { window, desktop } = await started()
+    const handler = mockIpc.handlers.get(IPC.invoke)!
+    const out = (await handler(trustedEvent(window), 'leader.create', { name: '', title: 5 })) as {
+      ok: false
+      error: { code: string; message: string }
+    }
+    expect(out.error.code).toBe('INVALID_INPUT')
+    expect(out.error.message).toContain('「姓名」不能为空')
+    expect(await handler(trustedEvent(window), 42, {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } })
+    expect(await handler(trustedEvent(window), 'leader.drop', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_CALL' },
+    })
+    expect(desktop.main!.deps.sqlite.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual({ n: 0 })
+  })
+})
+
+describe('life cycle', () => {
+  it('a second instance quits at once and focuses the first', async () => {
+    mockApp.singleInstance = false
+    desktop = runDesktop(['electron', '.'], {})
+    expect(mockApp.quit).toHaveBeenCalled()
+    expect(mockApp.whenReady).not.toHaveBeenCalled()
+  })
+
+  it('keeps the database in the user-data folder "zhuanban", or where --db or ZHUANBAN_DB says', async () => {
+    mockApp.paths.appData = tempDir()
+    desktop = runDesktop(['electron', '.'], {})
+    mockApp.ready()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(desktop.main!.deps.databasePath).toBe(path.join(mockApp.paths.appData, 'zhuanban', 'zhuanban.db'))
+    await desktop.main!.close()
+    electronMock.reset()
+    const file = path.join(tempDir(), 'from-env.db')
+    desktop = runDesktop(['electron', '.'], { ZHUANBAN_DB: file })
+    mockApp.ready()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(desktop.main!.deps.databasePath).toBe(file)
+  })
+
+  it('says in Chinese why the database cannot be opened, and quits', async () => {
+    const file = path.join(tempDir(), 'notes.db')
+    fs.writeFileSync(file, '不是数据库'.repeat(300))
+    desktop = runDesktop(['electron', '.', `--db=${file}`], {})
+    mockApp.ready()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(dialog.showErrorBox).toHaveBeenCalledWith(
+      '专班无法打开数据库',
+      expect.stringContaining('不是有效的专班数据库'),
+    )
+    expect(mockApp.quit).toHaveBeenCalled()
+    expect(Window.instances).toHaveLength(0)
+  })
+
+  it('closes the database cleanly on quit (WAL checkpointed) before letting the app end', async () => {
+    const file = path.join(tempDir(), 'quit.db')
+    const { desktop } = await started(['electron', '.', '--db', file])
+    await desktop.main!.call('leader.create', { name: '甲', title: '副区长', sortOrder: 1 })
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true
+      },
+    }
+    mockApp.emit('will-quit', event)
+    expect(event.defaultPrevented).toBe(true)
+    await new Promise((r) => setTimeout(r, 10))
+    expect(desktop.main!.deps.sqlite.open).toBe(false)
+    expect(fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0).toBe(0)
+    expect(mockApp.quit).toHaveBeenCalled()
+    // The second will-quit (from that quit) goes through.
+    const again = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true
+      },
+    }
+    mockApp.emit('will-quit', again)
+    expect(again.defaultPrevented).toBe(false)
+  })
+
+  it('remembers the window bounds when it closes', async () => {
+    mockApp.paths.appData = tempDir()
+    const { window } = await started(['electron', '.', '--db', path.join(tempDir(), 'w.db')])
+    window.emit('close')
+    const saved = JSON.parse(fs.readFileSync(path.join(mockApp.paths.appData, 'zhuanban', 'window-state.json'), 'utf8'))
+    expect(saved).toEqual({ x: 10, y: 20, width: 1400, height: 900, maximized: false })
+  })
+
+  it('sets the Chinese menu, and menu commands reach the window', async () => {
+    const { window } = await started()
+    const template = Menu.template as { label: string; submenu: { label?: string; click?: () => void }[] }[]
+    expect(template.map((m) => m.label)).toEqual(['文件(&F)', '编辑(&E)', '视图(&V)', '帮助(&H)'])
+    template[3]!.submenu[0]!.click!()
+    expect(window.webContents.sent).toEqual([[IPC.command, 'about']])
+    template[0]!.submenu[0]!.click!()
+    expect(shell.showItemInFolder).toHaveBeenCalled()
+  })
+})

@@ -1,0 +1,42 @@
+import { describe, expect, it, vi } from 'vitest'
+import { IPC, type DesktopBridge } from '../../src/shared/bridge'
+
+type Mock = typeof import('../mocks/electron')
+let electron: Mock
+
+/** Loads the preload afresh (it runs on import) against a fresh mock, returning what it exposed. */
+async function loadBridge(): Promise<DesktopBridge> {
+  vi.resetModules()
+  electron = (await import('electron')) as unknown as Mock
+  electron.electronMock.reset()
+  await import('../../electron/preload')
+  const calls = vi.mocked(electron.contextBridge.exposeInMainWorld).mock.calls
+  expect(calls).toHaveLength(1)
+  expect(calls[0]![0]).toBe('zhuanban')
+  return calls[0]![1] as DesktopBridge
+}
+
+describe('the preload bridge', () => {
+  it('exposes exactly invoke and onCommand on window.zhuanban, nothing of Node or Electron', async () => {
+    const bridge = await loadBridge()
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onCommand'])
+    expect(JSON.stringify(Object.values(bridge).map((v) => typeof v))).toBe('["function","function"]')
+  })
+
+  it('invoke goes to the one contract channel with name and input', async () => {
+    const bridge = await loadBridge()
+    await bridge.invoke('project.list', { stage: 'signed' })
+    expect(electron.ipcRenderer.invoke).toHaveBeenCalledWith(IPC.invoke, 'project.list', { stage: 'signed' })
+  })
+
+  it('passes on known menu commands only, and unsubscribes', async () => {
+    const bridge = await loadBridge()
+    const heard: string[] = []
+    const off = bridge.onCommand((c) => heard.push(c))
+    electron.ipcRenderer.emitFromMain(IPC.command, 'about')
+    electron.ipcRenderer.emitFromMain(IPC.command, 'format-disk')
+    expect(heard).toEqual(['about'])
+    off()
+    expect(electron.ipcRenderer.listenerCount(IPC.command)).toBe(0)
+  })
+})

@@ -1,0 +1,168 @@
+import http from 'node:http'
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { BODY_LIMIT, TOKEN_HEADER, startHttpHost, type RunningHost } from '../../src/main/http/host'
+import { dump, newApp, seedBasics, tempDir } from '../helpers/app'
+
+const hosts: RunningHost[] = []
+afterEach(async () => {
+  for (const h of hosts.splice(0)) await h.close()
+})
+
+async function host(staticDir?: string) {
+  const app = newApp()
+  await seedBasics(app)
+  const h = await startHttpHost({ app, staticDir, token: 'test-token-123' })
+  hosts.push(h)
+  return { app, h }
+}
+
+/** A raw request, so that headers such as Host can be set as an attacker would. */
+function request(
+  port: number,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+) {
+  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path, headers: opts.headers },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+        )
+      },
+    )
+    req.on('error', reject)
+    if (opts.body !== undefined) req.write(opts.body)
+    req.end()
+  })
+}
+
+const json = { 'content-type': 'application/json' }
+const authed = { ...json, [TOKEN_HEADER]: 'test-token-123' }
+const newLeader = JSON.stringify({ name: '外来', title: '副区长', sortOrder: 1 })
+
+describe('browser mode HTTP host', () => {
+  it('listens on 127.0.0.1 only, and prints a URL carrying the token in the fragment', async () => {
+    const { h } = await host()
+    expect(h.server.server.address()).toMatchObject({ address: '127.0.0.1' })
+    expect(h.url).toBe(`http://127.0.0.1:${h.port}/#token=test-token-123`)
+  })
+
+  it('makes a fresh random token for each launch', async () => {
+    const app = newApp()
+    const a = await startHttpHost({ app })
+    const b = await startHttpHost({ app })
+    hosts.push(a, b)
+    expect(a.token).not.toBe(b.token)
+    expect(a.token.length).toBeGreaterThanOrEqual(32)
+  })
+
+  it('answers a call with the token', async () => {
+    const { h } = await host()
+    const res = await request(h.port, { path: '/api/call/leader.list', headers: authed, body: '{}' })
+    expect(res.status).toBe(200)
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true, result: [{ name: '钱二和' }, { name: '赵一平' }] })
+    expect(res.headers['cache-control']).toBe('no-store')
+  })
+
+  it.each([
+    ['no token', json, 401],
+    ['a wrong token', { ...json, [TOKEN_HEADER]: 'guess' }, 401],
+    ['a token of the right length but wrong', { ...json, [TOKEN_HEADER]: 'test-token-124' }, 401],
+  ])('refuses %s with a Chinese error and changes nothing', async (_label, headers, status) => {
+    const { app, h } = await host()
+    const before = dump(app)
+    const res = await request(h.port, { path: '/api/call/leader.create', headers, body: newLeader })
+    expect(res.status).toBe(status)
+    expect(JSON.parse(res.body)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED', message: expect.stringContaining('访问令牌') },
+    })
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('refuses a request addressed to another host name (DNS rebinding)', async () => {
+    const { app, h } = await host()
+    const before = dump(app)
+    const res = await request(h.port, {
+      path: '/api/call/leader.create',
+      headers: { ...authed, host: `evil.example:${h.port}` },
+      body: newLeader,
+    })
+    expect(res.status).toBe(403)
+    expect(JSON.parse(res.body).error.message).toContain('拒绝访问')
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('refuses malformed JSON, a wrong content type and an oversized body, changing nothing', async () => {
+    const { app, h } = await host()
+    const before = dump(app)
+    const bad = await request(h.port, { path: '/api/call/leader.create', headers: authed, body: '{"name": "甲", ' })
+    expect(bad.status).toBe(400)
+    expect(JSON.parse(bad.body).error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('不是有效的 JSON'),
+    })
+    const text = await request(h.port, {
+      path: '/api/call/leader.create',
+      headers: { ...authed, 'content-type': 'text/plain' },
+      body: newLeader,
+    })
+    expect(text.status).toBe(415)
+    expect(JSON.parse(text.body).error.message).toContain('应为 JSON')
+    const huge = JSON.stringify({ name: '甲', title: 'x'.repeat(BODY_LIMIT), sortOrder: 1 })
+    const big = await request(h.port, { path: '/api/call/leader.create', headers: authed, body: huge })
+    expect(big.status).toBe(413)
+    expect(JSON.parse(big.body).error.message).toContain('请求内容过大')
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('refuses an unknown call and invalid input with the contract’s Chinese errors', async () => {
+    const { app, h } = await host()
+    const before = dump(app)
+    const unknown = await request(h.port, { path: '/api/call/leader.drop', headers: authed, body: '{}' })
+    expect(unknown.status).toBe(404)
+    expect(JSON.parse(unknown.body).error.code).toBe('UNKNOWN_CALL')
+    const invalid = await request(h.port, { path: '/api/call/leader.create', headers: authed, body: '{"name": ""}' })
+    expect(invalid.status).toBe(400)
+    expect(JSON.parse(invalid.body).error.message).toContain('「姓名」不能为空')
+    const other = await request(h.port, { method: 'GET', path: '/api/whatever', headers: authed })
+    expect(other.status).toBe(404)
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('maps refusals to HTTP statuses (stale version → 409)', async () => {
+    const { h } = await host()
+    const res = await request(h.port, {
+      path: '/api/call/leader.update',
+      headers: authed,
+      body: JSON.stringify({ id: 1, version: 99, title: '区长' }),
+    })
+    expect(res.status).toBe(409)
+    expect(JSON.parse(res.body).error.code).toBe('CONFLICT')
+  })
+
+  it('serves the built renderer without a token, with protective headers', async () => {
+    const dir = tempDir()
+    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>专班</title>')
+    const { h } = await host(dir)
+    const page = await request(h.port, { method: 'GET', path: '/' })
+    expect(page.status).toBe(200)
+    expect(page.body).toContain('<title>专班</title>')
+    expect(page.headers['x-frame-options']).toBe('DENY')
+    expect(page.headers['x-content-type-options']).toBe('nosniff')
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'")
+    const escape = await request(h.port, { method: 'GET', path: '/../../etc/passwd' })
+    expect([403, 404]).toContain(escape.status)
+    expect(escape.body).not.toContain('root:')
+  })
+
+  it('says in Chinese when the renderer has not been built', async () => {
+    const { h } = await host(path.join(tempDir(), 'missing'))
+    const page = await request(h.port, { method: 'GET', path: '/' })
+    expect(page.body).toContain('npm run build')
+  })
+})
