@@ -11,7 +11,7 @@ export default defineConfig({
     rollupOptions: {
       input: { preload: 'electron/preload.ts' },
       external: ['electron'],
-      output: { format: 'cjs', entryFileNames: '[name].cjs', inlineDynamicImports: true },
+      output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
     },
   },
 })

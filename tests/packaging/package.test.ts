@@ -1,0 +1,95 @@
+/**
+ * Packaging smoke test. No Electron binary can be fetched here, so electron-builder packs the app around a
+ * stand-in (TOOLCHAIN.md): that checks the asar layout — the app's files in, the native module unpacked —
+ * not a runnable program. Fuses cannot be flipped on a stand-in and are checked in the config instead.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import yaml from 'js-yaml'
+import { build as viteBuild } from 'vite'
+import { Arch, Platform, build } from 'electron-builder'
+import { listPackage } from '@electron/asar'
+
+const config = yaml.load(fs.readFileSync('build/electron-builder.yml', 'utf8')) as Record<string, unknown>
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuanban-package-'))
+let unpacked = ''
+
+beforeAll(async () => {
+  await viteBuild({ configFile: 'vite.config.ts', logLevel: 'silent' })
+  await viteBuild({ configFile: 'vite.node.config.ts', logLevel: 'silent' })
+  await viteBuild({ configFile: 'vite.preload.config.ts', logLevel: 'silent' })
+  const standIn = path.join(work, 'electron-stand-in')
+  fs.mkdirSync(standIn)
+  fs.writeFileSync(path.join(standIn, 'electron'), '#!/bin/sh\necho stand-in\n', { mode: 0o755 })
+  await build({
+    projectDir: process.cwd(),
+    targets: Platform.LINUX.createTarget('dir', Arch.x64),
+    config: {
+      ...config,
+      directories: { ...(config.directories as object), output: path.join(work, 'release') },
+      electronDist: standIn,
+      npmRebuild: false, // would rebuild better-sqlite3 in place for the wrong ABI (TOOLCHAIN.md)
+      electronFuses: undefined,
+    },
+  })
+  unpacked = path.join(work, 'release', 'linux-unpacked', 'resources')
+}, 300_000)
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }))
+export { work }
+
+describe('the Linux package layout', () => {
+  it('has the app in an asar archive with its entry, preload, renderer and runtime dependencies', () => {
+    const files = listPackage(path.join(unpacked, 'app.asar'), { isPack: false }).map((f) => f.replaceAll('\\', '/'))
+    for (const f of [
+      '/package.json',
+      '/dist-electron/main.cjs',
+      '/dist-electron/preload.cjs',
+      '/dist/renderer/index.html',
+      '/build/icon.png',
+    ])
+      expect(files, f).toContain(f)
+    for (const dep of ['kysely', 'zod', 'fastify', 'better-sqlite3']) expect(files).toContain(`/node_modules/${dep}`)
+    // No sources, tests or dev tooling in the package.
+    expect(files.filter((f) => /^\/(src|tests|electron)\//.test(f))).toEqual([])
+    expect(
+      files.filter((f) => /^\/node_modules\/(electron|electron-builder|vitest|vite|typescript)\//.test(f)),
+    ).toEqual([])
+    expect(files.filter((f) => f.startsWith('/dist-electron') && f.endsWith('.map'))).toEqual([])
+  })
+
+  it('puts better-sqlite3 outside the asar, native module included', () => {
+    const native = path.join(
+      unpacked,
+      'app.asar.unpacked',
+      'node_modules',
+      'better-sqlite3',
+      'build',
+      'Release',
+      'better_sqlite3.node',
+    )
+    expect(fs.existsSync(native)).toBe(true)
+    expect(fs.statSync(native).size).toBeGreaterThan(100_000)
+  })
+
+  it('configures the fuses, the Chinese installer and the arm64 Linux targets', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    })
+    expect(config.nsis).toMatchObject({ installerLanguages: ['zh_CN'], language: '2052' })
+    const linux = (config.linux as { target: { target: string; arch: string[] }[] }).target
+    expect(linux).toEqual([
+      { target: 'deb', arch: ['x64', 'arm64'] },
+      { target: 'AppImage', arch: ['x64', 'arm64'] },
+    ])
+    expect((config.win as { target: { target: string; arch: string[] }[] }).target).toEqual([
+      { target: 'nsis', arch: ['x64'] },
+    ])
+  })
+})
