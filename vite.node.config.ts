@@ -28,7 +28,12 @@ export default defineConfig({
         cli: 'src/main/cli/index.ts',
       },
       external: (id) => external.some((e) => id === e || id.startsWith(`${e}/`)),
-      output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      output: {
+        format: 'cjs',
+        entryFileNames: '[name].cjs',
+        // The package's `zhuanban` command runs cli.cjs directly.
+        banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
+      },
     },
   },
 })
