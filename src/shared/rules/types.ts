@@ -1,0 +1,97 @@
+/** What the rules return: lights with reasons, scores and ranking rows. Scores are integer hundredths. */
+import type { Money } from '../money'
+import type { IsoDate, Period } from '../dates'
+import type { Ref, Rules, Stage } from '../domain'
+
+export type Light = 'red' | 'yellow' | 'green'
+export const LIGHT_LABELS: Record<Light, string> = { red: '红灯', yellow: '黄灯', green: '绿灯' }
+
+export type ReasonKind = 'milestone_overdue' | 'milestone_due' | 'problem_overdue' | 'investment_behind'
+
+export interface LightReason {
+  light: 'red' | 'yellow'
+  kind: ReasonKind
+  /** The milestone or problem it is about; absent for the investment figure. */
+  ref?: { type: 'milestone' | 'problem'; id: number }
+  /** One line a leader reads on hover and on paper. */
+  text: string
+}
+
+export interface LightResult {
+  light: Light
+  /** What made it this colour (for a red light: the red causes). Empty when green. */
+  reasons: LightReason[]
+}
+
+/** A score component or score in hundredths: 8412 is 84.12 (a component of 1 is 10000, i.e. 100.00 %). */
+export type Hundredths = number
+
+export interface Components {
+  milestones: Hundredths | null
+  investment: Hundredths | null
+  problems: Hundredths | null
+}
+
+export type ChangeKind = 'up' | 'down' | 'same' | 'new' | 'none'
+export interface RankChange {
+  kind: ChangeKind
+  /** Places gained (up) or lost (down). */
+  places: number
+}
+
+export interface ProjectRankRow {
+  projectId: number
+  code: string
+  name: string
+  stage: Stage
+  leader: Ref | null
+  township: Ref
+  leadUnit: Ref
+  /** null: 不参与排名 (nothing to measure). */
+  rank: number | null
+  change: RankChange
+  score: Hundredths | null
+  components: Components
+  /** Completed this year ÷ annual plan, in hundredths of a percent; the first tie-breaker. */
+  investmentRate: Hundredths | null
+  annualPlan: Money | null
+  completed: Money
+  light: Light
+  reasons: LightReason[]
+}
+
+export type GroupBy = 'leader' | 'township' | 'unit'
+export const GROUP_LABELS: Record<GroupBy, string> = { leader: '包联领导', township: '乡镇/街道', unit: '牵头单位' }
+
+export interface GroupRankRow {
+  group: Ref
+  rank: number | null
+  change: RankChange
+  /** Mean of the ranked projects' rounded scores, rounded half up. */
+  mean: Hundredths | null
+  projects: number
+  ranked: number
+  red: number
+  yellow: number
+  green: number
+}
+
+export interface RankingMeta {
+  period: Period
+  /** The last day of the period: the date everything is measured at. */
+  asOf: IsoDate
+  frozen: boolean
+  frozenAt: string | null
+  /** The latest frozen month before this one, which rank changes compare against. */
+  previousPeriod: Period | null
+  rules: Rules
+}
+
+export interface ProjectRanking extends RankingMeta {
+  rows: ProjectRankRow[]
+}
+
+export interface GroupRanking extends RankingMeta {
+  by: GroupBy
+  rows: GroupRankRow[]
+}
