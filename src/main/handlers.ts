@@ -6,6 +6,7 @@ import { leaderHandlers } from './services/leaders'
 import { planHandlers } from './services/plans'
 import { problemHandlers } from './services/problems'
 import { projectHandlers } from './services/projects'
+import { rankingHandlers } from './services/ranking'
 import { reportHandlers } from './services/reports'
 import { settingsHandlers } from './services/settings'
 import { systemHandlers } from './services/system'
@@ -31,6 +32,7 @@ export function createHandlers(deps: Deps): Handlers {
     ...planHandlers(deps),
     ...reportHandlers(deps),
     ...problemHandlers(deps),
+    ...rankingHandlers(deps),
     ...auditHandlers(deps),
   } satisfies Handlers
   // The spread above is what the compiler checks for completeness; merge() catches a name given twice.
@@ -43,6 +45,7 @@ export function createHandlers(deps: Deps): Handlers {
     planHandlers(deps),
     reportHandlers(deps),
     problemHandlers(deps),
+    rankingHandlers(deps),
     auditHandlers(deps),
   )
   return all

@@ -14,6 +14,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   dict: '字典',
   template: '节点模板',
   setting: '设置',
+  period: '月度封账',
 }
 
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -31,6 +32,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   close: '销号',
   operator: '设置操作员',
   rules: '修改评分规则',
+  freeze: '封账',
+  unfreeze: '解除封账',
 }
 
 export const AUDIT_FIELD_LABELS: Record<string, string> = {
@@ -87,6 +90,7 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   milestonesWeight: '节点权重',
   investmentWeight: '投资权重',
   problemsWeight: '问题权重',
+  frozen: '已封账',
 }
 
 /** "annualPlan.2026" → "2026年计划投资（万元）"; unknown keys are shown as they are. */

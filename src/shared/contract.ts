@@ -25,6 +25,7 @@ import type {
   TaskForce,
   TaskForceMember,
 } from './domain'
+import type { Breakdown, FrozenMonth, GroupRanking, LightRow, ProjectRanking } from './rules/types'
 
 interface CallSpec<I extends z.ZodType, R> {
   input: I
@@ -96,6 +97,14 @@ export const contract = {
   'problem.escalate': write(s.problemEscalateInput).returns<Problem>(),
   'problem.close': write(s.problemCloseInput).returns<Problem>(),
   'problem.reopen': write(s.problemReopenInput).returns<Problem>(),
+
+  'lights.get': read(s.lightsGetInput).returns<LightRow[]>(),
+  'ranking.projects': read(s.rankingProjectsInput).returns<ProjectRanking>(),
+  'ranking.groups': read(s.rankingGroupsInput).returns<GroupRanking>(),
+  'ranking.breakdown': read(s.breakdownInput).returns<Breakdown>(),
+  'ranking.frozenMonths': read(s.emptyInput).returns<FrozenMonth[]>(),
+  'ranking.freeze': write(s.freezeInput).returns<FrozenMonth>(),
+  'ranking.unfreeze': write(s.unfreezeInput).returns<{ period: string }>(),
 
   'audit.list': read(s.auditListInput).returns<AuditEntry[]>(),
 } as const

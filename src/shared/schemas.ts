@@ -353,6 +353,26 @@ export const problemReopenInput = f.input({
   reason: f.text('重新打开原因', 200),
 })
 
+// ---- lights and rankings
+
+const groupBy = f.oneOf('排名方式', ['leader', 'township', 'unit'] as const, {
+  leader: '按包联领导',
+  township: '按乡镇/街道',
+  unit: '按牵头单位',
+})
+export const lightsGetInput = f.input({
+  date: f.date('日期'),
+  projectIds: z
+    .array(f.id('项目'), { error: '「项目」应为编号列表' })
+    .max(20_000, '一次最多查询20000个项目')
+    .optional(),
+})
+export const rankingProjectsInput = f.input({ period: f.period('月份') })
+export const rankingGroupsInput = f.input({ period: f.period('月份'), by: groupBy })
+export const freezeInput = f.input({ period: f.period('月份') })
+export const unfreezeInput = f.input({ period: f.period('月份'), reason: f.text('解除封账原因', 200) })
+export const breakdownInput = f.input({ projectId: f.id('项目'), period: f.period('月份') })
+
 // ---- audit, system, demo
 
 export const auditListInput = f.input({

@@ -168,6 +168,8 @@ describe('the contract', () => {
       return { id: p.id, version: p.version, reason: '反复' }
     },
     'demo.load': async () => ({ projects: 3 }),
+    'ranking.freeze': async () => ({ period: '2026-09' }),
+    'ranking.unfreeze': async () => ({ period: '2026-09', reason: '数据更正' }),
   }
 
   it('has a scenario for every write call', () => {
@@ -272,6 +274,7 @@ describe('the contract', () => {
       ['problem.escalate', { id: 9999, version: 1, toLevel: 'county', note: 'x' }],
       ['problem.close', { id: 9999, version: 1, resolution: 'x', closedOn: '2026-01-01' }],
       ['problem.reopen', { id: 9999, version: 1, reason: 'x' }],
+      ['ranking.breakdown', { projectId: 9999, period: '2026-10' }],
     ]
     for (const [name, input] of cases) {
       const error = await refused(app, name, input, 'NOT_FOUND')

@@ -7,7 +7,9 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { openApp } from '../app'
 import { AppError } from '../../shared/errors'
-import { localToday } from '../../shared/dates'
+import { isPeriod, localToday } from '../../shared/dates'
+import type { GroupBy } from '../../shared/rules/types'
+import { formatGroupRanking, formatProjectRanking } from './rank-table'
 import { generateDemo } from '../demo/generate'
 import { startHttpHost } from '../http/host'
 import { defaultDatabasePath } from '../paths'
@@ -21,9 +23,11 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   demo   --db <文件> [--seed <数字>] [--projects <数量>]   在空数据库中生成演示数据
   check  --db <文件>                                      检查数据库完整性
   info   --db <文件>                                      显示数据库概况
+  rank   --db <文件> --period <月份> [--by project|leader|township|unit] [--json]
+                                                          某月大排名（默认按项目），如 --period 2026-10
   help                                                    显示本帮助
 
-后续版本提供：backup（备份）、restore（恢复）、import（导入台账）、export（导出）、rank（排名）
+后续版本提供：backup（备份）、restore（恢复）、import（导入台账）、export（导出）
 
 不写 --db 时，serve 使用默认数据库：${defaultDatabasePath()}
 
@@ -33,7 +37,7 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   npm run cli -- check --db ./zhuanban.db
 `
 
-const LATER = new Set(['backup', 'restore', 'import', 'export', 'rank'])
+const LATER = new Set(['backup', 'restore', 'import', 'export'])
 
 /** dist/renderer beside the running script (src/main/cli under tsx, dist-electron when built), or ZHUANBAN_RENDERER_DIR. */
 export function findRendererDir(
@@ -92,6 +96,9 @@ export async function main(argv: string[], out = console.log, err = console.erro
         seed: { type: 'string' },
         projects: { type: 'string' },
         port: { type: 'string' },
+        period: { type: 'string' },
+        by: { type: 'string' },
+        json: { type: 'boolean' },
       },
       strict: true,
     })
@@ -149,6 +156,26 @@ export async function main(argv: string[], out = console.log, err = console.erro
           out(
             `专班 ${info.appVersion}，数据结构版本 ${info.schemaVersion}，项目 ${info.projectCount} 个，文件 ${info.databasePath}`,
           )
+          return 0
+        } finally {
+          await app.close()
+        }
+      }
+      case 'rank': {
+        const period = need(values.period, '--period')
+        if (!isPeriod(period)) throw new UsageError(`参数 --period 应为月份，如 2026-10，收到「${period}」`)
+        const by = values.by ?? 'project'
+        if (!['project', 'leader', 'township', 'unit'].includes(by))
+          throw new UsageError(`参数 --by 只能是 project、leader、township 或 unit，收到「${by}」`)
+        const app = openApp(need(values.db, '--db'))
+        try {
+          if (by === 'project') {
+            const ranking = await app.call('ranking.projects', { period })
+            out(values.json ? JSON.stringify(ranking, null, 2) : formatProjectRanking(ranking))
+          } else {
+            const ranking = await app.call('ranking.groups', { period, by: by as GroupBy })
+            out(values.json ? JSON.stringify(ranking, null, 2) : formatGroupRanking(ranking))
+          }
           return 0
         } finally {
           await app.close()

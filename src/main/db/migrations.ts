@@ -270,9 +270,37 @@ INSERT OR IGNORE INTO settings (key, value) VALUES ('rules', json('{
 }'));
 `
 
+// 月度封账: a frozen month keeps its ranking rows, each project's breakdown and the rules used, so later
+// edits do not change what was handed out at the dispatch meeting.
+const rankingSnapshots = `
+ALTER TABLE frozen_periods ADD COLUMN as_of TEXT NOT NULL DEFAULT '';
+ALTER TABLE frozen_periods ADD COLUMN rules TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(rules));
+
+CREATE TABLE ranking_snapshots (
+  period TEXT NOT NULL REFERENCES frozen_periods (period),
+  kind TEXT NOT NULL CHECK (kind IN ('project', 'leader', 'township', 'unit')),
+  key INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  rank INTEGER,
+  row TEXT NOT NULL CHECK (json_valid(row)),
+  PRIMARY KEY (period, kind, key)
+);
+
+CREATE TABLE breakdown_snapshots (
+  period TEXT NOT NULL REFERENCES frozen_periods (period),
+  project_id INTEGER NOT NULL,
+  breakdown TEXT NOT NULL CHECK (json_valid(breakdown)),
+  PRIMARY KEY (period, project_id)
+);
+
+CREATE INDEX milestones_planned ON milestones (planned_date);
+CREATE INDEX problems_deadline ON problems (deadline);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial', sql: initial },
   { id: 2, name: 'defaults', sql: defaults },
+  { id: 3, name: 'ranking_snapshots', sql: rankingSnapshots },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.id

@@ -150,6 +150,23 @@ export interface FrozenPeriodsTable {
   period: string
   frozen_at: string
   operator: string
+  as_of: string
+  rules: string
+}
+
+export interface RankingSnapshotsTable {
+  period: string
+  kind: string
+  key: number
+  position: number
+  rank: number | null
+  row: string
+}
+
+export interface BreakdownSnapshotsTable {
+  period: string
+  project_id: number
+  breakdown: string
 }
 
 export interface ProblemsTable {
@@ -207,6 +224,8 @@ export interface Database {
   stage_moves: StageMovesTable
   monthly_reports: MonthlyReportsTable
   frozen_periods: FrozenPeriodsTable
+  ranking_snapshots: RankingSnapshotsTable
+  breakdown_snapshots: BreakdownSnapshotsTable
   problems: ProblemsTable
   audit_log: AuditLogTable
   migrations: MigrationsTable

@@ -95,3 +95,51 @@ export interface GroupRanking extends RankingMeta {
   by: GroupBy
   rows: GroupRankRow[]
 }
+
+/** How one project's score for a month came about, item by item: what a leader is shown when asking "why". */
+export interface Breakdown {
+  projectId: number
+  code: string
+  name: string
+  period: Period
+  asOf: IsoDate
+  frozen: boolean
+  rules: Rules
+  milestones: {
+    id: number
+    name: string
+    plannedDate: IsoDate
+    actualDate: IsoDate | null
+    weight: number
+    /** 1 on time, 0.5 late but by the end of the month, 0 not completed by then. */
+    credit: 1 | 0.5 | 0
+  }[]
+  investment: {
+    annualPlan: Money | null
+    /** Reports of months 1..m of the year. */
+    reports: { period: Period; investment: Money }[]
+    completed: Money
+    months: number
+  }
+  problems: { id: number; description: string; deadline: IsoDate; closedOn: IsoDate | null; inTime: boolean }[]
+  components: Components
+  /** The weights after leaving out missing components. */
+  appliedWeights: { milestones: number; investment: number; problems: number }
+  score: Hundredths | null
+  light: Light
+  reasons: LightReason[]
+}
+
+export interface FrozenMonth {
+  period: Period
+  asOf: IsoDate
+  frozenAt: string
+  operator: string
+  projects: number
+}
+
+export interface LightRow {
+  projectId: number
+  light: Light
+  reasons: LightReason[]
+}

@@ -1,0 +1,191 @@
+/**
+ * The ranking of a month, live: facts from SQL, rules from src/shared. Also one project's breakdown, from its
+ * own records, by the very same rules.
+ */
+import type { Kysely } from 'kysely'
+import { lastDayOfPeriod, periodMonth, type IsoDate, type Period } from '../../shared/dates'
+import type { Rules, Stage } from '../../shared/domain'
+import { roundHalfUp } from '../../shared/rules/fraction'
+import { lightFactsFromRaw, lightOf, type RawProject } from '../../shared/rules/lights'
+import { rankGroups, rankProjects } from '../../shared/rules/ranking'
+import {
+  componentHundredths,
+  investmentRate,
+  milestoneCredit,
+  scoreFactsFromRaw,
+  scoreOf,
+} from '../../shared/rules/scores'
+import type { Breakdown, GroupBy, GroupRankRow, LightRow, ProjectRankRow } from '../../shared/rules/types'
+import type { Database } from '../db/schema'
+import { must } from '../services/common'
+import { EMPTY_SCORE_FACTS, emptyLightFacts, lightFactsAll, projectRefs, scoreFactsAll } from './facts'
+
+/** Ranking rows without the change column (that depends on which earlier months are frozen). */
+export type LiveProjectRow = Omit<ProjectRankRow, 'change'>
+export type LiveGroupRow = Omit<GroupRankRow, 'change'>
+
+export interface LiveRanking {
+  projects: LiveProjectRow[]
+  groups: Record<GroupBy, LiveGroupRow[]>
+}
+
+export async function lightsAt(db: Kysely<Database>, date: IsoDate, rules: Rules, ids?: number[]): Promise<LightRow[]> {
+  const refs = await projectRefs(db, date, ids)
+  const facts = await lightFactsAll(db, date, rules.thresholds, ids)
+  return refs.map((p) => ({
+    projectId: p.id,
+    ...lightOf(facts.get(p.id) ?? emptyLightFacts(), date, rules.thresholds),
+  }))
+}
+
+export async function computeRanking(db: Kysely<Database>, period: Period, rules: Rules): Promise<LiveRanking> {
+  const date = lastDayOfPeriod(period)
+  const refs = await projectRefs(db, date)
+  const scoreFacts = await scoreFactsAll(db, period)
+  const lightFacts = await lightFactsAll(db, date, rules.thresholds)
+  const rows = refs.map((p) => {
+    const facts = scoreFacts.get(p.id) ?? EMPTY_SCORE_FACTS
+    const result = scoreOf(facts, period, rules.weights)
+    const light = lightOf(lightFacts.get(p.id) ?? emptyLightFacts(), date, rules.thresholds)
+    const rate = investmentRate(facts.completed, facts.annualPlan)
+    return {
+      ref: p,
+      code: p.code,
+      score: result.score,
+      investmentRate: rate,
+      row: {
+        projectId: p.id,
+        code: p.code,
+        name: p.name,
+        stage: p.stage as Stage,
+        leader: p.leaderId !== null ? { id: p.leaderId, name: p.leaderName ?? '' } : null,
+        township: { id: p.townshipId, name: p.townshipName },
+        leadUnit: { id: p.leadUnitId, name: p.leadUnitName },
+        score: result.score,
+        components: componentHundredths(result.components),
+        investmentRate: rate === null ? null : roundHalfUp(rate, 10000),
+        annualPlan: facts.annualPlan,
+        completed: facts.completed,
+        light: light.light,
+        reasons: light.reasons,
+      },
+    }
+  })
+  const ranked = rankProjects(rows)
+  const projects: LiveProjectRow[] = ranked.map((r) => ({ ...r.row, rank: r.rank }))
+
+  const refById = new Map(refs.map((r) => [r.id, r]))
+  const group = (by: GroupBy): LiveGroupRow[] => {
+    const byKey = new Map<
+      number,
+      { name: string; tieOrder: number | string; members: { score: number | null; light: ProjectRankRow['light'] }[] }
+    >()
+    for (const r of projects) {
+      const key = by === 'leader' ? r.leader?.id : by === 'township' ? r.township.id : r.leadUnit.id
+      if (key === undefined) continue // no 包联领导 on that date
+      const name = by === 'leader' ? r.leader!.name : by === 'township' ? r.township.name : r.leadUnit.name
+      const tieOrder = by === 'leader' ? (refById.get(r.projectId)!.leaderOrder ?? 0) : name
+      const entry = byKey.get(key) ?? { name, tieOrder, members: [] }
+      entry.members.push({ score: r.score, light: r.light })
+      byKey.set(key, entry)
+    }
+    return rankGroups([...byKey.entries()].map(([key, g]) => ({ key, tieOrder: g.tieOrder, members: g.members }))).map(
+      ({ key, ...rest }) => ({ group: { id: key, name: byKey.get(key)!.name }, ...rest }),
+    )
+  }
+  return { projects, groups: { leader: group('leader'), township: group('township'), unit: group('unit') } }
+}
+
+/** One project's records, loaded (only this project's) for its breakdown. */
+async function rawProject(db: Kysely<Database>, projectId: number, date: IsoDate): Promise<RawProject> {
+  const year = Number(date.slice(0, 4))
+  const milestones = await db
+    .selectFrom('milestones')
+    .select(['id', 'name', 'planned_date', 'actual_date', 'weight'])
+    .where('project_id', '=', projectId)
+    .orderBy('planned_date')
+    .orderBy('id')
+    .execute()
+  const problems = await db
+    .selectFrom('problems')
+    .select(['id', 'description', 'deadline', 'closed_on'])
+    .where('project_id', '=', projectId)
+    .orderBy('deadline')
+    .orderBy('id')
+    .execute()
+  const reports = await db
+    .selectFrom('monthly_reports')
+    .select(['period', 'investment'])
+    .where('project_id', '=', projectId)
+    .where('period', '>=', `${year}-01`)
+    .where('period', '<=', `${year}-12`)
+    .orderBy('period')
+    .execute()
+  const plans = await db
+    .selectFrom('annual_plans')
+    .select(['year', 'amount'])
+    .where('project_id', '=', projectId)
+    .execute()
+  return {
+    milestones: milestones.map((m) => ({
+      id: m.id,
+      name: m.name,
+      plannedDate: m.planned_date,
+      actualDate: m.actual_date,
+      weight: m.weight,
+    })),
+    problems: problems.map((p) => ({
+      id: p.id,
+      description: p.description,
+      deadline: p.deadline,
+      closedOn: p.closed_on,
+    })),
+    reports,
+    annualPlans: plans,
+  }
+}
+
+export async function computeBreakdown(
+  db: Kysely<Database>,
+  projectId: number,
+  period: Period,
+  rules: Rules,
+): Promise<Breakdown> {
+  const project = must(
+    await db.selectFrom('projects').select(['id', 'code', 'name']).where('id', '=', projectId).executeTakeFirst(),
+    '项目',
+    projectId,
+  )
+  const date = lastDayOfPeriod(period)
+  const raw = await rawProject(db, projectId, date)
+  const result = scoreOf(scoreFactsFromRaw(raw, period), period, rules.weights)
+  const light = lightOf(lightFactsFromRaw(raw, date, rules.thresholds), date, rules.thresholds)
+  const year = Number(period.slice(0, 4))
+  const reports = raw.reports.filter((r) => r.period <= period)
+  return {
+    projectId,
+    code: project.code,
+    name: project.name,
+    period,
+    asOf: date,
+    frozen: false,
+    rules,
+    milestones: raw.milestones
+      .filter((m) => m.plannedDate <= date)
+      .map((m) => ({ ...m, credit: milestoneCredit(m.plannedDate, m.actualDate, date) })),
+    investment: {
+      annualPlan: raw.annualPlans.find((a) => a.year === year)?.amount ?? null,
+      reports,
+      completed: reports.reduce((s, r) => s + r.investment, 0),
+      months: periodMonth(period),
+    },
+    problems: raw.problems
+      .filter((p) => p.deadline <= date)
+      .map((p) => ({ ...p, inTime: p.closedOn !== null && p.closedOn <= p.deadline })),
+    components: componentHundredths(result.components),
+    appliedWeights: result.appliedWeights,
+    score: result.score,
+    light: light.light,
+    reasons: light.reasons,
+  }
+}

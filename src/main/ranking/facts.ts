@@ -1,0 +1,199 @@
+/**
+ * The facts the rules need, for every project at once, as SQL aggregates: sums and counts per project for the
+ * scores, and only the overdue or due-soon items for the lights. Nothing here loads every milestone or report.
+ */
+import { sql, type Kysely } from 'kysely'
+import { lastDayOfPeriod, periodOf, type IsoDate, type Period } from '../../shared/dates'
+import type { Thresholds } from '../../shared/domain'
+import { upcomingUntil, type LightFacts } from '../../shared/rules/lights'
+import type { ScoreFacts } from '../../shared/rules/scores'
+import type { Database } from '../db/schema'
+
+export interface ProjectRefs {
+  id: number
+  code: string
+  name: string
+  stage: string
+  townshipId: number
+  townshipName: string
+  leadUnitId: number
+  leadUnitName: string
+  /** The 包联领导 on the date (dated history), or null if the project had none yet. */
+  leaderId: number | null
+  leaderName: string | null
+  leaderOrder: number | null
+}
+
+/** Projects with the leader they had on `date` and their current township and lead unit. */
+export async function projectRefs(db: Kysely<Database>, date: IsoDate, ids?: number[]): Promise<ProjectRefs[]> {
+  let q = db
+    .selectFrom('projects as p')
+    .innerJoin('dict_items as t', 't.id', 'p.township_id')
+    .innerJoin('task_forces as tf', 'tf.project_id', 'p.id')
+    .innerJoin('dict_items as u', 'u.id', 'tf.lead_unit_id')
+    .leftJoin('leader_assignments as a', (j) =>
+      j
+        .onRef('a.project_id', '=', 'p.id')
+        .on('a.start_date', '<=', date)
+        .on((eb) => eb.or([eb('a.end_date', 'is', null), eb('a.end_date', '>', date)])),
+    )
+    .leftJoin('leaders as l', 'l.id', 'a.leader_id')
+    .select([
+      'p.id',
+      'p.code',
+      'p.name',
+      'p.stage',
+      'p.township_id',
+      't.name as township_name',
+      'tf.lead_unit_id',
+      'u.name as lead_unit_name',
+      'l.id as leader_id',
+      'l.name as leader_name',
+      'l.sort_order as leader_order',
+    ])
+  if (ids) q = q.where('p.id', 'in', ids.length ? ids : [0])
+  const rows = await q.orderBy('p.code').execute()
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    stage: r.stage,
+    townshipId: r.township_id,
+    townshipName: r.township_name,
+    leadUnitId: r.lead_unit_id,
+    leadUnitName: r.lead_unit_name,
+    leaderId: r.leader_id,
+    leaderName: r.leader_name,
+    leaderOrder: r.leader_order,
+  }))
+}
+
+const yearStart = (date: string) => `${date.slice(0, 4)}-01`
+
+/** Investment reported for the year of `date`, months up to `untilPeriod`, and that year's annual plan. */
+async function investmentFacts(db: Kysely<Database>, date: IsoDate, untilPeriod: Period) {
+  const completed = await db
+    .selectFrom('monthly_reports')
+    .select(['project_id', (eb) => eb.fn.sum<number>('investment').as('total')])
+    .where('period', '>=', yearStart(date))
+    .where('period', '<=', untilPeriod)
+    .groupBy('project_id')
+    .execute()
+  const plans = await db
+    .selectFrom('annual_plans')
+    .select(['project_id', 'amount'])
+    .where('year', '=', Number(date.slice(0, 4)))
+    .execute()
+  return {
+    completed: new Map(completed.map((r) => [r.project_id, Number(r.total)])),
+    plans: new Map(plans.map((r) => [r.project_id, r.amount])),
+  }
+}
+
+export async function scoreFactsAll(db: Kysely<Database>, period: Period): Promise<Map<number, ScoreFacts>> {
+  const date = lastDayOfPeriod(period)
+  const milestones = await db
+    .selectFrom('milestones')
+    .select([
+      'project_id',
+      (eb) => eb.fn.sum<number>('weight').as('due'),
+      sql<number>`sum(weight * CASE WHEN actual_date IS NOT NULL AND actual_date <= planned_date THEN 2
+        WHEN actual_date IS NOT NULL AND actual_date <= ${date} THEN 1 ELSE 0 END)`.as('credit'),
+    ])
+    .where('planned_date', '<=', date)
+    .groupBy('project_id')
+    .execute()
+  const problems = await db
+    .selectFrom('problems')
+    .select([
+      'project_id',
+      (eb) => eb.fn.countAll<number>().as('due'),
+      sql<number>`sum(CASE WHEN closed_on IS NOT NULL AND closed_on <= deadline THEN 1 ELSE 0 END)`.as('in_time'),
+    ])
+    .where('deadline', '<=', date)
+    .groupBy('project_id')
+    .execute()
+  const inv = await investmentFacts(db, date, period)
+  const facts = new Map<number, ScoreFacts>()
+  const get = (id: number) => {
+    let f = facts.get(id)
+    if (!f) {
+      f = {
+        dueWeight: 0,
+        creditHalves: 0,
+        completed: inv.completed.get(id) ?? 0,
+        annualPlan: inv.plans.get(id) ?? null,
+        problemsDue: 0,
+        problemsInTime: 0,
+      }
+      facts.set(id, f)
+    }
+    return f
+  }
+  for (const id of new Set([...inv.completed.keys(), ...inv.plans.keys()])) get(id)
+  for (const m of milestones)
+    Object.assign(get(m.project_id), { dueWeight: Number(m.due), creditHalves: Number(m.credit) })
+  for (const p of problems)
+    Object.assign(get(p.project_id), { problemsDue: Number(p.due), problemsInTime: Number(p.in_time) })
+  return facts
+}
+
+export const EMPTY_SCORE_FACTS: ScoreFacts = {
+  dueWeight: 0,
+  creditHalves: 0,
+  completed: 0,
+  annualPlan: null,
+  problemsDue: 0,
+  problemsInTime: 0,
+}
+
+export async function lightFactsAll(
+  db: Kysely<Database>,
+  date: IsoDate,
+  thresholds: Thresholds,
+  ids?: number[],
+): Promise<Map<number, LightFacts>> {
+  const filter = ids ? (ids.length ? ids : [0]) : null
+  const notDoneBy = sql<boolean>`(actual_date IS NULL OR actual_date > ${date})`
+  let open = db
+    .selectFrom('milestones')
+    .select(['project_id', 'id', 'name', 'planned_date'])
+    .where('planned_date', '<=', upcomingUntil(date, thresholds))
+    .where(notDoneBy)
+  if (filter) open = open.where('project_id', 'in', filter)
+  let overdueProblems = db
+    .selectFrom('problems')
+    .select(['project_id', 'id', 'description', 'deadline'])
+    .where('deadline', '<', date)
+    .where(sql<boolean>`(closed_on IS NULL OR closed_on > ${date})`)
+  if (filter) overdueProblems = overdueProblems.where('project_id', 'in', filter)
+  const inv = await investmentFacts(db, date, periodOf(date))
+  const facts = new Map<number, LightFacts>()
+  const get = (id: number) => {
+    let f = facts.get(id)
+    if (!f) {
+      f = {
+        overdue: [],
+        upcoming: [],
+        overdueProblems: [],
+        annualPlan: inv.plans.get(id) ?? null,
+        completed: inv.completed.get(id) ?? 0,
+      }
+      facts.set(id, f)
+    }
+    return f
+  }
+  for (const id of new Set([...inv.completed.keys(), ...inv.plans.keys()])) get(id)
+  for (const m of await open.orderBy('planned_date').orderBy('id').execute()) {
+    const item = { id: m.id, name: m.name, plannedDate: m.planned_date }
+    if (m.planned_date < date) get(m.project_id).overdue.push(item)
+    else get(m.project_id).upcoming.push(item)
+  }
+  for (const p of await overdueProblems.orderBy('deadline').orderBy('id').execute())
+    get(p.project_id).overdueProblems.push({ id: p.id, description: p.description, deadline: p.deadline })
+  return facts
+}
+
+export function emptyLightFacts(): LightFacts {
+  return { overdue: [], upcoming: [], overdueProblems: [], annualPlan: null, completed: 0 }
+}
