@@ -291,3 +291,76 @@ describe('the breakdown of a score', () => {
     expect(subset.map((l) => l.projectId)).toEqual([some[0]!.projectId])
   })
 })
+
+describe('frozen snapshot property', () => {
+  it('does not change, whatever is edited in that month afterwards', async () => {
+    const fc = (await import('fast-check')).default
+    const app = newApp()
+    await app.call('demo.load', { projects: 12 })
+    await app.call('ranking.freeze', { period: '2026-09' })
+    const snapshot = async () => [
+      await app.call('ranking.projects', { period: '2026-09' }),
+      await app.call('ranking.groups', { period: '2026-09', by: 'leader' }),
+      await app.call('ranking.groups', { period: '2026-09', by: 'township' }),
+    ]
+    const frozen = JSON.stringify(await snapshot())
+    const edit = fc.oneof(
+      fc.record({ kind: fc.constant('complete' as const), pick: fc.nat(), day: fc.integer({ min: 1, max: 30 }) }),
+      fc.record({ kind: fc.constant('reopen' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('close' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('report' as const), pick: fc.nat(), amount: fc.integer({ min: 0, max: 100000 }) }),
+      fc.record({ kind: fc.constant('reassign' as const), pick: fc.nat() }),
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 4 }), async (edits) => {
+        const projects = await app.call('project.list', {})
+        for (const e of edits) {
+          const p = projects[e.pick % projects.length]!
+          const detail = await app.call('project.get', { id: p.id })
+          if (e.kind === 'complete') {
+            const m = detail.plan.milestones.find((x) => !x.actualDate)
+            if (m)
+              await app.invoke('milestone.complete', {
+                id: m.id,
+                version: m.version,
+                actualDate: `2026-09-${String(e.day).padStart(2, '0')}`,
+              })
+          } else if (e.kind === 'reopen') {
+            const m = detail.plan.milestones.find((x) => x.actualDate)
+            if (m) await app.invoke('milestone.reopen', { id: m.id, version: m.version, reason: '复核' })
+          } else if (e.kind === 'close') {
+            const q = (await app.call('problem.list', { projectId: p.id })).find((x) => x.status !== 'closed')
+            if (q)
+              await app.invoke('problem.close', {
+                id: q.id,
+                version: q.version,
+                resolution: '已办结',
+                closedOn: q.raisedOn,
+              })
+          } else if (e.kind === 'report') {
+            const r = (await app.call('report.list', { projectId: p.id, period: '2026-09' }))[0]
+            // Refused (frozen), and nothing else may change either.
+            await app.invoke('report.save', {
+              projectId: p.id,
+              period: '2026-09',
+              investment: e.amount,
+              version: r?.version,
+            })
+          } else {
+            const leaders = await app.call('leader.list', {})
+            const other = leaders.find((l) => l.id !== detail.leader.id)!
+            await app.invoke('project.reassignLeader', {
+              projectId: p.id,
+              version: detail.project.version,
+              leaderId: other.id,
+              fromDate: '2026-11-21',
+              note: '',
+            })
+          }
+        }
+        expect(JSON.stringify(await snapshot())).toBe(frozen)
+      }),
+      { numRuns: 15 },
+    )
+  })
+})

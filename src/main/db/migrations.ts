@@ -292,9 +292,6 @@ CREATE TABLE breakdown_snapshots (
   breakdown TEXT NOT NULL CHECK (json_valid(breakdown)),
   PRIMARY KEY (period, project_id)
 );
-
-CREATE INDEX milestones_planned ON milestones (planned_date);
-CREATE INDEX problems_deadline ON problems (deadline);
 `
 
 export const MIGRATIONS: readonly Migration[] = [

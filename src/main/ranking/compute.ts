@@ -18,7 +18,7 @@ import {
 import type { Breakdown, GroupBy, GroupRankRow, LightRow, ProjectRankRow } from '../../shared/rules/types'
 import type { Database } from '../db/schema'
 import { must } from '../services/common'
-import { EMPTY_SCORE_FACTS, emptyLightFacts, lightFactsAll, projectRefs, scoreFactsAll } from './facts'
+import { EMPTY_SCORE_FACTS, emptyLightFacts, investmentFacts, lightFactsAll, projectRefs, scoreFactsAll } from './facts'
 
 /** Ranking rows without the change column (that depends on which earlier months are frozen). */
 export type LiveProjectRow = Omit<ProjectRankRow, 'change'>
@@ -41,8 +41,10 @@ export async function lightsAt(db: Kysely<Database>, date: IsoDate, rules: Rules
 export async function computeRanking(db: Kysely<Database>, period: Period, rules: Rules): Promise<LiveRanking> {
   const date = lastDayOfPeriod(period)
   const refs = await projectRefs(db, date)
-  const scoreFacts = await scoreFactsAll(db, period)
-  const lightFacts = await lightFactsAll(db, date, rules.thresholds)
+  // On the last day of the month the lights and the scores read the same investment figures: query them once.
+  const investment = await investmentFacts(db, date, period)
+  const scoreFacts = await scoreFactsAll(db, period, investment)
+  const lightFacts = await lightFactsAll(db, date, rules.thresholds, undefined, investment)
   const rows = refs.map((p) => {
     const facts = scoreFacts.get(p.id) ?? EMPTY_SCORE_FACTS
     const result = scoreOf(facts, period, rules.weights)

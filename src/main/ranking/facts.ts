@@ -70,8 +70,10 @@ export async function projectRefs(db: Kysely<Database>, date: IsoDate, ids?: num
 
 const yearStart = (date: string) => `${date.slice(0, 4)}-01`
 
+export type InvestmentFacts = Awaited<ReturnType<typeof investmentFacts>>
+
 /** Investment reported for the year of `date`, months up to `untilPeriod`, and that year's annual plan. */
-async function investmentFacts(db: Kysely<Database>, date: IsoDate, untilPeriod: Period) {
+export async function investmentFacts(db: Kysely<Database>, date: IsoDate, untilPeriod: Period) {
   const completed = await db
     .selectFrom('monthly_reports')
     .select(['project_id', (eb) => eb.fn.sum<number>('investment').as('total')])
@@ -90,7 +92,11 @@ async function investmentFacts(db: Kysely<Database>, date: IsoDate, untilPeriod:
   }
 }
 
-export async function scoreFactsAll(db: Kysely<Database>, period: Period): Promise<Map<number, ScoreFacts>> {
+export async function scoreFactsAll(
+  db: Kysely<Database>,
+  period: Period,
+  investment?: InvestmentFacts,
+): Promise<Map<number, ScoreFacts>> {
   const date = lastDayOfPeriod(period)
   const milestones = await db
     .selectFrom('milestones')
@@ -113,7 +119,7 @@ export async function scoreFactsAll(db: Kysely<Database>, period: Period): Promi
     .where('deadline', '<=', date)
     .groupBy('project_id')
     .execute()
-  const inv = await investmentFacts(db, date, period)
+  const inv = investment ?? (await investmentFacts(db, date, period))
   const facts = new Map<number, ScoreFacts>()
   const get = (id: number) => {
     let f = facts.get(id)
@@ -152,6 +158,7 @@ export async function lightFactsAll(
   date: IsoDate,
   thresholds: Thresholds,
   ids?: number[],
+  investment?: InvestmentFacts,
 ): Promise<Map<number, LightFacts>> {
   const filter = ids ? (ids.length ? ids : [0]) : null
   const notDoneBy = sql<boolean>`(actual_date IS NULL OR actual_date > ${date})`
@@ -167,7 +174,7 @@ export async function lightFactsAll(
     .where('deadline', '<', date)
     .where(sql<boolean>`(closed_on IS NULL OR closed_on > ${date})`)
   if (filter) overdueProblems = overdueProblems.where('project_id', 'in', filter)
-  const inv = await investmentFacts(db, date, periodOf(date))
+  const inv = investment ?? (await investmentFacts(db, date, periodOf(date)))
   const facts = new Map<number, LightFacts>()
   const get = (id: number) => {
     let f = facts.get(id)

@@ -183,16 +183,14 @@ export function rankingHandlers(deps: Deps) {
             await w.db
               .insertInto('ranking_snapshots')
               .values(
-                rows
-                  .slice(i, i + 500)
-                  .map((r, j) => ({
-                    period,
-                    kind,
-                    key: r.key,
-                    position: i + j,
-                    rank: r.rank,
-                    row: JSON.stringify(r.row),
-                  })),
+                rows.slice(i, i + 500).map((r, j) => ({
+                  period,
+                  kind,
+                  key: r.key,
+                  position: i + j,
+                  rank: r.rank,
+                  row: JSON.stringify(r.row),
+                })),
               )
               .execute()
         }
