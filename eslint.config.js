@@ -18,6 +18,8 @@ export default tseslint.config(
     files: ['src/renderer/**/*.{ts,vue}'],
     languageOptions: { globals: globals.browser },
     rules: {
+      // Views are views/<feature>/index.vue (the route names them).
+      'vue/multi-word-component-names': ['error', { ignores: ['index'] }],
       // The renderer never reaches Node or Electron: everything goes through the contract.
       'no-restricted-imports': [
         'error',

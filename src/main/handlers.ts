@@ -2,7 +2,9 @@
 import type { Deps } from './context'
 import type { HandlerMap, Handlers } from './handler-types'
 import { auditHandlers } from './services/audit-log'
+import { kanbanHandlers } from './services/kanban'
 import { leaderHandlers } from './services/leaders'
+import { overviewHandlers } from './services/overview'
 import { planHandlers } from './services/plans'
 import { problemHandlers } from './services/problems'
 import { projectHandlers } from './services/projects'
@@ -28,6 +30,8 @@ export function createHandlers(deps: Deps): Handlers {
     ...settingsHandlers(deps),
     ...leaderHandlers(deps),
     ...projectHandlers(deps),
+    ...kanbanHandlers(deps),
+    ...overviewHandlers(deps),
     ...taskForceHandlers(deps),
     ...planHandlers(deps),
     ...reportHandlers(deps),
@@ -41,6 +45,8 @@ export function createHandlers(deps: Deps): Handlers {
     settingsHandlers(deps),
     leaderHandlers(deps),
     projectHandlers(deps),
+    kanbanHandlers(deps),
+    overviewHandlers(deps),
     taskForceHandlers(deps),
     planHandlers(deps),
     reportHandlers(deps),

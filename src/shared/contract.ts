@@ -25,7 +25,15 @@ import type {
   TaskForce,
   TaskForceMember,
 } from './domain'
-import type { Breakdown, FrozenMonth, GroupRanking, LightRow, ProjectRanking } from './rules/types'
+import type {
+  Breakdown,
+  FrozenMonth,
+  GroupRanking,
+  KanbanData,
+  LightRow,
+  Overview,
+  ProjectRanking,
+} from './rules/types'
 
 interface CallSpec<I extends z.ZodType, R> {
   input: I
@@ -98,6 +106,8 @@ export const contract = {
   'problem.close': write(s.problemCloseInput).returns<Problem>(),
   'problem.reopen': write(s.problemReopenInput).returns<Problem>(),
 
+  'kanban.cards': read(s.emptyInput).returns<KanbanData>(),
+  'overview.get': read(s.emptyInput).returns<Overview>(),
   'lights.get': read(s.lightsGetInput).returns<LightRow[]>(),
   'ranking.projects': read(s.rankingProjectsInput).returns<ProjectRanking>(),
   'ranking.groups': read(s.rankingGroupsInput).returns<GroupRanking>(),

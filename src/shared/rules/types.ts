@@ -143,3 +143,52 @@ export interface LightRow {
   light: Light
   reasons: LightReason[]
 }
+
+/** One card of the kanban: the project, its four "ones" in short, progress and light as of today. */
+export interface KanbanCard {
+  id: number
+  code: string
+  name: string
+  stage: Stage
+  position: number
+  level: string
+  categoryId: number | null
+  industryTagId: number | null
+  township: Ref
+  leader: Ref
+  leaderOrder: number
+  leadUnit: Ref
+  milestones: { done: number; due: number; total: number }
+  light: Light
+  reasons: LightReason[]
+  /** This year's completed investment ÷ annual plan, in hundredths of a percent; null without a plan. */
+  investmentRate: Hundredths | null
+  version: number
+}
+
+export interface KanbanData {
+  asOf: IsoDate
+  cards: KanbanCard[]
+}
+
+export interface OverviewItem {
+  projectId: number
+  code: string
+  name: string
+  detail: string
+}
+
+/** 总览: the county at a glance, and the operator's own to-dos. */
+export interface Overview {
+  asOf: IsoDate
+  /** The month whose reports are due now (last month) and whose ranking is shown. */
+  reportPeriod: Period
+  stages: Record<Stage, number>
+  lights: Record<Light, number>
+  investment: { completed: Money; annualPlan: Money; expected: Money; months: number }
+  missingReports: OverviewItem[]
+  overdueProblems: OverviewItem[]
+  best: ProjectRankRow[]
+  worst: ProjectRankRow[]
+  todos: { unit: string; milestones: OverviewItem[]; reports: OverviewItem[]; problems: OverviewItem[] }
+}

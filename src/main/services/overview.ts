@@ -1,0 +1,107 @@
+/** 总览: stage and light counts, investment against 序时进度, what is missing or overdue, and my to-dos. */
+import { addDays, addMonths, daysBetween, localToday, monthsElapsed, periodOf } from '../../shared/dates'
+import { STAGES, type Stage } from '../../shared/domain'
+import type { Light, Overview, OverviewItem } from '../../shared/rules/types'
+import { readOperator, readTx, type Deps } from '../context'
+import type { HandlerMap } from '../handler-types'
+import { computeRanking } from '../ranking/compute'
+import { investmentFacts } from '../ranking/facts'
+import { readRules } from './settings'
+import { kanbanCards } from './kanban'
+
+export function overviewHandlers(deps: Deps) {
+  return {
+    'overview.get': () =>
+      readTx(deps, async (db): Promise<Overview> => {
+        const today = localToday(deps.clock())
+        const reportPeriod = addMonths(periodOf(today), -1)
+        const rules = (await readRules(db)).rules
+        const operator = await readOperator(db)
+        const cards = await kanbanCards(db, today, rules)
+        const stages = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>
+        const lights: Record<Light, number> = { red: 0, yellow: 0, green: 0 }
+        for (const c of cards) {
+          stages[c.stage]++
+          lights[c.light]++
+        }
+        const inv = await investmentFacts(db, today, periodOf(today))
+        const completed = [...inv.completed.values()].reduce((s, v) => s + v, 0)
+        const annualPlan = [...inv.plans.values()].reduce((s, v) => s + v, 0)
+        const months = monthsElapsed(today)
+
+        // Projects under construction or in production owe a report for last month.
+        const reported = new Set(
+          (
+            await db.selectFrom('monthly_reports').select('project_id').where('period', '=', reportPeriod).execute()
+          ).map((r) => r.project_id),
+        )
+        const owing = cards.filter(
+          (c) => (c.stage === 'construction' || c.stage === 'production') && !reported.has(c.id),
+        )
+        const item = (c: { id: number; code: string; name: string }, detail: string): OverviewItem => ({
+          projectId: c.id,
+          code: c.code,
+          name: c.name,
+          detail,
+        })
+
+        const overdue = await db
+          .selectFrom('problems as q')
+          .innerJoin('projects as p', 'p.id', 'q.project_id')
+          .innerJoin('dict_items as u', 'u.id', 'q.responsible_unit_id')
+          .select(['p.id', 'p.code', 'p.name', 'q.description', 'q.deadline', 'u.name as unit'])
+          .where('q.status', '!=', 'closed')
+          .orderBy('q.deadline')
+          .execute()
+        const overdueProblems = overdue.filter((q) => q.deadline < today)
+
+        const ranking = await computeRanking(db, reportPeriod, rules)
+        const ranked = ranking.projects.filter((r) => r.rank !== null)
+        const noChange = { kind: 'none' as const, places: 0 }
+
+        const unit = operator?.unit ?? ''
+        const soon = addDays(today, rules.thresholds.upcomingDays - 1)
+        const myMilestones = unit
+          ? await db
+              .selectFrom('milestones as m')
+              .innerJoin('projects as p', 'p.id', 'm.project_id')
+              .select(['p.id', 'p.code', 'p.name', 'm.name as milestone', 'm.planned_date'])
+              .where('m.responsible_unit', '=', unit)
+              .where('m.actual_date', 'is', null)
+              .where('m.planned_date', '<=', soon)
+              .orderBy('m.planned_date')
+              .limit(50)
+              .execute()
+          : []
+        return {
+          asOf: today,
+          reportPeriod,
+          stages,
+          lights,
+          investment: { completed, annualPlan, expected: Math.round((annualPlan * months) / 12), months },
+          missingReports: owing.map((c) => item(c, c.leadUnit.name)),
+          overdueProblems: overdueProblems
+            .slice(0, 50)
+            .map((q) => item(q, `${q.description}（限${q.deadline}，${q.unit}）`)),
+          best: ranked.slice(0, 5).map((r) => ({ ...r, change: noChange })),
+          worst: ranked
+            .slice(-5)
+            .reverse()
+            .map((r) => ({ ...r, change: noChange })),
+          todos: {
+            unit,
+            milestones: myMilestones.map((m) =>
+              item(
+                m,
+                m.planned_date < today
+                  ? `「${m.milestone}」已逾期${daysBetween(m.planned_date, today)}天`
+                  : `「${m.milestone}」${m.planned_date}到期`,
+              ),
+            ),
+            reports: owing.filter((c) => c.leadUnit.name === unit).map((c) => item(c, `${reportPeriod}月报未报`)),
+            problems: overdue.filter((q) => q.unit === unit).map((q) => item(q, `${q.description}（限${q.deadline}）`)),
+          },
+        }
+      }),
+  } satisfies HandlerMap
+}

@@ -1,0 +1,36 @@
+/** The office's lists every screen picks from: leaders (official order), townships, units, categories … */
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { DictItem, DictKind, Leader, MilestoneTemplate } from '../../shared/domain'
+import { api } from '../api'
+
+export const useRefsStore = defineStore('refs', () => {
+  const leaders = ref<Leader[]>([])
+  const dicts = ref<Record<DictKind, DictItem[]>>({
+    category: [],
+    industry_tag: [],
+    township: [],
+    unit: [],
+    problem_category: [],
+  })
+  const templates = ref<MilestoneTemplate[]>([])
+  const loaded = ref(false)
+
+  async function load() {
+    const kinds = Object.keys(dicts.value) as DictKind[]
+    const [leaderList, templateList, ...lists] = await Promise.all([
+      api.call('leader.list', {}),
+      api.call('template.list', {}),
+      ...kinds.map((kind) => api.call('dict.list', { kind })),
+    ])
+    leaders.value = leaderList
+    templates.value = templateList
+    kinds.forEach((k, i) => (dicts.value[k] = lists[i]!))
+    loaded.value = true
+  }
+
+  const name = (kind: DictKind, id: number | null | undefined) =>
+    dicts.value[kind].find((d) => d.id === id)?.name ?? '—'
+
+  return { leaders, dicts, templates, loaded, load, name }
+})
