@@ -6,21 +6,21 @@ import { formatScore } from '../../src/shared/rules/ranking'
 import { newApp } from '../helpers/app'
 
 describe('the worked example in the docs', () => {
-  it('matches what the program computes for XM-007 in October 2026', async () => {
+  it('matches what the program computes for XM-012 in October 2026', async () => {
     // Spaces collapsed: Prettier pads the Markdown tables.
     const doc = fs.readFileSync('docs/ranking-worked-example.md', 'utf8').replace(/ +/g, ' ')
     const app = newApp()
     await app.call('demo.load', {})
-    const [project] = await app.call('project.list', { text: 'XM-007' })
+    const [project] = await app.call('project.list', { text: 'XM-012' })
     const b = await app.call('ranking.breakdown', { projectId: project!.id, period: '2026-10' })
-    expect(b.name).toBe('吴桥卫生院综合楼建设项目')
+    expect(b.name).toBe('西沟5兆瓦风电场项目')
     expect(doc).toContain(b.name)
     for (const m of b.milestones)
       expect(doc).toContain(`| ${m.name} | ${m.plannedDate} | ${m.actualDate ?? '未完成'} | ${m.weight} |`)
     const weight = b.milestones.reduce((s, m) => s + m.weight, 0)
     const credit = b.milestones.reduce((s, m) => s + m.weight * m.credit, 0)
-    expect(`${credit}/${weight}`).toBe('7/8')
-    expect(b.components).toEqual({ milestones: 8750, investment: 10000, problems: 6667 })
+    expect(`${credit}/${weight}`).toBe('10.5/12')
+    expect(b.components).toEqual({ milestones: 8750, investment: 5326, problems: 10000 })
     expect(doc).toContain(`年度计划投资 ${formatMoney(b.investment.annualPlan!)} 万元`)
     expect(doc).toContain(`完成投资合计 ${formatMoney(b.investment.completed)} 万元`)
     expect(doc).toContain(b.investment.reports.map((r) => formatMoney(r.investment)).join(' + '))
@@ -30,12 +30,15 @@ describe('the worked example in the docs', () => {
       )
     expect(doc).toContain(`**${formatScore(b.score)}**`)
     const ranking = await app.call('ranking.projects', { period: '2026-10' })
-    const row = ranking.rows.find((r) => r.code === 'XM-007')!
+    const row = ranking.rows.find((r) => r.code === 'XM-012')!
     expect(doc).toContain(`共有 ${ranking.rows.length} 个项目`)
     expect(doc).toContain(`列**第 ${row.rank} 名**`)
     expect(doc).toContain(`年度投资完成率 ${formatScore(row.investmentRate)}%`)
     expect(ranking.rows.filter((r) => r.score === row.score)).toHaveLength(1)
-    expect(b.light).toBe('red')
+    expect(b.light).toBe('yellow')
+    const first = ranking.rows.filter((r) => r.rank === 1)
+    expect(first.every((r) => r.score === 10000)).toBe(true)
+    expect(doc).toContain(`本月有 ${first.length} 个项目同为 100.00 分，并列第 1 名`)
     expect(doc).toContain(`「${b.reasons[0]!.text}」`)
   })
 })

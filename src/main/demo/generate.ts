@@ -266,7 +266,8 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
       const name =
         N.TOWNSHIPS[townshipIndex]!.slice(0, 2) +
         pattern.replace('{n}', String(rnd.pick([5, 10, 20, 30, 50, 100, 200])))
-      const startYear = stageIndex >= 3 ? year - rnd.int(0, 2) : year + (stageIndex <= 1 ? rnd.int(0, 1) : 0)
+      // Projects not yet started begin construction next year; the others started this year or before.
+      const startYear = stageIndex >= 3 ? year - rnd.int(0, 2) : year + 1
       const endYear = startYear + rnd.int(1, 3)
       const total = rnd.int(50, 20000) * 100 + rnd.int(0, 99) // 0.5 亿 … 20 亿元 in 万元
       const plannedStart = `${startYear}-${String(rnd.int(3, 6)).padStart(2, '0')}-${String(rnd.int(1, 28)).padStart(2, '0')}`
@@ -379,32 +380,42 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
       })
 
       // Milestones: the standard chain plus extras, spread over the planned period.
-      const health = rnd.next() // < 0.2 late project, > 0.6 good
+      // About one project in six is behind; the rest keep to plan with the odd slip.
+      const health = rnd.next() // < 0.15 behind
       const count = rnd.int(msMin, msMax)
-      const names = ['立项', '用地预审', '环评批复', '施工许可', '开工', '主体完工', '竣工验收', '投产']
-      while (names.length < count)
-        names.splice(
-          rnd.int(1, names.length - 1),
-          0,
-          rnd.pick(N.EXTRA_MILESTONES) + (names.length > 12 ? `（${names.length}）` : ''),
-        )
+      // The standard eight plus a random choice of the others, in the order a project meets them.
+      const optional = N.MILESTONE_ORDER.filter((n) => !N.CORE_MILESTONES.has(n))
+      for (let i = optional.length - 1; i > 0; i--) {
+        const j = rnd.int(0, i)
+        ;[optional[i], optional[j]] = [optional[j]!, optional[i]!]
+      }
+      const picked = new Set(optional.slice(0, Math.max(0, count - 8)))
+      const names = N.MILESTONE_ORDER.filter((n) => N.CORE_MILESTONES.has(n) || picked.has(n))
+      // Province-scale plans have more than sixteen: further acceptance checks before 竣工验收.
+      for (let i = names.length; i < count; i++) names.splice(names.indexOf('竣工验收'), 0, `专项验收（${i - 15}）`)
       const span = daysBetween(plannedStart, plannedEnd)
-      const base = addDays(plannedStart, -rnd.int(60, 180))
+      // Preparation (立项, 用地, 环评) starts months before the planned start.
+      const base = addDays(plannedStart, -rnd.int(120, 300))
       for (let m = 0; m < count; m++) {
         const planned = addDays(base, Math.round(((span + 120) * m) / Math.max(1, count - 1)))
         let actual: IsoDate | null = null
         if (planned <= today) {
           const roll = rnd.next()
-          if (health > 0.2 ? roll < 0.85 : roll < 0.5) actual = addDays(planned, -rnd.int(0, 15))
-          else if (roll < 0.93) actual = addDays(planned, rnd.int(1, 60))
+          if (health >= 0.15 ? roll < 0.9 : roll < 0.5) actual = addDays(planned, -rnd.int(0, 15))
+          else if (health >= 0.15 ? roll < 0.985 : roll < 0.8) actual = addDays(planned, rnd.int(1, 45))
         } else if (rnd.chance(0.05)) actual = addDays(today, -rnd.int(1, 20))
+        // A project under construction has finished its preparation, if late.
+        if (!actual && clampedStart && planned < clampedStart) actual = addDays(planned, rnd.int(1, 30))
+        // … and a project in production has finished what was due before it went into production.
+        if (!actual && actualEnd && planned < actualEnd) actual = addDays(planned, rnd.int(1, 30))
+        if (actual && actual > today) actual = today
         if (actual && actual > today) actual = null
         const milestoneId = ins.milestone({
           plan_id: planId,
           project_id: projectId,
           name: names[m]!,
           planned_date: planned,
-          weight: m === 4 || m === count - 1 ? 2 : 1,
+          weight: names[m] === '开工' || names[m] === '投产' ? 2 : 1,
           responsible_unit: N.UNITS[rnd.int(0, N.UNITS.length - 1)]!,
           responsible_person: '',
           actual_date: actual,
@@ -417,14 +428,16 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
 
       // Annual plans over the construction years; reports for the months before today's.
       const years = projectEnd - projectStart + 1
+      // Only projects under way have an investment plan for the current year.
       for (let y = projectStart; y <= projectEnd; y++)
-        ins.annual({ project_id: projectId, year: y, amount: Math.round(total / years) })
+        if (stageIndex >= 3 || y > year)
+          ins.annual({ project_id: projectId, year: y, amount: Math.round(total / years) })
       if (stageIndex >= 3) {
         const monthly = Math.round(total / years / 12)
         for (let p = firstReported; p <= lastReported; p = addMonths(p, 1)) {
           if (Number(p.slice(0, 4)) < projectStart || (clampedStart && p < periodOf(clampedStart))) continue
           if (rnd.chance(0.03)) continue // a missing report now and then
-          const factor = health < 0.2 ? rnd.next() * 0.7 : 0.6 + rnd.next() * 0.8
+          const factor = health < 0.15 ? 0.2 + rnd.next() * 0.6 : 0.8 + rnd.next() * 0.5
           const reportId = ins.report({
             project_id: projectId,
             period: p,
@@ -468,9 +481,10 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
       const problems = stageIndex >= 2 ? rnd.int(pbMin, pbMax) : 0
       for (let q = 0; q < problems; q++) {
         const category = rnd.pick(Object.keys(N.PROBLEMS))
-        const raised = addDays(today, -rnd.int(5, 300))
-        const deadline = addDays(raised, rnd.int(15, 90))
         const state = rnd.pick(['open', 'in_progress', 'closed', 'closed', 'closed'] as const)
+        // Open problems are mostly recent; a behind project also has old ones past their deadline.
+        const raised = addDays(today, -(state === 'closed' || health < 0.15 ? rnd.int(5, 300) : rnd.int(5, 60)))
+        const deadline = addDays(raised, rnd.int(20, 90))
         const closedOn =
           state === 'closed'
             ? addDays(raised, rnd.int(3, Math.max(3, Math.min(120, daysBetween(raised, today)))))

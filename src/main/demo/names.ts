@@ -94,16 +94,35 @@ export const INFRA_PATTERNS = [
 
 export const OWNER_SUFFIXES = ['有限公司', '股份有限公司', '建设投资有限公司', '科技有限公司']
 
-export const EXTRA_MILESTONES = [
-  '能评批复',
+/** Milestones in the order a project meets them; the eight of the standard template are always there. */
+export const MILESTONE_ORDER = [
+  '立项',
   '规划许可',
+  '用地预审',
+  '能评批复',
+  '环评批复',
   '水土保持批复',
+  '施工许可',
+  '开工',
+  '水电接入',
+  '主体完工',
   '设备采购',
   '设备安装',
-  '水电接入',
+  '竣工验收',
   '试生产',
+  '投产',
   '达产达效',
 ]
+export const CORE_MILESTONES = new Set([
+  '立项',
+  '用地预审',
+  '环评批复',
+  '施工许可',
+  '开工',
+  '主体完工',
+  '竣工验收',
+  '投产',
+])
 
 export const PROBLEMS: Record<string, string[]> = {
   用地: ['项目用地指标尚未落实', '土地组卷报批进度慢', '部分地块权属不清'],
