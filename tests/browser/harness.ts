@@ -1,0 +1,90 @@
+/** A browser-mode host on a fresh database with the built renderer, for the UI flows. */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { build } from 'vite'
+import type { Browser, Page } from 'playwright-core'
+import { openApp, type App } from '../../src/main/app'
+import { startHttpHost, type RunningHost } from '../../src/main/http/host'
+import { fixedClock } from '../helpers/app'
+import { launchChromium } from './chromium'
+
+export interface Harness {
+  app: App
+  host: RunningHost
+  browser: Browser
+  dir: string
+  close(): Promise<void>
+}
+
+let rendererDir: string | null = null
+
+/** Builds the renderer once per test file (about two seconds). */
+async function renderer(): Promise<string> {
+  if (rendererDir) return rendererDir
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuanban-renderer-'))
+  await build({ configFile: 'vite.config.ts', logLevel: 'silent', build: { outDir: dir, emptyOutDir: true } })
+  rendererDir = dir
+  return dir
+}
+
+export async function startHarness(): Promise<Harness> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuanban-ui-'))
+  // The server's "today" is the fixed test date; the browser's clock is set to the same day in newPage().
+  const app = openApp(path.join(dir, 'ui.db'), { clock: fixedClock })
+  const host = await startHttpHost({ app, staticDir: await renderer() })
+  const browser = await launchChromium()
+  return {
+    app,
+    host,
+    browser,
+    dir,
+    async close() {
+      await browser.close()
+      await host.close()
+      await app.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A page on the app, with the browser's clock at the test date, failing the test on any page error. */
+export async function newPage(
+  h: Harness,
+  size = { width: 1366, height: 768 },
+): Promise<{ page: Page; errors: string[] }> {
+  const context = await h.browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  await context.clock.setFixedTime(fixedClock())
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(m.text())
+  })
+  await page.goto(h.host.url)
+  // Let the app settle on its first route before a test navigates elsewhere.
+  await page.waitForSelector('.frame, .first-run', { timeout: 20_000 })
+  return { page, errors }
+}
+
+/** Picks an option of an Element Plus select identified by its placeholder or aria-label. */
+export async function choose(page: Page, select: string, option: string): Promise<void> {
+  await page.locator(select).first().click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click()
+}
+
+export function cleanupRenderer(): void {
+  if (rendererDir) fs.rmSync(rendererDir, { recursive: true, force: true })
+  rendererDir = null
+}
+
+/** Drags with real mouse steps (Chromium starts an HTML5 drag only after the pointer has moved a little). */
+export async function dragTo(page: Page, source: string, target: string, offsetY = 400): Promise<void> {
+  const from = (await page.locator(source).first().boundingBox())!
+  const to = (await page.locator(target).first().boundingBox())!
+  await page.mouse.move(from.x + 20, from.y + 10)
+  await page.mouse.down()
+  await page.mouse.move(from.x + 40, from.y + 30, { steps: 5 })
+  await page.mouse.move(to.x + 50, to.y + Math.min(offsetY, to.height - 10), { steps: 10 })
+  await page.mouse.up()
+}
