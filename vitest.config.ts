@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import vue from '@vitejs/plugin-vue'
 
 // CI asks for a JSON report as well (for its "N passed, N failed" line) by setting ZHUANBAN_TEST_REPORT.
 const report = process.env.ZHUANBAN_TEST_REPORT
 
 export default defineConfig({
+  plugins: [vue()],
   // Electron cannot run here: the shell's code is tested against one mock of its API.
   resolve: { alias: { electron: fileURLToPath(new URL('./tests/mocks/electron.ts', import.meta.url)) } },
   test: {

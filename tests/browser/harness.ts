@@ -6,7 +6,7 @@ import { build } from 'vite'
 import type { Browser, Page } from 'playwright-core'
 import { openApp, type App } from '../../src/main/app'
 import { startHttpHost, type RunningHost } from '../../src/main/http/host'
-import { fixedClock } from '../helpers/app'
+import { fixedClock } from '../helpers/clock'
 import { launchChromium } from './chromium'
 
 export interface Harness {

@@ -6,9 +6,9 @@ import { afterEach } from 'vitest'
 import { openApp, type App } from '../../src/main/app'
 import type { CallInput } from '../../src/shared/contract'
 
-/** 2026-11-21, noon in China. */
-export const TODAY = '2026-11-21'
-export const fixedClock = () => new Date('2026-11-21T04:00:00Z')
+import { fixedClock } from './clock'
+
+export { TODAY, fixedClock } from './clock'
 
 const opened: App[] = []
 const dirs: string[] = []

@@ -1,0 +1,39 @@
+/** The kanban with 2,000 cards stays light: only the cards in view are in the page, and scrolling reaches all. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cleanupRenderer, newPage, startHarness, type Harness } from './harness'
+
+let h: Harness
+beforeAll(async () => {
+  h = await startHarness()
+  await h.app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
+  await h.app.call('demo.load', { projects: 2000 })
+}, 120_000)
+afterAll(async () => {
+  await h?.close()
+  cleanupRenderer()
+})
+
+describe('kanban at 2,000 cards', () => {
+  it('renders only the visible cards of each column and scrolls to the last one', async () => {
+    const { page, errors } = await newPage(h)
+    const started = Date.now()
+    await page.goto(h.host.url.replace(/#.*$/, '#/kanban'))
+    await page.waitForSelector('[data-card]')
+    const firstPaint = Date.now() - started
+    expect(await page.textContent('.kanban')).toContain('共 2000 个项目')
+    const rendered = await page.locator('[data-card]').count()
+    expect(rendered).toBeGreaterThan(10)
+    expect(rendered).toBeLessThan(150)
+    const column = page.locator('[data-stage="construction"] .body')
+    const count = Number((await page.textContent('[data-stage="construction"] .count'))!.trim())
+    expect(count).toBeGreaterThan(500)
+    await column.evaluate((el) => (el.scrollTop = el.scrollHeight))
+    await page.waitForTimeout(200)
+    const cards = await h.app.call('kanban.cards', {})
+    const last = cards.cards.filter((c) => c.stage === 'construction').at(-1)!
+    await page.waitForSelector(`[data-card="${last.id}"]`)
+    expect(await page.locator('[data-card]').count()).toBeLessThan(150)
+    expect(errors).toEqual([])
+    console.log(`kanban of 2,000 cards: first cards shown after ${firstPaint} ms, ${rendered} cards in the page`)
+  })
+})

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { STAGES } from '../../src/shared/domain'
+import { newApp, TODAY } from '../helpers/app'
+
+describe('kanban cards and the overview', () => {
+  it('gives every project a card with progress and the light of today, agreeing with lights.get', async () => {
+    const app = newApp()
+    await app.call('demo.load', {})
+    const { asOf, cards } = await app.call('kanban.cards', {})
+    expect(asOf).toBe(TODAY)
+    expect(cards).toHaveLength(55)
+    const lights = await app.call('lights.get', { date: TODAY })
+    for (const c of cards) {
+      const l = lights.find((x) => x.projectId === c.id)!
+      expect([c.light, c.reasons]).toEqual([l.light, l.reasons])
+      const d = await app.call('project.get', { id: c.id })
+      expect(c.milestones).toEqual({
+        done: d.plan.milestones.filter((m) => m.actualDate).length,
+        due: d.plan.milestones.filter((m) => m.plannedDate <= TODAY).length,
+        total: d.plan.milestones.length,
+      })
+      expect(c.leader).toEqual(d.leader)
+    }
+    // Cards come in kanban order within each column.
+    for (const stage of STAGES) {
+      const positions = cards.filter((c) => c.stage === stage).map((c) => c.position)
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions)
+    }
+  })
+
+  it('sums the district up and lists what is missing, overdue and mine', async () => {
+    const app = newApp()
+    await app.call('demo.load', {})
+    await app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
+    const o = await app.call('overview.get', {})
+    expect(o.reportPeriod).toBe('2026-10')
+    expect(STAGES.reduce((s, k) => s + o.stages[k], 0)).toBe(55)
+    expect(o.lights.red + o.lights.yellow + o.lights.green).toBe(55)
+    expect(o.investment.expected).toBe(Math.round((o.investment.annualPlan * 10) / 12))
+    const reported = new Set((await app.call('report.list', { period: '2026-10' })).map((r) => r.projectId))
+    const building = (await app.call('project.list', {})).filter(
+      (p) => p.stage === 'construction' || p.stage === 'production',
+    )
+    expect(o.missingReports.map((m) => m.projectId).sort()).toEqual(
+      building
+        .filter((p) => !reported.has(p.id))
+        .map((p) => p.id)
+        .sort(),
+    )
+    const overdue = await app.call('problem.list', { overdueOn: TODAY })
+    expect(o.overdueProblems).toHaveLength(overdue.length)
+    expect(o.best).toHaveLength(5)
+    expect(o.best[0]!.rank).toBe(1)
+    expect(o.worst[0]!.score!).toBeLessThanOrEqual(o.worst[4]!.score!)
+    expect(o.todos.unit).toBe('区发改局')
+    const mine = (await app.call('problem.list', {})).filter(
+      (p) => p.status !== 'closed' && p.responsibleUnit.name === '区发改局',
+    )
+    expect(o.todos.problems).toHaveLength(mine.length)
+  })
+})

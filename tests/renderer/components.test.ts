@@ -1,0 +1,100 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest'
+import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import ElementPlus from 'element-plus'
+import MoneyInput from '../../src/renderer/components/MoneyInput.vue'
+import { installClient } from '../../src/renderer/api'
+import { useKanbanStore } from '../../src/renderer/stores/kanban'
+import { useSessionStore } from '../../src/renderer/stores/session'
+import type { Client } from '../../src/renderer/api/client'
+
+describe('MoneyInput', () => {
+  const make = (value: number | null) =>
+    mount(MoneyInput, {
+      props: { modelValue: value, label: '总投资', 'onUpdate:modelValue': () => {} },
+      global: { plugins: [ElementPlus] },
+    })
+
+  it('reads 万元 as typed in an office (grouping, full-width digits) into 0.01 万元', async () => {
+    const w = make(null)
+    const input = w.find('input')
+    await input.setValue('１,２３４.５')
+    await input.trigger('blur')
+    expect(w.emitted('update:modelValue')!.at(-1)).toEqual([123450])
+    expect((input.element as HTMLInputElement).value).toBe('1234.50')
+  })
+
+  it('refuses a negative amount or three decimals with a Chinese message and keeps the value', async () => {
+    const w = make(100)
+    const input = w.find('input')
+    await input.setValue('-5')
+    await input.trigger('blur')
+    expect(w.text()).toContain('「总投资」应为不小于0、最多两位小数的金额')
+    await input.setValue('1.234')
+    await input.trigger('blur')
+    expect(w.emitted('update:modelValue')).toBeUndefined()
+  })
+})
+
+function fakeClient(answers: Record<string, unknown>): Client & { calls: [string, unknown][] } {
+  const calls: [string, unknown][] = []
+  return {
+    calls,
+    async call(name, input) {
+      calls.push([name, input])
+      if (!(name in answers)) throw new Error(`unexpected ${name}`)
+      return answers[name] as never
+    },
+  }
+}
+
+describe('stores', () => {
+  it('the session store knows when the first run is needed', async () => {
+    setActivePinia(createPinia())
+    installClient(
+      fakeClient({
+        'system.info': {
+          appVersion: '0.1.0',
+          schemaVersion: 3,
+          databasePath: '/d.db',
+          operator: null,
+          projectCount: 0,
+        },
+        'settings.get': { operator: null, rules: {}, rulesVersion: 1 },
+      }),
+    )
+    const session = useSessionStore()
+    await session.load()
+    expect(session.needsFirstRun).toBe(true)
+    expect(session.loading).toBe(false)
+  })
+
+  it('the session store shows a load failure and resets its loading flag', async () => {
+    setActivePinia(createPinia())
+    installClient(fakeClient({}))
+    const session = useSessionStore()
+    await session.load()
+    expect(session.error).toContain('unexpected system.info')
+    expect(session.loading).toBe(false)
+  })
+
+  it('the kanban store moves a card with its version, then reloads', async () => {
+    setActivePinia(createPinia())
+    const card = { id: 7, version: 3, stage: 'signed' }
+    const client = fakeClient({ 'kanban.cards': { asOf: '2026-11-21', cards: [card] }, 'project.move': {} })
+    installClient(client)
+    const kanban = useKanbanStore()
+    await kanban.load()
+    expect(kanban.cards).toHaveLength(1)
+    await kanban.move(kanban.cards[0]!, 'construction', null, '2026-11-20')
+    expect(client.calls.map((c) => c[0])).toEqual(['kanban.cards', 'project.move', 'kanban.cards'])
+    expect(client.calls[1]![1]).toEqual({
+      id: 7,
+      version: 3,
+      toStage: 'construction',
+      beforeId: null,
+      date: '2026-11-20',
+    })
+  })
+})
