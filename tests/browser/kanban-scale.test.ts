@@ -14,7 +14,7 @@ afterAll(async () => {
 })
 
 describe('kanban at 2,000 cards', () => {
-  it('renders only the visible cards of each column and scrolls to the last one', async () => {
+  it('renders only the visible cards of each column and scrolls to the last one', { timeout: 60_000 }, async () => {
     const { page, errors } = await newPage(h)
     const started = Date.now()
     await page.goto(h.host.url.replace(/#.*$/, '#/kanban'))
