@@ -15,6 +15,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One file at a time: the browser tests each run a Chromium and a server, and on a 2-core machine two of
+    // them side by side starve each other into timeouts.
+    fileParallelism: false,
     reporters: report ? ['default', 'json'] : ['default'],
     outputFile: report ? { json: report } : undefined,
   },

@@ -11,6 +11,7 @@ import { IPC, type AppCommand } from '../src/shared/bridge'
 import { DATA_FOLDER_NAME, DATABASE_FILE_NAME, resolveDatabasePath } from '../src/main/paths'
 import { makeSenderCheck, registerContractHandlers } from './ipc'
 import { buildMenuTemplate } from './menu'
+import { registerPrintHandlers } from './print'
 import { registerScheme, serveRenderer } from './protocol'
 import { APP_ORIGIN, hardenSession } from './security'
 import { createMainWindow } from './window'
@@ -56,11 +57,10 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
       const main = desktop.main
       hardenSession(session.defaultSession)
       serveRenderer(path.join(__dirname, '../dist/renderer'))
-      registerContractHandlers(
-        ipcMain,
-        (name, input) => main.invoke(name, input),
-        makeSenderCheck(() => desktop.window?.webContents.id),
-      )
+      const isTrusted = makeSenderCheck(() => desktop.window?.webContents.id)
+      const preloadPath = path.join(__dirname, 'preload.cjs')
+      registerContractHandlers(ipcMain, (name, input) => main.invoke(name, input), isTrusted)
+      registerPrintHandlers(ipcMain, preloadPath, isTrusted, () => desktop.window)
       const send = (command: AppCommand) => desktop.window?.webContents.send(IPC.command, command)
       Menu.setApplicationMenu(
         Menu.buildFromTemplate(
@@ -73,7 +73,7 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
         ),
       )
       desktop.window = createMainWindow({
-        preloadPath: path.join(__dirname, 'preload.cjs'),
+        preloadPath,
         stateFile: path.join(app.getPath('userData'), 'window-state.json'),
         url: `${APP_ORIGIN}/index.html`,
       })

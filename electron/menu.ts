@@ -14,6 +14,8 @@ export function buildMenuTemplate(actions: MenuActions): MenuItemConstructorOpti
     {
       label: '文件(&F)',
       submenu: [
+        { label: '打印…', accelerator: 'CmdOrCtrl+P', click: () => actions.send('print') },
+        { type: 'separator' },
         { label: '打开数据文件夹', click: () => actions.showDataFolder() },
         { type: 'separator' },
         { label: '退出', accelerator: 'CmdOrCtrl+Q', click: () => actions.quit() },

@@ -4,6 +4,9 @@ import { APP_COMMANDS, IPC, type AppCommand, type DesktopBridge, type Outcome } 
 
 const bridge = {
   invoke: (name: string, input: unknown) => ipcRenderer.invoke(IPC.invoke, name, input) as Promise<Outcome<unknown>>,
+  print: (route: string) => ipcRenderer.invoke(IPC.print, route) as Promise<Outcome<null>>,
+  exportPdf: (route: string, fileName: string) =>
+    ipcRenderer.invoke(IPC.exportPdf, route, fileName) as Promise<Outcome<string | null>>,
   onCommand(listener: (command: AppCommand) => void) {
     const handler = (_event: IpcRendererEvent, command: unknown) => {
       if ((APP_COMMANDS as readonly unknown[]).includes(command)) listener(command as AppCommand)

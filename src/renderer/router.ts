@@ -30,6 +30,31 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./views/settings/index.vue'),
     meta: { title: '设置' },
   },
+  // Print views: the documents as they go on paper (no app frame).
+  {
+    path: '/print/ranking/:period(\\d{4}-\\d{2})',
+    name: 'print-ranking',
+    component: () => import('./views/print/RankingReport.vue'),
+    meta: { title: '排名通报', print: true },
+  },
+  {
+    path: '/print/ledger',
+    name: 'print-ledger',
+    component: () => import('./views/print/LedgerReport.vue'),
+    meta: { title: '重点项目一览表', print: true },
+  },
+  {
+    path: '/print/project/:id(\\d+)',
+    name: 'print-project',
+    component: () => import('./views/print/ProjectSheet.vue'),
+    meta: { title: '一项目一档', print: true },
+  },
+  {
+    path: '/print/problems',
+    name: 'print-problems',
+    component: () => import('./views/print/ProblemsReport.vue'),
+    meta: { title: '问题清单', print: true },
+  },
   { path: '/:rest(.*)*', redirect: '/overview' },
 ]
 

@@ -18,7 +18,21 @@ export type AppCommand = (typeof APP_COMMANDS)[number]
 export interface DesktopBridge extends Bridge {
   /** Subscribes to menu commands; returns the unsubscribe function. */
   onCommand(listener: (command: AppCommand) => void): () => void
+  /** Prints a print view (its route, e.g. "#/print/ledger") through the system print dialog. */
+  print(route: string): Promise<Outcome<null>>
+  /** Saves a print view as PDF where the user chooses; the path, or null when cancelled. */
+  exportPdf(route: string, fileName: string): Promise<Outcome<string | null>>
 }
 
 /** The IPC channel names, shared by main and preload so they cannot drift apart. */
-export const IPC = { invoke: 'zhuanban:invoke', command: 'zhuanban:command' } as const
+export const IPC = {
+  invoke: 'zhuanban:invoke',
+  command: 'zhuanban:command',
+  print: 'zhuanban:print',
+  exportPdf: 'zhuanban:export-pdf',
+} as const
+
+/** Only print views may be printed or exported: "#/print/…", nothing else of the app. */
+export function isPrintRoute(route: unknown): route is string {
+  return typeof route === 'string' && /^#\/print\/[\w\-/]+(\?[\w=&%.-]*)?$/.test(route)
+}

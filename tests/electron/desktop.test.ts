@@ -239,9 +239,14 @@ describe('life cycle', () => {
     const { window } = await started()
     const template = Menu.template as { label: string; submenu: { label?: string; click?: () => void }[] }[]
     expect(template.map((m) => m.label)).toEqual(['文件(&F)', '编辑(&E)', '视图(&V)', '帮助(&H)'])
-    template[3]!.submenu[0]!.click!()
-    expect(window.webContents.sent).toEqual([[IPC.command, 'about']])
-    template[0]!.submenu[0]!.click!()
+    const item = (menu: number, label: string) => template[menu]!.submenu.find((i) => i.label === label)!
+    item(3, '关于专班').click!()
+    item(0, '打印…').click!()
+    expect(window.webContents.sent).toEqual([
+      [IPC.command, 'about'],
+      [IPC.command, 'print'],
+    ])
+    item(0, '打开数据文件夹').click!()
     expect(shell.showItemInFolder).toHaveBeenCalled()
   })
 })

@@ -17,10 +17,18 @@ async function loadBridge(): Promise<DesktopBridge> {
 }
 
 describe('the preload bridge', () => {
-  it('exposes exactly invoke and onCommand on window.zhuanban, nothing of Node or Electron', async () => {
+  it('exposes exactly invoke, onCommand, print and exportPdf on window.zhuanban, nothing of Node or Electron', async () => {
     const bridge = await loadBridge()
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onCommand'])
-    expect(JSON.stringify(Object.values(bridge).map((v) => typeof v))).toBe('["function","function"]')
+    expect(Object.keys(bridge).sort()).toEqual(['exportPdf', 'invoke', 'onCommand', 'print'])
+    expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true)
+  })
+
+  it('print and exportPdf go to their own channels', async () => {
+    const bridge = await loadBridge()
+    await bridge.print('#/print/ledger')
+    await bridge.exportPdf('#/print/ledger', '一览表.pdf')
+    expect(electron.ipcRenderer.invoke).toHaveBeenCalledWith(IPC.print, '#/print/ledger')
+    expect(electron.ipcRenderer.invoke).toHaveBeenCalledWith(IPC.exportPdf, '#/print/ledger', '一览表.pdf')
   })
 
   it('invoke goes to the one contract channel with name and input', async () => {

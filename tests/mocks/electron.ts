@@ -18,6 +18,18 @@ export class MockWebContents extends EventEmitter {
   send(channel: string, ...args: unknown[]) {
     this.sent.push([channel, ...args])
   }
+  /** What the page answers to executeJavaScript (the print-ready wait), settable per test. */
+  static scriptResult: unknown = true
+  executeJavaScript = vi.fn(async (_code: string) => MockWebContents.scriptResult)
+  static printOutcome: [boolean, string] = [true, '']
+  print = vi.fn((_options: unknown, callback: (success: boolean, reason: string) => void) =>
+    callback(...MockWebContents.printOutcome),
+  )
+  static pdfError: Error | null = null
+  printToPDF = vi.fn(async (_options: unknown) => {
+    if (MockWebContents.pdfError) throw MockWebContents.pdfError
+    return Buffer.from('%PDF-1.7 mock')
+  })
   /** Emits like Electron does: an event object first, with preventDefault recorded. */
   fire(name: string, ...args: unknown[]): { defaultPrevented: boolean } {
     const event = {
@@ -43,9 +55,14 @@ export class BrowserWindow extends EventEmitter {
     this.options = options
     BrowserWindow.instances.push(this)
   }
+  destroyed = false
+  static loadError: Error | null = null
   loadURL(url: string) {
     this.loadedUrl = url
-    return Promise.resolve()
+    return BrowserWindow.loadError ? Promise.reject(BrowserWindow.loadError) : Promise.resolve()
+  }
+  destroy() {
+    this.destroyed = true
   }
   show() {
     this.shown = true
@@ -107,7 +124,11 @@ export const contextBridge = { exposeInMainWorld: vi.fn() }
 
 export const shell = { openExternal: vi.fn(async () => {}), showItemInFolder: vi.fn() }
 
-export const dialog = { showErrorBox: vi.fn() }
+export const dialog = {
+  showErrorBox: vi.fn(),
+  saveResult: { canceled: false, filePath: '' } as { canceled: boolean; filePath?: string },
+  showSaveDialog: vi.fn(async (..._args: unknown[]) => dialog.saveResult),
+}
 
 export const screen = {
   getAllDisplays: vi.fn(() => [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }]),
@@ -156,6 +177,11 @@ export const electronMock = {
     rendererListeners.removeAllListeners()
     handlers.clear()
     BrowserWindow.instances = []
+    BrowserWindow.loadError = null
+    MockWebContents.scriptResult = true
+    MockWebContents.printOutcome = [true, '']
+    MockWebContents.pdfError = null
+    dialog.saveResult = { canceled: false, filePath: '' }
     app.singleInstance = true
     app.isPackaged = false
     app.paths = {}
