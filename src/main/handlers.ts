@@ -2,7 +2,10 @@
 import type { Deps } from './context'
 import type { HandlerMap, Handlers } from './handler-types'
 import { auditHandlers } from './services/audit-log'
+import { excelHandlers } from './services/excel'
 import { kanbanHandlers } from './services/kanban'
+import { parseInput } from '../shared/validate'
+import type { CallName, CallResult } from '../shared/contract'
 import { leaderHandlers } from './services/leaders'
 import { overviewHandlers } from './services/overview'
 import { planHandlers } from './services/plans'
@@ -25,7 +28,10 @@ function merge(...maps: HandlerMap[]): HandlerMap {
 }
 
 export function createHandlers(deps: Deps): Handlers {
-  const all = {
+  // Exports are built from other calls' results: they call them as a transport would (validated input).
+  const call = <K extends CallName>(name: K, input: unknown): Promise<CallResult<K>> =>
+    (all[name] as (a: unknown) => Promise<CallResult<K>>)(parseInput(name, input))
+  const all: Handlers = {
     ...systemHandlers(deps),
     ...settingsHandlers(deps),
     ...leaderHandlers(deps),
@@ -37,6 +43,7 @@ export function createHandlers(deps: Deps): Handlers {
     ...reportHandlers(deps),
     ...problemHandlers(deps),
     ...rankingHandlers(deps),
+    ...excelHandlers(deps, call),
     ...auditHandlers(deps),
   } satisfies Handlers
   // The spread above is what the compiler checks for completeness; merge() catches a name given twice.
@@ -52,6 +59,7 @@ export function createHandlers(deps: Deps): Handlers {
     reportHandlers(deps),
     problemHandlers(deps),
     rankingHandlers(deps),
+    excelHandlers(deps, call),
     auditHandlers(deps),
   )
   return all

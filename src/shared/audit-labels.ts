@@ -15,6 +15,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   template: '节点模板',
   setting: '设置',
   period: '月度封账',
+  import: '台账导入',
 }
 
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -34,6 +35,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   rules: '修改评分规则',
   freeze: '封账',
   unfreeze: '解除封账',
+  import: '导入台账',
 }
 
 export const AUDIT_FIELD_LABELS: Record<string, string> = {

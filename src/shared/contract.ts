@@ -4,6 +4,7 @@
  * HTTP host) carry exactly these; the renderer's client derives its types from here.
  */
 import type { z } from 'zod'
+import type { ExportedFile, ImportPreview, ImportResult } from './excel'
 import * as s from './schemas'
 import type {
   AnnualPlan,
@@ -115,6 +116,10 @@ export const contract = {
   'ranking.frozenMonths': read(s.emptyInput).returns<FrozenMonth[]>(),
   'ranking.freeze': write(s.freezeInput).returns<FrozenMonth>(),
   'ranking.unfreeze': write(s.unfreezeInput).returns<{ period: string }>(),
+
+  'excel.export': read(s.excelExportInput).returns<ExportedFile>(),
+  'excel.preview': read(s.excelImportInput).returns<ImportPreview>(),
+  'excel.import': write(s.excelImportInput).returns<ImportResult>(),
 
   'audit.list': read(s.auditListInput).returns<AuditEntry[]>(),
 } as const

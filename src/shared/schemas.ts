@@ -17,6 +17,8 @@ import {
   STAGES,
   STAGE_LABELS,
 } from './domain'
+import { EXPORT_KINDS } from './excel'
+import { IMPORT_FIELD_KEYS, type ImportField } from './import-fields'
 
 const stage = (label = '阶段') => f.oneOf(label, STAGES, STAGE_LABELS)
 const level = f.oneOf('项目级别', PROJECT_LEVELS, PROJECT_LEVEL_LABELS)
@@ -372,6 +374,35 @@ export const rankingGroupsInput = f.input({ period: f.period('月份'), by: grou
 export const freezeInput = f.input({ period: f.period('月份') })
 export const unfreezeInput = f.input({ period: f.period('月份'), reason: f.text('解除封账原因', 200) })
 export const breakdownInput = f.input({ projectId: f.id('项目'), period: f.period('月份') })
+
+// ---- Excel
+
+/** A file as base64 (up to about 30 MB of .xlsx: a 50,000-row ledger fits). */
+const fileData = z
+  .string({ error: '「文件内容」应为文字（base64）' })
+  .min(1, '「文件内容」不能为空')
+  .max(40_000_000, '文件过大（超过30MB），请分成几个文件导入')
+const fileName = f.text('文件名', 200)
+const importField = z
+  .enum(IMPORT_FIELD_KEYS as [ImportField, ...ImportField[]], { error: '「列对应」中有不认识的字段' })
+  .nullable()
+export const excelExportInput = f.input({
+  what: f.oneOf('导出内容', EXPORT_KINDS, {
+    ledger: '项目台账',
+    ranking: '排名',
+    problems: '问题清单',
+    milestones: '节点计划',
+    template: '导入模板',
+  }),
+  period: f.period('月份').optional(),
+  projectId: f.id('项目').optional(),
+})
+export const excelImportInput = f.input({
+  fileName,
+  base64: fileData,
+  /** Column number → field, where the user changed what the header detection chose. */
+  mapping: z.record(z.string().regex(/^\d{1,3}$/), importField).default({}),
+})
 
 // ---- audit, system, demo
 

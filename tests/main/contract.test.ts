@@ -7,6 +7,7 @@ import { CALL_NAMES, contract, type CallName } from '../../src/shared/contract'
 import { createHandlers } from '../../src/main/handlers'
 import { dump, newApp, projectInput, refused, seedBasics, type Basics } from '../helpers/app'
 import type { App } from '../../src/main/app'
+import { countyLedger, toBase64 } from '../helpers/ledgers'
 
 describe('the contract', () => {
   it('has a handler for every call and nothing else', () => {
@@ -169,6 +170,7 @@ describe('the contract', () => {
     },
     'demo.load': async () => ({ projects: 3 }),
     'ranking.freeze': async () => ({ period: '2026-09' }),
+    'excel.import': async () => ({ fileName: '台账.xlsx', base64: await toBase64(await countyLedger()) }),
     'ranking.unfreeze': async () => ({ period: '2026-09', reason: '数据更正' }),
   }
 

@@ -23,11 +23,14 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   demo   --db <文件> [--seed <数字>] [--projects <数量>]   在空数据库中生成演示数据
   check  --db <文件>                                      检查数据库完整性
   info   --db <文件>                                      显示数据库概况
+  import --db <文件> <台账.xlsx> [--dry-run]               导入台账（--dry-run 只检查不写入）
+  export --db <文件> --what ledger|ranking|problems [--period <月份>] --out <文件.xlsx>
+                                                          导出为 Excel
   rank   --db <文件> --period <月份> [--by project|leader|township|unit] [--json]
                                                           某月大排名（默认按项目），如 --period 2026-10
   help                                                    显示本帮助
 
-后续版本提供：backup（备份）、restore（恢复）、import（导入台账）、export（导出）
+后续版本提供：backup（备份）、restore（恢复）
 
 不写 --db 时，serve 使用默认数据库：${defaultDatabasePath()}
 
@@ -37,7 +40,7 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   npm run cli -- check --db ./zhuanban.db
 `
 
-const LATER = new Set(['backup', 'restore', 'import', 'export'])
+const LATER = new Set(['backup', 'restore'])
 
 /** dist/renderer beside the running script (src/main/cli under tsx, dist-electron when built), or ZHUANBAN_RENDERER_DIR. */
 export function findRendererDir(
@@ -89,8 +92,9 @@ export async function main(argv: string[], out = console.log, err = console.erro
     return command ? 0 : 1
   }
   try {
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
       args: rest,
+      allowPositionals: true,
       options: {
         db: { type: 'string' },
         seed: { type: 'string' },
@@ -99,6 +103,9 @@ export async function main(argv: string[], out = console.log, err = console.erro
         period: { type: 'string' },
         by: { type: 'string' },
         json: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        what: { type: 'string' },
+        out: { type: 'string' },
       },
       strict: true,
     })
@@ -156,6 +163,57 @@ export async function main(argv: string[], out = console.log, err = console.erro
           out(
             `专班 ${info.appVersion}，数据结构版本 ${info.schemaVersion}，项目 ${info.projectCount} 个，文件 ${info.databasePath}`,
           )
+          return 0
+        } finally {
+          await app.close()
+        }
+      }
+      case 'import': {
+        const file = positionals[0]
+        if (!file) throw new UsageError('缺少要导入的台账文件（.xlsx）')
+        if (!fs.existsSync(file)) throw new UsageError(`找不到文件：${file}`)
+        const app = openApp(need(values.db, '--db'))
+        try {
+          const input = { fileName: path.basename(file), base64: fs.readFileSync(file).toString('base64') }
+          const preview = await app.call('excel.preview', input)
+          out(
+            `工作表「${preview.sheet}」：${preview.rows}行项目（新增${preview.creates}个、更新${preview.updates}个），跳过${preview.skipped}行合计、小计或空行`,
+          )
+          if (preview.newLeaders.length) out(`将新增包联领导：${preview.newLeaders.join('、')}`)
+          if (preview.newTownships.length) out(`将新增乡镇/街道：${preview.newTownships.join('、')}`)
+          if (preview.newUnits.length) out(`将新增单位：${preview.newUnits.join('、')}`)
+          if (preview.issueCount > 0) {
+            for (const issue of preview.issues) err(issue.message)
+            err(`共${preview.issueCount}处问题，未导入任何数据`)
+            return 1
+          }
+          if (values['dry-run']) {
+            out('检查通过（--dry-run：未写入数据库）')
+            return 0
+          }
+          const result = await app.call('excel.import', input)
+          out(`导入完成：新增${result.created}个项目，更新${result.updated}个项目`)
+          return 0
+        } finally {
+          await app.close()
+        }
+      }
+      case 'export': {
+        const what = need(values.what, '--what')
+        if (!['ledger', 'ranking', 'problems'].includes(what))
+          throw new UsageError(`参数 --what 只能是 ledger、ranking 或 problems，收到「${what}」`)
+        if (what === 'ranking' && !values.period) throw new UsageError('导出排名需要 --period，如 --period 2026-10')
+        if (values.period && !isPeriod(values.period))
+          throw new UsageError(`参数 --period 应为月份，如 2026-10，收到「${values.period}」`)
+        const target = need(values.out, '--out')
+        const app = openApp(need(values.db, '--db'))
+        try {
+          const file = await app.call('excel.export', {
+            what: what as 'ledger',
+            ...(values.period ? { period: values.period } : {}),
+          })
+          fs.writeFileSync(target, Buffer.from(file.base64, 'base64'))
+          out(`已导出：${path.resolve(target)}`)
           return 0
         } finally {
           await app.close()

@@ -14,8 +14,8 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
 
 export { TOKEN_HEADER }
 
-/** The largest request body accepted: a call's input is a form, never a file. */
-export const BODY_LIMIT = 1024 * 1024
+/** The largest request body accepted: forms are small; an imported ledger (base64) is the big one. */
+export const BODY_LIMIT = 48 * 1024 * 1024
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID_INPUT: 400,

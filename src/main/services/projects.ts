@@ -278,6 +278,212 @@ async function listProjects(db: Kysely<Database>, f: CallArgs<'project.list'>): 
   }))
 }
 
+/** Creates a project with its leader assignment, task force and plan, inside the caller's transaction. */
+export async function createProject(w: WriteCtx, input: CallArgs<'project.create'>): Promise<ProjectDetail> {
+  await requireUniqueCode(w.db, input.code)
+  const township = await requireDict(w.db, input.townshipId, 'township')
+  const leadUnit = await requireDict(w.db, input.leadUnitId, 'unit')
+  if (input.categoryId) await requireDict(w.db, input.categoryId, 'category')
+  if (input.industryTagId) await requireDict(w.db, input.industryTagId, 'industry_tag')
+  const leader = await requireLeader(w.db, input.leaderId)
+  const leaderFrom = input.leaderFrom ?? w.today
+  if (leaderFrom > w.today) throw new AppError('RULE', '「包联起始日期」不能晚于今天')
+  const template = input.templateId ? await loadTemplate(w.db, input.templateId) : null
+  if (template && (!input.plannedStart || !input.plannedEnd))
+    throw new AppError('RULE', '按模板生成节点需要先填写「计划开工日期」和「计划竣工日期」')
+
+  const project = await w.db
+    .insertInto('projects')
+    .values({
+      code: input.code,
+      name: input.name,
+      category_id: input.categoryId,
+      industry_tag_id: input.industryTagId,
+      level: input.level,
+      township_id: input.townshipId,
+      construction_unit: input.constructionUnit,
+      content: input.content,
+      total_investment: input.totalInvestment,
+      start_year: input.startYear,
+      end_year: input.endYear,
+      stage: input.stage,
+      position: await endOfColumn(w.db, input.stage),
+      planned_start: input.plannedStart,
+      planned_end: input.plannedEnd,
+      actual_start: null,
+      actual_end: null,
+      created_at: w.now,
+      updated_at: w.now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const id = project.id
+  await w.db
+    .insertInto('leader_assignments')
+    .values({
+      project_id: id,
+      leader_id: leader.id,
+      start_date: leaderFrom,
+      end_date: null,
+      note: '',
+      created_at: w.now,
+    })
+    .execute()
+  const tf = await w.db
+    .insertInto('task_forces')
+    .values({ project_id: id, lead_unit_id: leadUnit.id })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const plan = await w.db
+    .insertInto('plans')
+    .values({ project_id: id, goals: input.goals, service_content: JSON.stringify(input.serviceContent) })
+    .returning(['id', 'project_id'])
+    .executeTakeFirstOrThrow()
+  await audit(w, {
+    entity: 'project',
+    entityId: id,
+    projectId: id,
+    action: 'create',
+    changes: [
+      { field: 'code', old: null, new: input.code },
+      { field: 'name', old: null, new: input.name },
+      { field: 'township', old: null, new: township.name },
+      { field: 'level', old: null, new: PROJECT_LEVEL_LABELS[input.level] },
+      { field: 'stage', old: null, new: STAGE_LABELS[input.stage] },
+      { field: 'totalInvestment', old: null, new: formatMoney(input.totalInvestment) },
+      { field: 'leader', old: null, new: leader.name },
+      { field: 'leadUnit', old: null, new: leadUnit.name },
+    ],
+  })
+  await audit(w, { entity: 'task_force', entityId: tf.id, projectId: id, action: 'create' })
+  await audit(w, { entity: 'plan', entityId: plan.id, projectId: id, action: 'create' })
+  if (template) await insertTemplateMilestones(w, plan, template.items, input.plannedStart!, input.plannedEnd!)
+  return loadProjectDetail(w.db, id)
+}
+
+/** Changes a project's fields (version checked), inside the caller's transaction. */
+export async function updateProject(w: WriteCtx, { id, version, ...changes }: CallArgs<'project.update'>) {
+  const before = toProject(
+    must(await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(), '项目', id),
+  )
+  checkVersion(before, version, `项目「${before.name}」`)
+  if (changes.code !== undefined) await requireUniqueCode(w.db, changes.code, id)
+  if (changes.townshipId !== undefined && changes.townshipId !== before.townshipId)
+    await requireDict(w.db, changes.townshipId, 'township')
+  if (changes.categoryId && changes.categoryId !== before.categoryId)
+    await requireDict(w.db, changes.categoryId, 'category')
+  if (changes.industryTagId && changes.industryTagId !== before.industryTagId)
+    await requireDict(w.db, changes.industryTagId, 'industry_tag')
+  const merged = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) }
+  if (merged.endYear < merged.startYear) throw new AppError('RULE', '「建设结束年份」不能早于「建设起始年份」')
+  if (merged.plannedStart && merged.plannedEnd && merged.plannedEnd < merged.plannedStart)
+    throw new AppError('RULE', '「计划竣工日期」不能早于「计划开工日期」')
+  await w.db
+    .updateTable('projects')
+    .set({
+      code: merged.code,
+      name: merged.name,
+      category_id: merged.categoryId,
+      industry_tag_id: merged.industryTagId,
+      level: merged.level,
+      township_id: merged.townshipId,
+      construction_unit: merged.constructionUnit,
+      content: merged.content,
+      total_investment: merged.totalInvestment,
+      start_year: merged.startYear,
+      end_year: merged.endYear,
+      planned_start: merged.plannedStart,
+      planned_end: merged.plannedEnd,
+      updated_at: w.now,
+      version: sql`version + 1`,
+    })
+    .where('id', '=', id)
+    .execute()
+  const dictText = async (v: number | null) => dictName(w.db, v)
+  const names = {
+    before: {
+      category: await dictText(before.categoryId),
+      tag: await dictText(before.industryTagId),
+      township: await dictText(before.townshipId),
+    },
+    after: {
+      category: await dictText(merged.categoryId),
+      tag: await dictText(merged.industryTagId),
+      township: await dictText(merged.townshipId),
+    },
+  }
+  const changeList = [
+    ...diff(before, merged, {
+      code: text,
+      name: text,
+      level: (v) => PROJECT_LEVEL_LABELS[v],
+      constructionUnit: text,
+      content: text,
+      totalInvestment: formatMoney,
+      startYear: text,
+      endYear: text,
+      plannedStart: text,
+      plannedEnd: text,
+    }),
+    ...diff(names.before, names.after, { category: text, tag: text, township: text }),
+  ]
+  await audit(w, { entity: 'project', entityId: id, projectId: id, action: 'update', changes: changeList })
+  return toProject(await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
+}
+
+/** Sets one year's planned investment (created, or changed with its version), inside the caller's transaction. */
+export async function setAnnualPlan(
+  w: WriteCtx,
+  { projectId, year, amount, version }: CallArgs<'project.setAnnualPlan'>,
+): Promise<AnnualPlan> {
+  const project = must(
+    await w.db.selectFrom('projects').selectAll().where('id', '=', projectId).executeTakeFirst(),
+    '项目',
+    projectId,
+  )
+  if (year < project.start_year || year > project.end_year)
+    throw new AppError('RULE', `「年度」应在项目建设期（${project.start_year}—${project.end_year}年）之内`)
+  const existing = await w.db
+    .selectFrom('annual_plans')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('year', '=', year)
+    .executeTakeFirst()
+  if (existing) {
+    if (version === undefined) throw new AppError('CONFLICT', `${year}年的年度计划投资已有人填报，请刷新后修改`)
+    checkVersion(existing, version, `${year}年的年度计划投资`)
+    await w.db
+      .updateTable('annual_plans')
+      .set({ amount, version: sql`version + 1` })
+      .where('project_id', '=', projectId)
+      .where('year', '=', year)
+      .execute()
+  } else {
+    if (version !== undefined) throw new AppError('CONFLICT', `${year}年的年度计划投资已被删除或尚未创建，请刷新后重试`)
+    await w.db.insertInto('annual_plans').values({ project_id: projectId, year, amount }).execute()
+  }
+  await audit(w, {
+    entity: 'annual_plan',
+    entityId: projectId,
+    projectId,
+    action: existing ? 'update' : 'create',
+    changes: [
+      {
+        field: `annualPlan.${year}`,
+        old: existing ? formatMoney(existing.amount) : null,
+        new: formatMoney(amount),
+      },
+    ],
+  })
+  const row = await w.db
+    .selectFrom('annual_plans')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('year', '=', year)
+    .executeTakeFirstOrThrow()
+  return { projectId, year, amount: row.amount, version: row.version } satisfies AnnualPlan
+}
+
 const stageText = (s: string | null) => (s ? (STAGE_LABELS[s as Stage] ?? s) : null)
 
 export function projectHandlers(deps: Deps) {
@@ -286,158 +492,10 @@ export function projectHandlers(deps: Deps) {
 
     'project.get': ({ id }) => readTx(deps, (db) => loadProjectDetail(db, id)),
 
-    'project.create': (input) =>
-      writeTx(deps, async (w) => {
-        await requireUniqueCode(w.db, input.code)
-        const township = await requireDict(w.db, input.townshipId, 'township')
-        const leadUnit = await requireDict(w.db, input.leadUnitId, 'unit')
-        if (input.categoryId) await requireDict(w.db, input.categoryId, 'category')
-        if (input.industryTagId) await requireDict(w.db, input.industryTagId, 'industry_tag')
-        const leader = await requireLeader(w.db, input.leaderId)
-        const leaderFrom = input.leaderFrom ?? w.today
-        if (leaderFrom > w.today) throw new AppError('RULE', '「包联起始日期」不能晚于今天')
-        const template = input.templateId ? await loadTemplate(w.db, input.templateId) : null
-        if (template && (!input.plannedStart || !input.plannedEnd))
-          throw new AppError('RULE', '按模板生成节点需要先填写「计划开工日期」和「计划竣工日期」')
-
-        const project = await w.db
-          .insertInto('projects')
-          .values({
-            code: input.code,
-            name: input.name,
-            category_id: input.categoryId,
-            industry_tag_id: input.industryTagId,
-            level: input.level,
-            township_id: input.townshipId,
-            construction_unit: input.constructionUnit,
-            content: input.content,
-            total_investment: input.totalInvestment,
-            start_year: input.startYear,
-            end_year: input.endYear,
-            stage: input.stage,
-            position: await endOfColumn(w.db, input.stage),
-            planned_start: input.plannedStart,
-            planned_end: input.plannedEnd,
-            actual_start: null,
-            actual_end: null,
-            created_at: w.now,
-            updated_at: w.now,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-        const id = project.id
-        await w.db
-          .insertInto('leader_assignments')
-          .values({
-            project_id: id,
-            leader_id: leader.id,
-            start_date: leaderFrom,
-            end_date: null,
-            note: '',
-            created_at: w.now,
-          })
-          .execute()
-        const tf = await w.db
-          .insertInto('task_forces')
-          .values({ project_id: id, lead_unit_id: leadUnit.id })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-        const plan = await w.db
-          .insertInto('plans')
-          .values({ project_id: id, goals: input.goals, service_content: JSON.stringify(input.serviceContent) })
-          .returning(['id', 'project_id'])
-          .executeTakeFirstOrThrow()
-        await audit(w, {
-          entity: 'project',
-          entityId: id,
-          projectId: id,
-          action: 'create',
-          changes: [
-            { field: 'code', old: null, new: input.code },
-            { field: 'name', old: null, new: input.name },
-            { field: 'township', old: null, new: township.name },
-            { field: 'level', old: null, new: PROJECT_LEVEL_LABELS[input.level] },
-            { field: 'stage', old: null, new: STAGE_LABELS[input.stage] },
-            { field: 'totalInvestment', old: null, new: formatMoney(input.totalInvestment) },
-            { field: 'leader', old: null, new: leader.name },
-            { field: 'leadUnit', old: null, new: leadUnit.name },
-          ],
-        })
-        await audit(w, { entity: 'task_force', entityId: tf.id, projectId: id, action: 'create' })
-        await audit(w, { entity: 'plan', entityId: plan.id, projectId: id, action: 'create' })
-        if (template) await insertTemplateMilestones(w, plan, template.items, input.plannedStart!, input.plannedEnd!)
-        return loadProjectDetail(w.db, id)
-      }),
+    'project.create': (input) => writeTx(deps, (w) => createProject(w, input)),
 
     'project.update': ({ id, version, ...changes }) =>
-      writeTx(deps, async (w) => {
-        const before = toProject(
-          must(await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(), '项目', id),
-        )
-        checkVersion(before, version, `项目「${before.name}」`)
-        if (changes.code !== undefined) await requireUniqueCode(w.db, changes.code, id)
-        if (changes.townshipId !== undefined && changes.townshipId !== before.townshipId)
-          await requireDict(w.db, changes.townshipId, 'township')
-        if (changes.categoryId && changes.categoryId !== before.categoryId)
-          await requireDict(w.db, changes.categoryId, 'category')
-        if (changes.industryTagId && changes.industryTagId !== before.industryTagId)
-          await requireDict(w.db, changes.industryTagId, 'industry_tag')
-        const merged = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) }
-        if (merged.endYear < merged.startYear) throw new AppError('RULE', '「建设结束年份」不能早于「建设起始年份」')
-        if (merged.plannedStart && merged.plannedEnd && merged.plannedEnd < merged.plannedStart)
-          throw new AppError('RULE', '「计划竣工日期」不能早于「计划开工日期」')
-        await w.db
-          .updateTable('projects')
-          .set({
-            code: merged.code,
-            name: merged.name,
-            category_id: merged.categoryId,
-            industry_tag_id: merged.industryTagId,
-            level: merged.level,
-            township_id: merged.townshipId,
-            construction_unit: merged.constructionUnit,
-            content: merged.content,
-            total_investment: merged.totalInvestment,
-            start_year: merged.startYear,
-            end_year: merged.endYear,
-            planned_start: merged.plannedStart,
-            planned_end: merged.plannedEnd,
-            updated_at: w.now,
-            version: sql`version + 1`,
-          })
-          .where('id', '=', id)
-          .execute()
-        const dictText = async (v: number | null) => dictName(w.db, v)
-        const names = {
-          before: {
-            category: await dictText(before.categoryId),
-            tag: await dictText(before.industryTagId),
-            township: await dictText(before.townshipId),
-          },
-          after: {
-            category: await dictText(merged.categoryId),
-            tag: await dictText(merged.industryTagId),
-            township: await dictText(merged.townshipId),
-          },
-        }
-        const changeList = [
-          ...diff(before, merged, {
-            code: text,
-            name: text,
-            level: (v) => PROJECT_LEVEL_LABELS[v],
-            constructionUnit: text,
-            content: text,
-            totalInvestment: formatMoney,
-            startYear: text,
-            endYear: text,
-            plannedStart: text,
-            plannedEnd: text,
-          }),
-          ...diff(names.before, names.after, { category: text, tag: text, township: text }),
-        ]
-        await audit(w, { entity: 'project', entityId: id, projectId: id, action: 'update', changes: changeList })
-        return toProject(await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
-      }),
+      writeTx(deps, (w) => updateProject(w, { id, version, ...changes })),
 
     'project.reassignLeader': ({ projectId, version, leaderId, fromDate, note }) =>
       writeTx(deps, async (w) => {
@@ -589,55 +647,6 @@ export function projectHandlers(deps: Deps) {
         return toProject(await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
       }),
 
-    'project.setAnnualPlan': ({ projectId, year, amount, version }) =>
-      writeTx(deps, async (w) => {
-        const project = must(
-          await w.db.selectFrom('projects').selectAll().where('id', '=', projectId).executeTakeFirst(),
-          '项目',
-          projectId,
-        )
-        if (year < project.start_year || year > project.end_year)
-          throw new AppError('RULE', `「年度」应在项目建设期（${project.start_year}—${project.end_year}年）之内`)
-        const existing = await w.db
-          .selectFrom('annual_plans')
-          .selectAll()
-          .where('project_id', '=', projectId)
-          .where('year', '=', year)
-          .executeTakeFirst()
-        if (existing) {
-          if (version === undefined) throw new AppError('CONFLICT', `${year}年的年度计划投资已有人填报，请刷新后修改`)
-          checkVersion(existing, version, `${year}年的年度计划投资`)
-          await w.db
-            .updateTable('annual_plans')
-            .set({ amount, version: sql`version + 1` })
-            .where('project_id', '=', projectId)
-            .where('year', '=', year)
-            .execute()
-        } else {
-          if (version !== undefined)
-            throw new AppError('CONFLICT', `${year}年的年度计划投资已被删除或尚未创建，请刷新后重试`)
-          await w.db.insertInto('annual_plans').values({ project_id: projectId, year, amount }).execute()
-        }
-        await audit(w, {
-          entity: 'annual_plan',
-          entityId: projectId,
-          projectId,
-          action: existing ? 'update' : 'create',
-          changes: [
-            {
-              field: `annualPlan.${year}`,
-              old: existing ? formatMoney(existing.amount) : null,
-              new: formatMoney(amount),
-            },
-          ],
-        })
-        const row = await w.db
-          .selectFrom('annual_plans')
-          .selectAll()
-          .where('project_id', '=', projectId)
-          .where('year', '=', year)
-          .executeTakeFirstOrThrow()
-        return { projectId, year, amount: row.amount, version: row.version } satisfies AnnualPlan
-      }),
+    'project.setAnnualPlan': (input) => writeTx(deps, (w) => setAnnualPlan(w, input)),
   } satisfies HandlerMap
 }

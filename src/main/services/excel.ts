@@ -1,0 +1,34 @@
+/** Excel: exports of every list, and the ledger import (preview first; nothing written unless all is valid). */
+import { AppError } from '../../shared/errors'
+import { localToday } from '../../shared/dates'
+import type { CallName, CallResult } from '../../shared/contract'
+import type { ImportField } from '../../shared/import-fields'
+import type { Deps } from '../context'
+import type { HandlerMap } from '../handler-types'
+import { exportExcel } from '../excel/export'
+import { commitImport, planImport } from '../excel/import'
+
+type Call = <K extends CallName>(name: K, input: unknown) => Promise<CallResult<K>>
+
+function decode(base64: string): Buffer {
+  const buffer = Buffer.from(base64, 'base64')
+  if (buffer.length === 0) throw new AppError('INVALID_INPUT', '文件内容为空或不是有效的 base64 编码')
+  return buffer
+}
+
+export function excelHandlers(deps: Deps, call: Call) {
+  return {
+    'excel.export': async ({ what, period, projectId }) => {
+      if (what === 'ranking' && !period) throw new AppError('INVALID_INPUT', '导出排名需要指定「月份」')
+      if (what === 'milestones' && !projectId) throw new AppError('INVALID_INPUT', '导出节点计划需要指定「项目」')
+      return exportExcel(call, what, { period, projectId, today: localToday(deps.clock()) })
+    },
+    'excel.preview': async ({ fileName, base64, mapping }) =>
+      (await planImport(deps.db, decode(base64), fileName, mapping as Record<string, ImportField | null>)).preview,
+    'excel.import': async ({ fileName, base64, mapping }) =>
+      commitImport(
+        deps,
+        await planImport(deps.db, decode(base64), fileName, mapping as Record<string, ImportField | null>),
+      ),
+  } satisfies HandlerMap
+}

@@ -1,0 +1,25 @@
+/** Saves an exported file: the browser's (or Electron's) download, with the file name the main side chose. */
+import type { ExportedFile } from '../../shared/excel'
+
+export function saveFile(file: ExportedFile): void {
+  const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0))
+  const blob = new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' })
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = file.fileName
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+/** Reads a chosen file as base64 for the import calls. */
+export function readAsBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''))
+    reader.onerror = () => reject(new Error('无法读取所选文件'))
+    reader.readAsDataURL(file)
+  })
+}
