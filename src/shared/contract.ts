@@ -120,6 +120,9 @@ export const contract = {
   'excel.export': read(s.excelExportInput).returns<ExportedFile>(),
   'excel.preview': read(s.excelImportInput).returns<ImportPreview>(),
   'excel.import': write(s.excelImportInput).returns<ImportResult>(),
+  'excel.importProgress': read(s.emptyInput).returns<{ running: boolean; done: number; total: number }>(),
+  // Asks a running import to stop before it commits (it then rolls back): changes no data itself.
+  'excel.cancelImport': read(s.emptyInput).returns<{ cancelled: boolean }>(),
 
   'audit.list': read(s.auditListInput).returns<AuditEntry[]>(),
 } as const

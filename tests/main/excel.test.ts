@@ -306,3 +306,30 @@ describe('command line import and export', () => {
     expect(err.join('\n')).toContain('找不到文件')
   })
 })
+
+describe('a long import', () => {
+  it('reports its progress and can be cancelled, writing nothing', { timeout: 120_000 }, async () => {
+    const app = newApp()
+    await app.call('demo.load', { projects: 3 })
+    const before = dump(app)
+    const base64 = await toBase64(await countyLedger({ rows: 3000 }))
+    expect(await app.call('excel.importProgress', {})).toEqual({ running: false, done: 0, total: 0 })
+    const running = app.invoke('excel.import', { fileName: '台账.xlsx', base64 })
+    let seen = { running: false, done: 0, total: 0 }
+    for (let i = 0; i < 400 && !(seen.running && seen.done > 0); i++) {
+      await new Promise((r) => setTimeout(r, 5))
+      seen = await app.call('excel.importProgress', {})
+    }
+    expect(seen).toMatchObject({ running: true, total: 3000 })
+    expect(seen.done).toBeGreaterThan(0)
+    expect(await app.call('excel.cancelImport', {})).toEqual({ cancelled: true })
+    const outcome = await running
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'RULE', message: '导入已取消，没有写入任何数据' } })
+    expect(dump(app)).toEqual(before)
+    expect(await app.call('excel.importProgress', {})).toEqual({ running: false, done: 0, total: 0 })
+    // And a later import goes through.
+    expect(
+      (await app.call('excel.import', { fileName: '台账.xlsx', base64: await toBase64(await countyLedger()) })).created,
+    ).toBe(3)
+  })
+})

@@ -16,6 +16,7 @@ import type { Database } from '../db/schema'
 import { createProject, setAnnualPlan, updateProject } from '../services/projects'
 import { cleanText, readCell, readDate, readMoney, readYears } from './cells'
 import { IMPORT_FIELDS, fieldOf, isSubtotalRow, type ImportField } from '../../shared/import-fields'
+import { importJob } from './progress'
 
 const MAX_ROWS = 100_000
 
@@ -461,6 +462,15 @@ export async function commitImport(deps: Deps, plan: Plan): Promise<ImportResult
       'INVALID_INPUT',
       `台账有${plan.preview.issueCount}处问题，未导入任何数据。第一处：${plan.preview.issues[0]!.message}`,
     )
+  const job = importJob.start(plan.rows.length)
+  try {
+    return await writeRows(deps, plan, job)
+  } finally {
+    importJob.finish(job)
+  }
+}
+
+async function writeRows(deps: Deps, plan: Plan, job: ReturnType<typeof importJob.start>): Promise<ImportResult> {
   return writeTx(deps, async (w) => {
     const ref = await refMaker(w)
     let created = 0
@@ -468,6 +478,9 @@ export async function commitImport(deps: Deps, plan: Plan): Promise<ImportResult
     const codes = new Set((await w.db.selectFrom('projects').select('code').execute()).map((p) => p.code))
     let seq = codes.size
     for (const row of plan.rows) {
+      // Lets the event loop answer progress and cancel requests while the transaction runs.
+      if (job.done % 200 === 0) await new Promise((resolve) => setImmediate(resolve))
+      importJob.step(job)
       const match = plan.existing.get(row.row)
       const years = yearsOf(row)
       let projectId: number

@@ -7,6 +7,7 @@ import type { Deps } from '../context'
 import type { HandlerMap } from '../handler-types'
 import { exportExcel } from '../excel/export'
 import { commitImport, planImport } from '../excel/import'
+import { importJob } from '../excel/progress'
 
 type Call = <K extends CallName>(name: K, input: unknown) => Promise<CallResult<K>>
 
@@ -30,5 +31,7 @@ export function excelHandlers(deps: Deps, call: Call) {
         deps,
         await planImport(deps.db, decode(base64), fileName, mapping as Record<string, ImportField | null>),
       ),
+    'excel.importProgress': async () => importJob.status(),
+    'excel.cancelImport': async () => importJob.cancel(),
   } satisfies HandlerMap
 }
