@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { countyLedger } from '../helpers/ledgers'
-import { cleanupRenderer, newPage, startHarness, type Harness } from './harness'
+import { cleanupRenderer, newPage, openRoute, startHarness, type Harness } from './harness'
 
 let h: Harness
 let page: Page
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('Excel in the interface', () => {
   it('downloads the ledger as .xlsx', async () => {
-    await page.goto(h.host.url.replace(/#.*$/, '#/kanban'))
+    await openRoute(page, h, '#/kanban')
     await page.waitForSelector('[data-card]')
     const [download] = await Promise.all([
       page.waitForEvent('download'),

@@ -158,9 +158,12 @@ describe('the office at work (browser mode, Chromium)', () => {
     const id = await projectIdByCode('XM-900')
     const second = await newPage(h)
     const url = h.host.url.replace(/#.*$/, `#/projects/${id}`)
-    await page.goto(url)
-    await second.page.goto(url)
-    for (const p of [page, second.page]) await p.waitForSelector('[aria-label="一个项目"] >> text=浏览器测试新材料项目')
+    // A full load on the project route in each tab (not just a hash change), so both start from the same data.
+    for (const p of [page, second.page]) {
+      await p.goto(url)
+      await p.reload()
+      await p.waitForSelector('[aria-label="一个项目"] >> text=浏览器测试新材料项目')
+    }
     await page.getByLabel('项目名称').first().fill('浏览器测试新材料项目（一期）')
     await page.getByRole('button', { name: '保存基本信息' }).click()
     await page.waitForSelector('text=已保存')

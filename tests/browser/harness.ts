@@ -88,3 +88,12 @@ export async function dragTo(page: Page, source: string, target: string, offsetY
   await page.mouse.move(to.x + 50, to.y + Math.min(offsetY, to.height - 10), { steps: 10 })
   await page.mouse.up()
 }
+
+/**
+ * Opens a route with a full page load (not only a hash change), so the app starts on it rather than racing
+ * its own start-up against a navigation.
+ */
+export async function openRoute(page: Page, h: Harness, route: string): Promise<void> {
+  await page.goto(h.host.url.replace(/#.*$/, route))
+  await page.reload()
+}

@@ -1,6 +1,6 @@
 /** The kanban with 2,000 cards stays light: only the cards in view are in the page, and scrolling reaches all. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cleanupRenderer, newPage, startHarness, type Harness } from './harness'
+import { cleanupRenderer, newPage, openRoute, startHarness, type Harness } from './harness'
 
 let h: Harness
 beforeAll(async () => {
@@ -17,7 +17,7 @@ describe('kanban at 2,000 cards', () => {
   it('renders only the visible cards of each column and scrolls to the last one', { timeout: 60_000 }, async () => {
     const { page, errors } = await newPage(h)
     const started = Date.now()
-    await page.goto(h.host.url.replace(/#.*$/, '#/kanban'))
+    await openRoute(page, h, '#/kanban')
     await page.waitForSelector('[data-card]')
     const firstPaint = Date.now() - started
     expect(await page.textContent('.kanban')).toContain('共 2000 个项目')

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { cleanupRenderer, newPage, startHarness, type Harness } from './harness'
+import { cleanupRenderer, newPage, openRoute, startHarness, type Harness } from './harness'
 import { MM, codesInOrder, hasRow, outsideMargins, readPdf, type PdfPage } from './pdf'
 
 let h: Harness
@@ -25,7 +25,7 @@ afterAll(async () => {
 })
 
 async function printToPdf(route: string, name: string): Promise<PdfPage[]> {
-  await page.goto(h.host.url.replace(/#.*$/, route))
+  await openRoute(page, h, route)
   await page.waitForSelector('body[data-print-ready="1"]', { timeout: 60_000 })
   await page.emulateMedia({ media: 'print' })
   const file = path.join(h.dir, `${name}.pdf`)
@@ -115,7 +115,7 @@ describe('printing (A4, GB/T 9704)', () => {
       await big.app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
       await big.app.call('demo.load', { projects: 1000 })
       const { page: p } = await newPage(big)
-      await p.goto(big.host.url.replace(/#.*$/, '#/print/ranking/2026-10'))
+      await openRoute(p, big, '#/print/ranking/2026-10')
       await p.waitForSelector('body[data-print-ready="1"]', { timeout: 60_000 })
       await p.emulateMedia({ media: 'print' })
       const file = path.join(big.dir, 'big.pdf')
