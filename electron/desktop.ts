@@ -10,6 +10,7 @@ import { AppError } from '../src/shared/errors'
 import { IPC, type AppCommand } from '../src/shared/bridge'
 import { DATA_FOLDER_NAME, DATABASE_FILE_NAME, resolveDatabasePath } from '../src/main/paths'
 import { makeSenderCheck, registerContractHandlers } from './ipc'
+import { defaultBackupDir, ensureDailyBackup } from '../src/main/backup/backups'
 import { buildMenuTemplate } from './menu'
 import { registerPrintHandlers } from './print'
 import { registerScheme, serveRenderer } from './protocol'
@@ -55,6 +56,10 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
         return
       }
       const main = desktop.main
+      // A backup a day, at start (failures are reported, not fatal: the office can still work).
+      void ensureDailyBackup(main.deps.sqlite, defaultBackupDir(main.deps.databasePath)).catch((e: Error) =>
+        dialog.showErrorBox('自动备份未完成', `${e.message}`),
+      )
       hardenSession(session.defaultSession)
       serveRenderer(path.join(__dirname, '../dist/renderer'))
       const isTrusted = makeSenderCheck(() => desktop.window?.webContents.id)

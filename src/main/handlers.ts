@@ -2,6 +2,7 @@
 import type { Deps } from './context'
 import type { HandlerMap, Handlers } from './handler-types'
 import { auditHandlers } from './services/audit-log'
+import { backupHandlers } from './services/backups'
 import { excelHandlers } from './services/excel'
 import { kanbanHandlers } from './services/kanban'
 import { parseInput } from '../shared/validate'
@@ -44,6 +45,7 @@ export function createHandlers(deps: Deps): Handlers {
     ...problemHandlers(deps),
     ...rankingHandlers(deps),
     ...excelHandlers(deps, call),
+    ...backupHandlers(deps),
     ...auditHandlers(deps),
   } satisfies Handlers
   // The spread above is what the compiler checks for completeness; merge() catches a name given twice.
@@ -60,6 +62,7 @@ export function createHandlers(deps: Deps): Handlers {
     problemHandlers(deps),
     rankingHandlers(deps),
     excelHandlers(deps, call),
+    backupHandlers(deps),
     auditHandlers(deps),
   )
   return all

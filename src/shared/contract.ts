@@ -9,6 +9,7 @@ import * as s from './schemas'
 import type {
   AnnualPlan,
   AuditEntry,
+  BackupEntry,
   DictItem,
   Leader,
   MilestoneTemplate,
@@ -123,6 +124,10 @@ export const contract = {
   'excel.importProgress': read(s.emptyInput).returns<{ running: boolean; done: number; total: number }>(),
   // Asks a running import to stop before it commits (it then rolls back): changes no data itself.
   'excel.cancelImport': read(s.emptyInput).returns<{ cancelled: boolean }>(),
+
+  // Backups change no data (they copy it), so they are not audited writes.
+  'backup.list': read(s.emptyInput).returns<BackupEntry[]>(),
+  'backup.create': read(s.emptyInput).returns<BackupEntry>(),
 
   'audit.list': read(s.auditListInput).returns<AuditEntry[]>(),
 } as const

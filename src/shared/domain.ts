@@ -335,3 +335,13 @@ export interface Page<T> {
   items: T[]
   total: number
 }
+
+export interface BackupEntry {
+  name: string
+  path: string
+  /** When it was made (UTC ISO). */
+  at: string
+  /** auto (daily at start), manual, pre-migration, pre-import, pre-restore */
+  reason: string
+  bytes: number
+}

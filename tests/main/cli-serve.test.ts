@@ -72,7 +72,7 @@ describe('npm run cli -- serve', () => {
     const err: string[] = []
     expect(
       await main(
-        ['backup', '--db', 'x.db'],
+        ['restore', '--db', 'x.db'],
         () => {},
         (s) => err.push(s),
       ),

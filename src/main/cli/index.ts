@@ -13,6 +13,7 @@ import { formatGroupRanking, formatProjectRanking } from './rank-table'
 import { generateDemo } from '../demo/generate'
 import { startHttpHost } from '../http/host'
 import { defaultDatabasePath } from '../paths'
+import { createBackup, defaultBackupDir, ensureDailyBackup, pruneBackups } from '../backup/backups'
 
 const HELP = `专班 — 县级重点项目专班管理 命令行
 
@@ -23,6 +24,7 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   demo   --db <文件> [--seed <数字>] [--projects <数量>]   在空数据库中生成演示数据
   check  --db <文件>                                      检查数据库完整性
   info   --db <文件>                                      显示数据库概况
+  backup --db <文件> [--dir <文件夹>]                      备份数据库（默认存放在数据库旁的 backups 文件夹）
   import --db <文件> <台账.xlsx> [--dry-run]               导入台账（--dry-run 只检查不写入）
   export --db <文件> --what ledger|ranking|problems [--period <月份>] --out <文件.xlsx>
                                                           导出为 Excel
@@ -30,7 +32,7 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
                                                           某月大排名（默认按项目），如 --period 2026-10
   help                                                    显示本帮助
 
-后续版本提供：backup（备份）、restore（恢复）
+后续版本提供：restore（从备份恢复）
 
 不写 --db 时，serve 使用默认数据库：${defaultDatabasePath()}
 
@@ -40,7 +42,7 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   npm run cli -- check --db ./zhuanban.db
 `
 
-const LATER = new Set(['backup', 'restore'])
+const LATER = new Set(['restore'])
 
 /** dist/renderer beside the running script (src/main/cli under tsx, dist-electron when built), or ZHUANBAN_RENDERER_DIR. */
 export function findRendererDir(
@@ -105,6 +107,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         json: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         what: { type: 'string' },
+        dir: { type: 'string' },
         out: { type: 'string' },
       },
       strict: true,
@@ -116,6 +119,13 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const file = values.db ?? defaultDatabasePath()
         fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
         const app = openApp(file)
+        const daily = await ensureDailyBackup(app.deps.sqlite, defaultBackupDir(app.deps.databasePath)).catch(
+          (e: Error) => {
+            err(`自动备份未完成：${e.message}`)
+            return null
+          },
+        )
+        if (daily) out(`已自动备份：${daily.path}`)
         const host = await startHttpHost({ app, port, staticDir: findRendererDir() })
         out(`专班浏览器模式已启动（数据库：${path.resolve(file)}）`)
         out(`请用浏览器打开：${host.url}`)
@@ -163,6 +173,18 @@ export async function main(argv: string[], out = console.log, err = console.erro
           out(
             `专班 ${info.appVersion}，数据结构版本 ${info.schemaVersion}，项目 ${info.projectCount} 个，文件 ${info.databasePath}`,
           )
+          return 0
+        } finally {
+          await app.close()
+        }
+      }
+      case 'backup': {
+        const app = openApp(need(values.db, '--db'))
+        try {
+          const dir = values.dir ?? defaultBackupDir(app.deps.databasePath)
+          const made = await createBackup(app.deps.sqlite, dir, 'manual')
+          pruneBackups(dir)
+          out(`已备份：${made.path}（${(made.bytes / 1024 / 1024).toFixed(1)} MB）`)
           return 0
         } finally {
           await app.close()

@@ -1,0 +1,40 @@
+/**
+ * Which automatic backups to keep: the newest of each of the last 7 days, 4 weeks and 12 months that have one
+ * (grandfather-father-son). Backups made by hand or before a migration, import or restore are always kept.
+ */
+
+export interface BackupFile {
+  name: string
+  /** When it was made (UTC ISO). */
+  at: string
+  automatic: boolean
+}
+
+const day = (iso: string) => iso.slice(0, 10)
+const month = (iso: string) => iso.slice(0, 7)
+/** The Monday of the week (UTC) as the week's key. */
+function week(iso: string): string {
+  const d = new Date(`${day(iso)}T00:00:00Z`)
+  const offset = (d.getUTCDay() + 6) % 7
+  return new Date(d.getTime() - offset * 86_400_000).toISOString().slice(0, 10)
+}
+
+export function backupsToKeep(files: BackupFile[], keep = { daily: 7, weekly: 4, monthly: 12 }): Set<string> {
+  const kept = new Set(files.filter((f) => !f.automatic).map((f) => f.name))
+  const automatic = files.filter((f) => f.automatic).sort((a, b) => b.at.localeCompare(a.at))
+  for (const [period, limit] of [
+    [day, keep.daily],
+    [week, keep.weekly],
+    [month, keep.monthly],
+  ] as const) {
+    const seen = new Set<string>()
+    for (const f of automatic) {
+      const key = period(f.at)
+      if (seen.has(key)) continue
+      if (seen.size >= limit) break
+      seen.add(key)
+      kept.add(f.name)
+    }
+  }
+  return kept
+}
