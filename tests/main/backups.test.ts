@@ -121,3 +121,54 @@ describe('backups', () => {
     expect(listBackups(path.join(dir, 'copies'))).toHaveLength(1)
   })
 })
+
+describe('restore (command line, with 专班 closed)', () => {
+  it('checks the backup, keeps the replaced database as a backup, and brings the old data back', async () => {
+    const { main } = await import('../../src/main/cli/index')
+    const dir = tempDir()
+    const db = path.join(dir, 'office.db')
+    const app = newApp(db)
+    await seedBasics(app)
+    const saved = await app.call('backup.create', {})
+    await app.call('leader.create', { name: '后来加的', title: '副区长', sortOrder: 99 })
+    await app.close()
+    const out: string[] = []
+    expect(await main(['restore', '--db', db, saved.path], (s) => out.push(s))).toBe(0)
+    expect(out.join('\n')).toContain('原数据库已另存为')
+    const restored = newApp(db)
+    expect((await restored.call('leader.list', {})).map((l) => l.name)).not.toContain('后来加的')
+    const kept = (await restored.call('backup.list', {})).find((b) => b.reason === 'pre-restore')!
+    const copy = new BetterSqlite3(kept.path, { readonly: true })
+    expect((copy.prepare(`SELECT count(*) AS n FROM leaders WHERE name = '后来加的'`).get() as { n: number }).n).toBe(1)
+    copy.close()
+  })
+
+  it('refuses a file that is not a 专班 backup, a damaged one, or one that is missing, changing nothing', async () => {
+    const { main } = await import('../../src/main/cli/index')
+    const dir = tempDir()
+    const db = path.join(dir, 'office.db')
+    const app = newApp(db)
+    await seedBasics(app)
+    await app.close()
+    const before = fs.readFileSync(db)
+    const other = path.join(dir, 'other.db')
+    const o = new BetterSqlite3(other)
+    o.exec('CREATE TABLE t (a)')
+    o.close()
+    const text = path.join(dir, 'notes.db')
+    fs.writeFileSync(text, '会议纪要'.repeat(500))
+    const err: string[] = []
+    for (const file of [other, text, path.join(dir, 'missing.db')])
+      expect(
+        await main(
+          ['restore', '--db', db, file],
+          () => {},
+          (s) => err.push(s),
+        ),
+      ).toBe(1)
+    expect(err.join('\n')).toContain('不是专班的数据库备份')
+    expect(err.join('\n')).toContain('不是有效的数据库文件')
+    expect(err.join('\n')).toContain('找不到备份文件')
+    expect(fs.readFileSync(db).equals(before)).toBe(true)
+  })
+})

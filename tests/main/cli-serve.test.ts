@@ -66,17 +66,4 @@ describe('npm run cli -- serve', () => {
     ).toBe(2)
     expect(err.join()).toContain('--port')
   })
-
-  it('names the commands that come later instead of failing obscurely', async () => {
-    const { main } = await import('../../src/main/cli/index')
-    const err: string[] = []
-    expect(
-      await main(
-        ['restore', '--db', 'x.db'],
-        () => {},
-        (s) => err.push(s),
-      ),
-    ).toBe(2)
-    expect(err.join()).toContain('将在后续版本中提供')
-  })
 })

@@ -14,6 +14,7 @@ import { generateDemo } from '../demo/generate'
 import { startHttpHost } from '../http/host'
 import { defaultDatabasePath } from '../paths'
 import { createBackup, defaultBackupDir, ensureDailyBackup, pruneBackups } from '../backup/backups'
+import { restoreBackup } from '../backup/restore'
 
 const HELP = `专班 — 县级重点项目专班管理 命令行
 
@@ -25,6 +26,7 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   check  --db <文件>                                      检查数据库完整性
   info   --db <文件>                                      显示数据库概况
   backup --db <文件> [--dir <文件夹>]                      备份数据库（默认存放在数据库旁的 backups 文件夹）
+  restore --db <文件> <备份文件>                           用备份替换数据库（请先关闭专班；被替换的数据库会先另存为备份）
   import --db <文件> <台账.xlsx> [--dry-run]               导入台账（--dry-run 只检查不写入）
   export --db <文件> --what ledger|ranking|problems [--period <月份>] --out <文件.xlsx>
                                                           导出为 Excel
@@ -32,7 +34,6 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
                                                           某月大排名（默认按项目），如 --period 2026-10
   help                                                    显示本帮助
 
-后续版本提供：restore（从备份恢复）
 
 不写 --db 时，serve 使用默认数据库：${defaultDatabasePath()}
 
@@ -41,8 +42,6 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   npm run cli -- serve --db ./zhuanban.db --port 8080
   npm run cli -- check --db ./zhuanban.db
 `
-
-const LATER = new Set(['restore'])
 
 /** dist/renderer beside the running script (src/main/cli under tsx, dist-electron when built), or ZHUANBAN_RENDERER_DIR. */
 export function findRendererDir(
@@ -112,7 +111,6 @@ export async function main(argv: string[], out = console.log, err = console.erro
       },
       strict: true,
     })
-    if (LATER.has(command)) throw new UsageError(`命令「${command}」将在后续版本中提供`)
     switch (command) {
       case 'serve': {
         const port = toPort(values.port)
@@ -189,6 +187,15 @@ export async function main(argv: string[], out = console.log, err = console.erro
         } finally {
           await app.close()
         }
+      }
+      case 'restore': {
+        const from = positionals[0]
+        if (!from) throw new UsageError('缺少要恢复的备份文件')
+        const db = need(values.db, '--db')
+        const kept = await restoreBackup(path.resolve(db), path.resolve(from))
+        out(`已从备份恢复：${path.resolve(from)}`)
+        if (kept) out(`原数据库已另存为：${kept.path}`)
+        return 0
       }
       case 'import': {
         const file = positionals[0]
