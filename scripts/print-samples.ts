@@ -5,13 +5,11 @@
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { cleanupRenderer, newPage, startHarness } from '../tests/browser/harness'
+import { closeHarness, newPage, startDemo } from '../tests/browser/harness'
 
 const OUT = path.resolve(import.meta.dirname, '..', 'docs', 'print-samples')
-const h = await startHarness()
+const h = await startDemo(undefined, { name: '王办事', unit: '区重点项目办' })
 try {
-  await h.app.call('settings.setOperator', { name: '王办事', unit: '区重点项目办' })
-  await h.app.call('demo.load', {})
   const [project] = await h.app.call('project.list', { text: 'XM-012' })
   fs.mkdirSync(OUT, { recursive: true })
   for (const f of fs.readdirSync(OUT)) fs.rmSync(path.join(OUT, f))
@@ -33,6 +31,5 @@ try {
   }
   console.log(`打印样张已保存到 ${OUT}`)
 } finally {
-  await h.close()
-  cleanupRenderer()
+  await closeHarness(h)
 }

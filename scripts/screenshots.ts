@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { cleanupRenderer, newPage, startHarness } from '../tests/browser/harness'
+import { closeHarness, newPage, startDemo } from '../tests/browser/harness'
 
 const OUT = path.resolve(import.meta.dirname, '..', 'docs', 'screenshots')
 const SIZES = [
@@ -12,10 +12,8 @@ const SIZES = [
   { width: 1920, height: 1080 },
 ]
 
-const h = await startHarness()
+const h = await startDemo(undefined, { name: '王办事', unit: '区发改局' })
 try {
-  await h.app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
-  await h.app.call('demo.load', {})
   const [project] = await h.app.call('project.list', { text: 'XM-012' })
   fs.mkdirSync(OUT, { recursive: true })
   for (const size of SIZES) {
@@ -54,6 +52,5 @@ try {
   }
   console.log(`截图已保存到 ${OUT}`)
 } finally {
-  await h.close()
-  cleanupRenderer()
+  await closeHarness(h)
 }

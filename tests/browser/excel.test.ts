@@ -5,21 +5,16 @@ import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { countyLedger } from '../helpers/ledgers'
-import { cleanupRenderer, newPage, openRoute, startHarness, type Harness } from './harness'
+import { closeHarness, newPage, openRoute, startDemo, type Harness } from './harness'
 
 let h: Harness
 let page: Page
 let errors: string[]
 beforeAll(async () => {
-  h = await startHarness()
-  await h.app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
-  await h.app.call('demo.load', {})
+  h = await startDemo()
   ;({ page, errors } = await newPage(h))
 }, 120_000)
-afterAll(async () => {
-  await h?.close()
-  cleanupRenderer()
-})
+afterAll(() => closeHarness(h))
 
 describe('Excel in the interface', () => {
   it('downloads the ledger as .xlsx', async () => {

@@ -97,3 +97,17 @@ export async function openRoute(page: Page, h: Harness, route: string): Promise<
   await page.goto(h.host.url.replace(/#.*$/, route))
   await page.reload()
 }
+
+/** A harness on the demo district (or `projects` of them), with an operator set, ready for the screens. */
+export async function startDemo(projects?: number, operator = { name: '王办事', unit: '区发改局' }): Promise<Harness> {
+  const h = await startHarness()
+  await h.app.call('settings.setOperator', operator)
+  await h.app.call('demo.load', projects ? { projects } : {})
+  return h
+}
+
+/** Closes a harness and removes the renderer build of this test file. */
+export async function closeHarness(h: Harness | undefined): Promise<void> {
+  await h?.close()
+  cleanupRenderer()
+}

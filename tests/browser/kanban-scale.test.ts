@@ -1,17 +1,12 @@
 /** The kanban with 2,000 cards stays light: only the cards in view are in the page, and scrolling reaches all. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cleanupRenderer, newPage, openRoute, startHarness, type Harness } from './harness'
+import { closeHarness, newPage, openRoute, startDemo, type Harness } from './harness'
 
 let h: Harness
 beforeAll(async () => {
-  h = await startHarness()
-  await h.app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
-  await h.app.call('demo.load', { projects: 2000 })
+  h = await startDemo(2000)
 }, 120_000)
-afterAll(async () => {
-  await h?.close()
-  cleanupRenderer()
-})
+afterAll(() => closeHarness(h))
 
 describe('kanban at 2,000 cards', () => {
   it('renders only the visible cards of each column and scrolls to the last one', { timeout: 60_000 }, async () => {

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { cleanupRenderer, newPage, openRoute, startHarness, type Harness } from './harness'
+import { closeHarness, newPage, openRoute, startDemo, type Harness } from './harness'
 import { MM, codesInOrder, hasRow, outsideMargins, readPdf, type PdfPage } from './pdf'
 
 let h: Harness
@@ -14,15 +14,10 @@ let page: Page
 let errors: string[]
 
 beforeAll(async () => {
-  h = await startHarness()
-  await h.app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
-  await h.app.call('demo.load', {})
+  h = await startDemo()
   ;({ page, errors } = await newPage(h))
 }, 120_000)
-afterAll(async () => {
-  await h?.close()
-  cleanupRenderer()
-})
+afterAll(() => closeHarness(h))
 
 async function printToPdf(route: string, name: string): Promise<PdfPage[]> {
   await openRoute(page, h, route)
@@ -110,10 +105,8 @@ describe('printing (A4, GB/T 9704)', () => {
   })
 
   it('a ranking of 1,000 projects prints completely', async () => {
-    const big = await startHarness()
+    const big = await startDemo(1000)
     try {
-      await big.app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
-      await big.app.call('demo.load', { projects: 1000 })
       const { page: p } = await newPage(big)
       await openRoute(p, big, '#/print/ranking/2026-10')
       await p.waitForSelector('body[data-print-ready="1"]', { timeout: 60_000 })
