@@ -5,12 +5,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { app, dialog, ipcMain, Menu, session, shell, type BrowserWindow } from 'electron'
-import { openApp, type App } from '../src/main/app'
+import type { App, AppOptions } from '../src/main/app'
 import { AppError } from '../src/shared/errors'
 import { IPC, type AppCommand } from '../src/shared/bridge'
 import { DATA_FOLDER_NAME, DATABASE_FILE_NAME, resolveDatabasePath } from '../src/main/paths'
 import { makeSenderCheck, registerContractHandlers } from './ipc'
-import { defaultBackupDir, ensureDailyBackup } from '../src/main/backup/backups'
+import { backupDirOf, ensureDailyBackup } from '../src/main/backup/backups'
+import { damagedMessage, openAtStart, restoreAtStart } from '../src/main/backup/startup'
 import { buildMenuTemplate } from './menu'
 import { registerPrintHandlers } from './print'
 import { registerScheme, serveRenderer } from './protocol'
@@ -20,6 +21,40 @@ import { createMainWindow } from './window'
 export interface Desktop {
   main?: App
   window?: BrowserWindow
+}
+
+/**
+ * Opens the database with its integrity checked. A damaged one is not opened: the office is told so and
+ * offered the newest good backup. Returns undefined when there is nothing to open (the app then quits).
+ */
+async function openDatabase(databasePath: string, options: AppOptions): Promise<App | undefined> {
+  try {
+    const start = openAtStart(databasePath, options)
+    if (start.ok) return start.app
+    if (!start.damaged || !start.backup) {
+      const text = start.damaged
+        ? damagedMessage(databasePath, start)
+        : `${start.error.message}\n\n数据库文件：${databasePath}`
+      dialog.showErrorBox('专班无法打开数据库', text)
+      return undefined
+    }
+    const { response } = await dialog.showMessageBox({
+      type: 'error',
+      title: '数据库已损坏',
+      message: '专班的数据库文件已损坏，为保护数据没有打开它。',
+      detail: damagedMessage(databasePath, start),
+      buttons: ['从最近的完好备份恢复', '退出'],
+      defaultId: 0,
+      cancelId: 1,
+      noLink: true,
+    })
+    if (response !== 0) return undefined
+    return await restoreAtStart(databasePath, start.backup, options)
+  } catch (error) {
+    const message = error instanceof AppError ? error.message : String(error)
+    dialog.showErrorBox('专班无法打开数据库', `${message}\n\n数据库文件：${databasePath}`)
+    return undefined
+  }
 }
 
 export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): Desktop {
@@ -44,21 +79,18 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
   const databasePath = resolveDatabasePath(argv, env, path.join(app.getPath('userData'), DATABASE_FILE_NAME))
 
   app.whenReady().then(
-    () => {
-      try {
-        // Chromium creates its profile folder lazily; the database must not wait for that.
-        fs.mkdirSync(app.getPath('userData'), { recursive: true })
-        desktop.main = openApp(databasePath, { nativeBinding: env.ZHUANBAN_NATIVE_BINDING || undefined })
-      } catch (error) {
-        const message = error instanceof AppError ? error.message : String(error)
-        dialog.showErrorBox('专班无法打开数据库', `${message}\n\n数据库文件：${databasePath}`)
+    async () => {
+      // Chromium creates its profile folder lazily; the database must not wait for that.
+      fs.mkdirSync(app.getPath('userData'), { recursive: true })
+      desktop.main = await openDatabase(databasePath, { nativeBinding: env.ZHUANBAN_NATIVE_BINDING || undefined })
+      if (!desktop.main) {
         app.quit()
         return
       }
       const main = desktop.main
       // A backup a day, at start (failures are reported, not fatal: the office can still work).
-      void ensureDailyBackup(main.deps.sqlite, defaultBackupDir(main.deps.databasePath)).catch((e: Error) =>
-        dialog.showErrorBox('自动备份未完成', `${e.message}`),
+      void ensureDailyBackup(main.deps.sqlite, backupDirOf(main.deps.sqlite, main.deps.databasePath)).catch(
+        (e: Error) => dialog.showErrorBox('自动备份未完成', `${e.message}`),
       )
       hardenSession(session.defaultSession)
       serveRenderer(path.join(__dirname, '../dist/renderer'))

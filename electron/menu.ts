@@ -1,4 +1,4 @@
-/** The Chinese application menu: 文件 / 编辑 / 视图 / 帮助. Later issues add 打印, 导出 and 备份 here. */
+/** The Chinese application menu: 文件 / 编辑 / 视图 / 帮助. */
 import type { MenuItemConstructorOptions } from 'electron'
 import type { AppCommand } from '../src/shared/bridge'
 
@@ -16,6 +16,7 @@ export function buildMenuTemplate(actions: MenuActions): MenuItemConstructorOpti
       submenu: [
         { label: '打印…', accelerator: 'CmdOrCtrl+P', click: () => actions.send('print') },
         { type: 'separator' },
+        { label: '数据备份与恢复…', click: () => actions.send('backup') },
         { label: '打开数据文件夹', click: () => actions.showDataFolder() },
         { type: 'separator' },
         { label: '退出', accelerator: 'CmdOrCtrl+Q', click: () => actions.quit() },

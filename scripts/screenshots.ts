@@ -15,6 +15,7 @@ const SIZES = [
 const h = await startDemo(undefined, { name: '王办事', unit: '区发改局' })
 try {
   const [project] = await h.app.call('project.list', { text: 'XM-012' })
+  await h.app.call('backup.create', {}) // the 数据备份 tab shows a list
   fs.mkdirSync(OUT, { recursive: true })
   for (const size of SIZES) {
     const { page, errors } = await newPage(h, size)
@@ -31,6 +32,7 @@ try {
       ['problems', '#/problems', '.el-table__row'],
       ['leaders', '#/leaders', '.el-table__row'],
       ['settings', '#/settings', 'text=操作员'],
+      ['settings-backup', '#/settings?tab=backup', '[data-testid="backup-panel"] .el-table__row'],
     ]
     for (const [name, route, ready] of views) {
       await page.goto(base + route)

@@ -38,23 +38,75 @@ export function toErrorBody(error: unknown): ApiErrorBody {
   }
 }
 
+/** Calls that replace the open database: they wait for every other call to finish and hold off new ones. */
+const EXCLUSIVE_CALLS: ReadonlySet<CallName> = new Set<CallName>(['backup.restore'])
+
+/** Many calls at once, or one exclusive call alone (a restore must not pull the database from under a read). */
+function createGate() {
+  let active = 0
+  let idle: (() => void) | null = null
+  let exclusive: Promise<void> | null = null
+  return {
+    async shared<T>(fn: () => Promise<T>): Promise<T> {
+      while (exclusive) await exclusive
+      active++
+      try {
+        return await fn()
+      } finally {
+        if (--active === 0) idle?.()
+      }
+    },
+    async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+      while (exclusive) await exclusive
+      let release!: () => void
+      exclusive = new Promise((resolve) => (release = resolve))
+      try {
+        if (active > 0) await new Promise<void>((resolve) => (idle = resolve))
+        return await fn()
+      } finally {
+        idle = null
+        exclusive = null
+        release()
+      }
+    },
+  }
+}
+
+async function closeHandles(deps: Deps): Promise<void> {
+  if (!deps.sqlite.open) return
+  // Fold the WAL back into the main file so a copied or backed-up .db is complete on its own.
+  if (!deps.sqlite.readonly) deps.sqlite.pragma('wal_checkpoint(TRUNCATE)')
+  await deps.db.destroy() // closes the better-sqlite3 handle too
+  if (deps.sqlite.open) deps.sqlite.close()
+}
+
 export function openApp(databasePath: string, options: AppOptions = {}): App {
   const sqlite = openSqlite(databasePath, options)
-  const db = createKysely(sqlite)
   const deps: Deps = {
-    db,
+    db: createKysely(sqlite),
     sqlite,
     databasePath: databasePath === ':memory:' ? databasePath : path.resolve(databasePath),
     clock: options.clock ?? (() => new Date()),
+    async swap(replace) {
+      await closeHandles(deps)
+      try {
+        await replace()
+      } finally {
+        // Whatever `replace` did, the app must hold an open database again (the caller undoes a failed one).
+        deps.sqlite = openSqlite(deps.databasePath, options)
+        deps.db = createKysely(deps.sqlite)
+      }
+    },
   }
   const handlers: Handlers = createHandlers(deps)
+  const gate = createGate()
 
   async function call<K extends CallName>(name: K, input?: unknown): Promise<CallResult<K>> {
     if (!isCallName(name))
       throw new AppError('UNKNOWN_CALL', `没有名为「${String(name)}」的操作，请升级专班或联系技术人员`)
     const args = parseInput(name, input)
     const handler = handlers[name] as (a: typeof args) => Promise<CallResult<K>>
-    return handler(args)
+    return EXCLUSIVE_CALLS.has(name) ? gate.exclusive(() => handler(args)) : gate.shared(() => handler(args))
   }
 
   return {
@@ -69,11 +121,6 @@ export function openApp(databasePath: string, options: AppOptions = {}): App {
         return { ok: false, error: toErrorBody(error) }
       }
     },
-    async close() {
-      // Fold the WAL back into the main file so a copied or backed-up .db is complete on its own.
-      if (sqlite.open && !sqlite.readonly) sqlite.pragma('wal_checkpoint(TRUNCATE)')
-      await db.destroy() // closes the better-sqlite3 handle too
-      if (sqlite.open) sqlite.close()
-    },
+    close: () => gate.exclusive(() => closeHandles(deps)),
   }
 }

@@ -14,6 +14,11 @@ export interface Deps {
   databasePath: string
   /** Injected so tests and the demo generator can fix "today". */
   clock: () => Date
+  /**
+   * Closes the database (WAL folded in), lets `replace` change the closed file, and opens it again — db and
+   * sqlite above are new afterwards. Only for restore; the App runs it while no other call is in flight.
+   */
+  swap(replace: () => Promise<void>): Promise<void>
 }
 
 export interface WriteCtx {

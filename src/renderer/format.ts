@@ -14,3 +14,9 @@ export const score = (hundredths: number | null | undefined) => formatScore(hund
 
 export const LIGHT_TEXT: Record<Light, string> = { red: '红灯', yellow: '黄灯', green: '绿灯' }
 export const LIGHT_COLOR: Record<Light, string> = { red: '#c62828', yellow: '#e0a100', green: '#2e7d32' }
+/** A moment (ISO, UTC) as the local clock reads it: 2026-11-21 09:05. */
+export const dateTime = (iso: string) => {
+  const d = new Date(iso)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`
+}

@@ -16,6 +16,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   setting: '设置',
   period: '月度封账',
   import: '台账导入',
+  database: '数据库',
 }
 
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -36,6 +37,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   freeze: '封账',
   unfreeze: '解除封账',
   import: '导入台账',
+  restore: '从备份恢复',
+  backup_dir: '修改备份位置',
 }
 
 export const AUDIT_FIELD_LABELS: Record<string, string> = {
@@ -48,6 +51,7 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   constructionUnit: '建设单位',
   content: '建设内容及规模',
   totalInvestment: '总投资（万元）',
+  backupDir: '备份位置',
   startYear: '建设起始年份',
   endYear: '建设结束年份',
   plannedStart: '计划开工日期',

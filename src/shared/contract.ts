@@ -10,6 +10,7 @@ import type {
   AnnualPlan,
   AuditEntry,
   BackupEntry,
+  BackupListing,
   DictItem,
   Leader,
   MilestoneTemplate,
@@ -126,8 +127,11 @@ export const contract = {
   'excel.cancelImport': read(s.emptyInput).returns<{ cancelled: boolean }>(),
 
   // Backups change no data (they copy it), so they are not audited writes.
-  'backup.list': read(s.emptyInput).returns<BackupEntry[]>(),
+  'backup.list': read(s.emptyInput).returns<BackupListing>(),
   'backup.create': read(s.emptyInput).returns<BackupEntry>(),
+  /** Replaces the open database with a backup (the replaced one is kept as a pre-restore backup). */
+  'backup.restore': write(s.backupRestoreInput).returns<{ restored: BackupEntry; kept: BackupEntry }>(),
+  'backup.setFolder': write(s.backupFolderInput).returns<BackupListing>(),
 
   'audit.list': read(s.auditListInput).returns<AuditEntry[]>(),
 } as const

@@ -329,6 +329,8 @@ export interface SystemInfo {
   databasePath: string
   operator: Operator | null
   projectCount: number
+  /** Things the office should know about where the data lives (a network drive, …), in Chinese. */
+  warnings: string[]
 }
 
 export interface Page<T> {
@@ -344,4 +346,12 @@ export interface BackupEntry {
   /** auto (daily at start), manual, pre-migration, pre-import, pre-restore */
   reason: string
   bytes: number
+}
+
+export interface BackupListing {
+  /** Where backups go now. */
+  folder: string
+  /** True when no folder was chosen (backups/ beside the database). */
+  isDefault: boolean
+  backups: BackupEntry[]
 }

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'DB_TOO_NEW',
   'DB_READONLY',
   'DB_FULL',
+  'DB_DAMAGED', // quick_check failed: the file is ours but damaged (offer the newest good backup)
+  'DB_MIGRATION', // an upgrade step failed and was rolled back
   'INTERNAL',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]

@@ -418,4 +418,14 @@ export const demoLoadInput = f.input({
   projects: f.int('项目数量', 1, 20_000).default(55),
 })
 
+export const backupRestoreInput = f.input({
+  /** A file name from backup.list (not a path: the renderer cannot point the restore at any file). */
+  name: f.text('备份文件', 100).regex(/^zhuanban-[0-9a-z-]+\.db$/, '「备份文件」应为备份列表中的文件名'),
+})
+
+export const backupFolderInput = f.input({
+  /** An absolute folder; empty means the default (backups/ beside the database). */
+  folder: f.anyText('备份文件夹', 500),
+})
+
 export { empty as emptyInput }

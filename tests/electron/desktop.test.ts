@@ -7,6 +7,7 @@ import { runDesktop, type Desktop } from '../../electron/desktop'
 import { CONTENT_SECURITY_POLICY } from '../../electron/security'
 import { IPC } from '../../src/shared/bridge'
 import { tempDir } from '../helpers/app'
+import { openApp } from '../../src/main/app'
 
 // The mock's extra helpers (ready, instances …) are not on Electron's types.
 const mockApp = app as unknown as typeof import('../mocks/electron').app
@@ -198,6 +199,40 @@ describe('life cycle', () => {
     )
     expect(mockApp.quit).toHaveBeenCalled()
     expect(Window.instances).toHaveLength(0)
+  })
+
+  it('does not open a damaged database: offers the newest good backup, and restores it when asked', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'county.db')
+    const first = openApp(file)
+    await first.call('leader.create', { name: '备份里的领导', title: '副区长', sortOrder: 1 })
+    const backup = await first.call('backup.create', {})
+    await first.close()
+    const size = fs.statSync(file).size
+    const fd = fs.openSync(file, 'r+')
+    for (let at = 4096; at < size; at += 8192) fs.writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, at)
+    fs.closeSync(fd)
+
+    dialog.messageBoxResult = { response: 1 } // 退出
+    desktop = runDesktop(['electron', '.', '--db', file], {})
+    mockApp.ready()
+    await new Promise((r) => setTimeout(r, 20))
+    expect(dialog.showMessageBox).toHaveBeenCalledWith(
+      expect.objectContaining({
+        title: '数据库已损坏',
+        buttons: ['从最近的完好备份恢复', '退出'],
+        detail: expect.stringContaining(backup.name),
+      }),
+    )
+    expect(mockApp.quit).toHaveBeenCalled()
+    expect(Window.instances).toHaveLength(0)
+
+    electronMock.reset() // 从最近的完好备份恢复
+    desktop = runDesktop(['electron', '.', '--db', file], {})
+    mockApp.ready()
+    await new Promise((r) => setTimeout(r, 50))
+    expect(Window.instances).toHaveLength(1)
+    expect((await desktop.main!.call('leader.list', {})).map((l) => l.name)).toEqual(['备份里的领导'])
   })
 
   it('closes the database cleanly on quit (WAL checkpointed) before letting the app end', async () => {

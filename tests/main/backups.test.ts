@@ -95,8 +95,8 @@ describe('backups', () => {
     const file = path.join(tempDir(), 'not-a-folder')
     fs.writeFileSync(file, 'x')
     await expect(createBackup(app.deps.sqlite, path.join(file, 'backups'), 'manual')).rejects.toMatchObject({
-      code: 'DB_UNREADABLE',
-      message: expect.stringContaining('无法创建备份文件夹'),
+      code: 'DB_READONLY',
+      message: expect.stringContaining('无法写入备份文件夹'),
     })
   })
 
@@ -107,7 +107,7 @@ describe('backups', () => {
     expect(path.dirname(made.path)).toBe(path.join(path.dirname(app.deps.databasePath), 'backups'))
     await app.call('excel.import', { fileName: '台账.xlsx', base64: await toBase64(await countyLedger()) })
     const list = await app.call('backup.list', {})
-    expect(list.map((b) => b.reason).sort()).toEqual(['manual', 'pre-import'])
+    expect(list.backups.map((b) => b.reason).sort()).toEqual(['manual', 'pre-import'])
   })
 
   it('from the command line', async () => {
@@ -137,7 +137,7 @@ describe('restore (command line, with 专班 closed)', () => {
     expect(out.join('\n')).toContain('原数据库已另存为')
     const restored = newApp(db)
     expect((await restored.call('leader.list', {})).map((l) => l.name)).not.toContain('后来加的')
-    const kept = (await restored.call('backup.list', {})).find((b) => b.reason === 'pre-restore')!
+    const kept = (await restored.call('backup.list', {})).backups.find((b) => b.reason === 'pre-restore')!
     const copy = new BetterSqlite3(kept.path, { readonly: true })
     expect((copy.prepare(`SELECT count(*) AS n FROM leaders WHERE name = '后来加的'`).get() as { n: number }).n).toBe(1)
     copy.close()

@@ -79,7 +79,7 @@ describe('opening the database', () => {
       ...MIGRATIONS,
       { id: 99, name: 'broken', sql: 'CREATE TABLE half_done (a); INSERT INTO no_such_table VALUES (1);' },
     ]
-    expect(() => migrate(db, broken)).toThrow()
+    expect(() => migrate(db, { migrations: broken })).toThrow()
     expect(db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'`).get()).toEqual({ n: 0 })
     expect(db.prepare('SELECT max(id) AS v FROM migrations').get()).toEqual({ v: LATEST_SCHEMA_VERSION })
     db.close()

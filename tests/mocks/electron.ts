@@ -128,6 +128,8 @@ export const dialog = {
   showErrorBox: vi.fn(),
   saveResult: { canceled: false, filePath: '' } as { canceled: boolean; filePath?: string },
   showSaveDialog: vi.fn(async (..._args: unknown[]) => dialog.saveResult),
+  messageBoxResult: { response: 0 },
+  showMessageBox: vi.fn(async (..._args: unknown[]) => dialog.messageBoxResult),
 }
 
 export const screen = {
@@ -182,6 +184,7 @@ export const electronMock = {
     MockWebContents.printOutcome = [true, '']
     MockWebContents.pdfError = null
     dialog.saveResult = { canceled: false, filePath: '' }
+    dialog.messageBoxResult = { response: 0 }
     app.singleInstance = true
     app.isPackaged = false
     app.paths = {}

@@ -60,6 +60,7 @@ describe('stores', () => {
           databasePath: '/d.db',
           operator: null,
           projectCount: 0,
+          warnings: [],
         },
         'settings.get': { operator: null, rules: {}, rulesVersion: 1 },
       }),

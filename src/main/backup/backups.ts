@@ -25,6 +25,25 @@ export function defaultBackupDir(databasePath: string): string {
   return path.join(path.dirname(path.resolve(databasePath)), 'backups')
 }
 
+/** The settings key of the folder the office chose (设置 → 数据备份); absent means beside the database. */
+export const BACKUP_DIR_KEY = 'backup_dir'
+
+/**
+ * Where this database's backups go. Read with plain SQL so it works before migrations and on a database too
+ * damaged for anything else (then the default folder).
+ */
+export function backupDirOf(sqlite: SqliteDb, databasePath: string): string {
+  try {
+    const row = sqlite.prepare(`SELECT value FROM settings WHERE key = ?`).get(BACKUP_DIR_KEY) as
+      { value: string } | undefined
+    const dir = row ? (JSON.parse(row.value) as unknown) : null
+    if (typeof dir === 'string' && dir) return dir
+  } catch {
+    // no settings table yet, or unreadable: the default
+  }
+  return defaultBackupDir(databasePath)
+}
+
 function stamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
 }
@@ -49,30 +68,59 @@ export function listBackups(dir: string): BackupInfo[] {
     .sort((a, b) => b.at.localeCompare(a.at))
 }
 
+/** A free file name in `dir` for a backup made now (created folder included). */
+function targetFor(dir: string, reason: BackupReason, now: Date): { name: string; target: string } {
+  try {
+    fs.mkdirSync(dir, { recursive: true })
+    fs.accessSync(dir, fs.constants.W_OK)
+  } catch {
+    throw new AppError('DB_READONLY', `无法写入备份文件夹：${dir}。请检查权限，或在 设置 → 数据备份 中换一个备份位置`)
+  }
+  let name = `zhuanban-${stamp(now)}-${reason}.db`
+  // Two backups in the same second (a manual one right after an automatic one) must not overwrite each other.
+  for (let i = 1; fs.existsSync(path.join(dir, name)); i++)
+    name = `zhuanban-${stamp(new Date(now.getTime() + i * 1000))}-${reason}.db`
+  return { name, target: path.join(dir, name) }
+}
+
+function backupFailed(error: unknown, target: string): AppError {
+  fs.rmSync(target, { force: true })
+  const code = (error as { code?: string }).code
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC')
+    return new AppError('DB_FULL', '磁盘空间不足，备份未完成。请清理磁盘或换一个备份位置')
+  return new AppError('DB_UNREADABLE', `备份失败：${(error as Error).message}。请检查备份文件夹的写入权限`)
+}
+
 export async function createBackup(
   sqlite: SqliteDb,
   dir: string,
   reason: BackupReason,
   now: Date = new Date(),
 ): Promise<BackupInfo> {
-  try {
-    fs.mkdirSync(dir, { recursive: true })
-  } catch {
-    throw new AppError('DB_UNREADABLE', `无法创建备份文件夹：${dir}。请检查权限，或在设置中换一个备份位置`)
-  }
-  let name = `zhuanban-${stamp(now)}-${reason}.db`
-  // Two backups in the same second (a manual one right after an automatic one) must not overwrite each other.
-  for (let i = 1; fs.existsSync(path.join(dir, name)); i++)
-    name = `zhuanban-${stamp(new Date(now.getTime() + i * 1000))}-${reason}.db`
-  const target = path.join(dir, name)
+  const { name, target } = targetFor(dir, reason, now)
   try {
     await sqlite.backup(target)
   } catch (error) {
-    fs.rmSync(target, { force: true })
-    const code = (error as { code?: string }).code
-    if (code === 'SQLITE_FULL' || code === 'ENOSPC')
-      throw new AppError('DB_FULL', '磁盘空间不足，备份未完成。请清理磁盘或换一个备份位置')
-    throw new AppError('DB_UNREADABLE', `备份失败：${(error as Error).message}。请检查备份文件夹的写入权限`)
+    throw backupFailed(error, target)
+  }
+  return listBackups(dir).find((b) => b.name === name)!
+}
+
+/**
+ * The same, synchronously, for the moment before a migration (opening is synchronous): VACUUM INTO writes
+ * a consistent copy from one read transaction — like the backup API, never a copy of the live file.
+ */
+export function createBackupSync(
+  sqlite: SqliteDb,
+  dir: string,
+  reason: BackupReason,
+  now: Date = new Date(),
+): BackupInfo {
+  const { name, target } = targetFor(dir, reason, now)
+  try {
+    sqlite.prepare('VACUUM INTO ?').run(target)
+  } catch (error) {
+    throw backupFailed(error, target)
   }
   return listBackups(dir).find((b) => b.name === name)!
 }

@@ -1,14 +1,16 @@
 /**
- * Restoring a backup over a database that is not open: the backup is checked first (a readable SQLite file,
- * this product's, not damaged, not from a newer version), the database being replaced is kept as a backup
- * of its own, and the copy goes through SQLite's backup API.
+ * Restoring a backup: the backup is checked first (a readable SQLite file, this product's, not damaged, not
+ * from a newer version), the database being replaced is kept as a backup of its own, and the copy goes
+ * through SQLite's backup API. Used by the command line (database closed) and by 设置 → 数据备份 (the app
+ * closes and reopens its database around the copy).
  */
 import fs from 'node:fs'
+import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { AppError } from '../../shared/errors'
-import { APPLICATION_ID, openSqlite } from '../db/open'
+import { APPLICATION_ID, openSqlite, readHeader } from '../db/open'
 import { LATEST_SCHEMA_VERSION } from '../db/migrations'
-import { createBackup, defaultBackupDir, type BackupInfo } from './backups'
+import { backupDirOf, createBackup, defaultBackupDir, type BackupInfo } from './backups'
 
 export function checkBackupFile(file: string): { schemaVersion: number } {
   if (!fs.existsSync(file)) throw new AppError('NOT_FOUND', `找不到备份文件：${file}`)
@@ -32,31 +34,65 @@ export function checkBackupFile(file: string): { schemaVersion: number } {
   }
 }
 
-/** Replaces `databasePath` with `backupFile`; returns the backup made of the replaced database. */
-export async function restoreBackup(
-  databasePath: string,
-  backupFile: string,
-  now: Date = new Date(),
-): Promise<BackupInfo | null> {
-  checkBackupFile(backupFile)
-  let kept: BackupInfo | null = null
-  if (fs.existsSync(databasePath)) {
-    const current = openSqlite(databasePath)
-    try {
-      kept = await createBackup(current, defaultBackupDir(databasePath), 'pre-restore', now)
-      current.pragma('wal_checkpoint(TRUNCATE)')
-    } finally {
-      current.close()
-    }
-  }
+/** Writes `backupFile` over the (closed) database at `databasePath` through the backup API. */
+export async function copyBackupOver(databasePath: string, backupFile: string): Promise<void> {
   const source = new BetterSqlite3(backupFile, { readonly: true })
   try {
+    // A stale WAL beside the target would be replayed over the restored pages on the next open.
     for (const suffix of ['-wal', '-shm']) fs.rmSync(`${databasePath}${suffix}`, { force: true })
     await source.backup(databasePath)
   } finally {
     source.close()
   }
-  // Open once: applies any migrations the (older) backup needs, and proves the result opens.
-  openSqlite(databasePath).close()
+}
+
+/** Command line: replaces `databasePath` (not open anywhere) with `backupFile`; returns the kept backup. */
+export async function restoreBackup(
+  databasePath: string,
+  backupFile: string,
+  now: Date = new Date(),
+  options: { damaged?: boolean } = {},
+): Promise<BackupInfo | null> {
+  checkBackupFile(backupFile)
+  let kept: BackupInfo | null = null
+  let current: BetterSqlite3.Database | undefined
+  if (fs.existsSync(databasePath) && !options.damaged) {
+    try {
+      current = openSqlite(databasePath)
+    } catch (error) {
+      // Damaged (or no longer a SQLite file at all) is what a restore is for; anything else is refused.
+      const damaged =
+        error instanceof AppError &&
+        (error.code === 'DB_DAMAGED' || (error.code === 'DB_NOT_DATABASE' && !readHeader(databasePath).sqlite))
+      if (!damaged) throw error
+    }
+  }
+  let aside: string | null = null
+  if (fs.existsSync(databasePath) && !current) {
+    // A damaged file cannot be read by the backup API: moved aside whole (nothing has it open), never deleted.
+    const dir = defaultBackupDir(databasePath)
+    fs.mkdirSync(dir, { recursive: true })
+    aside = path.join(dir, `damaged-${now.toISOString().replace(/[-:.]/g, '')}-${path.basename(databasePath)}`)
+    for (const suffix of ['', '-wal', '-shm'])
+      if (fs.existsSync(databasePath + suffix)) fs.renameSync(databasePath + suffix, aside + suffix)
+  } else if (current) {
+    try {
+      kept = await createBackup(current, backupDirOf(current, databasePath), 'pre-restore', now)
+      current.pragma('wal_checkpoint(TRUNCATE)')
+    } finally {
+      current.close()
+    }
+  }
+  try {
+    await copyBackupOver(databasePath, backupFile)
+    // Open once: applies any migrations the (older) backup needs, and proves the result opens.
+    openSqlite(databasePath).close()
+  } catch (error) {
+    if (kept) await copyBackupOver(databasePath, kept.path)
+    else if (aside)
+      for (const suffix of ['', '-wal', '-shm'])
+        if (fs.existsSync(aside + suffix)) fs.renameSync(aside + suffix, databasePath + suffix)
+    throw error
+  }
   return kept
 }

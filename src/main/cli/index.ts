@@ -13,7 +13,8 @@ import { formatGroupRanking, formatProjectRanking } from './rank-table'
 import { generateDemo } from '../demo/generate'
 import { startHttpHost } from '../http/host'
 import { defaultDatabasePath } from '../paths'
-import { createBackup, defaultBackupDir, ensureDailyBackup, pruneBackups } from '../backup/backups'
+import { backupDirOf, createBackup, ensureDailyBackup, pruneBackups } from '../backup/backups'
+import { damagedMessage, openAtStart } from '../backup/startup'
 import { restoreBackup } from '../backup/restore'
 
 const HELP = `专班 — 县级重点项目专班管理 命令行
@@ -116,13 +117,22 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const port = toPort(values.port)
         const file = values.db ?? defaultDatabasePath()
         fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
-        const app = openApp(file)
-        const daily = await ensureDailyBackup(app.deps.sqlite, defaultBackupDir(app.deps.databasePath)).catch(
-          (e: Error) => {
-            err(`自动备份未完成：${e.message}`)
-            return null
-          },
-        )
+        const start = openAtStart(file)
+        if (!start.ok) {
+          if (!start.damaged) throw start.error
+          err(damagedMessage(path.resolve(file), start))
+          if (start.backup) err(`恢复方法：npm run cli -- restore --db "${path.resolve(file)}" "${start.backup.path}"`)
+          return 1
+        }
+        const app = start.app
+        for (const warning of await app.call('system.info').then((i) => i.warnings)) err(`注意：${warning}`)
+        const daily = await ensureDailyBackup(
+          app.deps.sqlite,
+          backupDirOf(app.deps.sqlite, app.deps.databasePath),
+        ).catch((e: Error) => {
+          err(`自动备份未完成：${e.message}`)
+          return null
+        })
         if (daily) out(`已自动备份：${daily.path}`)
         const host = await startHttpHost({ app, port, staticDir: findRendererDir() })
         out(`专班浏览器模式已启动（数据库：${path.resolve(file)}）`)
@@ -179,7 +189,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
       case 'backup': {
         const app = openApp(need(values.db, '--db'))
         try {
-          const dir = values.dir ?? defaultBackupDir(app.deps.databasePath)
+          const dir = values.dir ?? backupDirOf(app.deps.sqlite, app.deps.databasePath)
           const made = await createBackup(app.deps.sqlite, dir, 'manual')
           pruneBackups(dir)
           out(`已备份：${made.path}（${(made.bytes / 1024 / 1024).toFixed(1)} MB）`)

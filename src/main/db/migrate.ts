@@ -10,11 +10,16 @@ export function appliedMigrations(db: BetterSqlite3.Database): { id: number; nam
   return db.prepare('SELECT id, name FROM migrations ORDER BY id').all() as { id: number; name: string }[]
 }
 
-export function migrate(
-  db: BetterSqlite3.Database,
-  migrations: readonly Migration[] = MIGRATIONS,
-  now: () => string = () => new Date().toISOString(),
-): number[] {
+export interface MigrateOptions {
+  migrations?: readonly Migration[]
+  now?: () => string
+  /** Runs once before the first pending migration of a database that already holds data (the backup). */
+  beforeMigrating?: (fromVersion: number) => void
+}
+
+export function migrate(db: BetterSqlite3.Database, options: MigrateOptions = {}): number[] {
+  const migrations = options.migrations ?? MIGRATIONS
+  const now = options.now ?? (() => new Date().toISOString())
   const applied = appliedMigrations(db)
   const newest = applied.at(-1)?.id ?? 0
   const latest = migrations.at(-1)?.id ?? 0
@@ -31,13 +36,26 @@ export function migrate(
         `数据库的升级记录与本程序不符（第 ${row.id} 号「${row.name}」），请联系技术人员`,
       )
   })
+  const pending = migrations.slice(applied.length)
+  if (pending.length && applied.length) options.beforeMigrating?.(newest)
   const ran: number[] = []
-  for (const m of migrations.slice(applied.length)) {
-    db.transaction(() => {
-      db.exec(m.sql)
-      db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, now())
-      db.pragma(`user_version = ${m.id}`)
-    })()
+  for (const m of pending) {
+    try {
+      // One transaction per migration: a failure leaves the database at the last version that succeeded.
+      db.transaction(() => {
+        db.exec(m.sql)
+        db.prepare('INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, now())
+        db.pragma(`user_version = ${m.id}`)
+      })()
+    } catch (error) {
+      if (error instanceof AppError) throw error
+      const full = (error as { code?: string }).code === 'SQLITE_FULL'
+      throw new AppError(
+        'DB_MIGRATION',
+        `数据库升级失败（第 ${m.id} 号「${m.name}」${full ? '：磁盘空间已满' : ''}），数据库仍保持升级前的版本 ${ran.at(-1) ?? newest}，数据未受影响。` +
+          '请用原来版本的专班继续工作，并联系技术人员',
+      )
+    }
     ran.push(m.id)
   }
   return ran

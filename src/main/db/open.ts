@@ -7,6 +7,7 @@ import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
 import { AppError } from '../../shared/errors'
+import { backupDirOf, createBackupSync } from '../backup/backups'
 import { migrate } from './migrate'
 import type { Database } from './schema'
 
@@ -20,6 +21,46 @@ export interface OpenOptions {
   busyTimeoutMs?: number
   /** Where better-sqlite3's native build lives when it is not the default (the Electron build). */
   nativeBinding?: string
+  /** Run PRAGMA quick_check before anything else (at start of the desktop app and `serve`). */
+  checkIntegrity?: boolean
+}
+
+/** What the first 100 bytes say: a SQLite file at all, and whether it carries this product's id. */
+export function readHeader(file: string): { sqlite: boolean; ours: boolean } {
+  const header = Buffer.alloc(100)
+  let fd: number | undefined
+  try {
+    fd = fs.openSync(file, 'r')
+    if (fs.readSync(fd, header, 0, 100, 0) < 100) return { sqlite: false, ours: false }
+  } catch {
+    return { sqlite: false, ours: false }
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd)
+  }
+  const sqlite = header.subarray(0, 16).toString('latin1') === 'SQLite format 3\0'
+  return { sqlite, ours: sqlite && header.readUInt32BE(68) === APPLICATION_ID }
+}
+
+/** A folder where SQLite cannot create its -wal and -shm files (checked before SQLite says "cannot open"). */
+function checkWritable(file: string, dir: string): void {
+  const readonly = (p: string) => {
+    try {
+      fs.accessSync(p, fs.constants.W_OK)
+      return false
+    } catch {
+      return true
+    }
+  }
+  if (readonly(dir))
+    throw new AppError(
+      'DB_READONLY',
+      `数据库所在的文件夹（${dir}）是只读的，专班无法在其中保存数据。请把数据库放到可写的文件夹，或请技术人员开放写入权限`,
+    )
+  if (fs.existsSync(file) && readonly(file))
+    throw new AppError(
+      'DB_READONLY',
+      `数据库文件（${file}）是只读的，无法保存修改。请在文件属性中取消“只读”，或请技术人员开放写入权限`,
+    )
 }
 
 /** Maps SQLite's error codes to what an office user can act on. */
@@ -56,6 +97,7 @@ export function openSqlite(file: string, options: OpenOptions = {}): SqliteDb {
     throw new AppError('DB_UNREADABLE', `数据库所在的文件夹不存在：${dir}。请先创建该文件夹或换一个位置`)
   if (file !== ':memory:' && fs.existsSync(file) && fs.statSync(file).isDirectory())
     throw new AppError('DB_UNREADABLE', `${file} 是一个文件夹，不是数据库文件。请指定一个文件`)
+  if (file !== ':memory:') checkWritable(file, dir)
   let db: SqliteDb | undefined
   try {
     db = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 5000, nativeBinding: options.nativeBinding })
@@ -64,16 +106,40 @@ export function openSqlite(file: string, options: OpenOptions = {}): SqliteDb {
     const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }
     if (appId !== APPLICATION_ID && (appId !== 0 || tables.n > 0))
       throw new AppError('DB_NOT_DATABASE', `文件（${file}）不是专班的数据库。请选择专班保存的数据库文件`)
+    if (options.checkIntegrity && file !== ':memory:') {
+      const check = db.pragma('quick_check', { simple: true })
+      if (check !== 'ok')
+        throw new AppError('DB_DAMAGED', `数据库文件（${file}）已损坏（完整性检查未通过：${String(check)}）`)
+    }
     if (file !== ':memory:') db.pragma('journal_mode = WAL')
     // FULL: a committed write survives a power cut, not just a crash. Writes here are few and small.
     db.pragma('synchronous = FULL')
     db.pragma('foreign_keys = ON')
-    migrate(db)
+    const opened = db
+    migrate(db, {
+      // Before an upgrade touches a database with data, a full copy (VACUUM INTO: consistent, synchronous).
+      beforeMigrating: (from) => {
+        if (file === ':memory:') return
+        try {
+          createBackupSync(opened, backupDirOf(opened, file), 'pre-migration')
+        } catch (error) {
+          const reason = error instanceof AppError ? error.message : String(error)
+          throw new AppError(
+            'DB_MIGRATION',
+            `升级数据库（版本 ${from}）前的备份未能完成，数据库未升级、未被修改：${reason}`,
+          )
+        }
+      },
+    })
     if (appId === 0) db.pragma(`application_id = ${APPLICATION_ID}`)
     return db
   } catch (error) {
     db?.close()
-    throw translateSqliteError(error, file) ?? error
+    const known = translateSqliteError(error, file)
+    // Ours by its header but unreadable inside: damaged, not foreign (the start-up offers a backup then).
+    if (known?.code === 'DB_NOT_DATABASE' && file !== ':memory:' && readHeader(file).ours)
+      throw new AppError('DB_DAMAGED', `数据库文件（${file}）已损坏，无法读取`)
+    throw known ?? error
   }
 }
 

@@ -8,7 +8,7 @@ import type { HandlerMap } from '../handler-types'
 import { exportExcel } from '../excel/export'
 import { commitImport, planImport } from '../excel/import'
 import { importJob } from '../excel/progress'
-import { createBackup, defaultBackupDir } from '../backup/backups'
+import { backupDirOf, createBackup } from '../backup/backups'
 
 type Call = <K extends CallName>(name: K, input: unknown) => Promise<CallResult<K>>
 
@@ -31,7 +31,7 @@ export function excelHandlers(deps: Deps, call: Call) {
       const plan = await planImport(deps.db, decode(base64), fileName, mapping as Record<string, ImportField | null>)
       // A valid file is about to change many projects at once: keep the database as it was first.
       if (plan.preview.issueCount === 0)
-        await createBackup(deps.sqlite, defaultBackupDir(deps.databasePath), 'pre-import', deps.clock())
+        await createBackup(deps.sqlite, backupDirOf(deps.sqlite, deps.databasePath), 'pre-import', deps.clock())
       return commitImport(deps, plan)
     },
     'excel.importProgress': async () => importJob.status(),

@@ -2,6 +2,7 @@
 import { localToday } from '../../shared/dates'
 import { exclusive, readOperator, type Deps } from '../context'
 import { schemaVersion } from '../db/migrate'
+import { locationWarnings } from '../db/location'
 import { generateDemo } from '../demo/generate'
 import type { HandlerMap } from '../handler-types'
 import { APP_VERSION } from '../version'
@@ -19,6 +20,7 @@ export function systemHandlers(deps: Deps) {
         databasePath: deps.databasePath,
         operator: await readOperator(deps.db),
         projectCount: Number(count.n),
+        warnings: locationWarnings(deps.databasePath),
       }
     },
 

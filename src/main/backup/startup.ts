@@ -1,0 +1,79 @@
+/**
+ * Opening the database at the start of the desktop app or of `serve`: integrity checked first (quick_check);
+ * a damaged file is not opened — the caller is handed the newest backup that passes the same checks, to
+ * offer to the office, and restores it with `restoreAtStart`.
+ */
+import BetterSqlite3 from 'better-sqlite3'
+import { AppError } from '../../shared/errors'
+import { openApp, type App, type AppOptions } from '../app'
+import { readHeader } from '../db/open'
+import { backupDirOf, defaultBackupDir, listBackups, type BackupInfo } from './backups'
+import { checkBackupFile, restoreBackup } from './restore'
+
+export type StartOutcome =
+  | { ok: true; app: App }
+  | {
+      ok: false
+      error: AppError
+      /** The file is ours (or no longer recognisable) and damaged: a backup may be offered. */
+      damaged: boolean
+      /** The newest backup that passes the checks, if there is one. */
+      backup: BackupInfo | null
+    }
+
+/** Where this database's backups may be: the chosen folder if the damaged file still says it, and the default. */
+function backupDirsOf(databasePath: string): string[] {
+  const dirs = [defaultBackupDir(databasePath)]
+  try {
+    const raw = new BetterSqlite3(databasePath, { readonly: true, fileMustExist: true })
+    try {
+      dirs.unshift(backupDirOf(raw, databasePath))
+    } finally {
+      raw.close()
+    }
+  } catch {
+    // unreadable: only the default folder
+  }
+  return [...new Set(dirs)]
+}
+
+export function newestGoodBackup(databasePath: string): BackupInfo | null {
+  const all = backupDirsOf(databasePath)
+    .flatMap(listBackups)
+    .sort((a, b) => b.at.localeCompare(a.at))
+  for (const backup of all) {
+    try {
+      checkBackupFile(backup.path)
+      return backup
+    } catch {
+      // damaged or foreign too: try the next older one
+    }
+  }
+  return null
+}
+
+export function openAtStart(databasePath: string, options: AppOptions = {}): StartOutcome {
+  try {
+    return { ok: true, app: openApp(databasePath, { ...options, checkIntegrity: true }) }
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    const header = readHeader(databasePath)
+    // Damaged: says so itself, or is no longer a SQLite file at all (a foreign SQLite database is left alone).
+    const damaged = error.code === 'DB_DAMAGED' || (error.code === 'DB_NOT_DATABASE' && !header.sqlite)
+    return { ok: false, error, damaged, backup: damaged ? newestGoodBackup(databasePath) : null }
+  }
+}
+
+/** Puts `backup` in place of the damaged database (kept aside in the backup folder) and opens it. */
+export async function restoreAtStart(databasePath: string, backup: BackupInfo, options: AppOptions = {}): Promise<App> {
+  await restoreBackup(databasePath, backup.path, new Date(), { damaged: true })
+  return openApp(databasePath, { ...options, checkIntegrity: true })
+}
+
+/** The message for a damaged database, with what was found to restore. */
+export function damagedMessage(databasePath: string, outcome: Extract<StartOutcome, { ok: false }>): string {
+  const base = `${outcome.error.message}\n\n数据库文件：${databasePath}`
+  if (!outcome.backup) return `${base}\n\n没有找到可用的备份。请联系技术人员，不要删除该文件。`
+  const at = new Date(outcome.backup.at).toLocaleString('zh-CN', { hour12: false })
+  return `${base}\n\n最近的完好备份：${outcome.backup.name}（${at}）。恢复后，该备份之后录入的数据需要重新录入；损坏的文件会保留在备份文件夹中。`
+}
