@@ -29,6 +29,15 @@ async function frozenRow(db: Kysely<Database>, period: Period) {
   return db.selectFrom('frozen_periods').selectAll().where('period', '=', period).executeTakeFirst()
 }
 
+/**
+ * Whether a frozen month has its snapshot. Months frozen before schema version 3 have none (as_of empty):
+ * their reports were locked by the freeze all along, so they are computed from the data with today's rules.
+ */
+async function snapshotOf(db: Kysely<Database>, period: Period) {
+  const frozen = await frozenRow(db, period)
+  return frozen && frozen.as_of !== '' ? frozen : undefined
+}
+
 async function previousFrozen(db: Kysely<Database>, period: Period): Promise<Period | null> {
   const row = await db
     .selectFrom('frozen_periods')
@@ -55,6 +64,14 @@ async function snapshotRanks(
   kind: Kind,
 ): Promise<Map<number, number | null> | undefined> {
   if (!period) return undefined
+  if (!(await snapshotOf(db, period))) {
+    const live = await computeRanking(db, period, (await readRules(db)).rules)
+    const rows =
+      kind === 'project'
+        ? live.projects.map((r) => ({ key: r.projectId, rank: r.rank }))
+        : live.groups[kind].map((r) => ({ key: r.group.id, rank: r.rank }))
+    return new Map(rows.map((r) => [r.key, r.rank]))
+  }
   const rows = await db
     .selectFrom('ranking_snapshots')
     .select(['key', 'rank'])
@@ -71,7 +88,8 @@ function refuseFuture(period: Period, today: string) {
 /** Everything a ranking view needs besides its rows. */
 async function meta(db: Kysely<Database>, period: Period): Promise<RankingMeta & { live: boolean }> {
   const frozen = await frozenRow(db, period)
-  const rules = frozen ? (JSON.parse(frozen.rules) as Rules) : (await readRules(db)).rules
+  const snapshot = await snapshotOf(db, period)
+  const rules = snapshot ? (JSON.parse(snapshot.rules) as Rules) : (await readRules(db)).rules
   return {
     period,
     asOf: lastDayOfPeriod(period),
@@ -79,7 +97,7 @@ async function meta(db: Kysely<Database>, period: Period): Promise<RankingMeta &
     frozenAt: frozen?.frozen_at ?? null,
     previousPeriod: await previousFrozen(db, period),
     rules,
-    live: !frozen,
+    live: !snapshot,
   }
 }
 
@@ -98,7 +116,8 @@ function toFrozenMonth(
   row: { period: string; as_of: string; frozen_at: string; operator: string },
   projects: number,
 ): FrozenMonth {
-  return { period: row.period, asOf: row.as_of, frozenAt: row.frozen_at, operator: row.operator, projects }
+  const asOf = row.as_of || lastDayOfPeriod(row.period) // frozen before snapshots existed
+  return { period: row.period, asOf, frozenAt: row.frozen_at, operator: row.operator, projects }
 }
 
 const periodKey = (period: Period) => Number(period.replace('-', ''))
@@ -134,7 +153,7 @@ export function rankingHandlers(deps: Deps) {
 
     'ranking.breakdown': ({ projectId, period }) =>
       readTx(deps, async (db): Promise<Breakdown> => {
-        if (await frozenRow(db, period)) {
+        if (await snapshotOf(db, period)) {
           const row = await db
             .selectFrom('breakdown_snapshots')
             .select('breakdown')
