@@ -21,6 +21,10 @@ export interface DemoOptions {
   /** Years of monthly reports before the current one (0: only this year). */
   reportYearsBefore?: number
   problems?: [number, number]
+  /** How many years back a project under way may have started (default 2); the benchmark uses more history. */
+  startYearsBack?: number
+  /** Fills the audit log with edit records up to this many rows (the benchmark's 1,000,000). */
+  auditRowsAtLeast?: number
 }
 
 export interface DemoCounts {
@@ -211,6 +215,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
     return names.map((n) => known.get(n)!)
   }
 
+  const projectIds: number[] = []
   const run = sqlite.transaction(() => {
     const townships = ensureDict('township', N.TOWNSHIPS)
     const units = ensureDict('unit', N.UNITS)
@@ -267,7 +272,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
         N.TOWNSHIPS[townshipIndex]!.slice(0, 2) +
         pattern.replace('{n}', String(rnd.pick([5, 10, 20, 30, 50, 100, 200])))
       // Projects not yet started begin construction next year; the others started this year or before.
-      const startYear = stageIndex >= 3 ? year - rnd.int(0, 2) : year + 1
+      const startYear = stageIndex >= 3 ? year - rnd.int(0, options.startYearsBack ?? 2) : year + 1
       const endYear = startYear + rnd.int(1, 3)
       const total = rnd.int(50, 20000) * 100 + rnd.int(0, 99) // 0.5 亿 … 20 亿元 in 万元
       const plannedStart = `${startYear}-${String(rnd.int(3, 6)).padStart(2, '0')}-${String(rnd.int(1, 28)).padStart(2, '0')}`
@@ -307,6 +312,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
         updated_at: stamp(created),
       })
       counts.projects++
+      projectIds.push(projectId)
       log(created, 'project', projectId, projectId, 'create', 'name', null, name)
       const projectStart = Math.min(startYear, year)
       const projectEnd = Math.max(endYear, year)
@@ -510,6 +516,12 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
         log(raised, 'problem', problemId, projectId, 'create', 'description', null, category)
         if (closed) log(closed, 'problem', problemId, projectId, 'close', 'status', '办理中', '已销号')
       }
+    }
+    // Years of everyday edits, as a long-used database has them: the audit log is the largest table.
+    for (let k = 0; counts.auditRows < (options.auditRowsAtLeast ?? 0); k++) {
+      const projectId = projectIds[k % projectIds.length]!
+      const when = addDays(today, -rnd.int(1, 3000))
+      log(when, 'project', projectId, projectId, 'update', 'content', `第${k}版建设内容`, `第${k + 1}版建设内容`)
     }
   })
   run()
