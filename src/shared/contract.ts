@@ -35,6 +35,7 @@ import type {
   KanbanData,
   LightRow,
   Overview,
+  OverviewRanking,
   ProjectRanking,
 } from './rules/types'
 
@@ -111,6 +112,7 @@ export const contract = {
 
   'kanban.cards': read(s.emptyInput).returns<KanbanData>(),
   'overview.get': read(s.emptyInput).returns<Overview>(),
+  'overview.ranking': read(s.emptyInput).returns<OverviewRanking>(),
   'lights.get': read(s.lightsGetInput).returns<LightRow[]>(),
   'ranking.projects': read(s.rankingProjectsInput).returns<ProjectRanking>(),
   'ranking.groups': read(s.rankingGroupsInput).returns<GroupRanking>(),

@@ -49,9 +49,15 @@ describe('kanban cards and the overview', () => {
     )
     const overdue = await app.call('problem.list', { overdueOn: TODAY })
     expect(o.overdueProblems).toHaveLength(overdue.length)
-    expect(o.best).toHaveLength(5)
-    expect(o.best[0]!.rank).toBe(1)
-    expect(o.worst[0]!.score!).toBeLessThanOrEqual(o.worst[4]!.score!)
+    const r = await app.call('overview.ranking', {})
+    expect(r).toMatchObject({ period: '2026-10', frozen: false })
+    expect(r.best).toHaveLength(5)
+    expect(r.best[0]!.rank).toBe(1)
+    expect(r.worst[0]!.score!).toBeLessThanOrEqual(r.worst[4]!.score!)
+    // A frozen month's best and worst come from its snapshot, unchanged by later edits.
+    await app.call('ranking.freeze', { period: '2026-10' })
+    const frozen = await app.call('overview.ranking', {})
+    expect(frozen).toEqual({ ...r, frozen: true })
     expect(o.todos.unit).toBe('区发改局')
     const mine = (await app.call('problem.list', {})).filter(
       (p) => p.status !== 'closed' && p.responsibleUnit.name === '区发改局',

@@ -85,6 +85,7 @@ describe('upgrading databases saved by earlier versions', () => {
         expect(projects.length).toBe(20)
         for (const p of projects.slice(0, 5)) await reopened.call('project.get', { id: p.id })
         await reopened.call('overview.get', {})
+        await reopened.call('overview.ranking', {})
         await reopened.call('kanban.cards', {})
         expect((await reopened.call('ranking.projects', { period: '2026-11' })).rows.length).toBe(20)
         expect((await reopened.call('ranking.frozenMonths', {})).map((m) => m.period)).toContain('2026-10')

@@ -49,7 +49,7 @@ export function findRendererDir(
   env: NodeJS.ProcessEnv = process.env,
   script = process.argv[1] ?? '',
 ): string | undefined {
-  if (env.ZHUANBAN_RENDERER_DIR) return env.ZHUANBAN_RENDERER_DIR
+  if (env.ZHUANBAN_RENDERER_DIR) return path.resolve(env.ZHUANBAN_RENDERER_DIR)
   let dir = path.dirname(path.resolve(script))
   for (let i = 0; i < 5; i++) {
     const candidate = path.join(dir, 'dist', 'renderer')

@@ -294,10 +294,23 @@ CREATE TABLE breakdown_snapshots (
 );
 `
 
+// Province scale (10,000 projects): the per-project sums and counts behind the lights, the scores and the
+// kanban read only these columns. With them in the index SQLite scans the narrow index and never visits the
+// wide rows (names, evidence, narratives); each index replaces one with the same leading columns.
+const coveringIndexes = `
+DROP INDEX milestones_project_planned;
+CREATE INDEX milestones_project_planned ON milestones (project_id, planned_date, actual_date, weight);
+DROP INDEX problems_project;
+CREATE INDEX problems_project ON problems (project_id, deadline, closed_on);
+DROP INDEX monthly_reports_period;
+CREATE INDEX monthly_reports_period ON monthly_reports (period, project_id, investment);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial', sql: initial },
   { id: 2, name: 'defaults', sql: defaults },
   { id: 3, name: 'ranking_snapshots', sql: rankingSnapshots },
+  { id: 4, name: 'covering_indexes', sql: coveringIndexes },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.id

@@ -79,7 +79,9 @@ export async function investmentFacts(db: Kysely<Database>, date: IsoDate, until
     .select(['project_id', (eb) => eb.fn.sum<number>('investment').as('total')])
     .where('period', '>=', yearStart(date))
     .where('period', '<=', untilPeriod)
-    .groupBy('project_id')
+    // "+" keeps SQLite from walking the (project_id, period) key for the grouping: the covering
+    // (period, project_id, investment) index reads only this year's rows.
+    .groupBy(sql`+project_id`)
     .execute()
   const plans = await db
     .selectFrom('annual_plans')

@@ -1,13 +1,16 @@
-/** 总览: stage and light counts, investment against 序时进度, what is missing or overdue, and my to-dos. */
+/**
+ * 总览: stage and light counts, investment against 序时进度, what is missing or overdue, and my to-dos; the best
+ * and worst five of last month in a call of their own, so that the rest shows without waiting for the ranking.
+ */
 import { addDays, addMonths, daysBetween, localToday, monthsElapsed, periodOf } from '../../shared/dates'
 import { STAGES, type Stage } from '../../shared/domain'
-import type { Light, Overview, OverviewItem } from '../../shared/rules/types'
+import type { Light, Overview, OverviewItem, OverviewRanking } from '../../shared/rules/types'
 import { readOperator, readTx, type Deps } from '../context'
 import type { HandlerMap } from '../handler-types'
-import { computeRanking } from '../ranking/compute'
 import { investmentFacts } from '../ranking/facts'
 import { readRules } from './settings'
 import { kanbanCards } from './kanban'
+import { projectRankingRows } from './ranking'
 
 export function overviewHandlers(deps: Deps) {
   return {
@@ -55,10 +58,6 @@ export function overviewHandlers(deps: Deps) {
           .execute()
         const overdueProblems = overdue.filter((q) => q.deadline < today)
 
-        const ranking = await computeRanking(db, reportPeriod, rules)
-        const ranked = ranking.projects.filter((r) => r.rank !== null)
-        const noChange = { kind: 'none' as const, places: 0 }
-
         const unit = operator?.unit ?? ''
         const soon = addDays(today, rules.thresholds.upcomingDays - 1)
         const myMilestones = unit
@@ -83,11 +82,6 @@ export function overviewHandlers(deps: Deps) {
           overdueProblems: overdueProblems
             .slice(0, 50)
             .map((q) => item(q, `${q.description}（限${q.deadline}，${q.unit}）`)),
-          best: ranked.slice(0, 5).map((r) => ({ ...r, change: noChange })),
-          worst: ranked
-            .slice(-5)
-            .reverse()
-            .map((r) => ({ ...r, change: noChange })),
           todos: {
             unit,
             milestones: myMilestones.map((m) =>
@@ -101,6 +95,28 @@ export function overviewHandlers(deps: Deps) {
             reports: owing.filter((c) => c.leadUnit.name === unit).map((c) => item(c, `${reportPeriod}月报未报`)),
             problems: overdue.filter((q) => q.unit === unit).map((q) => item(q, `${q.description}（限${q.deadline}）`)),
           },
+        }
+      }),
+
+    'overview.ranking': () =>
+      readTx(deps, async (db): Promise<OverviewRanking> => {
+        const period = addMonths(periodOf(localToday(deps.clock())), -1)
+        const rows = await projectRankingRows(db, period)
+        const ranked = rows.filter((r) => r.rank !== null)
+        const noChange = { kind: 'none' as const, places: 0 }
+        const frozen = await db
+          .selectFrom('frozen_periods')
+          .select('period')
+          .where('period', '=', period)
+          .executeTakeFirst()
+        return {
+          period,
+          frozen: Boolean(frozen),
+          best: ranked.slice(0, 5).map((r) => ({ ...r, change: noChange })),
+          worst: ranked
+            .slice(-5)
+            .reverse()
+            .map((r) => ({ ...r, change: noChange })),
         }
       }),
   } satisfies HandlerMap

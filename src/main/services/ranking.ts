@@ -122,6 +122,12 @@ function toFrozenMonth(
 
 const periodKey = (period: Period) => Number(period.replace('-', ''))
 
+/** A month's project rows: from its snapshot when frozen, else computed. */
+export async function projectRankingRows(db: Kysely<Database>, period: Period): Promise<LiveProjectRow[]> {
+  const { live, rules } = await meta(db, period)
+  return live ? (await computeRanking(db, period, rules)).projects : snapshotRows<LiveProjectRow>(db, period, 'project')
+}
+
 export function rankingHandlers(deps: Deps) {
   const today = () => localToday(deps.clock())
 

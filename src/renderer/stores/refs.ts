@@ -1,11 +1,12 @@
 /** The office's lists every screen picks from: leaders (official order), townships, units, categories … */
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, shallowRef } from 'vue'
 import type { DictItem, DictKind, Leader, MilestoneTemplate } from '../../shared/domain'
 import { api } from '../api'
 
 export const useRefsStore = defineStore('refs', () => {
-  const leaders = ref<Leader[]>([])
+  // shallowRef: a province lists thousands of leaders; the list is replaced on load, never edited in place.
+  const leaders = shallowRef<Leader[]>([])
   const dicts = ref<Record<DictKind, DictItem[]>>({
     category: [],
     industry_tag: [],

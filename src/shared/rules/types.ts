@@ -179,6 +179,14 @@ export interface OverviewItem {
 }
 
 /** 总览: the county at a glance, and the operator's own to-dos. */
+/** 总览's best and worst five of the report month (its own call: the ranking is the costly part). */
+export interface OverviewRanking {
+  period: Period
+  frozen: boolean
+  best: ProjectRankRow[]
+  worst: ProjectRankRow[]
+}
+
 export interface Overview {
   asOf: IsoDate
   /** The month whose reports are due now (last month) and whose ranking is shown. */
@@ -188,7 +196,5 @@ export interface Overview {
   investment: { completed: Money; annualPlan: Money; expected: Money; months: number }
   missingReports: OverviewItem[]
   overdueProblems: OverviewItem[]
-  best: ProjectRankRow[]
-  worst: ProjectRankRow[]
   todos: { unit: string; milestones: OverviewItem[]; reports: OverviewItem[]; problems: OverviewItem[] }
 }
