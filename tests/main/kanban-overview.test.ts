@@ -36,6 +36,11 @@ describe('kanban cards and the overview', () => {
     expect(o.reportPeriod).toBe('2026-10')
     expect(STAGES.reduce((s, k) => s + o.stages[k], 0)).toBe(55)
     expect(o.lights.red + o.lights.yellow + o.lights.green).toBe(55)
+    // The same lights and stages the kanban shows (counted here without building the cards).
+    const { cards } = await app.call('kanban.cards', {})
+    for (const light of ['red', 'yellow', 'green'] as const)
+      expect(o.lights[light], light).toBe(cards.filter((c) => c.light === light).length)
+    for (const stage of STAGES) expect(o.stages[stage], stage).toBe(cards.filter((c) => c.stage === stage).length)
     expect(o.investment.expected).toBe(Math.round((o.investment.annualPlan * 10) / 12))
     const reported = new Set((await app.call('report.list', { period: '2026-10' })).map((r) => r.projectId))
     const building = (await app.call('project.list', {})).filter(

@@ -302,6 +302,8 @@ DROP INDEX milestones_project_planned;
 CREATE INDEX milestones_project_planned ON milestones (project_id, planned_date, actual_date, weight);
 DROP INDEX problems_project;
 CREATE INDEX problems_project ON problems (project_id, deadline, closed_on);
+-- The lights' overdue problems as of a date: the range on deadline, closed_on checked in the index.
+CREATE INDEX problems_deadline ON problems (deadline, closed_on);
 DROP INDEX monthly_reports_period;
 CREATE INDEX monthly_reports_period ON monthly_reports (period, project_id, investment);
 `

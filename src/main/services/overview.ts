@@ -7,9 +7,9 @@ import { STAGES, type Stage } from '../../shared/domain'
 import type { Light, Overview, OverviewItem, OverviewRanking } from '../../shared/rules/types'
 import { readOperator, readTx, type Deps } from '../context'
 import type { HandlerMap } from '../handler-types'
-import { investmentFacts } from '../ranking/facts'
+import { emptyLightFacts, investmentFacts, lightFactsAll } from '../ranking/facts'
+import { lightOf } from '../../shared/rules/lights'
 import { readRules } from './settings'
-import { kanbanCards } from './kanban'
 import { projectRankingRows } from './ranking'
 
 export function overviewHandlers(deps: Deps) {
@@ -20,27 +20,44 @@ export function overviewHandlers(deps: Deps) {
         const reportPeriod = addMonths(periodOf(today), -1)
         const rules = (await readRules(db)).rules
         const operator = await readOperator(db)
-        const cards = await kanbanCards(db, today, rules)
+        // Counts only: the stages from one grouped query, the lights from the same facts as the kanban's (without
+        // building every card — at province scale that is most of the time of this call).
         const stages = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>
-        const lights: Record<Light, number> = { red: 0, yellow: 0, green: 0 }
-        for (const c of cards) {
-          stages[c.stage]++
-          lights[c.light]++
-        }
+        for (const r of await db
+          .selectFrom('projects')
+          .select(['stage', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('stage')
+          .execute())
+          stages[r.stage as Stage] = Number(r.n)
         const inv = await investmentFacts(db, today, periodOf(today))
+        const facts = await lightFactsAll(db, today, rules.thresholds, undefined, inv)
+        const lights: Record<Light, number> = { red: 0, yellow: 0, green: 0 }
+        for (const { id } of await db.selectFrom('projects').select('id').execute())
+          lights[lightOf(facts.get(id) ?? emptyLightFacts(), today, rules.thresholds).light]++
         const completed = [...inv.completed.values()].reduce((s, v) => s + v, 0)
         const annualPlan = [...inv.plans.values()].reduce((s, v) => s + v, 0)
         const months = monthsElapsed(today)
 
         // Projects under construction or in production owe a report for last month.
-        const reported = new Set(
-          (
-            await db.selectFrom('monthly_reports').select('project_id').where('period', '=', reportPeriod).execute()
-          ).map((r) => r.project_id),
-        )
-        const owing = cards.filter(
-          (c) => (c.stage === 'construction' || c.stage === 'production') && !reported.has(c.id),
-        )
+        const owing = await db
+          .selectFrom('projects as p')
+          .innerJoin('task_forces as tf', 'tf.project_id', 'p.id')
+          .innerJoin('dict_items as u', 'u.id', 'tf.lead_unit_id')
+          .select(['p.id', 'p.code', 'p.name', 'u.name as unit'])
+          .where('p.stage', 'in', ['construction', 'production'])
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('monthly_reports as r')
+                  .select('r.id')
+                  .whereRef('r.project_id', '=', 'p.id')
+                  .where('r.period', '=', reportPeriod),
+              ),
+            ),
+          )
+          .orderBy('p.position')
+          .orderBy('p.id')
+          .execute()
         const item = (c: { id: number; code: string; name: string }, detail: string): OverviewItem => ({
           projectId: c.id,
           code: c.code,
@@ -78,7 +95,7 @@ export function overviewHandlers(deps: Deps) {
           stages,
           lights,
           investment: { completed, annualPlan, expected: Math.round((annualPlan * months) / 12), months },
-          missingReports: owing.map((c) => item(c, c.leadUnit.name)),
+          missingReports: owing.map((c) => item(c, c.unit)),
           overdueProblems: overdueProblems
             .slice(0, 50)
             .map((q) => item(q, `${q.description}（限${q.deadline}，${q.unit}）`)),
@@ -92,7 +109,7 @@ export function overviewHandlers(deps: Deps) {
                   : `「${m.milestone}」${m.planned_date}到期`,
               ),
             ),
-            reports: owing.filter((c) => c.leadUnit.name === unit).map((c) => item(c, `${reportPeriod}月报未报`)),
+            reports: owing.filter((c) => c.unit === unit).map((c) => item(c, `${reportPeriod}月报未报`)),
             problems: overdue.filter((q) => q.unit === unit).map((q) => item(q, `${q.description}（限${q.deadline}）`)),
           },
         }
