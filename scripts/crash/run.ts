@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util'
 import BetterSqlite3 from 'better-sqlite3'
 import { openApp } from '../../src/main/app'
 import { Random } from '../../src/main/demo/random'
+import { crashProject } from './project'
 
 const { values } = parseArgs({
   options: {
@@ -46,23 +47,15 @@ async function seed() {
   const unit = await app.call('dict.create', { kind: 'unit', name: '测试局' })
   const [category] = await app.call('dict.list', { kind: 'category' })
   const leader = await app.call('leader.create', { name: '测试领导', title: '县长', sortOrder: 1 })
-  await app.call('project.create', {
-    code: 'CRASH-TARGET',
-    name: '被反复修改的项目',
-    categoryId: category!.id,
-    level: 'county',
-    townshipId: township.id,
-    constructionUnit: '测试',
-    content: '初始',
-    totalInvestment: 100,
-    startYear: 2026,
-    endYear: 2027,
-    plannedStart: '2026-03-01',
-    plannedEnd: '2027-06-30',
-    leaderId: leader.id,
-    leaderFrom: '2026-01-01',
-    leadUnitId: unit.id,
-  })
+  await app.call(
+    'project.create',
+    crashProject(
+      { categoryId: category!.id, townshipId: township.id, leaderId: leader.id, unitId: unit.id },
+      'CRASH-TARGET',
+      '被反复修改的项目',
+      100,
+    ),
+  )
   await app.close()
 }
 

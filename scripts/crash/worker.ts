@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs'
 import { openApp } from '../../src/main/app'
+import { crashProject } from './project'
 
 const [file, firstArg] = process.argv.slice(2)
 if (!file || !firstArg) throw new Error('usage: worker.ts <db> <first seq>')
@@ -19,29 +20,17 @@ const [category] = await app.call('dict.list', { kind: 'category' })
 const [leader] = await app.call('leader.list', {})
 const [target] = await app.call('project.list', { text: 'CRASH-TARGET' })
 if (!township || !unit || !category || !leader || !target) throw new Error('the crash database is not seeded')
+const refs = { categoryId: category.id, townshipId: township.id, leaderId: leader.id, unitId: unit.id }
 ack('ready')
 
 let lastProject = 0
 for (let seq = Number(firstArg); ; seq++) {
   switch (seq % 4) {
     case 0: {
-      const { project } = await app.call('project.create', {
-        code: `CR-${seq}`,
-        name: `崩溃测试项目${seq}`,
-        categoryId: category.id,
-        level: 'county',
-        townshipId: township.id,
-        constructionUnit: '测试建设单位',
-        content: '崩溃测试',
-        totalInvestment: seq * 100,
-        startYear: 2026,
-        endYear: 2027,
-        plannedStart: '2026-03-01',
-        plannedEnd: '2027-06-30',
-        leaderId: leader.id,
-        leaderFrom: '2026-01-01',
-        leadUnitId: unit.id,
-      })
+      const { project } = await app.call(
+        'project.create',
+        crashProject(refs, `CR-${seq}`, `崩溃测试项目${seq}`, seq * 100),
+      )
       lastProject = project.id
       ack(`project ${seq} ${project.id}`)
       break

@@ -39,6 +39,16 @@ async function demoDatabase(file: string) {
   return app
 }
 
+/** A district database with one good backup, then damaged while closed. */
+async function damagedWithBackup() {
+  const file = path.join(tempDir(), 'county.db')
+  const app = await demoDatabase(file)
+  const good = await app.call('backup.create', {})
+  await app.close()
+  damage(file)
+  return { file, good }
+}
+
 describe('restore inside the app (设置 → 数据备份)', () => {
   it('brings back the old data, keeps the replaced database as a backup, logs it, and can be undone', async () => {
     const app = newApp()
@@ -189,12 +199,7 @@ describe('integrity at start', () => {
 
   it('browser mode (serve) refuses to serve a damaged database and prints how to restore', async () => {
     const { main } = await import('../../src/main/cli/index')
-    const dir = tempDir()
-    const file = path.join(dir, 'county.db')
-    const app = await demoDatabase(file)
-    const good = await app.call('backup.create', {})
-    await app.close()
-    damage(file)
+    const { file, good } = await damagedWithBackup()
     const errs: string[] = []
     expect(
       await main(
@@ -208,12 +213,7 @@ describe('integrity at start', () => {
   })
 
   it('the command-line restore replaces a damaged database too', async () => {
-    const dir = tempDir()
-    const file = path.join(dir, 'county.db')
-    const app = await demoDatabase(file)
-    const good = await app.call('backup.create', {})
-    await app.close()
-    damage(file)
+    const { file, good } = await damagedWithBackup()
     expect(await restoreBackup(file, good.path)).toBeNull() // nothing readable to keep: moved aside instead
     const reopened = openApp(file)
     expect(reopened.deps.sqlite.pragma('quick_check', { simple: true })).toBe('ok')
