@@ -57,6 +57,8 @@ describe('backup and restore in the interface', () => {
       .getByText(/已恢复到/)
       .first()
       .waitFor()
+    // The screen has reloaded its list (the second 恢复前 backup is in it) before anything else is typed.
+    await panel().locator('.el-table__row:has-text("恢复前")').nth(1).waitFor()
     const [after] = await h.app.call('project.list', { text: 'XM-012' })
     expect(after!.name).toBe('改过的项目名称')
     expect(errors).toEqual([])
