@@ -12,6 +12,7 @@ import type {
   BackupEntry,
   BackupListing,
   DictItem,
+  LedgerDetail,
   Leader,
   MilestoneTemplate,
   Milestone,
@@ -76,6 +77,8 @@ export const contract = {
   'leader.delete': write(s.leaderDeleteInput).returns<{ id: number }>(),
 
   'project.list': read(s.projectListInput).returns<ProjectSummary[]>(),
+  /** The ledger's remaining columns for all projects (the Excel ledger export, without a call per project). */
+  'project.ledgerDetails': read(s.emptyInput).returns<LedgerDetail[]>(),
   'project.get': read(s.projectGetInput).returns<ProjectDetail>(),
   'project.create': write(s.projectCreateInput).returns<ProjectDetail>(),
   'project.update': write(s.projectUpdateInput).returns<Project>(),

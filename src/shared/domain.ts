@@ -126,6 +126,19 @@ export interface ProjectSummary {
   version: number
 }
 
+/** The columns of the project ledger (台账) that a summary does not carry, for every project in one call. */
+export interface LedgerDetail {
+  projectId: number
+  constructionUnit: string
+  content: string
+  startYear: number
+  endYear: number
+  plannedStart: IsoDate | null
+  plannedEnd: IsoDate | null
+  /** 专班 head (组长), if named. */
+  head: string | null
+}
+
 export interface Project {
   id: number
   code: string

@@ -32,6 +32,17 @@ describe('Excel export', () => {
     expect(total.value).toBe(first.totalInvestment / 100)
     const plannedStart = ws.getCell('N3').value
     expect(plannedStart).toBeInstanceOf(Date)
+    // The columns read in bulk (project.ledgerDetails) agree with each project's own record.
+    for (const [i, p] of projects.slice(0, 8).entries()) {
+      const d = await app.call('project.get', { id: p.id })
+      const row = ws.getRow(3 + i)
+      expect(row.getCell('B').value).toBe(p.code)
+      expect(row.getCell('D').value).toBe(d.category?.name ?? '')
+      expect(row.getCell('H').value).toBe(d.project.constructionUnit)
+      expect(row.getCell('I').value).toBe(d.project.content)
+      expect(row.getCell('M').value).toBe(`${d.project.startYear}-${d.project.endYear}`)
+      expect(row.getCell('S').value).toBe(d.taskForce.members.find((m) => m.role === 'head')?.person.name ?? '')
+    }
   })
 
   it('exports the ranking with one sheet per grouping, problems, a project’s milestones and the template', async () => {

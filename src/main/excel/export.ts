@@ -121,39 +121,40 @@ export async function exportExcel(
       return toFile(workbook, '专班-重点项目台账导入模板.xlsx')
     }
     case 'ledger': {
-      const [projects, kanban, ranking] = await Promise.all([
+      const [projects, kanban, ranking, details] = await Promise.all([
         call('project.list', {}),
         call('kanban.cards', {}),
         call('ranking.projects', { period: options.today.slice(0, 7) }),
+        call('project.ledgerDetails', {}),
       ])
+      const detailOf = new Map(details.map((d) => [d.projectId, d]))
       const lights = new Map(kanban.cards.map((c) => [c.id, c.light]))
       const figures = new Map(ranking.rows.map((r) => [r.projectId, r]))
       const sorted = [...projects].sort((a, b) => a.code.localeCompare(b.code))
       const rows: unknown[][] = []
       for (const [i, p] of sorted.entries()) {
-        const d = await call('project.get', { id: p.id })
-        const head = d.taskForce.members.find((m) => m.role === 'head')
+        const d = detailOf.get(p.id)!
         const f = figures.get(p.id)
         rows.push([
           i + 1,
           p.code,
           p.name,
-          d.category?.name ?? '',
-          d.industryTag?.name ?? '',
+          p.category?.name ?? '',
+          p.industryTag?.name ?? '',
           PROJECT_LEVEL_LABELS[p.level],
           p.township.name,
-          d.project.constructionUnit,
-          d.project.content,
+          d.constructionUnit,
+          d.content,
           WAN(p.totalInvestment),
           WAN(f?.annualPlan),
           WAN(f?.completed ?? 0),
-          `${d.project.startYear}-${d.project.endYear}`,
-          DATE(d.project.plannedStart),
-          DATE(d.project.plannedEnd),
+          `${d.startYear}-${d.endYear}`,
+          DATE(d.plannedStart),
+          DATE(d.plannedEnd),
           STAGE_LABELS[p.stage],
           p.leader.name,
           p.leadUnit.name,
-          head?.person.name ?? '',
+          d.head ?? '',
           LIGHT_LABELS[lights.get(p.id) ?? 'green'],
         ])
       }

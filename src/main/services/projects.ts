@@ -16,6 +16,7 @@ import {
   type ProjectLevel,
   type Stage,
   type TemplateItem,
+  type LedgerDetail,
 } from '../../shared/domain'
 import type { CallArgs } from '../../shared/contract'
 import { spreadTemplate } from '../../shared/milestone-template'
@@ -489,6 +490,37 @@ const stageText = (s: string | null) => (s ? (STAGE_LABELS[s as Stage] ?? s) : n
 export function projectHandlers(deps: Deps) {
   return {
     'project.list': (input) => listProjects(deps.db, input),
+
+    'project.ledgerDetails': async () =>
+      (
+        await deps.db
+          .selectFrom('projects as p')
+          .leftJoin('task_forces as tf', 'tf.project_id', 'p.id')
+          .leftJoin('task_force_members as m', (j) =>
+            j.onRef('m.task_force_id', '=', 'tf.id').on('m.role', '=', 'head'),
+          )
+          .leftJoin('people as pe', 'pe.id', 'm.person_id')
+          .select([
+            'p.id',
+            'p.construction_unit',
+            'p.content',
+            'p.start_year',
+            'p.end_year',
+            'p.planned_start',
+            'p.planned_end',
+            'pe.name as head',
+          ])
+          .execute()
+      ).map((r): LedgerDetail => ({
+        projectId: r.id,
+        constructionUnit: r.construction_unit,
+        content: r.content,
+        startYear: r.start_year,
+        endYear: r.end_year,
+        plannedStart: r.planned_start,
+        plannedEnd: r.planned_end,
+        head: r.head,
+      })),
 
     'project.get': ({ id }) => readTx(deps, (db) => loadProjectDetail(db, id)),
 
