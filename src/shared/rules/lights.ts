@@ -83,18 +83,20 @@ export function lightOf(facts: LightFacts, date: IsoDate, thresholds: Thresholds
   const plan = facts.annualPlan ?? 0
   // Skipped when there is no annual plan or no month of the year has ended yet.
   if (plan > 0 && months > 0) {
-    const due = `${formatMoney(facts.completed)}万元，序时计划${formatMoney(Math.round((plan * months) / 12))}万元（年度计划${formatMoney(plan)}万元的${months}/12）`
+    // Formatted only for a project that is behind (most are not; at 10,000 projects the text is measurable).
+    const due = () =>
+      `${formatMoney(facts.completed)}万元，序时计划${formatMoney(Math.round((plan * months) / 12))}万元（年度计划${formatMoney(plan)}万元的${months}/12）`
     if (behind(facts.completed, plan, months, thresholds.redInvestmentPercent))
       red.push({
         light: 'red',
         kind: 'investment_behind',
-        text: `本年完成投资${due}，不足${thresholds.redInvestmentPercent}%`,
+        text: `本年完成投资${due()}，不足${thresholds.redInvestmentPercent}%`,
       })
     else if (behind(facts.completed, plan, months, thresholds.yellowInvestmentPercent))
       yellow.push({
         light: 'yellow',
         kind: 'investment_behind',
-        text: `本年完成投资${due}，不足${thresholds.yellowInvestmentPercent}%`,
+        text: `本年完成投资${due()}，不足${thresholds.yellowInvestmentPercent}%`,
       })
   }
   const light: Light = red.length ? 'red' : yellow.length ? 'yellow' : 'green'
