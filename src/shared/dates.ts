@@ -103,6 +103,13 @@ export function formatPeriodChinese(period: Period): string {
   return `${periodYear(period)}年${periodMonth(period)}月`
 }
 
+/** A moment (ISO, UTC) as this computer's clock reads it: "2026-11-21 09:05". */
+export function formatLocalDateTime(iso: string): string {
+  const d = new Date(iso)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${localToday(d)} ${two(d.getHours())}:${two(d.getMinutes())}`
+}
+
 /** Today's civil date on this computer's clock, in its own time zone (what an office calls today). */
 export function localToday(now: Date = new Date()): IsoDate {
   const y = now.getFullYear()

@@ -4,6 +4,7 @@
  * offer to the office, and restores it with `restoreAtStart`.
  */
 import BetterSqlite3 from 'better-sqlite3'
+import { formatLocalDateTime } from '../../shared/dates'
 import { AppError } from '../../shared/errors'
 import { openApp, type App, type AppOptions } from '../app'
 import { readHeader } from '../db/open'
@@ -74,6 +75,6 @@ export async function restoreAtStart(databasePath: string, backup: BackupInfo, o
 export function damagedMessage(databasePath: string, outcome: Extract<StartOutcome, { ok: false }>): string {
   const base = `${outcome.error.message}\n\n数据库文件：${databasePath}`
   if (!outcome.backup) return `${base}\n\n没有找到可用的备份。请联系技术人员，不要删除该文件。`
-  const at = new Date(outcome.backup.at).toLocaleString('zh-CN', { hour12: false })
+  const at = formatLocalDateTime(outcome.backup.at)
   return `${base}\n\n最近的完好备份：${outcome.backup.name}（${at}）。恢复后，该备份之后录入的数据需要重新录入；损坏的文件会保留在备份文件夹中。`
 }

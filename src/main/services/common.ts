@@ -58,3 +58,17 @@ export function containsPattern(text: string): string {
 }
 
 export const bool = (v: number): boolean => v === 1
+
+/**
+ * Projects with their current 包联领导 (l), township (t), task force (tf) and lead unit (u): the base of the
+ * project list and the kanban, which add their own columns.
+ */
+export function projectsWithOwners(db: Kysely<Database>) {
+  return db
+    .selectFrom('projects as p')
+    .innerJoin('leader_assignments as la', (j) => j.onRef('la.project_id', '=', 'p.id').on('la.end_date', 'is', null))
+    .innerJoin('leaders as l', 'l.id', 'la.leader_id')
+    .innerJoin('dict_items as t', 't.id', 'p.township_id')
+    .innerJoin('task_forces as tf', 'tf.project_id', 'p.id')
+    .innerJoin('dict_items as u', 'u.id', 'tf.lead_unit_id')
+}

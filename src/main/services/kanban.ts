@@ -10,16 +10,11 @@ import { readTx, type Deps } from '../context'
 import type { HandlerMap } from '../handler-types'
 import { emptyLightFacts, investmentFacts, lightFactsAll } from '../ranking/facts'
 import { readRules } from './settings'
+import { projectsWithOwners } from './common'
 
 /** Every project as a card, with its light as of `today`. */
 export async function kanbanCards(db: Kysely<Database>, today: IsoDate, rules: Rules): Promise<KanbanCard[]> {
-  const rows = await db
-    .selectFrom('projects as p')
-    .innerJoin('leader_assignments as la', (j) => j.onRef('la.project_id', '=', 'p.id').on('la.end_date', 'is', null))
-    .innerJoin('leaders as l', 'l.id', 'la.leader_id')
-    .innerJoin('dict_items as t', 't.id', 'p.township_id')
-    .innerJoin('task_forces as tf', 'tf.project_id', 'p.id')
-    .innerJoin('dict_items as u', 'u.id', 'tf.lead_unit_id')
+  const rows = await projectsWithOwners(db)
     // One grouped pass over the milestones for all cards.
     .leftJoin(
       (eb) =>

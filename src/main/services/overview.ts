@@ -118,17 +118,12 @@ export function overviewHandlers(deps: Deps) {
     'overview.ranking': () =>
       readTx(deps, async (db): Promise<OverviewRanking> => {
         const period = addMonths(periodOf(localToday(deps.clock())), -1)
-        const rows = await projectRankingRows(db, period)
+        const { rows, frozen } = await projectRankingRows(db, period)
         const ranked = rows.filter((r) => r.rank !== null)
         const noChange = { kind: 'none' as const, places: 0 }
-        const frozen = await db
-          .selectFrom('frozen_periods')
-          .select('period')
-          .where('period', '=', period)
-          .executeTakeFirst()
         return {
           period,
-          frozen: Boolean(frozen),
+          frozen,
           best: ranked.slice(0, 5).map((r) => ({ ...r, change: noChange })),
           worst: ranked
             .slice(-5)

@@ -25,7 +25,7 @@ import { readTx, writeTx, type Deps, type WriteCtx } from '../context'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
 import { parseServiceContent, toMember, toMilestone, toProject } from '../mappers'
-import { GAP, checkVersion, containsPattern, dictName, must, requireDict } from './common'
+import { GAP, checkVersion, containsPattern, dictName, must, projectsWithOwners, requireDict } from './common'
 
 export async function loadProjectDetail(db: Kysely<Database>, id: number): Promise<ProjectDetail> {
   const row = must(await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(), '项目', id)
@@ -206,13 +206,7 @@ export async function loadTemplate(db: Kysely<Database>, id: number): Promise<{ 
 }
 
 async function listProjects(db: Kysely<Database>, f: CallArgs<'project.list'>): Promise<ProjectSummary[]> {
-  let q = db
-    .selectFrom('projects as p')
-    .innerJoin('leader_assignments as la', (j) => j.onRef('la.project_id', '=', 'p.id').on('la.end_date', 'is', null))
-    .innerJoin('leaders as l', 'l.id', 'la.leader_id')
-    .innerJoin('dict_items as t', 't.id', 'p.township_id')
-    .innerJoin('task_forces as tf', 'tf.project_id', 'p.id')
-    .innerJoin('dict_items as u', 'u.id', 'tf.lead_unit_id')
+  let q = projectsWithOwners(db)
     .leftJoin('dict_items as c', 'c.id', 'p.category_id')
     .leftJoin('dict_items as it', 'it.id', 'p.industry_tag_id')
     .select([

@@ -122,10 +122,16 @@ function toFrozenMonth(
 
 const periodKey = (period: Period) => Number(period.replace('-', ''))
 
-/** A month's project rows: from its snapshot when frozen, else computed. */
-export async function projectRankingRows(db: Kysely<Database>, period: Period): Promise<LiveProjectRow[]> {
-  const { live, rules } = await meta(db, period)
-  return live ? (await computeRanking(db, period, rules)).projects : snapshotRows<LiveProjectRow>(db, period, 'project')
+/** A month's project rows (from its snapshot when frozen, else computed) and whether it is frozen. */
+export async function projectRankingRows(
+  db: Kysely<Database>,
+  period: Period,
+): Promise<{ rows: LiveProjectRow[]; frozen: boolean }> {
+  const { live, rules, frozen } = await meta(db, period)
+  const rows = live
+    ? (await computeRanking(db, period, rules)).projects
+    : await snapshotRows<LiveProjectRow>(db, period, 'project')
+  return { rows, frozen }
 }
 
 export function rankingHandlers(deps: Deps) {
