@@ -37,5 +37,29 @@ export async function time(runs: number, fn: (i: number) => unknown, warmUp = 1)
   return durations
 }
 
+/**
+ * Runs `fn` and its `floor` alternately (after one warm-up of each), so that both see the same state of a
+ * shared machine: on the cloud VMs here the speed drifts by up to 2 × within minutes, and a floor measured
+ * a minute before its figure could make the ratio anything.
+ */
+export async function timePaired(
+  runs: number,
+  floor: () => unknown,
+  fn: () => unknown,
+): Promise<{ floor: number[]; value: number[] }> {
+  await floor()
+  await fn()
+  const result = { floor: [] as number[], value: [] as number[] }
+  for (let i = 0; i < runs; i++) {
+    let start = performance.now()
+    await floor()
+    result.floor.push(performance.now() - start)
+    start = performance.now()
+    await fn()
+    result.value.push(performance.now() - start)
+  }
+  return result
+}
+
 export const round = (n: number) =>
   n >= 100 ? Math.round(n) : n >= 1 ? Math.round(n * 10) / 10 : Math.round(n * 100) / 100

@@ -38,7 +38,9 @@ export function formatMoney(amount: Money, options: { grouping?: boolean } = {})
   const abs = Math.abs(amount)
   const whole = Math.floor(abs / 100)
   const frac = String(abs % 100).padStart(2, '0')
-  const wholeText = options.grouping === false ? String(whole) : whole.toLocaleString('en-US')
+  // A regular expression, not toLocaleString: the lights format thousands of amounts per ranking, and Intl
+  // is about ten times slower (measured at 10,000 projects).
+  const wholeText = options.grouping === false ? String(whole) : String(whole).replace(/\B(?=(\d{3})+$)/g, ',')
   return `${negative ? '-' : ''}${wholeText}.${frac}`
 }
 

@@ -96,6 +96,28 @@ export async function dragTo(page: Page, source: string, target: string, offsetY
 export async function openRoute(page: Page, h: Harness, route: string): Promise<void> {
   await page.goto(h.host.url.replace(/#.*$/, route))
   await page.reload()
+  if (await booted(page)) return
+  // Twice in ~15 full runs every test of one browser file timed out at its first step, never when the file
+  // ran alone. Say what the page showed (so the cause can be found), then give it one more full load.
+  console.warn(`openRoute(${route}): the app did not start within 15 s — ${await pageState(page)}`)
+  await page.reload()
+  if (!(await booted(page))) throw new Error(`openRoute(${route}): the app did not start — ${await pageState(page)}`)
+}
+
+async function booted(page: Page): Promise<boolean> {
+  return page
+    .waitForSelector('.frame, .first-run, .print-screen', { timeout: 15_000 })
+    .then(() => true)
+    .catch(() => false)
+}
+
+async function pageState(page: Page): Promise<string> {
+  const body = await page
+    .locator('body')
+    .innerText({ timeout: 2000 })
+    .then((text) => text.slice(0, 300))
+    .catch((e: Error) => `(page not readable: ${e.message})`)
+  return `url ${page.url()}, text: ${JSON.stringify(body)}`
 }
 
 /** A harness on the demo district (or `projects` of them), with an operator set, ready for the screens. */

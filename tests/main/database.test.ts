@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { openApp } from '../../src/main/app'
 import { AppError } from '../../src/shared/errors'
-import { APPLICATION_ID, openSqlite } from '../../src/main/db/open'
+import { APPLICATION_ID, openSqlite, withStatementCache } from '../../src/main/db/open'
 import { migrate } from '../../src/main/db/migrate'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/main/db/migrations'
 import { dump, fixedClock, newApp, projectInput, refused, seedBasics, tempDir } from '../helpers/app'
@@ -166,6 +166,68 @@ describe('opening the database', () => {
     const reopened = new BetterSqlite3(copy, { readonly: true })
     expect(reopened.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual({ n: 2 })
     reopened.close()
+  })
+})
+
+describe('the statement cache under Kysely', () => {
+  function counted() {
+    const sqlite = new BetterSqlite3(':memory:')
+    sqlite.exec("CREATE TABLE t (a INTEGER, b TEXT); INSERT INTO t VALUES (1, '一'), (2, '二')")
+    let prepared = 0
+    const prepare = sqlite.prepare.bind(sqlite)
+    sqlite.prepare = ((source: string) => {
+      prepared++
+      return prepare(source)
+    }) as typeof sqlite.prepare
+    return { sqlite, prepared: () => prepared }
+  }
+
+  it('prepares a query text once and reuses it with new parameters', () => {
+    const { sqlite, prepared } = counted()
+    const cache = withStatementCache(sqlite)
+    expect(cache.prepare('SELECT b FROM t WHERE a = ?').all([1])).toEqual([{ b: '一' }])
+    expect(cache.prepare('SELECT b FROM t WHERE a = ?').all([2])).toEqual([{ b: '二' }])
+    expect(prepared()).toBe(1)
+    cache.prepare('SELECT a FROM t')
+    expect(prepared()).toBe(2)
+  })
+
+  it('keeps only the most recently used statements', () => {
+    const { sqlite, prepared } = counted()
+    const cache = withStatementCache(sqlite, 2)
+    cache.prepare('SELECT 1')
+    cache.prepare('SELECT 2')
+    cache.prepare('SELECT 1') // used again: now SELECT 2 is the oldest
+    cache.prepare('SELECT 3') // evicts SELECT 2
+    expect(prepared()).toBe(3)
+    cache.prepare('SELECT 1')
+    expect(prepared()).toBe(3)
+    cache.prepare('SELECT 2')
+    expect(prepared()).toBe(4)
+  })
+
+  it('a kept statement still works after the schema changed under it', () => {
+    const { sqlite } = counted()
+    const cache = withStatementCache(sqlite)
+    expect(cache.prepare('SELECT a, b FROM t ORDER BY a').all([])).toHaveLength(2)
+    sqlite.exec('CREATE INDEX t_b ON t (b); ALTER TABLE t ADD COLUMN c TEXT')
+    sqlite.exec("INSERT INTO t VALUES (3, '三', 'x')")
+    expect(cache.prepare('SELECT a, b FROM t ORDER BY a').all([])).toEqual([
+      { a: 1, b: '一' },
+      { a: 2, b: '二' },
+      { a: 3, b: '三' },
+    ])
+    cache.close()
+    expect(sqlite.open).toBe(false)
+  })
+
+  it('serves the app: reads after a write see the write through the kept statements', async () => {
+    const app = newApp()
+    const basics = await seedBasics(app)
+    for (let i = 0; i < 3; i++) expect(await app.call('project.list', {})).toHaveLength(0)
+    const { project } = await app.call('project.create', projectInput(basics, { name: '缓存之后新建的项目' }))
+    expect(await app.call('project.list', {})).toHaveLength(1)
+    expect((await app.call('project.get', { id: project.id })).project.name).toBe('缓存之后新建的项目')
   })
 })
 

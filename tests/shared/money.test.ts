@@ -26,6 +26,15 @@ describe('money (万元, two decimals, as integers)', () => {
     expect(formatMoney(100000000, { grouping: false })).toBe('1000000.00')
   })
 
+  it('groups thousands at every length as the en-US locale does (without paying for Intl)', () => {
+    for (let digits = 1; digits <= 13; digits++) {
+      const whole = Number('9876543210123456'.slice(0, digits))
+      const intl = whole.toLocaleString('en-US')
+      expect(formatMoney(whole * 100 + 7)).toBe(`${intl}.07`)
+      expect(formatMoney(-(whole * 100 + 7))).toBe(`-${intl}.07`)
+    }
+  })
+
   it('sums without the drift a float sum shows', () => {
     const tenths = Array.from({ length: 1000 }, () => 10) // 0.10 万元 each
     expect(sumMoney(tenths)).toBe(10000)

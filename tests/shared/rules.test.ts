@@ -294,6 +294,23 @@ describe('score components and the score for 2026-10 (D = 2026-10-31, m = 10)', 
     expect(result.appliedWeights).toEqual({ milestones: 50, investment: 50, problems: 0 })
   })
 
+  it('S20a applied weights follow each weight set and each set of present components (worked out once each)', () => {
+    const p = raw({ milestones: [ms('2026-05-01', '2026-05-01')], annualPlans: plan(120000), reports: reports(90000) })
+    const a = score(p, '2026-10', { milestones: 40, investment: 40, problems: 20 }).appliedWeights
+    const b = score(p, '2026-10', { milestones: 30, investment: 60, problems: 10 }).appliedWeights
+    const c = score(raw({ milestones: [ms('2026-05-01')] }), '2026-10', {
+      milestones: 30,
+      investment: 60,
+      problems: 10,
+    })
+    expect(a).toEqual({ milestones: 50, investment: 50, problems: 0 })
+    expect(b).toEqual({ milestones: 33, investment: 67, problems: 0 })
+    expect(c.appliedWeights).toEqual({ milestones: 100, investment: 0, problems: 0 })
+    // Each result has its own object: changing one cannot change the next project's.
+    b.milestones = 0
+    expect(score(p, '2026-10', { milestones: 30, investment: 60, problems: 10 }).appliedWeights.milestones).toBe(33)
+  })
+
   it('S21 a component whose weight is 0 cannot rank a project alone', () => {
     expect(
       score(raw({ problems: [pb('2026-05-01', '2026-05-01')] }), '2026-10', {

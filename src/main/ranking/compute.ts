@@ -7,7 +7,7 @@ import { lastDayOfPeriod, periodMonth, type IsoDate, type Period } from '../../s
 import type { Rules, Stage } from '../../shared/domain'
 import { roundHalfUp } from '../../shared/rules/fraction'
 import { lightFactsFromRaw, lightOf, type RawProject } from '../../shared/rules/lights'
-import { rankGroups, rankProjects } from '../../shared/rules/ranking'
+import { rankGroups, rankOrder, type GroupMember } from '../../shared/rules/ranking'
 import {
   componentHundredths,
   investmentRate,
@@ -45,57 +45,71 @@ export async function computeRanking(db: Kysely<Database>, period: Period, rules
   const investment = await investmentFacts(db, date, period)
   const scoreFacts = await scoreFactsAll(db, period, investment)
   const lightFacts = await lightFactsAll(db, date, rules.thresholds, undefined, investment)
+  // Each row is built once, in one shape, and given its place in the sorted order (no copies: at 10,000 rows
+  // copying and grouping copies cost as much as the rules themselves).
   const rows = refs.map((p) => {
     const facts = scoreFacts.get(p.id) ?? EMPTY_SCORE_FACTS
     const result = scoreOf(facts, period, rules.weights)
     const light = lightOf(lightFacts.get(p.id) ?? emptyLightFacts(), date, rules.thresholds)
     const rate = investmentRate(facts.completed, facts.annualPlan)
-    return {
-      ref: p,
+    const row: LiveProjectRow = {
+      projectId: p.id,
       code: p.code,
+      name: p.name,
+      stage: p.stage as Stage,
+      leader: p.leaderId !== null ? { id: p.leaderId, name: p.leaderName ?? '' } : null,
+      township: { id: p.townshipId, name: p.townshipName },
+      leadUnit: { id: p.leadUnitId, name: p.leadUnitName },
+      rank: null,
       score: result.score,
-      investmentRate: rate,
-      row: {
-        projectId: p.id,
-        code: p.code,
-        name: p.name,
-        stage: p.stage as Stage,
-        leader: p.leaderId !== null ? { id: p.leaderId, name: p.leaderName ?? '' } : null,
-        township: { id: p.townshipId, name: p.townshipName },
-        leadUnit: { id: p.leadUnitId, name: p.leadUnitName },
-        score: result.score,
-        components: componentHundredths(result.components),
-        investmentRate: rate === null ? null : roundHalfUp(rate, 10000),
-        annualPlan: facts.annualPlan,
-        completed: facts.completed,
-        light: light.light,
-        reasons: light.reasons,
-      },
+      components: componentHundredths(result.components),
+      investmentRate: rate === null ? null : roundHalfUp(rate, 10000),
+      annualPlan: facts.annualPlan,
+      completed: facts.completed,
+      light: light.light,
+      reasons: light.reasons,
     }
+    return { code: p.code, score: result.score, investmentRate: rate, leaderOrder: p.leaderOrder ?? 0, row }
   })
-  const ranked = rankProjects(rows)
-  const projects: LiveProjectRow[] = ranked.map((r) => ({ ...r.row, rank: r.rank }))
+  const ordered = rankOrder(rows)
+  const projects = ordered.map(({ row, rank }) => {
+    row.row.rank = rank
+    return row.row
+  })
 
-  const refById = new Map(refs.map((r) => [r.id, r]))
-  const group = (by: GroupBy): LiveGroupRow[] => {
-    const byKey = new Map<
-      number,
-      { name: string; tieOrder: number | string; members: { score: number | null; light: ProjectRankRow['light'] }[] }
-    >()
-    for (const r of projects) {
-      const key = by === 'leader' ? r.leader?.id : by === 'township' ? r.township.id : r.leadUnit.id
-      if (key === undefined) continue // no 包联领导 on that date
-      const name = by === 'leader' ? r.leader!.name : by === 'township' ? r.township.name : r.leadUnit.name
-      const tieOrder = by === 'leader' ? (refById.get(r.projectId)!.leaderOrder ?? 0) : name
-      const entry = byKey.get(key) ?? { name, tieOrder, members: [] }
-      entry.members.push({ score: r.score, light: r.light })
-      byKey.set(key, entry)
-    }
-    return rankGroups([...byKey.entries()].map(([key, g]) => ({ key, tieOrder: g.tieOrder, members: g.members }))).map(
-      ({ key, ...rest }) => ({ group: { id: key, name: byKey.get(key)!.name }, ...rest }),
-    )
+  type Group = { name: string; tieOrder: number | string; members: GroupMember[] }
+  const byLeader = new Map<number, Group>()
+  const byTownship = new Map<number, Group>()
+  const byUnit = new Map<number, Group>()
+  const add = (
+    groups: Map<number, Group>,
+    ref: { id: number; name: string },
+    tieOrder: number | string,
+    m: GroupMember,
+  ) => {
+    const g = groups.get(ref.id)
+    if (g) g.members.push(m)
+    else groups.set(ref.id, { name: ref.name, tieOrder, members: [m] })
   }
-  return { projects, groups: { leader: group('leader'), township: group('township'), unit: group('unit') } }
+  for (const { row } of ordered) {
+    const r = row.row
+    const member = { score: r.score, light: r.light }
+    if (r.leader) add(byLeader, r.leader, row.leaderOrder, member) // none: no 包联领导 on that date
+    add(byTownship, r.township, r.township.name, member)
+    add(byUnit, r.leadUnit, r.leadUnit.name, member)
+  }
+  const group = (groups: Map<number, Group>): LiveGroupRow[] =>
+    rankGroups([...groups].map(([key, g]) => ({ key, tieOrder: g.tieOrder, members: g.members }))).map((g) => ({
+      group: { id: g.key, name: groups.get(g.key)!.name },
+      rank: g.rank,
+      mean: g.mean,
+      projects: g.projects,
+      ranked: g.ranked,
+      red: g.red,
+      yellow: g.yellow,
+      green: g.green,
+    }))
+  return { projects, groups: { leader: group(byLeader), township: group(byTownship), unit: group(byUnit) } }
 }
 
 /** One project's records, loaded (only this project's) for its breakdown. */

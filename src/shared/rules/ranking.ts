@@ -13,6 +13,14 @@ export interface Rankable {
 
 /** Ranked rows first (score, then investment rate with missing last, then code), then the unranked by code. */
 export function rankProjects<T extends Rankable>(rows: readonly T[]): (T & { rank: number | null })[] {
+  return rankOrder(rows).map(({ row, rank }) => ({ ...row, rank }))
+}
+
+/**
+ * The order and places of `rankProjects`, without copying the rows: at 10,000 rows of 16 fields the copies
+ * were a fifth of the ranking's JavaScript time.
+ */
+export function rankOrder<T extends Rankable>(rows: readonly T[]): { row: T; rank: number | null }[] {
   const ranked = rows.filter((r) => r.score !== null)
   const unranked = rows.filter((r) => r.score === null)
   ranked.sort((a, b) => {
@@ -24,15 +32,17 @@ export function rankProjects<T extends Rankable>(rows: readonly T[]): (T & { ran
     return a.code < b.code ? -1 : a.code > b.code ? 1 : 0
   })
   unranked.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
-  return [...withSharedPlaces(ranked, (r) => r.score!), ...unranked.map((r) => ({ ...r, rank: null }))]
+  const out: { row: T; rank: number | null }[] = sharedPlaces(ranked, (r) => r.score!)
+  for (const row of unranked) out.push({ row, rank: null })
+  return out
 }
 
 /** Competition ranking over an already ordered list: equal values share the place of the first of them. */
-export function withSharedPlaces<T>(ordered: readonly T[], value: (row: T) => number): (T & { rank: number })[] {
+function sharedPlaces<T>(ordered: readonly T[], value: (row: T) => number): { row: T; rank: number }[] {
   let rank = 0
   return ordered.map((row, i) => {
     if (i === 0 || value(row) !== value(ordered[i - 1]!)) rank = i + 1
-    return { ...row, rank }
+    return { row, rank }
   })
 }
 
@@ -68,28 +78,33 @@ function compareTie(a: number | string, b: number | string): number {
 
 export function rankGroups<K>(groups: readonly GroupInput<K>[]): GroupResult<K>[] {
   const rows = groups.map((g) => {
-    const scores = g.members.filter((m) => m.score !== null).map((m) => m.score!)
-    const sum = scores.reduce((s, x) => s + x, 0)
-    return {
-      key: g.key,
-      tieOrder: g.tieOrder,
-      mean: scores.length ? roundHalfUp(frac(sum, scores.length)) : null,
-      projects: g.members.length,
-      ranked: scores.length,
-      red: g.members.filter((m) => m.light === 'red').length,
-      yellow: g.members.filter((m) => m.light === 'yellow').length,
-      green: g.members.filter((m) => m.light === 'green').length,
+    let sum = 0
+    let ranked = 0
+    const lights = { red: 0, yellow: 0, green: 0 }
+    for (const m of g.members) {
+      if (m.score !== null) {
+        sum += m.score
+        ranked++
+      }
+      lights[m.light]++
     }
+    const result: GroupResult<K> = {
+      key: g.key,
+      rank: null,
+      mean: ranked ? roundHalfUp(frac(sum, ranked)) : null,
+      projects: g.members.length,
+      ranked,
+      ...lights,
+    }
+    return { tieOrder: g.tieOrder, result }
   })
+  const byTie = (a: (typeof rows)[number], b: (typeof rows)[number]) => compareTie(a.tieOrder, b.tieOrder)
   const ranked = rows
-    .filter((r) => r.mean !== null)
-    .sort((a, b) => b.mean! - a.mean! || compareTie(a.tieOrder, b.tieOrder))
-  const unranked = rows.filter((r) => r.mean === null).sort((a, b) => compareTie(a.tieOrder, b.tieOrder))
-  const strip = ({ tieOrder: _t, ...rest }: (typeof rows)[number]) => rest
-  return [
-    ...withSharedPlaces(ranked, (r) => r.mean!).map((r) => ({ ...strip(r), rank: r.rank })),
-    ...unranked.map((r) => ({ ...strip(r), rank: null })),
-  ]
+    .filter((r) => r.result.mean !== null)
+    .sort((a, b) => b.result.mean! - a.result.mean! || byTie(a, b))
+  const unranked = rows.filter((r) => r.result.mean === null).sort(byTie)
+  for (const { row, rank } of sharedPlaces(ranked, (r) => r.result.mean!)) row.result.rank = rank
+  return [...ranked, ...unranked].map((r) => r.result)
 }
 
 /**
