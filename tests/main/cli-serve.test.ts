@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { TOKEN_HEADER } from '../../src/shared/bridge'
@@ -51,6 +52,10 @@ describe('npm run cli -- serve', () => {
       })
       expect(code).toBe(0)
       expect(out).toContain('专班已退出')
+      // The day's backup ran after the address was printed, and was finished before the database closed.
+      expect(out.indexOf('已自动备份')).toBeGreaterThan(out.indexOf('请用浏览器打开'))
+      const backup = /已自动备份：(\S+\.db)/.exec(out)![1]!
+      expect(fs.statSync(backup).size).toBeGreaterThan(0)
     },
   )
 
