@@ -78,6 +78,11 @@ describe('demo data', () => {
     const app = newApp()
     const counts = await app.call('demo.load', { projects: 400 })
     expect(counts.projects).toBe(400)
+    // No two leaders alike, even with 190 of them drawn from the same name lists.
+    const leaders = (app.deps.sqlite.prepare('SELECT name FROM leaders').all() as { name: string }[]).map((r) => r.name)
+    expect(leaders.length).toBeGreaterThan(150)
+    expect(new Set(leaders).size).toBe(leaders.length)
+    for (const name of leaders) expect(name).toMatch(/^[\u4e00-\u9fff]{2,3}$/)
     expect(counts.milestones).toBeGreaterThan(400 * 8 - 1)
     expect(
       (app.deps.sqlite.prepare(`SELECT count(*) AS n FROM projects WHERE code = 'XM-400'`).get() as { n: number }).n,

@@ -229,11 +229,22 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
 
     const leaderCount = Math.max(26, Math.round(options.projects / 2.1))
     const leaders: number[] = []
+    // A leader is known by name at the dispatch meeting and in the rankings: no two alike. A repeated name is
+    // replaced by the first free one of the same surname, without drawing again (the rest of the demo stays).
+    const leaderNames = new Set<string>()
+    const leaderName = () => {
+      const drawn = personName()
+      let name = drawn
+      for (let k = 0; leaderNames.has(name) && k < N.GIVEN.length ** 2; k++)
+        name = drawn[0]! + N.GIVEN[Math.floor(k / N.GIVEN.length)]! + N.GIVEN[k % N.GIVEN.length]!
+      leaderNames.add(name)
+      return name
+    }
     for (let i = 0; i < leaderCount; i++) {
       const title = N.LEADER_TITLES[i] ?? '副区长'
       leaders.push(
         ins.leader({
-          name: personName(),
+          name: leaderName(),
           title,
           unit: title.startsWith('区人大') ? '区人大常委会' : title.startsWith('区政协') ? '区政协' : '区委区政府',
           phone: phone(),
