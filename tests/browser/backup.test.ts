@@ -1,16 +1,12 @@
 /** 设置 → 数据备份 in Chromium: back up, change data, restore, see the old data again (and undo the restore). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { closeHarness, newPage, openRoute, startDemo, type Harness } from './harness'
+import { openRoute, useDemoPage, type Harness } from './harness'
 
 let h: Harness
 let page: Page
 let errors: string[]
-beforeAll(async () => {
-  h = await startDemo()
-  ;({ page, errors } = await newPage(h))
-}, 120_000)
-afterAll(() => closeHarness(h))
+useDemoPage((demo) => ({ h, page, errors } = demo))
 
 const panel = () => page.locator('[data-testid="backup-panel"]')
 

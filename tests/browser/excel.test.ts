@@ -2,19 +2,15 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import ExcelJS from 'exceljs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { countyLedger } from '../helpers/ledgers'
-import { closeHarness, newPage, openRoute, startDemo, type Harness } from './harness'
+import { openRoute, useDemoPage, type Harness } from './harness'
 
 let h: Harness
 let page: Page
 let errors: string[]
-beforeAll(async () => {
-  h = await startDemo()
-  ;({ page, errors } = await newPage(h))
-}, 120_000)
-afterAll(() => closeHarness(h))
+useDemoPage((demo) => ({ h, page, errors } = demo))
 
 describe('Excel in the interface', () => {
   it('downloads the ledger as .xlsx', async () => {

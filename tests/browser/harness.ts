@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { build } from 'vite'
 import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import { openApp, type App } from '../../src/main/app'
 import { startHttpHost, type RunningHost } from '../../src/main/http/host'
 import { fixedClock } from '../helpers/clock'
@@ -126,6 +127,19 @@ export async function startDemo(projects?: number, operator = { name: '王办事
   await h.app.call('settings.setOperator', operator)
   await h.app.call('demo.load', projects ? { projects } : {})
   return h
+}
+
+/**
+ * The demo district and one page on it for a whole test file: started before its first test, closed after
+ * its last. `use` receives them (test files keep them in their own variables).
+ */
+export function useDemoPage(use: (demo: { h: Harness; page: Page; errors: string[] }) => void): void {
+  let h: Harness | undefined
+  beforeAll(async () => {
+    h = await startDemo()
+    use({ h, ...(await newPage(h)) })
+  }, 120_000)
+  afterAll(() => closeHarness(h))
 }
 
 /** Closes a harness and removes the renderer build of this test file. */

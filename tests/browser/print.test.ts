@@ -4,20 +4,16 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { closeHarness, newPage, openRoute, startDemo, type Harness } from './harness'
+import { newPage, openRoute, startDemo, useDemoPage, type Harness } from './harness'
 import { MM, codesInOrder, hasRow, outsideMargins, readPdf, type PdfPage } from './pdf'
 
 let h: Harness
 let page: Page
 let errors: string[]
 
-beforeAll(async () => {
-  h = await startDemo()
-  ;({ page, errors } = await newPage(h))
-}, 120_000)
-afterAll(() => closeHarness(h))
+useDemoPage((demo) => ({ h, page, errors } = demo))
 
 async function printToPdf(route: string, name: string): Promise<PdfPage[]> {
   await openRoute(page, h, route)

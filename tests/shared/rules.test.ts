@@ -294,7 +294,7 @@ describe('score components and the score for 2026-10 (D = 2026-10-31, m = 10)', 
     expect(result.appliedWeights).toEqual({ milestones: 50, investment: 50, problems: 0 })
   })
 
-  it('S20a applied weights follow each weight set and each set of present components (worked out once each)', () => {
+  it('S20a applied weights follow each weight set and each set of present components', () => {
     const p = raw({ milestones: [ms('2026-05-01', '2026-05-01')], annualPlans: plan(120000), reports: reports(90000) })
     const a = score(p, '2026-10', { milestones: 40, investment: 40, problems: 20 }).appliedWeights
     const b = score(p, '2026-10', { milestones: 30, investment: 60, problems: 10 }).appliedWeights

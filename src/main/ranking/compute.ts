@@ -69,13 +69,14 @@ export async function computeRanking(db: Kysely<Database>, period: Period, rules
       light: light.light,
       reasons: light.reasons,
     }
+    // What the order needs besides the row: the exact investment rate (the row shows it rounded).
     return { code: p.code, score: result.score, investmentRate: rate, leaderOrder: p.leaderOrder ?? 0, row }
   })
-  const ordered = rankOrder(rows)
-  const projects = ordered.map(({ row, rank }) => {
-    row.row.rank = rank
-    return row.row
+  const ordered = rankOrder(rows).map(({ row: entry, rank }) => {
+    entry.row.rank = rank
+    return entry
   })
+  const projects = ordered.map((entry) => entry.row)
 
   type Group = { name: string; tieOrder: number | string; members: GroupMember[] }
   const byLeader = new Map<number, Group>()
@@ -91,24 +92,16 @@ export async function computeRanking(db: Kysely<Database>, period: Period, rules
     if (g) g.members.push(m)
     else groups.set(ref.id, { name: ref.name, tieOrder, members: [m] })
   }
-  for (const { row } of ordered) {
-    const r = row.row
+  for (const { row: r, leaderOrder } of ordered) {
     const member = { score: r.score, light: r.light }
-    if (r.leader) add(byLeader, r.leader, row.leaderOrder, member) // none: no 包联领导 on that date
+    if (r.leader) add(byLeader, r.leader, leaderOrder, member) // none: no 包联领导 on that date
     add(byTownship, r.township, r.township.name, member)
     add(byUnit, r.leadUnit, r.leadUnit.name, member)
   }
   const group = (groups: Map<number, Group>): LiveGroupRow[] =>
-    rankGroups([...groups].map(([key, g]) => ({ key, tieOrder: g.tieOrder, members: g.members }))).map((g) => ({
-      group: { id: g.key, name: groups.get(g.key)!.name },
-      rank: g.rank,
-      mean: g.mean,
-      projects: g.projects,
-      ranked: g.ranked,
-      red: g.red,
-      yellow: g.yellow,
-      green: g.green,
-    }))
+    rankGroups([...groups].map(([key, g]) => ({ key, tieOrder: g.tieOrder, members: g.members }))).map(
+      ({ key, ...rest }) => ({ group: { id: key, name: groups.get(key)!.name }, ...rest }),
+    )
   return { projects, groups: { leader: group(byLeader), township: group(byTownship), unit: group(byUnit) } }
 }
 

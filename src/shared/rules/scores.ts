@@ -51,24 +51,10 @@ export function scoreOf(facts: ScoreFacts, period: Period, weights: Weights): Sc
     .filter((k) => components[k] !== null)
     .map((k) => ({ key: k, weight: weights[k], value: components[k]! }))
   const mean = weightedMean(parts)
-  return { components, score: mean === null ? null : roundHalfUp(mean, 10000), appliedWeights: appliedWeights(parts) }
-}
-
-// The applied weights depend only on the weights and on which components are present: eight cases per rule
-// set, worked out once instead of for each of 10,000 projects.
-const appliedCache = new Map<string, ScoreResult['appliedWeights']>()
-
-function appliedWeights(parts: { key: keyof ScoreResult['appliedWeights']; weight: number }[]) {
-  const cacheKey = parts.map((p) => `${p.key}:${p.weight}`).join()
-  let applied = appliedCache.get(cacheKey)
-  if (!applied) {
-    const total = parts.reduce((s, p) => s + p.weight, 0)
-    applied = { milestones: 0, investment: 0, problems: 0 }
-    for (const p of parts) applied[p.key] = total === 0 ? 0 : roundHalfUp(frac(p.weight * 100, total))
-    if (appliedCache.size > 1000) appliedCache.clear() // weights are edited rarely; never grow without bound
-    appliedCache.set(cacheKey, applied)
-  }
-  return { ...applied }
+  const total = parts.reduce((s, p) => s + p.weight, 0)
+  const applied = { milestones: 0, investment: 0, problems: 0 }
+  for (const p of parts) applied[p.key] = total === 0 ? 0 : roundHalfUp(frac(p.weight * 100, total))
+  return { components, score: mean === null ? null : roundHalfUp(mean, 10000), appliedWeights: applied }
 }
 
 /** A component as hundredths of a percent (1 → 10000), for display and snapshots. */
