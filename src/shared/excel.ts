@@ -16,12 +16,40 @@ export interface ImportRowIssue {
   message: string
 }
 
+/** The units an amount column can be declared in when its header's unit cannot be read. */
+export const IMPORT_UNITS = ['元', '千元', '万元', '十万元', '百万元', '千万元', '亿元'] as const
+export type ImportUnit = (typeof IMPORT_UNITS)[number]
+
+export interface ImportColumn {
+  index: number
+  /** "D", as Excel names the column. */
+  letter: string
+  /** The header path from the top row down: "投资情况（万元） / 2026年 / 计划投资". */
+  header: string
+  field: string | null
+  /** A year the header names (for 年度计划投资). */
+  year: number | null
+  /** For an amount column: its unit (null when it could not be read and none was chosen), and where it came from. */
+  unit: ImportUnit | null
+  unitSource: 'header' | 'sheet' | 'default' | 'chosen' | null
+  /** The unit text as written, when it was written. */
+  unitText: string | null
+}
+
 export interface ImportPreview {
+  /** The sheet that was read, and every sheet of the workbook (hidden ones are never read unless chosen). */
   sheet: string
+  sheets: { name: string; hidden: boolean; active: boolean }[]
   headerRows: number[]
-  columns: { index: number; header: string; field: string | null }[]
+  columns: ImportColumn[]
+  /** How amounts were understood: "D列 总投资：亿元 → 万元（×10,000）", rounding, an assumed unit. */
+  conversions: string[]
+  /** The year the 年度计划投资 column is for. */
+  annualYear: number | null
   rows: number
+  /** Rows that are not projects (totals, group headings, notes under the table), each with why. */
   skipped: number
+  skippedRows: { row: number; kind: 'total' | 'group' | 'note' | 'numbering' | 'empty'; text: string }[]
   creates: number
   updates: number
   newLeaders: string[]
@@ -34,6 +62,7 @@ export interface ImportPreview {
     code: string | null
     name: string
     totalInvestment: number | null
+    annualPlan: number | null
     leader: string | null
     township: string | null
     leadUnit: string | null

@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { isIsoDate, isPeriod } from './dates'
 import { MAX_MONEY } from './money'
+import { PERSON_NAME_MAX, badCharacters, codePoints, normalizePersonName, normalizeText } from './names'
 
 const q = (label: string) => `「${label}」`
 
@@ -13,21 +14,77 @@ function typeError(label: string, expected: string) {
     issue.input === undefined || issue.input === null ? `${q(label)}必须填写` : `${q(label)}应为${expected}`
 }
 
-/** Required text, trimmed; empty after trimming is refused. */
+/** Refuses NUL, other control characters and lone surrogates (names.ts `badCharacters`), before anything else. */
+function storable(label: string) {
+  return z.string({ error: typeError(label, '文字') }).refine((v) => badCharacters(v) === null, {
+    error: (issue) => `${q(label)}${badCharacters(String(issue.input)) ?? '含有无法保存的字符'}`,
+    abort: true,
+  })
+}
+
+/** At most `max` characters, counted in code points (𠮷 is one character, as a person counts it). */
+function atMost<T extends z.ZodString>(schema: T, label: string, max: number): T {
+  return schema.refine((v) => codePoints(v) <= max, `${q(label)}不能超过${max}个字`)
+}
+
+/**
+ * Required text, trimmed; empty after trimming is refused. Line breaks inside are kept (multi-line text:
+ * descriptions, reasons). Control characters and lone surrogates are refused.
+ */
 export function text(label: string, max: number) {
-  return z
-    .string({ error: typeError(label, '文字') })
-    .trim()
-    .min(1, `${q(label)}不能为空`)
-    .max(max, `${q(label)}不能超过${max}个字`)
+  return atMost(
+    storable(label)
+      .trim()
+      .min(1, `${q(label)}不能为空`),
+    label,
+    max,
+  )
 }
 
 /** Text that may be empty. Use `.optional()` on it in update inputs, where absent means "unchanged". */
 export function anyText(label: string, max: number) {
-  return z
-    .string({ error: typeError(label, '文字') })
-    .trim()
-    .max(max, `${q(label)}不能超过${max}个字`)
+  return atMost(storable(label).trim(), label, max)
+}
+
+/**
+ * A required one-line name (project, unit, township, dictionary item, template, milestone, title):
+ * `normalizeText` of names.ts — spaces of every kind and line breaks collapsed, zero-width characters
+ * removed, a space between two CJK characters removed — then not empty and at most `max` characters.
+ * '智能装备\n产业园' arrives as '智能装备产业园'.
+ */
+export function name(label: string, max: number) {
+  return atMost(
+    storable(label)
+      .overwrite(normalizeText)
+      .min(1, `${q(label)}不能为空`),
+    label,
+    max,
+  )
+}
+
+/** A one-line name that may be empty (normalised as `name`): `.default('')` in create inputs. */
+export function anyName(label: string, max: number) {
+  return atMost(storable(label).overwrite(normalizeText), label, max)
+}
+
+/**
+ * The required name of a person (领导, 专班人员, 操作员): `normalizePersonName` of names.ts — as `name`, and
+ * every middle-dot variant becomes · (U+00B7): '阿不都•热合曼' arrives as '阿不都·热合曼' — then not empty
+ * and at most PERSON_NAME_MAX (50) characters, the same limit as the Excel import's.
+ */
+export function personName(label: string) {
+  return atMost(
+    storable(label)
+      .overwrite(normalizePersonName)
+      .min(1, `${q(label)}不能为空`),
+    label,
+    PERSON_NAME_MAX,
+  )
+}
+
+/** The name of a person that may be empty (责任人; a search for people), normalised as `personName`. */
+export function anyPersonName(label: string) {
+  return atMost(storable(label).overwrite(normalizePersonName), label, PERSON_NAME_MAX)
 }
 
 /**

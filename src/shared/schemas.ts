@@ -19,6 +19,7 @@ import {
 } from './domain'
 import { EXPORT_KINDS } from './excel'
 import { IMPORT_FIELD_KEYS, type ImportField } from './import-fields'
+import { IMPORT_UNITS } from './excel'
 
 const stage = (label = '阶段') => f.oneOf(label, STAGES, STAGE_LABELS)
 const level = f.oneOf('项目级别', PROJECT_LEVELS, PROJECT_LEVEL_LABELS)
@@ -45,7 +46,7 @@ const YEAR_MSG = { message: '「建设结束年份」不能早于「建设起始
 
 // ---- settings and dictionaries
 
-export const operatorInput = f.input({ name: f.text('操作员姓名', 20), unit: f.text('操作员单位', 50) })
+export const operatorInput = f.input({ name: f.personName('操作员姓名'), unit: f.name('操作员单位', 50) })
 
 export const thresholdsInput = f.input({
   redOverdueDays: f.int('红灯逾期天数', 1, 365),
@@ -70,17 +71,17 @@ export const rulesUpdateInput = f
   })
 
 export const dictListInput = f.input({ kind: dictKind, includeInactive: f.bool('含已停用').default(false) })
-export const dictCreateInput = f.input({ kind: dictKind, name: f.text('名称', 50) })
+export const dictCreateInput = f.input({ kind: dictKind, name: f.name('名称', 50) })
 export const dictUpdateInput = f.input({
   id: f.id('字典项'),
   version: f.version(),
-  name: f.text('名称', 50).optional(),
+  name: f.name('名称', 50).optional(),
   sortOrder: f.int('排序号', 0, 1_000_000).optional(),
   active: f.bool('启用').optional(),
 })
 
 const templateItem = f.input({
-  name: f.text('节点名称', 50),
+  name: f.name('节点名称', 50),
   weight: f.int('权重', 1, 100).default(1),
   share: f.int('时间位置（%）', 0, 100),
 })
@@ -88,30 +89,38 @@ const templateItems = z
   .array(templateItem, { error: '「节点」应为列表' })
   .min(1, '模板至少要有一个节点')
   .max(50, '模板最多50个节点')
-export const templateCreateInput = f.input({ name: f.text('模板名称', 50), items: templateItems })
+export const templateCreateInput = f.input({ name: f.name('模板名称', 50), items: templateItems })
 export const templateUpdateInput = f.input({
   id: f.id('模板'),
   version: f.version(),
-  name: f.text('模板名称', 50).optional(),
+  name: f.name('模板名称', 50).optional(),
   items: templateItems.optional(),
 })
 
 // ---- leaders
 
+/**
+ * One project, one leader: a leader's name is one person's, never '周明远、郑佳宁' (the import refuses such a
+ * cell too, names.ts `splitLeaderCell`), and the title goes into 「职务」, not into the name in brackets.
+ */
+const leaderName = f
+  .personName('姓名')
+  .refine((v) => !/[、，,；;/／]/.test(v), '「姓名」只能填一位领导：每个项目只有一名包联领导')
+  .refine((v) => !/[（）()【】〔〕[\]]/.test(v), '「姓名」中不要加括号，职务请填在「职务」中')
 export const leaderListInput = f.input({ includeInactive: f.bool('含已停用').default(false) })
 export const leaderCreateInput = f.input({
-  name: f.text('姓名', 20),
-  title: f.text('职务', 50),
-  unit: f.optionalText('单位', 50),
+  name: leaderName,
+  title: f.name('职务', 50),
+  unit: f.anyName('单位', 50).default(''),
   phone,
   sortOrder: f.int('排序号', 0, 1_000_000),
 })
 export const leaderUpdateInput = f.input({
   id: f.id('领导'),
   version: f.version(),
-  name: f.text('姓名', 20).optional(),
-  title: f.text('职务', 50).optional(),
-  unit: f.anyText('单位', 50).optional(),
+  name: leaderName.optional(),
+  title: f.name('职务', 50).optional(),
+  unit: f.anyName('单位', 50).optional(),
   phone: phoneText.optional(),
   sortOrder: f.int('排序号', 0, 1_000_000).optional(),
   active: f.bool('启用').optional(),
@@ -122,12 +131,12 @@ export const leaderDeleteInput = byIdVersion('领导')
 
 const projectFields = {
   code: f.text('项目编号', 30).refine((v) => /^[A-Za-z0-9\-_.]+$/.test(v), '「项目编号」只能包含字母、数字和 - _ .'),
-  name: f.text('项目名称', 100),
+  name: f.name('项目名称', 100),
   categoryId: f.id('项目类别').nullable().default(null),
   industryTagId: f.id('产业标签').nullable().default(null),
   level,
   townshipId: f.id('乡镇/街道'),
-  constructionUnit: f.optionalText('建设单位', 100),
+  constructionUnit: f.anyName('建设单位', 100).default(''),
   content: f.optionalText('建设内容及规模', 2000),
   totalInvestment: f.money('总投资'),
   startYear: f.year('建设起始年份'),
@@ -163,7 +172,7 @@ export const projectUpdateInput = f
     industryTagId: f.id('产业标签').nullable().optional(),
     level: level.optional(),
     townshipId: projectFields.townshipId.optional(),
-    constructionUnit: f.anyText('建设单位', 100).optional(),
+    constructionUnit: f.anyName('建设单位', 100).optional(),
     content: f.anyText('建设内容及规模', 2000).optional(),
     totalInvestment: projectFields.totalInvestment.optional(),
     startYear: projectFields.startYear.optional(),
@@ -182,7 +191,7 @@ export const projectListInput = f.input({
   level: level.optional(),
   categoryId: f.id('项目类别').optional(),
   industryTagId: f.id('产业标签').optional(),
-  text: f.anyText('搜索文字', 50).optional(),
+  text: f.anyName('搜索文字', 50).optional(),
 })
 export const projectGetInput = byId('项目')
 export const reassignLeaderInput = f.input({
@@ -210,7 +219,7 @@ export const annualPlanSetInput = f.input({
 // ---- task forces and people
 
 export const taskForceUpdateInput = f.input({ id: f.id('专班'), version: f.version(), leadUnitId: f.id('牵头单位') })
-const newPerson = f.input({ name: f.text('姓名', 20), unit: f.text('单位', 50), phone })
+const newPerson = f.input({ name: f.personName('姓名'), unit: f.name('单位', 50), phone })
 export const memberAddInput = f.input({
   taskForceId: f.id('专班'),
   personId: f.id('人员').optional(),
@@ -225,12 +234,13 @@ export const memberUpdateInput = f.input({
   duty: f.anyText('分工', 200).optional(),
 })
 export const memberRemoveInput = byIdVersion('专班成员')
-export const personListInput = f.input({ text: f.anyText('搜索文字', 50).optional() })
+/** People are searched by name or unit; the text is normalised as a person's name, so '阿不都•' finds '阿不都·'. */
+export const personListInput = f.input({ text: f.anyPersonName('搜索文字').optional() })
 export const personUpdateInput = f.input({
   id: f.id('人员'),
   version: f.version(),
-  name: f.text('姓名', 20).optional(),
-  unit: f.text('单位', 50).optional(),
+  name: f.personName('姓名').optional(),
+  unit: f.name('单位', 50).optional(),
   phone: phoneText.optional(),
 })
 
@@ -246,11 +256,11 @@ export const planUpdateInput = f.input({
     .optional(),
 })
 const milestoneFields = {
-  name: f.text('节点名称', 50),
+  name: f.name('节点名称', 50),
   plannedDate: f.date('计划完成日期'),
   weight: f.int('权重', 1, 100).default(1),
-  responsibleUnit: f.optionalText('责任单位', 50),
-  responsiblePerson: f.optionalText('责任人', 20),
+  responsibleUnit: f.anyName('责任单位', 50).default(''),
+  responsiblePerson: f.anyPersonName('责任人').default(''),
 }
 export const milestoneCreateInput = f.input({ planId: f.id('方案'), ...milestoneFields })
 export const milestoneFromTemplateInput = f
@@ -267,8 +277,8 @@ export const milestoneUpdateInput = f.input({
   name: milestoneFields.name.optional(),
   plannedDate: milestoneFields.plannedDate.optional(),
   weight: f.int('权重', 1, 100).optional(),
-  responsibleUnit: f.anyText('责任单位', 50).optional(),
-  responsiblePerson: f.anyText('责任人', 20).optional(),
+  responsibleUnit: f.anyName('责任单位', 50).optional(),
+  responsiblePerson: f.anyPersonName('责任人').optional(),
 })
 export const milestoneReorderInput = f.input({
   planId: f.id('方案'),
@@ -402,6 +412,15 @@ export const excelImportInput = f.input({
   base64: fileData,
   /** Column number → field, where the user changed what the header detection chose. */
   mapping: z.record(z.string().regex(/^\d{1,3}$/), importField).default({}),
+  /** The sheet to read, by name (default: the active sheet, or the first visible one with a ledger). */
+  sheet: f.anyText('工作表', 100).optional(),
+  /** Column number → unit, for amount columns whose unit the header does not say readably. */
+  units: z
+    .record(
+      z.string().regex(/^\d{1,3}$/),
+      z.enum(IMPORT_UNITS, { error: '「金额单位」只能是：' + IMPORT_UNITS.join('、') }),
+    )
+    .default({}),
 })
 
 // ---- audit, system, demo

@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { countyLedger } from '../helpers/ledgers'
+import { HEADER, TITLE, project, rawXlsx } from '../helpers/raw-xlsx'
 import { openRoute, useDemoPage, type Harness } from './harness'
 
 let h: Harness
@@ -43,6 +44,55 @@ describe('Excel in the interface', () => {
     await page.locator('.el-message-box').getByRole('button', { name: '好' }).click()
     await page.waitForSelector('[data-card]:has-text("城东新材料产业园项目")')
     expect(await h.app.call('project.list', {})).toHaveLength(58)
+    expect(errors).toEqual([])
+    fs.rmSync(file)
+  })
+
+  it('shows the unit conversion and the sheet it read, lets the user choose another sheet and a unit it could not read', async () => {
+    const file = path.join(h.dir, '两张表.xlsx')
+    const yi = HEADER.map((t) => t.replace('万元', '亿元'))
+    fs.writeFileSync(
+      file,
+      await rawXlsx(
+        [
+          { name: '2025年台账', state: 'hidden', rows: [TITLE, HEADER, project(1, '去年项目', 1, 1, '周明远')] },
+          { name: '2026年台账', rows: [TITLE, yi, project(1, '亿元项目甲', 3.5, 1.2, '周明远')] },
+          {
+            name: '美元表',
+            rows: [
+              TITLE,
+              HEADER.map((t, i) => (i === 3 ? '总投资（万美元）' : t)),
+              project(1, '美元项目', 7, 1, '周明远'),
+            ],
+          },
+        ],
+        { activeTab: 1 },
+      ),
+    )
+    await openRoute(page, h, '#/kanban')
+    await page.waitForSelector('[data-card]')
+    await page.getByRole('button', { name: '导入台账' }).click()
+    await page.getByLabel('选择台账文件').setInputFiles(file)
+    const dialog = page.locator('.el-dialog:visible')
+    await dialog.locator('text=D列「总投资（亿元）」：亿元 → 万元（×10,000）').waitFor()
+    expect(await dialog.textContent()).toContain('2026年台账（打开时显示）')
+    expect(await dialog.textContent()).toContain('35,000.00')
+    // Another sheet: its unit cannot be read, so the preview asks, and 导入 waits for the answer.
+    const select = (label: string) => dialog.locator('.el-select', { has: page.getByLabel(label) })
+    await select('读取的工作表').click()
+    await page.locator('.el-select-dropdown:visible').getByText('美元表', { exact: true }).click()
+    await dialog.locator('text=的金额单位「万美元」无法识别').waitFor()
+    expect(await dialog.getByRole('button', { name: '导入', exact: true }).isDisabled()).toBe(true)
+    await select('总投资（万美元）的金额单位').click()
+    await page.locator('.el-select-dropdown:visible').getByText('万元', { exact: true }).click()
+    await dialog.locator('text=按所选单位 万元 读取').waitFor()
+    await dialog.getByRole('button', { name: '导入', exact: true }).click()
+    await page.locator('.el-message-box').getByRole('button', { name: '导入' }).click()
+    await page.locator('.el-message-box >> text=导入完成：新增1个项目').waitFor()
+    await page.locator('.el-message-box').getByRole('button', { name: '好' }).click()
+    const [imported] = await h.app.call('project.list', { text: '美元项目' })
+    expect(imported!.totalInvestment).toBe(700)
+    expect(await h.app.call('project.list', { text: '去年项目' })).toEqual([])
     expect(errors).toEqual([])
     fs.rmSync(file)
   })

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -13,6 +14,25 @@ async function run(args: string[]) {
     (s) => err.push(s),
   )
   return { code, out: out.join('\n'), err: err.join('\n') }
+}
+
+/**
+ * The CLI as its own process (as `npm run cli` runs it), stdout into a pipe or a file. The pipe is read whole,
+ * or closed after the first `stopAfter` bytes, as `| head` does.
+ */
+async function runProcess(args: string[], stdout: 'pipe' | number = 'pipe', stopAfter = Infinity) {
+  const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/main/cli/index.ts', ...args], {
+    stdio: ['ignore', stdout, 'pipe'],
+  })
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  child.stdout?.on('data', (c: Buffer) => {
+    out.push(c)
+    if (Buffer.concat(out).length >= stopAfter) child.stdout?.destroy()
+  })
+  child.stderr?.on('data', (c: Buffer) => err.push(c))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  return { code, out: Buffer.concat(out), err: Buffer.concat(err).toString() }
 }
 
 describe('command line', () => {
@@ -50,5 +70,27 @@ describe('command line', () => {
     const r = await run(['check', '--db', file])
     expect(r.code).toBe(1)
     expect(r.err).toContain('不是有效的专班数据库')
+  })
+
+  it('writes all of a long output into a pipe before it exits', { timeout: 60_000 }, async () => {
+    const dir = tempDir()
+    const db = path.join(dir, 'demo.db')
+    expect((await run(['demo', '--db', db, '--projects', '400'])).code).toBe(0)
+    const args = ['rank', '--db', db, '--period', '2026-10', '--json']
+    const file = path.join(dir, 'rank.json')
+    const fd = fs.openSync(file, 'w')
+    const [piped, written] = await Promise.all([runProcess(args), runProcess(args, fd)])
+    fs.closeSync(fd)
+    expect(written).toMatchObject({ code: 0, err: '' })
+    expect(piped).toMatchObject({ code: 0, err: '' })
+    // A pipe holds 64 KB: an exit before stdout drained cut the output there.
+    const whole = fs.readFileSync(file)
+    expect(whole.length).toBeGreaterThan(4 * 65536)
+    expect(piped.out.length).toBe(whole.length)
+    expect((JSON.parse(piped.out.toString()) as { rows: unknown[] }).rows).toHaveLength(400)
+    // A reader that stops early drops the rest of the output quietly, without an EPIPE error.
+    const head = await runProcess(args, 'pipe', 100)
+    expect(head).toMatchObject({ code: 0, err: '' })
+    expect(head.out.length).toBeLessThan(whole.length)
   })
 })

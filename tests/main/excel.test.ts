@@ -129,7 +129,7 @@ describe('Excel import', () => {
     expect(preview).toMatchObject({ headerRows: [2, 3], rows: 3, creates: 3, updates: 0, issueCount: 0 })
     expect(preview.skipped).toBeGreaterThanOrEqual(3) // 一、产业类项目, the blank row, 小计, 合计
     expect(preview.columns.map((c) => c.field)).toEqual([
-      null,
+      'seq',
       'name',
       'content',
       'totalInvestment',
@@ -185,11 +185,18 @@ describe('Excel import', () => {
     )
     const before = dump(app)
     const preview = await app.call('excel.preview', { fileName: '台账.xlsx', base64 })
+    expect(preview.issues.map((i) => [i.row, i.column])).toEqual([
+      [5, 'D列'],
+      [6, 'I列'],
+      [7, 'G列'],
+    ])
     expect(preview.issues.map((i) => i.message)).toEqual(
       expect.arrayContaining([
-        '第5行「总投资」不是数字',
-        expect.stringMatching(/^第6行「计划开工」不是有效日期/),
-        '第7行是新项目，「包联领导」不能为空',
+        '工作表「2026年重点项目」第5行 D列（投资情况（万元） / 总投资）：「一千万」不是金额。请写成 1234.56 这样的数字（可带千位分隔 1,234.56 或单位“万元”）',
+        expect.stringMatching(
+          /^工作表「2026年重点项目」第6行 I列（计划开工时间）：「明年春天」不是日期。请写成 2026-03-15/,
+        ),
+        '工作表「2026年重点项目」第7行 G列（包联领导）：这是新项目，「包联领导」不能为空',
       ]),
     )
     const error = await refused(app, 'excel.import', { fileName: '台账.xlsx', base64 }, 'INVALID_INPUT')
@@ -210,7 +217,7 @@ describe('Excel import', () => {
     [
       'merged cells in the data area',
       async () => toBase64(await countyLedger({ tweak: (ws) => ws.mergeCells('F5:F6') })),
-      '跨行合并',
+      '第5—6行合并成了一个单元格（「区工信局」），无法确定每一行的内容。请取消合并',
     ],
     [
       'a formula without a saved result',

@@ -4,6 +4,8 @@ import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import ElementPlus from 'element-plus'
 import MoneyInput from '../../src/renderer/components/MoneyInput.vue'
+import PersonNameInput from '../../src/renderer/components/PersonNameInput.vue'
+import { PERSON_NAME_MAX } from '../../src/shared/names'
 import { installClient } from '../../src/renderer/api'
 import { useKanbanStore } from '../../src/renderer/stores/kanban'
 import { useSessionStore } from '../../src/renderer/stores/session'
@@ -34,6 +36,33 @@ describe('MoneyInput', () => {
     await input.setValue('1.234')
     await input.trigger('blur')
     expect(w.emitted('update:modelValue')).toBeUndefined()
+  })
+})
+
+describe('PersonNameInput', () => {
+  const make = (value: string) => {
+    let model = value
+    const w = mount(PersonNameInput, {
+      props: { modelValue: value, 'onUpdate:modelValue': (v: string) => (model = v) },
+      global: { plugins: [ElementPlus] },
+      attrs: { 'aria-label': '姓名' },
+    })
+    return { w, model: () => model }
+  }
+
+  it('counts characters as a person does (𠮷 is one) against the contract limit', () => {
+    const { w } = make('𠮷庆林')
+    expect(w.find('.el-input__count').text()).toBe(`3 / ${PERSON_NAME_MAX}`)
+    expect(w.find('input').attributes('aria-label')).toBe('姓名')
+  })
+
+  it('takes 50 characters outside the BMP (100 UTF-16 units) and stops there', async () => {
+    const { w, model } = make('')
+    await w.find('input').setValue('𠮷'.repeat(PERSON_NAME_MAX + 10))
+    expect(model()).toBe('𠮷'.repeat(PERSON_NAME_MAX))
+    const minority = '阿卜杜热合曼·买买提依明·艾则孜江·吐尔逊'
+    await w.find('input').setValue(minority)
+    expect(model()).toBe(minority)
   })
 })
 

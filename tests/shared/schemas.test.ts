@@ -1,5 +1,7 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../src/shared/errors'
+import { PERSON_NAME_MAX, splitLeaderCell } from '../../src/shared/names'
 import { parseInput } from '../../src/shared/validate'
 
 function refusal(fn: () => unknown): AppError {
@@ -131,5 +133,150 @@ describe('contract input schemas', () => {
     const error = refusal(() => parseInput('project.create', {}))
     expect(error.issues!.length).toBeGreaterThan(3)
     expect(error.message).toMatch(/等\d+处问题$/)
+  })
+})
+
+describe('names in the contract (issue 14)', () => {
+  const leader = { title: '副县长', sortOrder: 10 }
+  const MINORITY = '阿卜杜热合曼·买买提依明·艾则孜江·吐尔逊'
+
+  it('saves a 21-character minority name through leader.create and leader.update', () => {
+    expect(parseInput('leader.create', { ...leader, name: MINORITY }).name).toBe(MINORITY)
+    expect(parseInput('leader.update', { id: 1, version: 1, name: MINORITY }).name).toBe(MINORITY)
+    // …typed with other dots and spaces, it arrives in the one form.
+    const typed = ' 阿卜杜热合曼 • 买买提依明・艾则孜江．吐尔逊\u200b'
+    expect(parseInput('leader.create', { ...leader, name: typed }).name).toBe(MINORITY)
+    expect(parseInput('leader.update', { id: 1, version: 1, name: typed }).name).toBe(MINORITY)
+  })
+
+  it('normalises names of people and units wherever they arrive', () => {
+    expect(parseInput('leader.create', { ...leader, name: '王　伟' }).name).toBe('王伟')
+    expect(parseInput('leader.create', { ...leader, name: '郑佳宁\u00a0', unit: ' 县\u3000政府 ' }).unit).toBe('县政府')
+    expect(
+      parseInput('taskForce.addMember', {
+        taskForceId: 1,
+        role: 'member',
+        person: { name: '王伟\u200b', unit: '县发改局' },
+      }).person?.name,
+    ).toBe('王伟')
+    expect(parseInput('person.update', { id: 1, version: 1, name: '阿不都•热合曼' }).name).toBe('阿不都·热合曼')
+    expect(parseInput('settings.setOperator', { name: '王　伟', unit: '区重点项目办\n' })).toEqual({
+      name: '王伟',
+      unit: '区重点项目办',
+    })
+    expect(
+      parseInput('milestone.create', {
+        planId: 1,
+        name: '土地\n摘牌',
+        plannedDate: '2026-05-01',
+        responsiblePerson: '阿不都・热合曼',
+      }),
+    ).toMatchObject({ name: '土地摘牌', responsiblePerson: '阿不都·热合曼', responsibleUnit: '' })
+    expect(parseInput('project.create', { ...validProject, name: '智能装备\n产业园　二期' }).name).toBe(
+      '智能装备产业园二期',
+    )
+    expect(parseInput('dict.create', { kind: 'unit', name: '县\u00a0发改局' }).name).toBe('县发改局')
+  })
+
+  it('normalises a search, so a full-width space or another dot still finds the name', () => {
+    expect(parseInput('project.list', { text: '智能装备　产业园' }).text).toBe('智能装备产业园')
+    expect(parseInput('person.list', { text: '阿不都•热' }).text).toBe('阿不都·热')
+    expect(parseInput('project.list', { text: '\u3000' }).text).toBe('')
+  })
+
+  it('keeps 𠮷 intact and counts it as one character', () => {
+    expect(parseInput('leader.create', { ...leader, name: '𠮷庆林' }).name).toBe('𠮷庆林')
+    expect(parseInput('leader.create', { ...leader, name: '𠮷'.repeat(PERSON_NAME_MAX) }).name).toBe(
+      '𠮷'.repeat(PERSON_NAME_MAX),
+    )
+  })
+
+  it('refuses NUL, control characters and lone surrogates with a Chinese message', () => {
+    expect(refusal(() => parseInput('leader.create', { ...leader, name: '王\u0000伟' })).message).toContain(
+      '「姓名」含有无法保存的控制字符（NUL）',
+    )
+    expect(refusal(() => parseInput('project.create', { ...validProject, name: '项目\u001b' })).message).toContain(
+      '「项目名称」含有无法保存的控制字符（U+001B）',
+    )
+    expect(
+      refusal(() =>
+        parseInput('problem.close', { id: 1, version: 1, resolution: '已办\u0000结', closedOn: '2026-05-01' }),
+      ).message,
+    ).toContain('「办理结果」含有无法保存的控制字符（NUL）')
+    expect(refusal(() => parseInput('leader.update', { id: 1, version: 1, name: '\ud842庆林' })).message).toContain(
+      '「姓名」含有残缺的字符（不成对的代理项），请重新输入',
+    )
+    // Multi-line text keeps its line breaks.
+    expect(
+      parseInput('problem.close', { id: 1, version: 1, resolution: '一、已办\n二、已结', closedOn: '2026-05-01' })
+        .resolution,
+    ).toBe('一、已办\n二、已结')
+  })
+
+  it('refuses a name of 51 characters in every path of people, and empty after normalising', () => {
+    const long = '阿'.repeat(PERSON_NAME_MAX + 1)
+    const message = `不能超过${PERSON_NAME_MAX}个字`
+    expect(refusal(() => parseInput('leader.create', { ...leader, name: long })).message).toContain(
+      `「姓名」${message}`,
+    )
+    expect(refusal(() => parseInput('leader.update', { id: 1, version: 1, name: long })).message).toContain(message)
+    expect(refusal(() => parseInput('person.update', { id: 1, version: 1, name: long })).message).toContain(message)
+    expect(refusal(() => parseInput('settings.setOperator', { name: long, unit: '办' })).message).toContain(message)
+    expect(
+      refusal(() =>
+        parseInput('milestone.create', { planId: 1, name: '节点', plannedDate: '2026-05-01', responsiblePerson: long }),
+      ).message,
+    ).toContain(`「责任人」${message}`)
+    expect(parseInput('leader.create', { ...leader, name: '阿'.repeat(PERSON_NAME_MAX) }).name).toHaveLength(
+      PERSON_NAME_MAX,
+    )
+    expect(refusal(() => parseInput('leader.create', { ...leader, name: '\u3000\u200b' })).message).toContain(
+      '「姓名」不能为空',
+    )
+  })
+
+  it("refuses two leaders or a title in brackets in a leader's name", () => {
+    expect(refusal(() => parseInput('leader.create', { ...leader, name: '周明远、郑佳宁' })).message).toContain(
+      '「姓名」只能填一位领导',
+    )
+    expect(
+      refusal(() => parseInput('leader.update', { id: 1, version: 1, name: '周明远（副县长）' })).message,
+    ).toContain('职务请填在「职务」中')
+  })
+
+  it('what the import reads from a leader cell, leader.create saves as it is', () => {
+    const cell = fc.oneof(
+      fc
+        .array(
+          fc.constantFrom(
+            ' ',
+            '\u3000',
+            '•',
+            '.',
+            '、',
+            '（',
+            '）',
+            '(',
+            '和',
+            '王',
+            '伟',
+            '阿',
+            '𠮷',
+            'a',
+            '副县长',
+            '\u200b',
+          ),
+          { maxLength: 40 },
+        )
+        .map((a) => a.join('')),
+      fc.string({ unit: 'binary', maxLength: 60 }),
+    )
+    fc.assert(
+      fc.property(cell, (text) => {
+        const read = splitLeaderCell(text)
+        if (read.ok) expect(parseInput('leader.create', { ...leader, name: read.name }).name).toBe(read.name)
+      }),
+      { numRuns: 500 },
+    )
   })
 })

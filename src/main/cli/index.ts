@@ -16,6 +16,9 @@ import { defaultDatabasePath } from '../paths'
 import { backupDirOf, createBackup, ensureDailyBackup, pruneBackups } from '../backup/backups'
 import { damagedMessage, openAtStart } from '../backup/startup'
 import { restoreBackup } from '../backup/restore'
+import { IMPORT_FIELDS, IMPORT_FIELD_KEYS, type ImportField } from '../../shared/import-fields'
+import { IMPORT_UNITS, type ImportPreview, type ImportUnit } from '../../shared/excel'
+import { parseRef } from '../excel/read/workbook'
 
 const HELP = `专班 — 县级重点项目专班管理 命令行
 
@@ -28,7 +31,10 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   info   --db <文件>                                      显示数据库概况
   backup --db <文件> [--dir <文件夹>]                      备份数据库（默认存放在数据库旁的 backups 文件夹）
   restore --db <文件> <备份文件>                           用备份替换数据库（请先关闭专班；被替换的数据库会先另存为备份）
-  import --db <文件> <台账.xlsx> [--dry-run]               导入台账（--dry-run 只检查不写入）
+  import --db <文件> <台账.xlsx> [--dry-run] [--sheet <工作表>] [--map <列>=<字段>]… [--unit <列>=<单位>]…
+                                                          导入台账（--dry-run 只检查不写入）。--map 指定某列是什么，
+                                                          如 --map F=leadUnit 或 --map F=牵头单位（--map F=- 不导入该列）；
+                                                          --unit 为看不懂单位的金额列指定单位，如 --unit D=亿元
   export --db <文件> --what ledger|ranking|problems [--period <月份>] --out <文件.xlsx>
                                                           导出为 Excel
   rank   --db <文件> --period <月份> [--by project|leader|township|unit] [--json]
@@ -66,15 +72,74 @@ function toPort(value: string | undefined): number {
   return Number(value)
 }
 
-/** Resolves when the process is asked to stop (Ctrl+C, or the service manager's SIGTERM). */
+/**
+ * Resolves when the process is asked to stop (Ctrl+C, or the service manager's SIGTERM). Both listeners are
+ * removed then, so a second Ctrl+C during the shutdown ends the process the default way.
+ */
 function untilStopped(): Promise<void> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve())
-    process.once('SIGTERM', () => resolve())
+    const stop = () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
   })
 }
 
 class UsageError extends Error {}
+
+/** "F=leadUnit" options → { "6": value }: a column by its letter (as Excel shows it) or number. */
+function columnOptions<T>(items: string[], flag: string, read: (text: string) => T | undefined): Record<string, T> {
+  const out: Record<string, T> = {}
+  for (const item of items) {
+    const m = /^\s*([A-Za-z]{1,3}|\d{1,3})\s*[=＝]\s*(.+?)\s*$/.exec(item)
+    if (!m)
+      throw new UsageError(
+        `参数 ${flag} 应写成 列=值，如 ${flag} F=${flag === '--unit' ? '亿元' : 'leadUnit'}，收到「${item}」`,
+      )
+    const value = read(m[2]!)
+    if (value === undefined)
+      throw new UsageError(
+        flag === '--unit'
+          ? `参数 ${flag} 的单位「${m[2]}」不认识，可用：${IMPORT_UNITS.join('、')}`
+          : `参数 ${flag} 的字段「${m[2]}」不认识，可用：${IMPORT_FIELD_KEYS.map((k) => `${k}（${IMPORT_FIELDS[k].label}）`).join('、')}，或 - 表示不导入`,
+      )
+    const column = /^\d+$/.test(m[1]!) ? Number(m[1]) : parseRef(`${m[1]}1`)!.column
+    out[String(column)] = value
+  }
+  return out
+}
+
+const importFieldOf = (text: string): ImportField | null | undefined =>
+  text === '-' ? null : (IMPORT_FIELD_KEYS.find((k) => k === text || IMPORT_FIELDS[k].label === text) ?? undefined)
+const importUnitOf = (text: string): ImportUnit | undefined => IMPORT_UNITS.find((u) => u === text)
+
+/** The preview as lines for the terminal: what was read, how, and what was left out. */
+function describePreview(preview: ImportPreview): string {
+  const hidden = preview.sheets.filter((s) => s.hidden).map((s) => `「${s.name}」`)
+  const lines = [
+    `工作表「${preview.sheet}」（表头第${preview.headerRows.join('、')}行）：${preview.rows}行项目（新增${preview.creates}个、更新${preview.updates}个）` +
+      (preview.skipped ? `，跳过${preview.skipped}行合计、分组标题或表尾说明` : ''),
+  ]
+  if (preview.sheets.length > 1)
+    lines.push(
+      `工作簿中的工作表：${preview.sheets.map((s) => `「${s.name}」${s.hidden ? '（隐藏）' : ''}`).join('、')}；要读取其他工作表请用 --sheet` +
+        (hidden.length ? `（隐藏的不会自动读取）` : ''),
+    )
+  lines.push(
+    `列：${preview.columns
+      .map(
+        (c) =>
+          `${c.letter}「${c.header || '无表头'}」→ ${c.field ? IMPORT_FIELDS[c.field as ImportField].label : '不导入'}`,
+      )
+      .join('；')}`,
+  )
+  for (const line of preview.conversions) lines.push(`金额：${line}`)
+  if (preview.annualYear) lines.push(`年度计划投资按${preview.annualYear}年导入`)
+  return lines.join('\n')
+}
 
 function need(value: string | undefined, flag: string): string {
   if (!value) throw new UsageError(`缺少参数 ${flag}`)
@@ -106,6 +171,9 @@ export async function main(argv: string[], out = console.log, err = console.erro
         by: { type: 'string' },
         json: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
+        sheet: { type: 'string' },
+        map: { type: 'string', multiple: true },
+        unit: { type: 'string', multiple: true },
         what: { type: 'string' },
         dir: { type: 'string' },
         out: { type: 'string' },
@@ -213,11 +281,15 @@ export async function main(argv: string[], out = console.log, err = console.erro
         if (!fs.existsSync(file)) throw new UsageError(`找不到文件：${file}`)
         const app = openApp(need(values.db, '--db'))
         try {
-          const input = { fileName: path.basename(file), base64: fs.readFileSync(file).toString('base64') }
+          const input = {
+            fileName: path.basename(file),
+            base64: fs.readFileSync(file).toString('base64'),
+            mapping: columnOptions(values.map ?? [], '--map', importFieldOf),
+            units: columnOptions(values.unit ?? [], '--unit', importUnitOf),
+            ...(values.sheet !== undefined && { sheet: values.sheet }),
+          }
           const preview = await app.call('excel.preview', input)
-          out(
-            `工作表「${preview.sheet}」：${preview.rows}行项目（新增${preview.creates}个、更新${preview.updates}个），跳过${preview.skipped}行合计、小计或空行`,
-          )
+          out(describePreview(preview))
           if (preview.newLeaders.length) out(`将新增包联领导：${preview.newLeaders.join('、')}`)
           if (preview.newTownships.length) out(`将新增乡镇/街道：${preview.newTownships.join('、')}`)
           if (preview.newUnits.length) out(`将新增单位：${preview.newUnits.join('、')}`)
@@ -295,13 +367,22 @@ export async function main(argv: string[], out = console.log, err = console.erro
 }
 
 // Run when executed directly (npm run cli, the bin entry), not when imported by a test.
+// The process ends on its own once main is done, never by process.exit(): into a pipe, stdout and stderr are
+// written asynchronously, and exiting at once would cut the output after the first 64 KB. A reader that stops
+// early (`| head`) closes the pipe: the rest of the output is dropped quietly instead of failing with EPIPE.
 const entry = process.argv[1] ?? ''
 if (/cli[\\/]index\.ts$|cli\.cjs$/.test(entry)) {
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error
+    })
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => {
+      process.exitCode = code
+    },
     (error: unknown) => {
       console.error(error)
-      process.exit(1)
+      process.exitCode = 1
     },
   )
 }

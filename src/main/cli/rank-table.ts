@@ -3,12 +3,18 @@ import { formatPeriodChinese } from '../../shared/dates'
 import { formatChange, formatScore } from '../../shared/rules/ranking'
 import { GROUP_LABELS, LIGHT_LABELS, type GroupRanking, type ProjectRanking } from '../../shared/rules/types'
 
-function width(text: string): number {
+/**
+ * Two columns: Hangul Jamo, CJK (radicals to Yi, Ext A and the unified ideographs), Hangul, the compatibility
+ * ideographs, vertical and compatibility forms, full-width forms, and the ideographic planes 2 and 3 (Ext B–H
+ * and the compatibility supplement, such as 𠮷 U+20BB7).
+ */
+const WIDE =
+  /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]/u
+
+/** Display columns in a terminal, one code point at a time (for..of: 𠮷 is one character, not two halves). */
+export function width(text: string): number {
   let w = 0
-  for (const ch of text)
-    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
-      ? 2
-      : 1
+  for (const ch of text) w += WIDE.test(ch) ? 2 : 1
   return w
 }
 

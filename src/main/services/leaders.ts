@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
 import type { Leader } from '../../shared/domain'
 import { audit, created, diff, text } from '../audit'
-import { writeTx, type Deps } from '../context'
+import { writeTx, type Deps, type WriteCtx } from '../context'
+import type { CallArgs } from '../../shared/contract'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
 import { checkVersion, must } from './common'
@@ -44,6 +45,46 @@ async function getLeader(db: Kysely<Database>, id: number): Promise<Leader> {
 
 const FIELDS = { name: text, title: text, unit: text, phone: text, sortOrder: text, active: text }
 
+/**
+ * Creates a leader inside the caller's transaction (the 领导 screen, and the ledger import for a leader it
+ * names for the first time), with its audit row; `note` says why when it is not typed by hand.
+ */
+export async function createLeader(w: WriteCtx, input: CallArgs<'leader.create'>, note?: string): Promise<Leader> {
+  const row = await w.db
+    .insertInto('leaders')
+    .values({
+      name: input.name,
+      title: input.title,
+      unit: input.unit,
+      phone: input.phone,
+      sort_order: input.sortOrder,
+      active: 1,
+      created_at: w.now,
+      updated_at: w.now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const leader = await getLeader(w.db, row.id)
+  await audit(w, {
+    entity: 'leader',
+    entityId: row.id,
+    projectId: null,
+    action: 'create',
+    changes: created(leader, FIELDS),
+    ...(note && { note }),
+  })
+  return leader
+}
+
+/** The next free sort number for a new leader (after all others). */
+export async function nextLeaderSortOrder(db: Kysely<Database>): Promise<number> {
+  const max = await db
+    .selectFrom('leaders')
+    .select((eb) => eb.fn.max('sort_order').as('m'))
+    .executeTakeFirst()
+  return Math.min(1_000_000, (max?.m ?? 0) + 10)
+}
+
 export function leaderHandlers(deps: Deps) {
   return {
     'leader.list': async ({ includeInactive }) => {
@@ -52,32 +93,7 @@ export function leaderHandlers(deps: Deps) {
       return (await q.orderBy('l.sort_order').orderBy('l.id').execute()).map(toLeader)
     },
 
-    'leader.create': (input) =>
-      writeTx(deps, async (w) => {
-        const row = await w.db
-          .insertInto('leaders')
-          .values({
-            name: input.name,
-            title: input.title,
-            unit: input.unit,
-            phone: input.phone,
-            sort_order: input.sortOrder,
-            active: 1,
-            created_at: w.now,
-            updated_at: w.now,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-        const leader = await getLeader(w.db, row.id)
-        await audit(w, {
-          entity: 'leader',
-          entityId: row.id,
-          projectId: null,
-          action: 'create',
-          changes: created(leader, FIELDS),
-        })
-        return leader
-      }),
+    'leader.create': (input) => writeTx(deps, (w) => createLeader(w, input)),
 
     'leader.update': ({ id, version, ...changes }) =>
       writeTx(deps, async (w) => {

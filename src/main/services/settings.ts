@@ -12,7 +12,8 @@ import {
   type TemplateItem,
 } from '../../shared/domain'
 import { audit, diff, text } from '../audit'
-import { readOperator, readTx, writeTx, type Deps } from '../context'
+import { readOperator, readTx, writeTx, type Deps, type WriteCtx } from '../context'
+import type { CallArgs } from '../../shared/contract'
 import type { DictItemsTable, MilestoneTemplatesTable } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
 import type { Selectable } from 'kysely'
@@ -52,6 +53,41 @@ const weightFields = (w: Rules['weights']) => ({
 })
 
 const templateText = (items: TemplateItem[]) => items.map((i) => `${i.name}(${i.weight}/${i.share}%)`).join('→')
+
+/**
+ * Adds a dictionary item (乡镇, 单位, 类别, 产业标签) at the end of its list, inside the caller's transaction,
+ * with its audit row. DUPLICATE when the name is taken in that list.
+ */
+export async function createDictItem(
+  w: WriteCtx,
+  { kind, name }: CallArgs<'dict.create'>,
+  note?: string,
+): Promise<DictItem> {
+  const max = await w.db
+    .selectFrom('dict_items')
+    .select((eb) => eb.fn.max('sort_order').as('m'))
+    .where('kind', '=', kind)
+    .executeTakeFirst()
+  try {
+    const row = await w.db
+      .insertInto('dict_items')
+      .values({ kind, name, sort_order: (max?.m ?? 0) + 10, active: 1 })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await audit(w, {
+      entity: 'dict',
+      entityId: row.id,
+      projectId: null,
+      action: 'create',
+      changes: [{ field: kind, old: null, new: name }],
+      ...(note && { note }),
+    })
+    return toDictItem(row)
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError('DUPLICATE', `${DICT_KIND_LABELS[kind]}「${name}」已存在`)
+    throw error
+  }
+}
 
 export function settingsHandlers(deps: Deps) {
   return {
@@ -105,32 +141,7 @@ export function settingsHandlers(deps: Deps) {
       return (await q.orderBy('sort_order').orderBy('id').execute()).map(toDictItem)
     },
 
-    'dict.create': ({ kind, name }) =>
-      writeTx(deps, async (w) => {
-        const max = await w.db
-          .selectFrom('dict_items')
-          .select((eb) => eb.fn.max('sort_order').as('m'))
-          .where('kind', '=', kind)
-          .executeTakeFirst()
-        try {
-          const row = await w.db
-            .insertInto('dict_items')
-            .values({ kind, name, sort_order: (max?.m ?? 0) + 10, active: 1 })
-            .returningAll()
-            .executeTakeFirstOrThrow()
-          await audit(w, {
-            entity: 'dict',
-            entityId: row.id,
-            projectId: null,
-            action: 'create',
-            changes: [{ field: kind, old: null, new: name }],
-          })
-          return toDictItem(row)
-        } catch (error) {
-          if (isUniqueViolation(error)) throw new AppError('DUPLICATE', `${DICT_KIND_LABELS[kind]}「${name}」已存在`)
-          throw error
-        }
-      }),
+    'dict.create': (input) => writeTx(deps, (w) => createDictItem(w, input)),
 
     'dict.update': ({ id, version, ...changes }) =>
       writeTx(deps, async (w) => {

@@ -3,12 +3,13 @@
  * thousands of leaders: a table with every row at once is a million DOM nodes).
  */
 import { computed, reactive, watch, type Ref } from 'vue'
+import { normalizeText } from '../../shared/names'
 
 export function usePagedRows<T>(
   rows: Ref<readonly T[]>,
   options: {
     size: number
-    /** Whether a row matches the search text (already trimmed, never empty). */
+    /** Whether a row matches the search text (never empty; normalised as names are: names.ts `normalizeText`). */
     matches: (row: T, text: string) => boolean
     /** The table's sortable columns (sortable="custom"): prop → sort key. */
     sortKeys?: Record<string, (row: T) => number | string>
@@ -21,7 +22,7 @@ export function usePagedRows<T>(
     sort: null as null | { prop: string; order: string },
   })
   const filtered = computed(() => {
-    const text = table.text.trim()
+    const text = normalizeText(table.text)
     const found = text ? rows.value.filter((r) => options.matches(r, text)) : rows.value
     const key = table.sort && options.sortKeys?.[table.sort.prop]
     if (!key) return found

@@ -1,0 +1,174 @@
+/**
+ * Writing a planned import in one transaction — nothing at all unless the whole ledger is valid — through the
+ * services' own functions (createProject, updateProject, setAnnualPlan, createLeader, createDictItem), so an
+ * imported project is checked, stored and audited exactly as one typed in by hand.
+ */
+import { AppError } from '../../../shared/errors'
+import type { ImportResult } from '../../../shared/excel'
+import { audit } from '../../audit'
+import { writeTx, type Deps, type WriteCtx } from '../../context'
+import { createLeader, nextLeaderSortOrder } from '../../services/leaders'
+import { createProject, setAnnualPlan, updateProject } from '../../services/projects'
+import { createDictItem } from '../../services/settings'
+import { normalizePersonName, normalizeText } from '../../../shared/names'
+import { importJob } from '../progress'
+import { yearsOf, type Plan } from './plan'
+
+/** Writes a planned import. INVALID_INPUT when the plan has issues (nothing is written then). */
+export async function commitImport(deps: Deps, plan: Plan): Promise<ImportResult> {
+  if (plan.preview.issueCount > 0)
+    throw new AppError(
+      'INVALID_INPUT',
+      `台账有${plan.preview.issueCount}处问题，未导入任何数据。第一处：${plan.preview.issues[0]!.message}`,
+    )
+  const job = importJob.start(plan.rows.length)
+  try {
+    return await writeTx(deps, (w) => writeRows(w, plan, job))
+  } finally {
+    importJob.finish(job)
+  }
+}
+
+async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJob.start>): Promise<ImportResult> {
+  const ref = await refMaker(w, plan)
+  let created = 0
+  let updated = 0
+  const codes = new Set((await w.db.selectFrom('projects').select('code').execute()).map((p) => p.code))
+  let seq = codes.size
+  const thisYear = Number(w.today.slice(0, 4))
+  for (const row of plan.rows) {
+    // Lets the event loop answer progress and cancel requests while the transaction runs.
+    if (job.done % 200 === 0) await new Promise((resolve) => setImmediate(resolve))
+    importJob.step(job)
+    const match = plan.existing.get(row.row)
+    const years = yearsOf(row, w.today)
+    let projectId: number
+    if (match) {
+      const project = await updateProject(w, {
+        id: match.id,
+        version: match.version,
+        name: row.name,
+        ...(row.content !== null && { content: row.content }),
+        ...(row.totalInvestment !== null && { totalInvestment: row.totalInvestment }),
+        ...(row.constructionUnit !== null && { constructionUnit: row.constructionUnit }),
+        ...(row.level && { level: row.level }),
+        ...(row.township && { townshipId: await ref.dict('township', row.township) }),
+        ...(row.category && { categoryId: await ref.dict('category', row.category) }),
+        ...(row.industryTag && { industryTagId: await ref.dict('industry_tag', row.industryTag) }),
+        ...(row.years && years),
+        ...(row.plannedStart && { plannedStart: row.plannedStart }),
+        ...(row.plannedEnd && { plannedEnd: row.plannedEnd }),
+      })
+      projectId = project.id
+      updated++
+    } else {
+      let code = row.code
+      while (!code || codes.has(code)) code = `IMP-${String(++seq).padStart(5, '0')}`
+      codes.add(code)
+      const fromYear = Math.min(years.startYear, thisYear)
+      const detail = await createProject(w, {
+        code,
+        name: row.name,
+        categoryId: row.category ? await ref.dict('category', row.category) : null,
+        industryTagId: row.industryTag ? await ref.dict('industry_tag', row.industryTag) : null,
+        level: row.level ?? 'county',
+        townshipId: await ref.dict('township', row.township!),
+        constructionUnit: row.constructionUnit ?? '',
+        content: row.content ?? '',
+        totalInvestment: row.totalInvestment!,
+        ...years,
+        plannedStart: row.plannedStart,
+        plannedEnd: row.plannedEnd,
+        stage: row.stage ?? 'planning',
+        leaderId: await ref.leader(row.leader!),
+        leaderFrom: `${fromYear}-01-01` > w.today ? w.today : `${fromYear}-01-01`,
+        leadUnitId: await ref.dict('unit', row.leadUnit!),
+        goals: '',
+        serviceContent: [],
+      })
+      projectId = detail.project.id
+      created++
+    }
+    if (row.annualPlan !== null) {
+      const project = await w.db
+        .selectFrom('projects')
+        .select(['start_year', 'end_year'])
+        .where('id', '=', projectId)
+        .executeTakeFirstOrThrow()
+      if (row.annualYear >= project.start_year && row.annualYear <= project.end_year) {
+        const current = await w.db
+          .selectFrom('annual_plans')
+          .select('version')
+          .where('project_id', '=', projectId)
+          .where('year', '=', row.annualYear)
+          .executeTakeFirst()
+        await setAnnualPlan(w, { projectId, year: row.annualYear, amount: row.annualPlan, version: current?.version })
+      }
+    }
+  }
+  await audit(w, {
+    entity: 'import',
+    entityId: 0,
+    projectId: null,
+    action: 'import',
+    note: `导入台账「${plan.preview.sheet}」：新增${created}个、更新${updated}个项目`,
+  })
+  return {
+    created,
+    updated,
+    newLeaders: plan.preview.newLeaders,
+    newTownships: plan.preview.newTownships,
+    newUnits: plan.preview.newUnits,
+  }
+}
+
+type DictKind = 'township' | 'unit' | 'category' | 'industry_tag'
+
+/** Finds leaders and dictionary items by their normalised names, creating those the ledger names first. */
+async function refMaker(w: WriteCtx, plan: Plan) {
+  const dicts = new Map<string, number>()
+  for (const r of await w.db
+    .selectFrom('dict_items')
+    .select(['id', 'kind', 'name', 'active'])
+    .orderBy('active', 'desc')
+    .execute()) {
+    const key = `${r.kind}:${normalizeText(r.name)}`
+    if (!dicts.has(key)) dicts.set(key, r.id)
+  }
+  const leaders = new Map<string, number>()
+  for (const r of await w.db
+    .selectFrom('leaders')
+    .select(['id', 'name'])
+    .orderBy('active', 'desc')
+    .orderBy('id')
+    .execute()) {
+    const key = normalizePersonName(r.name)
+    if (!leaders.has(key)) leaders.set(key, r.id)
+  }
+  return {
+    async dict(kind: DictKind, name: string): Promise<number> {
+      const key = `${kind}:${name}`
+      let id = dicts.get(key)
+      if (id === undefined) {
+        id = (await createDictItem(w, { kind, name }, '导入台账时新增')).id
+        dicts.set(key, id)
+      }
+      return id
+    },
+    async leader(name: string): Promise<number> {
+      let id = leaders.get(name)
+      if (id === undefined) {
+        const title = plan.leaderTitles.get(name)
+        id = (
+          await createLeader(
+            w,
+            { name, title: title ?? '待补充', unit: '', phone: '', sortOrder: await nextLeaderSortOrder(w.db) },
+            title ? '导入台账时新增' : '导入台账时新增，职务待补充',
+          )
+        ).id
+        leaders.set(name, id)
+      }
+      return id
+    },
+  }
+}

@@ -1,0 +1,336 @@
+/**
+ * Planning a ledger import without writing anything: choose the sheet, read its header and rows, match each row
+ * to a project already in the database (by code; without codes by name and township), find the leaders,
+ * townships and units it names for the first time, validate every row as the contract validates a project typed
+ * by hand, and describe it all in a preview.
+ */
+import type { Kysely } from 'kysely'
+import { AppError } from '../../../shared/errors'
+import type { IsoDate } from '../../../shared/dates'
+import { IMPORT_FIELDS, AMOUNT_FIELDS, type ImportField } from '../../../shared/import-fields'
+import type { ImportPreview, ImportRowIssue, ImportUnit } from '../../../shared/excel'
+import { normalizePersonName, normalizeText } from '../../../shared/names'
+import { projectCreateInput } from '../../../shared/schemas'
+import type { Database } from '../../db/schema'
+import { openWorkbook, type Sheet, type Workbook } from '../read/workbook'
+import type { AmountUnit } from '../ledger/amounts'
+import { describeTable, findHeader, type LedgerColumn, type LedgerTable } from '../ledger/header'
+import { place, readRows, type ImportRow } from '../ledger/rows'
+
+export interface ImportOptions {
+  /** Column number → field, where the user changed what the header detection chose (null: not imported). */
+  mapping?: Record<string, ImportField | null>
+  /** The sheet to read, by name. */
+  sheet?: string
+  /** Column number → unit, for amount columns whose unit could not be read. */
+  units?: Record<string, ImportUnit>
+  /** Today, from the injected clock: the year of a plan column that names none. */
+  today: IsoDate
+}
+
+export interface Plan {
+  preview: ImportPreview
+  rows: ImportRow[]
+  /** Sheet row → the existing project it updates. */
+  existing: Map<number, { id: number; version: number }>
+  /** Leader name → the title written beside it in the ledger, for leaders the import creates. */
+  leaderTitles: Map<string, string>
+  today: IsoDate
+}
+
+const NO_HEADER =
+  '没有找到台账表头：前30行中应有「项目名称」以及「总投资」「包联领导」「责任单位」等列名。请检查工作表，或下载专班的导入模板'
+
+/** The sheet to read: the one chosen, else the active sheet if visible and a ledger, else the first visible ledger. */
+async function chooseSheet(workbook: Workbook, wanted: string | undefined): Promise<Omit<LedgerTable, 'titleYear'>> {
+  const names = workbook.sheets.map((s) => `「${s.name}」${s.state === 'visible' ? '' : '（隐藏）'}`).join('、')
+  if (wanted !== undefined) {
+    const index = workbook.sheets.findIndex((s) => normalizeText(s.name) === normalizeText(wanted))
+    if (index < 0) throw new AppError('INVALID_INPUT', `工作簿中没有工作表「${wanted}」。工作表有：${names}`)
+    const header = findHeader(await workbook.readSheet(index))
+    if (!header) throw new AppError('INVALID_INPUT', `工作表「${wanted}」中${NO_HEADER}`)
+    return header
+  }
+  const visible = workbook.sheets.map((s, i) => ({ s, i })).filter(({ s }) => s.state === 'visible')
+  if (visible.length === 0)
+    throw new AppError(
+      'INVALID_INPUT',
+      `工作簿中所有工作表都是隐藏的（${names}）。请在 Excel 或 WPS 中取消隐藏要导入的工作表，或在预览中选择它`,
+    )
+  const order = [...visible].sort((a, b) => Number(b.i === workbook.activeIndex) - Number(a.i === workbook.activeIndex))
+  let first: Sheet | null = null
+  for (const { i } of order) {
+    const sheet = await workbook.readSheet(i)
+    first ??= sheet
+    const header = findHeader(sheet)
+    if (header) return header
+  }
+  const hidden = workbook.sheets.filter((s) => s.state !== 'visible').map((s) => `「${s.name}」`)
+  throw new AppError(
+    'INVALID_INPUT',
+    `${visible.length > 1 ? '各个可见工作表' : `工作表「${first!.name}」`}中${NO_HEADER}${hidden.length ? `（隐藏的工作表${hidden.join('、')}未读取；如要导入，请选择它）` : ''}`,
+  )
+}
+
+const UNIT_FACTOR_TEXT: Record<AmountUnit, string> = {
+  元: '÷10,000',
+  千元: '÷10',
+  万元: '',
+  十万元: '×10',
+  百万元: '×100',
+  千万元: '×1,000',
+  亿元: '×10,000',
+}
+
+async function namesOf(db: Kysely<Database>, kind: string): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('dict_items').select(['id', 'name']).where('kind', '=', kind).execute()
+  return new Map(rows.map((r) => [normalizeText(r.name), r.id]))
+}
+
+/**
+ * Reads, validates and plans an import; writes nothing. Throws INVALID_INPUT for a file that is not a readable
+ * .xlsx workbook, a sheet that does not exist, or a sheet without a ledger header; everything wrong inside the
+ * ledger is an issue in the preview (sheet, row, column as Excel shows them).
+ */
+export async function planImport(
+  db: Kysely<Database>,
+  buffer: Buffer,
+  fileName: string,
+  options: ImportOptions,
+): Promise<Plan> {
+  const workbook = await openWorkbook(buffer, fileName)
+  const table = describeTable(await chooseSheet(workbook, options.sheet))
+  const mapping = new Map(Object.entries(options.mapping ?? {}).map(([k, v]) => [Number(k), v]))
+  const chosenUnits = new Map(Object.entries(options.units ?? {}).map(([k, v]) => [Number(k), v]))
+  const fieldOfColumn = (col: LedgerColumn) => (mapping.has(col.index) ? mapping.get(col.index)! : col.field)
+  const byField = new Map<ImportField, LedgerColumn>()
+  for (const col of table.columns) {
+    const f = fieldOfColumn(col)
+    if (f && !byField.has(f)) byField.set(f, col)
+  }
+  // A unit that could not be read stays null until the user chooses one: its column is not read meanwhile.
+  const unitOf = (col: LedgerColumn): AmountUnit | null =>
+    chosenUnits.get(col.index) ?? (col.unit ? col.unit.unit : '万元')
+  const issues: ImportRowIssue[] = []
+  if (!byField.has('name'))
+    issues.push({
+      row: 0,
+      column: '项目名称',
+      message: `工作表「${table.sheet.name}」缺少「项目名称」列：请在预览中指定哪一列是项目名称`,
+    })
+  const conversions: string[] = []
+  for (const field of AMOUNT_FIELDS) {
+    const col = byField.get(field)
+    if (!col || field === 'completedThisYear') continue
+    const unit = unitOf(col)
+    const label = `${col.letter}列「${col.path.join(' / ')}」`
+    if (chosenUnits.has(col.index))
+      conversions.push(
+        `${label}：按所选单位 ${unit} 读取${unit !== '万元' ? `，换算为万元（${UNIT_FACTOR_TEXT[unit!]}）` : ''}`,
+      )
+    else if (unit === null)
+      issues.push({
+        row: 0,
+        column: `${col.letter}列`,
+        message: `${col.letter}列「${col.path.join(' / ')}」的金额单位「${col.unit?.text ?? ''}」无法识别，没有读取这一列。请在预览中为这一列选择单位（元、万元、亿元……）`,
+      })
+    else if (!col.unit || col.unit.source === 'default') conversions.push(`${label}：表头未注明单位，按万元读取`)
+    else if (unit !== '万元')
+      conversions.push(
+        `${label}：${unit} → 万元（${UNIT_FACTOR_TEXT[unit!]}${col.unit.source === 'sheet' ? `，依据表上方的“单位：${col.unit.text}”` : ''}）`,
+      )
+    else if (col.unit.source === 'sheet') conversions.push(`${label}：依据表上方的“单位：${col.unit.text}”，按万元读取`)
+  }
+  const defaultYear = table.titleYear ?? Number(options.today.slice(0, 4))
+  const read = readRows({
+    table,
+    byField,
+    unitOf,
+    date1904: workbook.date1904,
+    defaultYear,
+  })
+  issues.push(...read.issues)
+  if (read.rounded > 0)
+    conversions.push(
+      `${read.rounded}个金额是公式结果或由元、千元换算而来，位数多于两位小数，已按四舍五入保留两位小数（万元）`,
+    )
+  const { rows } = read
+
+  const leaders = new Map(
+    (await db.selectFrom('leaders').select(['id', 'name']).execute()).map((r) => [normalizePersonName(r.name), r.id]),
+  )
+  const [townships, units, categories, tags] = await Promise.all(
+    ['township', 'unit', 'category', 'industry_tag'].map((k) => namesOf(db, k)),
+  )
+  const projects = await db
+    .selectFrom('projects as p')
+    .leftJoin('dict_items as t', 't.id', 'p.township_id')
+    .select(['p.id', 'p.code', 'p.name', 'p.version', 't.name as township'])
+    .execute()
+  const byCode = new Map(projects.map((p) => [p.code, p]))
+  const byName = new Map<string, typeof projects>()
+  for (const p of projects) {
+    const key = normalizeText(p.name)
+    byName.set(key, [...(byName.get(key) ?? []), p])
+  }
+  const totalColumn = byField.get('totalInvestment')
+  const totalUnreadable = totalColumn !== undefined && unitOf(totalColumn) === null
+  const existing = new Map<number, { id: number; version: number }>()
+  const claimed = new Map<number, number>() // project id → the sheet row that updates it
+  const newKeys = new Map<string, number>() // name + township of a new project → its sheet row
+  const codes = new Map<string, number>()
+  const leaderTitles = new Map<string, string>()
+  const missing = { leaders: new Set<string>(), townships: new Set<string>(), units: new Set<string>() }
+  const at = (row: number, field: ImportField) => {
+    const col = byField.get(field)
+    return { row, column: col ? `${col.letter}列` : IMPORT_FIELDS[field].label, where: place(table, row, col) }
+  }
+  const issue = (row: number, field: ImportField, message: string) => {
+    const { column, where } = at(row, field)
+    issues.push({ row, column, message: `${where}：${message}` })
+  }
+  for (const row of rows) {
+    if (row.code) {
+      if (codes.has(row.code)) issue(row.row, 'code', `项目编号「${row.code}」与第${codes.get(row.code)}行重复`)
+      else codes.set(row.code, row.row)
+    }
+    let match: (typeof projects)[number] | undefined
+    if (row.code) match = byCode.get(row.code)
+    else {
+      let candidates = byName.get(row.name) ?? []
+      if (row.township && candidates.length > 0)
+        candidates = candidates.filter((c) => c.township && normalizeText(c.township) === row.township)
+      if (candidates.length > 1) {
+        issue(
+          row.row,
+          'name',
+          `库中有${candidates.length}个名为「${row.name}」的项目${row.township ? `都在${row.township}` : '，这一行没有填乡镇'}，无法确定更新哪一个。请在台账中加上「项目编号」列`,
+        )
+        continue
+      }
+      match = candidates[0]
+    }
+    if (match) {
+      const other = claimed.get(match.id)
+      if (other !== undefined) {
+        issue(row.row, 'name', `与第${other}行是同一个项目（${match.code}「${match.name}」），同一项目只能出现一次`)
+        continue
+      }
+      claimed.set(match.id, row.row)
+      existing.set(row.row, { id: match.id, version: match.version })
+    } else if (!row.code) {
+      const key = `${row.name}\u0000${row.township ?? ''}`
+      const other = newKeys.get(key)
+      if (other !== undefined)
+        issue(
+          row.row,
+          'name',
+          `与第${other}行项目名称${row.township ? `和乡镇（${row.township}）` : ''}都相同，是重复的行吗？请删除重复行，或加上项目编号区分`,
+        )
+      else newKeys.set(key, row.row)
+    }
+    const isNew = !match
+    const rowHasIssue = (field: ImportField) => {
+      const { column } = at(row.row, field)
+      return issues.some((i) => i.row === row.row && i.column === column)
+    }
+    const need = (value: unknown, field: ImportField) => {
+      if (isNew && (value === null || value === undefined) && !rowHasIssue(field))
+        issue(row.row, field, `这是新项目，「${IMPORT_FIELDS[field].label}」不能为空`)
+    }
+    need(row.leader, 'leader')
+    need(row.township, 'township')
+    need(row.leadUnit, 'leadUnit')
+    if (!totalUnreadable) need(row.totalInvestment, 'totalInvestment')
+    if (row.leader && !leaders.has(row.leader)) {
+      missing.leaders.add(row.leader)
+      if (row.leaderTitle && !leaderTitles.has(row.leader)) leaderTitles.set(row.leader, row.leaderTitle)
+    }
+    if (row.township && !townships!.has(row.township)) missing.townships.add(row.township)
+    if (row.leadUnit && !units!.has(row.leadUnit)) missing.units.add(row.leadUnit)
+    if (row.category && !categories!.has(row.category))
+      issue(row.row, 'category', `项目类别「${row.category}」不在名录中，请先在 设置 → 基础名录 中添加`)
+    if (row.industryTag && !tags!.has(row.industryTag))
+      issue(row.row, 'industryTag', `产业标签「${row.industryTag}」不在名录中，请先在 设置 → 基础名录 中添加`)
+    if (row.plannedStart && row.plannedEnd && row.plannedEnd < row.plannedStart)
+      issue(row.row, 'plannedEnd', `计划竣工（${row.plannedEnd}）早于计划开工（${row.plannedStart}）`)
+    // The same checks the contract applies to a project typed in by hand.
+    if (isNew) {
+      const check = projectCreateInput.safeParse({
+        code: row.code ?? 'IMP-0',
+        name: row.name,
+        level: row.level ?? 'county',
+        townshipId: 1,
+        totalInvestment: row.totalInvestment ?? 0,
+        ...yearsOf(row, options.today),
+        leaderId: 1,
+        leadUnitId: 1,
+        content: row.content ?? '',
+        constructionUnit: row.constructionUnit ?? '',
+      })
+      if (!check.success)
+        for (const i of check.error.issues)
+          issues.push({
+            row: row.row,
+            column: String(i.path[0] ?? ''),
+            message: `${place(table, row.row)}：${i.message}`,
+          })
+    }
+  }
+  issues.sort((a, b) => a.row - b.row)
+  const preview: ImportPreview = {
+    sheet: table.sheet.name,
+    sheets: workbook.sheets.map((s, i) => ({
+      name: s.name,
+      hidden: s.state !== 'visible',
+      active: i === workbook.activeIndex,
+    })),
+    headerRows: table.headerRows,
+    columns: table.columns.map((c) => {
+      const field = fieldOfColumn(c)
+      const amount = field !== null && AMOUNT_FIELDS.includes(field)
+      const chosen = chosenUnits.get(c.index)
+      return {
+        index: c.index,
+        letter: c.letter,
+        header: c.path.join(' / '),
+        field,
+        year: c.year,
+        unit: amount ? (chosen ?? c.unit?.unit ?? (c.unit ? null : '万元')) : null,
+        unitSource: amount ? (chosen ? 'chosen' : (c.unit?.source ?? 'default')) : null,
+        unitText: amount ? (c.unit?.text ?? null) : null,
+      }
+    }),
+    conversions,
+    annualYear: byField.has('annualPlan') ? (byField.get('annualPlan')!.year ?? defaultYear) : null,
+    rows: rows.length,
+    skipped: read.skipped.length,
+    skippedRows: read.skipped.slice(0, 200),
+    creates: rows.length - existing.size,
+    updates: existing.size,
+    newLeaders: [...missing.leaders],
+    newTownships: [...missing.townships],
+    newUnits: [...missing.units],
+    issues: issues.slice(0, 500),
+    issueCount: issues.length,
+    sample: rows.slice(0, 5).map((r) => ({
+      row: r.row,
+      code: r.code,
+      name: r.name,
+      totalInvestment: r.totalInvestment,
+      annualPlan: r.annualPlan,
+      leader: r.leader,
+      township: r.township,
+      leadUnit: r.leadUnit,
+    })),
+  }
+  return { preview, rows, existing, leaderTitles, today: options.today }
+}
+
+/** The construction years of a row: its own, or from its planned dates, or this year and the next. */
+export function yearsOf(row: ImportRow, today: IsoDate): { startYear: number; endYear: number } {
+  if (row.years) return row.years
+  const start = Number((row.plannedStart ?? '').slice(0, 4)) || Number(today.slice(0, 4))
+  const end = Math.max(start, Number((row.plannedEnd ?? '').slice(0, 4)) || start + 1)
+  return { startYear: start, endYear: end }
+}

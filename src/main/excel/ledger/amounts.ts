@@ -1,0 +1,114 @@
+/**
+ * Amounts as ledgers hold them — in 亿元, 万元, 千元 or 元, as numbers or typed as text — turned into the
+ * product's Money (hundredths of 万元) exactly: the number's own decimal digits are scaled by a power of ten in
+ * integer arithmetic, never multiplied as a float (4.05 亿元 × 10000 is 40499.999… as a float; here it is
+ * 40,500.00 万元).
+ */
+import { MAX_MONEY, type Money } from '../../../shared/money'
+
+/** The units a ledger's amount can be in, as the power of ten that turns them into 万元. */
+export const AMOUNT_UNITS = { 元: -4, 千元: -1, 万元: 0, 十万元: 1, 百万元: 2, 千万元: 3, 亿元: 4 } as const
+export type AmountUnit = keyof typeof AMOUNT_UNITS
+export const AMOUNT_UNIT_NAMES = Object.keys(AMOUNT_UNITS) as AmountUnit[]
+
+/** "亿" → 亿元, "万元" → 万元; null for anything else. */
+export function unitOf(text: string): AmountUnit | null {
+  const t = text.replace(/\s/g, '').replace(/^人民币/, '')
+  if ((AMOUNT_UNIT_NAMES as string[]).includes(t)) return t as AmountUnit
+  if ((AMOUNT_UNIT_NAMES as string[]).includes(`${t}元`)) return `${t}元` as AmountUnit
+  return null
+}
+
+/** An exact decimal: digits × 10^-scale. */
+export interface Decimal {
+  digits: bigint
+  scale: number
+}
+
+/** "1234.5", "1.2E+3", "-0.05" → an exact decimal; null when it is not a plain number. */
+export function parseDecimal(text: string): Decimal | null {
+  const m = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,3}))?$/.exec(text)
+  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return null
+  const [, sign, whole = '', frac = '', exp = '0'] = m
+  let digits = BigInt(`${whole}${frac}` || '0')
+  let scale = frac.length - Number(exp)
+  if (scale < 0) {
+    digits *= 10n ** BigInt(-scale)
+    scale = 0
+  }
+  return { digits: sign === '-' ? -digits : digits, scale }
+}
+
+/**
+ * A number as Excel shows it: at most 15 significant digits (Excel's precision). Files keep up to 17
+ * ("4.0499999999999998" for 4.05 typed); what the office saw and checked is the 15-digit value.
+ */
+export function decimalOfNumber(raw: string, value: number): Decimal {
+  const exact = parseDecimal(raw)
+  const significant = exact ? String(exact.digits < 0n ? -exact.digits : exact.digits).replace(/^0+/, '').length : 99
+  if (exact && significant <= 15) return exact
+  return parseDecimal(value.toPrecision(15))!
+}
+
+export type AmountResult =
+  { ok: true; amount: Money; rounded: boolean } | { ok: false; reason: 'negative' | 'too-large' | 'decimals' }
+
+/**
+ * A decimal in `unit` → Money. More than two decimals of 万元 are rounded half up only when `mayRound`
+ * (a formula's result, shown rounded by Excel, or a conversion from 元/千元); otherwise refused.
+ */
+export function toMoney(value: Decimal, unit: AmountUnit, mayRound: boolean): AmountResult {
+  if (value.digits < 0n) return { ok: false, reason: 'negative' }
+  // hundredths of 万元 = digits × 10^(power + 2 − scale)
+  const shift = AMOUNT_UNITS[unit] + 2 - value.scale
+  let hundredths: bigint
+  let rounded = false
+  if (shift >= 0) hundredths = value.digits * 10n ** BigInt(shift)
+  else {
+    const divisor = 10n ** BigInt(-shift)
+    hundredths = value.digits / divisor
+    const rest = value.digits % divisor
+    if (rest !== 0n) {
+      if (!mayRound) return { ok: false, reason: 'decimals' }
+      rounded = true
+      if (rest * 2n >= divisor) hundredths += 1n
+    }
+  }
+  if (hundredths > BigInt(MAX_MONEY)) return { ok: false, reason: 'too-large' }
+  return { ok: true, amount: Number(hundredths), rounded }
+}
+
+export type TextAmount =
+  | { ok: true; value: Decimal; unit: AmountUnit | null }
+  | { ok: false; message: string }
+  | { ok: true; value: null; unit: null }
+
+const HOW = '请写成 1234.56 这样的数字（可带千位分隔 1,234.56 或单位“万元”）'
+
+/**
+ * An amount typed as text: full-width digits, thousands separators in groups of three, an optional unit after
+ * the number (12.3万, 1.2亿元). Dashes and 无 mean "no amount". Anything that could mean two things — a comma
+ * that could be a decimal mark (12,3), two decimal marks, a unit inside the number (1亿2000万) — is refused.
+ */
+export function parseTextAmount(text: string): TextAmount {
+  const t = text
+    .replace(/[０-９．，－＋]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+    .replace(/[\s\u3000\u00a0]/g, '')
+  if (t === '' || /^[-—–/／无]+$/.test(t)) return { ok: true, value: null, unit: null }
+  const m = /^([+-]?[\d,.]+)(亿元|亿|万元|万|千元|元)?$/.exec(t)
+  if (!m) {
+    if (/\d\s*(亿|万)\s*\d/.test(t)) return { ok: false, message: `「${text}」的单位写在数字中间，含义不确定。${HOW}` }
+    return { ok: false, message: `「${text}」不是金额。${HOW}` }
+  }
+  const [, number = '', unitText] = m
+  if ((number.match(/\./g) ?? []).length > 1)
+    return { ok: false, message: `「${text}」有两个小数点，含义不确定。${HOW}` }
+  const [whole = '', frac] = number.replace(/^[+-]/, '').split('.')
+  if (whole.includes(',') && !/^\d{1,3}(,\d{3})+$/.test(whole))
+    return { ok: false, message: `「${text}」中的逗号不是千位分隔，可能是小数点，含义不确定。${HOW}` }
+  if (frac !== undefined && frac.includes(','))
+    return { ok: false, message: `「${text}」小数部分有逗号，含义不确定。${HOW}` }
+  const value = parseDecimal(number.replace(/,/g, ''))
+  if (!value) return { ok: false, message: `「${text}」不是金额。${HOW}` }
+  return { ok: true, value, unit: unitText ? unitOf(unitText) : null }
+}

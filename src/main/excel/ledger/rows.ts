@@ -1,0 +1,257 @@
+/**
+ * The rows under a ledger's header: which are projects and which are not (totals and subtotals anywhere,
+ * group headings such as 一、续建项目（12个）, notes and sign-off lines under the table, rows numbering the
+ * columns), and each project row read field by field. Problems are collected, not thrown, so the preview can
+ * list them all, each with the sheet, row and column as Excel shows them.
+ */
+import { PROJECT_LEVELS, STAGES, STAGE_LABELS, type ProjectLevel, type Stage } from '../../../shared/domain'
+import type { ImportRowIssue } from '../../../shared/excel'
+import { IMPORT_FIELDS, type ImportField } from '../../../shared/import-fields'
+import type { Money } from '../../../shared/money'
+import { splitLeaderCell } from '../../../shared/names'
+import type { Cell } from '../read/workbook'
+import type { AmountUnit } from './amounts'
+import { readAmount, readDate, readLongText, readText, readYears, shown, type Read } from './cells'
+import { cellText, type LedgerColumn, type LedgerTable } from './header'
+
+export interface ImportRow {
+  row: number
+  code: string | null
+  name: string
+  content: string | null
+  totalInvestment: Money | null
+  annualPlan: Money | null
+  annualYear: number
+  leadUnit: string | null
+  leader: string | null
+  /** A title written with the leader's name (周明远（副县长）): kept for a leader the import creates. */
+  leaderTitle: string | null
+  township: string | null
+  constructionUnit: string | null
+  level: ProjectLevel | null
+  category: string | null
+  industryTag: string | null
+  years: { startYear: number; endYear: number } | null
+  plannedStart: string | null
+  plannedEnd: string | null
+  stage: Stage | null
+}
+
+export interface SkippedRow {
+  row: number
+  kind: 'total' | 'group' | 'note' | 'numbering' | 'empty'
+  text: string
+}
+
+export interface ReadRows {
+  rows: ImportRow[]
+  issues: ImportRowIssue[]
+  skipped: SkippedRow[]
+  /** Amounts rounded half up to 0.01 万元, and amounts converted from another unit. */
+  rounded: number
+  converted: number
+}
+
+const LEVELS: Record<string, ProjectLevel> = {
+  省级: 'province',
+  省: 'province',
+  市级: 'city',
+  市: 'city',
+  县级: 'county',
+  区级: 'county',
+  县: 'county',
+  区: 'county',
+}
+function readLevel(text: string): ProjectLevel | null {
+  const t = text.replace(/重点|项目/g, '')
+  if (LEVELS[t]) return LEVELS[t]
+  return (PROJECT_LEVELS as readonly string[]).includes(t) ? (t as ProjectLevel) : null
+}
+function readStage(text: string): Stage | null {
+  const exact = STAGES.find((s) => STAGE_LABELS[s] === text)
+  if (exact) return exact
+  if (/投产|竣工|达产/.test(text)) return 'production'
+  if (/开工|在建|续建|施工/.test(text)) return 'construction'
+  if (/签约/.test(text)) return 'signed'
+  if (/招商|洽谈/.test(text)) return 'investment'
+  if (/谋划|包装|前期|储备/.test(text)) return 'planning'
+  return null
+}
+
+const TOTAL = /^(全县|全区|全市|全镇|全乡|全旗|本页|总)?(合计|小计|总计|共计|累计|汇总)/
+const NUMERAL = /^[（(]?(第)?[一二三四五六七八九十百]+(部分|类)?[)）]?[、.．，,]?$/
+const GROUP_TITLE = /^[（(]?[一二三四五六七八九十]+[)）、.．]/
+const COUNTED_GROUP = /[（(]\s*\d+\s*个?(项目)?\s*[)）]$/
+const NOTE =
+  /^(备注|注[:：]|注释|说明[:：]|填表人|填报人|填表|审核人|审核|审批人|联系电话|联系人|制表人|制表|负责人|单位负责人|分管领导|主要领导|填报日期|填表日期|报送日期|报送时间|签字|盖章|（盖章）)/
+
+/**
+ * Whether a row is not a project, and which kind. `texts` are the row's normalised cell texts by column;
+ * the 序号 and 项目名称 columns decide most of it.
+ */
+export function classifyRow(
+  texts: Map<number, string>,
+  columns: { seq: number | null; name: number | null; leader: number | null },
+): SkippedRow['kind'] | null {
+  const values = [...texts.entries()].filter(([, t]) => t !== '').sort((a, b) => a[0] - b[0])
+  if (values.length === 0) return 'empty'
+  const first = values[0]![1].replace(/\s/g, '')
+  const seq = columns.seq ? (texts.get(columns.seq) ?? '').replace(/\s/g, '') : ''
+  const name = columns.name ? (texts.get(columns.name) ?? '').replace(/\s/g, '') : ''
+  if (
+    values.slice(0, 3).some(([, t]) => TOTAL.test(t.replace(/\s/g, ''))) ||
+    /^其中[:：]?$/.test(first) ||
+    /^其中[:：]/.test(name)
+  )
+    return 'total'
+  if (NOTE.test(first)) return 'note'
+  // 1 | 2 | 3 … or 甲 | 乙 | 1 …: a row numbering the columns under the header.
+  if (values.length >= 3 && values.every(([, t]) => /^(\d{1,2}|[甲乙丙丁戊])$/.test(t))) return 'numbering'
+  const leader = columns.leader ? (texts.get(columns.leader) ?? '') : ''
+  if (NUMERAL.test(seq) && leader === '') return 'group'
+  if (GROUP_TITLE.test(name || first) && leader === '') return 'group'
+  if (COUNTED_GROUP.test(name) && leader === '' && (seq === '' || NUMERAL.test(seq))) return 'group'
+  // Only a number in 序号 and nothing else: a row prepared for a project never filled in.
+  if (values.length === 1 && columns.seq === values[0]![0]) return 'empty'
+  return null
+}
+
+export interface RowContext {
+  table: LedgerTable
+  /** Column → field, after the user's changes in the preview. */
+  byField: Map<ImportField, LedgerColumn>
+  /** Column → unit, after the user's answers for units the product could not read. */
+  unitOf: (column: LedgerColumn) => AmountUnit | null
+  date1904: boolean
+  /** The year a plan column without one is for (the title's year, or this year). */
+  defaultYear: number
+}
+
+/** `「2026年台账」第5行 D列（总投资（亿元））：` — where a problem is, as the user finds it in Excel. */
+export function place(table: LedgerTable, row: number, column?: LedgerColumn): string {
+  const where = column ? ` ${column.letter}列（${column.path.join(' / ') || '无表头'}）` : ''
+  return `工作表「${table.sheet.name}」第${row}行${where}`
+}
+
+/** Reads every row under the header. */
+export function readRows(ctx: RowContext): ReadRows {
+  const { table, byField } = ctx
+  const sheet = table.sheet
+  const issues: ImportRowIssue[] = []
+  const rows: ImportRow[] = []
+  const skipped: SkippedRow[] = []
+  let rounded = 0
+  let converted = 0
+  const columnsOf = {
+    seq: byField.get('seq')?.index ?? null,
+    name: byField.get('name')?.index ?? null,
+    leader: byField.get('leader')?.index ?? null,
+  }
+  const rowNumbers = [...sheet.rows.keys()].filter((r) => r >= table.firstDataRow).sort((a, b) => a - b)
+  const notProjects = new Set<number>()
+  for (const r of rowNumbers) {
+    const cells = sheet.rows.get(r)!
+    const texts = new Map<number, string>()
+    for (const [c, cell] of cells) texts.set(c, cellText(cell))
+    const kind = classifyRow(texts, columnsOf)
+    if (kind) {
+      notProjects.add(r)
+      if (kind !== 'empty')
+        skipped.push({ row: r, kind, text: [...texts.values()].filter(Boolean).join(' ').slice(0, 60) })
+      continue
+    }
+    const cellOf = (field: ImportField): [Cell | undefined, LedgerColumn | undefined] => {
+      const col = byField.get(field)
+      return [col ? cells.get(col.index) : undefined, col]
+    }
+    const problem = (field: ImportField, message: string) => {
+      const [cell, col] = cellOf(field)
+      issues.push({
+        row: r,
+        column: col ? `${col.letter}列` : IMPORT_FIELDS[field].label,
+        message: `${place(table, r, col)}${cell ? '' : `「${IMPORT_FIELDS[field].label}」`}：${message}`,
+      })
+    }
+    const take = <T>(field: ImportField, read: (cell: Cell | undefined) => Read<T>): T | null => {
+      const result = read(cellOf(field)[0])
+      if (!result.ok) {
+        problem(field, result.message)
+        return null
+      }
+      return result.value
+    }
+    const amount = (field: 'totalInvestment' | 'annualPlan'): Money | null => {
+      const col = byField.get(field)
+      if (!col) return null
+      const unit = ctx.unitOf(col)
+      if (!unit) return null // the preview asks for the unit; nothing is read before it is given
+      const value = take(field, (cell) => readAmount(cell, unit))
+      if (!value) return null
+      if (value.rounded) rounded++
+      if (value.converted) converted++
+      return value.amount
+    }
+    const name = take('name', readText)
+    if (!name) {
+      if (!issues.some((i) => i.row === r))
+        problem(
+          'name',
+          `为空，但这一行有其他内容（${[...texts.values()].filter(Boolean).join(' ').slice(0, 30)}）。请填写项目名称，或删除这一行`,
+        )
+      continue
+    }
+    let leader: string | null = null
+    let leaderTitle: string | null = null
+    const leaderCell = take('leader', readText)
+    if (leaderCell) {
+      const split = splitLeaderCell(leaderCell)
+      if (split.ok) {
+        leader = split.name
+        leaderTitle = split.title
+      } else problem('leader', split.message)
+    }
+    const levelText = take('level', readText)
+    const level = levelText ? readLevel(levelText) : null
+    if (levelText && !level) problem('level', `「${levelText}」不是项目级别，应为 省级 / 市级 / 县级`)
+    const stageText = take('stage', readText)
+    const stage = stageText ? readStage(stageText) : null
+    if (stageText && !stage)
+      problem('stage', `「${stageText}」不是阶段，应为 谋划包装 / 招商洽谈 / 签约落地 / 开工建设 / 竣工投产`)
+    rows.push({
+      row: r,
+      code: take('code', readText),
+      name,
+      content: take('content', readLongText),
+      totalInvestment: amount('totalInvestment'),
+      annualPlan: amount('annualPlan'),
+      annualYear: byField.get('annualPlan')?.year ?? ctx.defaultYear,
+      leadUnit: take('leadUnit', readText),
+      leader,
+      leaderTitle,
+      township: take('township', readText),
+      constructionUnit: take('constructionUnit', readText),
+      level,
+      category: take('category', readText),
+      industryTag: take('industryTag', readText),
+      years: take('years', readYears),
+      plannedStart: take('plannedStart', (c) => readDate(c, ctx.date1904)),
+      plannedEnd: take('plannedEnd', (c) => readDate(c, ctx.date1904)),
+      stage,
+    })
+  }
+  // A cell merged over several project rows makes each row's value uncertain: say so rather than guess.
+  for (const m of sheet.merges) {
+    if (m.bottom <= m.top || m.bottom < table.firstDataRow) continue
+    const spanned = rowNumbers.filter((r) => r >= Math.max(m.top, table.firstDataRow) && r <= m.bottom)
+    if (spanned.some((r) => !notProjects.has(r))) {
+      const col = table.columns[m.left - 1]
+      const text = shown(sheet.rows.get(m.top)?.get(m.left) ?? { t: 'unsaved-formula' })
+      issues.push({
+        row: m.top,
+        column: `${col?.letter ?? ''}列`,
+        message: `${place(table, m.top, col)}：第${m.top}—${m.bottom}行合并成了一个单元格${text ? `（「${text}」）` : ''}，无法确定每一行的内容。请取消合并，并在每一行填上内容后再导入`,
+      })
+    }
+  }
+  return { rows, issues, skipped, rounded, converted }
+}

@@ -1,0 +1,480 @@
+/**
+ * Other files of the field cases' kinds, written with other producers' habits (tests/helpers/raw-xlsx.ts), ExcelJS,
+ * and LibreOffice: each imported into an empty database and the data that landed checked — or, where the ledger
+ * is unclear, refused with a message that names the sheet, row and column and changes nothing.
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { App } from '../../src/main/app'
+import type { CallInput } from '../../src/shared/contract'
+import { dump, newApp, refused, tempDir } from '../helpers/app'
+import { HEADER, TITLE, project, rawXlsx, type RawSheet, type RawOptions } from '../helpers/raw-xlsx'
+
+const b64 = (buffer: Buffer) => buffer.toString('base64')
+
+async function preview(app: App, buffer: Buffer, extra: Partial<CallInput<'excel.preview'>> = {}) {
+  return app.call('excel.preview', { fileName: '台账.xlsx', base64: b64(buffer), ...extra })
+}
+async function importAll(buffer: Buffer, extra: Partial<CallInput<'excel.import'>> = {}, app = newApp()) {
+  await app.call('settings.setOperator', { name: '王测试', unit: '县重点项目办' })
+  const p = await preview(app, buffer, extra)
+  expect(p.issues).toEqual([])
+  await app.call('excel.import', { fileName: '台账.xlsx', base64: b64(buffer), ...extra })
+  return { app, preview: p }
+}
+async function projects(app: App) {
+  const out = []
+  for (const p of await app.call('project.list', {})) {
+    const d = await app.call('project.get', { id: p.id })
+    out.push({
+      name: d.project.name,
+      township: p.township.name,
+      leader: p.leader.name,
+      total: d.project.totalInvestment,
+      plan: d.annualPlans.map((a) => `${a.year}:${a.amount}`).join(',') || null,
+      start: d.project.plannedStart,
+      end: d.project.plannedEnd,
+      years: `${d.project.startYear}-${d.project.endYear}`,
+    })
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name))
+}
+const sheet = (rows: RawSheet['rows'], more: Partial<RawSheet> = {}): RawSheet => ({ name: '台账', rows, ...more })
+
+describe('units in headers', () => {
+  it('reads 单位：亿元 in a note row above the header as the sheet’s unit, and a column’s own （万元） over it', async () => {
+    const file = await rawXlsx([
+      sheet([
+        TITLE,
+        ['填报单位：县发改局', null, null, null, '单位：亿元'],
+        ['序号', '项目名称', '建设内容及规模', '总投资', '2026年计划投资（万元）', '包联领导', '责任单位', '所在乡镇'],
+        project(1, '甲项目', 1.25, 800, '周明远'),
+      ]),
+    ])
+    const { app, preview: p } = await importAll(file)
+    expect(p.conversions).toEqual(['D列「总投资」：亿元 → 万元（×10,000，依据表上方的“单位：亿元”）'])
+    expect(await projects(app)).toMatchObject([{ total: 1250000, plan: '2026:80000' }])
+  })
+
+  it('converts 元 to 万元, rounding half up to two decimals and saying so', async () => {
+    const file = await rawXlsx([
+      sheet([
+        TITLE,
+        [
+          '序号',
+          '项目名称',
+          '建设内容及规模',
+          '总投资（元）',
+          '2026年计划投资（元）',
+          '包联领导',
+          '责任单位',
+          '所在乡镇',
+        ],
+        project(1, '甲项目', 123456789, 5000050, '周明远'),
+      ]),
+    ])
+    const { app, preview: p } = await importAll(file)
+    expect(p.conversions).toContain('D列「总投资（元）」：元 → 万元（÷10,000）')
+    expect(p.conversions.at(-1)).toMatch(/^2个金额.*四舍五入保留两位小数/)
+    // 123,456,789 元 = 12,345.6789 万元 → 12,345.68; 5,000,050 元 = 500.005 万元 → 500.01
+    expect(await projects(app)).toMatchObject([{ total: 1234568, plan: '2026:50001' }])
+  })
+
+  it('asks for a unit it cannot read (（万美元）), reads nothing of that column until one is chosen', async () => {
+    const app = newApp()
+    const file = await rawXlsx([
+      sheet([
+        TITLE,
+        [
+          '序号',
+          '项目名称',
+          '建设内容及规模',
+          '总投资（万美元）',
+          '2026年计划投资（万元）',
+          '包联领导',
+          '责任单位',
+          '所在乡镇',
+        ],
+        project(1, '甲项目', 100, 50, '周明远'),
+      ]),
+    ])
+    const before = dump(app)
+    const p = await preview(app, file)
+    expect(p.columns.find((c) => c.letter === 'D')).toMatchObject({ unit: null, unitText: '万美元' })
+    expect(p.issues.map((i) => i.message)).toEqual([
+      'D列「总投资（万美元）」的金额单位「万美元」无法识别，没有读取这一列。请在预览中为这一列选择单位（元、万元、亿元……）',
+    ])
+    await refused(app, 'excel.import', { fileName: 'x.xlsx', base64: b64(file) }, 'INVALID_INPUT')
+    expect(dump(app)).toEqual(before)
+    const chosen = await importAll(file, { units: { '4': '万元' } }, app)
+    expect(chosen.preview.conversions).toEqual(['D列「总投资（万美元）」：按所选单位 万元 读取'])
+    expect(await projects(app)).toMatchObject([{ total: 10000 }])
+  })
+})
+
+describe('header shapes', () => {
+  it('reads a three-row header: 投资情况（万元） over 总投资 and 2026年, 2026年 over 计划投资 / 1-10月完成', async () => {
+    const file = await rawXlsx([
+      sheet(
+        [
+          ['某县2026年重点项目台账'],
+          ['填报单位：县发改局', null, null, null, null, null, '填报日期：2026年11月5日'],
+          ['序号', '项目名称', '投资情况（万元）', null, null, '包保县级领导', '牵头单位', '所在乡镇（街道）'],
+          [null, null, '总投资', '2026年', null],
+          [null, null, null, '计划投资', '1-10月完成'],
+          [1, '甲项目', 3000, 1200, 800, '周明远', '县发改局', '城关镇'],
+          [2, '乙项目', 5000, 2000, 900, '郑佳宁', '县工信局', '河口镇'],
+        ],
+        { merges: ['A1:H1', 'A3:A5', 'B3:B5', 'C3:E3', 'C4:C5', 'D4:E4', 'F3:F5', 'G3:G5', 'H3:H5'] },
+      ),
+    ])
+    const { app, preview: p } = await importAll(file)
+    expect(p.headerRows).toEqual([3, 4, 5])
+    expect(p.columns.map((c) => [c.header, c.field])).toEqual([
+      ['序号', 'seq'],
+      ['项目名称', 'name'],
+      ['投资情况（万元） / 总投资', 'totalInvestment'],
+      ['投资情况（万元） / 2026年 / 计划投资', 'annualPlan'],
+      ['投资情况（万元） / 2026年 / 1-10月完成', 'completedThisYear'],
+      ['包保县级领导', 'leader'],
+      ['牵头单位', 'leadUnit'],
+      ['所在乡镇（街道）', 'township'],
+    ])
+    expect(p.conversions).toEqual([]) // 万元 from the parent: nothing to convert
+    expect(await projects(app)).toMatchObject([
+      { name: '乙项目', total: 500000, plan: '2026:200000', leader: '郑佳宁', township: '河口镇' },
+      { name: '甲项目', total: 300000, plan: '2026:120000', leader: '周明远', township: '城关镇' },
+    ])
+  })
+
+  it.each([
+    '包联领导',
+    '包抓县级领导',
+    '包保县领导',
+    '联系县领导',
+    '分管县领导',
+    '县级包联领导',
+    '责任领导',
+    '县级领导',
+  ])('takes %s as the leader column', async (title) => {
+    const file = await rawXlsx([
+      sheet([TITLE, HEADER.map((h) => (h === '包联领导' ? title : h)), project(1, '甲', 100, 10, '周明远')]),
+    ])
+    const p = await preview(newApp(), file)
+    expect(p.columns.find((c) => c.header === title)!.field).toBe('leader')
+  })
+
+  it('leaves a column it cannot match unmapped, and takes the user’s mapping (preview and import)', async () => {
+    const file = await rawXlsx([
+      sheet([
+        TITLE,
+        ['序号', '项目名称', '建设内容及规模', '总投资（万元）', '包联领导', '主办科室', '所在乡镇'],
+        [1, '甲项目', '新建', 100, '周明远', '县发改局', '城关镇'],
+      ]),
+    ])
+    const app = newApp()
+    const p = await preview(app, file)
+    expect(p.columns.find((c) => c.letter === 'F')!.field).toBeNull()
+    expect(p.issues.map((i) => i.message)).toEqual([expect.stringContaining('「牵头单位」不能为空')])
+    await importAll(file, { mapping: { '6': 'leadUnit' } }, app)
+    expect((await app.call('project.list', {}))[0]!.leadUnit.name).toBe('县发改局')
+  })
+})
+
+describe('rows that are not projects', () => {
+  it('skips totals anywhere, 其中 rows, group headings of every form, a column-number row and numbered empty rows', async () => {
+    const file = await rawXlsx([
+      sheet([
+        TITLE,
+        HEADER,
+        ['甲', '乙', 1, 2, 3, 4, 5, 6],
+        [null, '合  计', null, 9000, 3000],
+        ['一、续建项目（2个）'],
+        [null, '其中：省重点', null, 5000, 1000],
+        project(1, '甲项目', 4000, 1000, '周明远'),
+        project(2, '乙项目', 1000, 500, '郑佳宁'),
+        [null, '小计', null, 5000, 1500],
+        ['（二）', '新开工项目', null, 4000, 1500],
+        project(3, '丙项目', 4000, 1500, '周明远'),
+        [4],
+        [5],
+        [null, '总计', null, 9000, 3000],
+        ['注：本表金额单位为万元'],
+        ['审核人：冯国强', null, '联系人：钱小雨'],
+      ]),
+    ])
+    const { app, preview: p } = await importAll(file)
+    expect((await projects(app)).map((r) => r.name)).toEqual(['丙项目', '乙项目', '甲项目'])
+    expect(p.skippedRows.map((s) => [s.row, s.kind])).toEqual([
+      [3, 'numbering'],
+      [4, 'total'],
+      [5, 'group'],
+      [6, 'total'],
+      [9, 'total'],
+      [10, 'group'],
+      [14, 'total'],
+      [15, 'note'],
+      [16, 'note'],
+    ])
+    expect((await app.call('leader.list', {})).map((l) => l.name).sort()).toEqual(['周明远', '郑佳宁'])
+  })
+
+  it('counts rows with values, not rows that exist: 200,000 formatted rows import in seconds', async () => {
+    const file = await rawXlsx([
+      sheet([TITLE, HEADER, project(1, '甲项目', 100, 10, '周明远')], { formattedEmptyRows: 200_000 }),
+    ])
+    const { preview: p } = await importAll(file)
+    expect(p).toMatchObject({ rows: 1, skipped: 0 })
+  })
+})
+
+describe('sheets', () => {
+  const two = (activeTab: number) =>
+    rawXlsx(
+      [
+        sheet([TITLE, HEADER, project(1, '一表项目', 100, 10, '周明远')], { name: '一表' }),
+        sheet([TITLE, HEADER, project(1, '二表项目', 200, 20, '郑佳宁')], { name: '二表' }),
+        sheet([TITLE, HEADER, project(1, '隐藏项目', 300, 30, '王伟')], { name: '旧表', state: 'hidden' }),
+      ],
+      { activeTab },
+    )
+  it('proposes the active sheet, lets the user choose another, and never reads a hidden one by default', async () => {
+    const app = newApp()
+    expect((await preview(app, await two(1))).sheet).toBe('二表')
+    expect((await preview(app, await two(0))).sheet).toBe('一表')
+    const chosen = await preview(app, await two(1), { sheet: '一表' })
+    expect(chosen).toMatchObject({ sheet: '一表', sample: [{ name: '一表项目' }] })
+    expect(chosen.sheets).toEqual([
+      { name: '一表', hidden: false, active: false },
+      { name: '二表', hidden: false, active: true },
+      { name: '旧表', hidden: true, active: false },
+    ])
+    // Active but hidden: the first visible sheet instead.
+    expect((await preview(app, await two(2))).sheet).toBe('一表')
+    const error = await refused(
+      app,
+      'excel.preview',
+      { fileName: 'x.xlsx', base64: b64(await two(0)), sheet: '三表' },
+      'INVALID_INPUT',
+    )
+    expect(error.message).toBe('工作簿中没有工作表「三表」。工作表有：「一表」、「二表」、「旧表」（隐藏）')
+  })
+})
+
+describe('cell forms', () => {
+  it('reads ISO date cells, date-formatted serials in the 1900 and 1904 systems, and dates typed as text', async () => {
+    const rows = (first: unknown, second: unknown) => [
+      TITLE,
+      [...HEADER, '计划开工时间', '计划竣工时间'],
+      [...project(1, '甲项目', 100, 10, '周明远'), first, second],
+    ]
+    const cases: [RawOptions, unknown, unknown, string, string][] = [
+      [{}, { date: '2026-03-15T00:00:00' }, { date: '2027-06-30' }, '2026-03-15', '2027-06-30'],
+      [{}, { serial: 46096, dateStyle: true }, '2027年6月30日', '2026-03-15', '2027-06-30'],
+      [{ date1904: true }, { serial: 44634, dateStyle: true }, '2027/6/30', '2026-03-15', '2027-06-30'],
+      [{}, '2026.3.15', '2027.6', '2026-03-15', '2027-06-01'],
+    ]
+    for (const [options, first, second, start, end] of cases) {
+      const file = await rawXlsx([sheet(rows(first, second) as RawSheet['rows'])], options)
+      const { app } = await importAll(file)
+      expect(await projects(app)).toMatchObject([{ start, end }])
+    }
+  })
+
+  it('reports a saved #REF! as a formula error in its cell, and rounds a computed =元/10000 as Excel shows it', async () => {
+    const app = newApp()
+    const broken = await rawXlsx([
+      sheet([TITLE, HEADER, project(1, '甲项目', { formula: 'Sheet2!A1', error: '#REF!' }, 10, '周明远')]),
+    ])
+    const p = await preview(app, broken)
+    expect(p.issues.map((i) => i.message)).toEqual([
+      '工作表「台账」第3行 D列（总投资（万元））：是公式，保存的结果是错误值 #REF!（公式引用或计算出错）。请在 Excel 或 WPS 中修正公式或改填数值后再导入',
+    ])
+    const computed = await rawXlsx([
+      sheet([TITLE, HEADER, project(1, '甲项目', { formula: 'J3/10000', value: 1234.56789 }, 10, '周明远')]),
+    ])
+    const { app: other, preview: q } = await importAll(computed)
+    expect(q.conversions).toEqual([
+      '1个金额是公式结果或由元、千元换算而来，位数多于两位小数，已按四舍五入保留两位小数（万元）',
+    ])
+    expect(await projects(other)).toMatchObject([{ total: 123457 }])
+  })
+
+  it('refuses a typed amount that could mean two things, and one with more than two decimals', async () => {
+    const app = newApp()
+    const file = await rawXlsx([
+      sheet([
+        TITLE,
+        HEADER,
+        project(1, '甲项目', '12,3', 10, '周明远'),
+        project(2, '乙项目', '1.2.3', 10, '周明远'),
+        project(3, '丙项目', 12.345, 10, '周明远'),
+        project(4, '丁项目', '1亿2000万', 10, '周明远'),
+        project(5, '戊项目', '12.3万', '1,230.50', '周明远'),
+      ]),
+    ])
+    const p = await preview(app, file)
+    expect(p.issues.map((i) => [i.row, i.column])).toEqual([
+      [3, 'D列'],
+      [4, 'D列'],
+      [5, 'D列'],
+      [6, 'D列'],
+    ])
+    expect(p.issues[0]!.message).toContain('「12,3」中的逗号不是千位分隔，可能是小数点，含义不确定')
+    expect(p.issues[2]!.message).toContain('「12.345」万元超过两位小数')
+    expect(p.sample.find((s) => s.name === '戊项目')).toMatchObject({ totalInvestment: 1230, annualPlan: 123050 })
+  })
+
+  it('reads Strict Open XML with prefixed element names and cells without references', async () => {
+    const file = await rawXlsx([sheet([TITLE, HEADER, project(1, '甲项目', 100.5, 10, '周明远')])], {
+      strict: true,
+      noRefs: true,
+    })
+    const { app } = await importAll(file)
+    expect(await projects(app)).toMatchObject([{ name: '甲项目', total: 10050, plan: '2026:1000' }])
+  })
+})
+
+describe('identity of projects and names', () => {
+  it('matches a name wrapped with Alt+Enter to the same name without the break, township and all', async () => {
+    const app = newApp()
+    await importAll(
+      await rawXlsx([sheet([TITLE, HEADER, project(1, '智能装备产业园一期', 100, 10, '周明远')])]),
+      {},
+      app,
+    )
+    const again = await rawXlsx([sheet([TITLE, HEADER, project(1, '智能装备\n产业园一期', 150, 10, '周 明远')])])
+    expect(await preview(app, again)).toMatchObject({ creates: 0, updates: 1, newLeaders: [] })
+  })
+
+  it('puts a title written with the name into the leader’s title, and refuses two leaders in one cell', async () => {
+    const app = newApp()
+    const file = await rawXlsx([
+      sheet([
+        TITLE,
+        HEADER,
+        project(1, '甲项目', 100, 10, '周明远（副县长）'),
+        project(2, '乙项目', 100, 10, '常务副县长 郑佳宁'),
+        project(3, '丙项目', 100, 10, '周明远、郑佳宁'),
+      ]),
+    ])
+    const p = await preview(app, file)
+    expect(p.issues.map((i) => i.message)).toEqual([
+      expect.stringMatching(/^工作表「台账」第5行 F列（包联领导）：.*两位领导/),
+    ])
+    expect(p.newLeaders).toEqual(['周明远', '郑佳宁'])
+    const fine = await rawXlsx([
+      sheet([
+        TITLE,
+        HEADER,
+        project(1, '甲项目', 100, 10, '周明远（副县长）'),
+        project(2, '乙项目', 100, 10, '常务副县长 郑佳宁'),
+      ]),
+    ])
+    await importAll(fine, {}, app)
+    const leaders = await app.call('leader.list', {})
+    expect(leaders.map((l) => [l.name, l.title]).sort()).toEqual([
+      ['周明远', '副县长'],
+      ['郑佳宁', '常务副县长'],
+    ])
+  })
+
+  it('refuses a control character in a name with a message', async () => {
+    const app = newApp()
+    // Excel writes a control character as _x0001_ (XML cannot hold it).
+    const file = await rawXlsx([sheet([TITLE, HEADER, project(1, '甲_x0001_项目', 100, 10, '周明远')])])
+    const p = await preview(app, file)
+    expect(p.issueCount).toBe(1)
+    expect(p.issues[0]!.message).toMatch(/^工作表「台账」第3行 B列（项目名称）：.*控制字符/)
+  })
+})
+
+describe('other producers', () => {
+  it('imports every field case the same after LibreOffice has saved it again', { timeout: 180_000 }, async () => {
+    const dir = tempDir()
+    const source = path.join(__dirname, '../fixtures/field-cases')
+    const names = [
+      '01-amounts-in-yiyuan.xlsx',
+      '03-year-parent-header.xlsx',
+      '04-section-rows-split.xlsx',
+      '15-hidden-old-sheet-first.xlsx',
+      '23b-iso-date-cells-with-years.xlsx',
+    ]
+    execFileSync(
+      'soffice',
+      [
+        '--headless',
+        '--convert-to',
+        'xlsx:Calc MS Excel 2007 XML',
+        '--outdir',
+        dir,
+        ...names.map((n) => path.join(source, n)),
+      ],
+      {
+        stdio: 'ignore',
+        timeout: 150_000,
+        env: { ...process.env, HOME: dir },
+      },
+    )
+    for (const name of names) {
+      const original = await importAll(fs.readFileSync(path.join(source, name)))
+      const resaved = await importAll(fs.readFileSync(path.join(dir, name)))
+      expect(await projects(resaved.app), name).toEqual(await projects(original.app))
+      expect(resaved.preview.sheet, name).toBe(original.preview.sheet)
+    }
+  })
+})
+
+describe('command line', () => {
+  it('shows the sheet, the columns and the conversions, and takes --sheet, --map and --unit', async () => {
+    const { main } = await import('../../src/main/cli/index')
+    const dir = tempDir()
+    const db = path.join(dir, 'cli.db')
+    const file = path.join(dir, '台账.xlsx')
+    fs.writeFileSync(
+      file,
+      await rawXlsx(
+        [
+          sheet([TITLE, HEADER, project(1, '旧项目', 1, 1, '周明远')], { name: '旧表' }),
+          sheet(
+            [
+              TITLE,
+              ['序号', '项目名称', '建设内容及规模', '总投资（万美元）', '包联领导', '主办科室', '所在乡镇'],
+              [1, '甲项目', '新建', 2.5, '周明远', '县发改局', '城关镇'],
+            ],
+            { name: '新表' },
+          ),
+        ],
+        { activeTab: 0 },
+      ),
+    )
+    const run = async (...args: string[]) => {
+      const out: string[] = []
+      const err: string[] = []
+      const code = await main(
+        ['import', '--db', db, file, ...args],
+        (l) => out.push(l),
+        (l) => err.push(l),
+      )
+      return { code, out: out.join('\n'), err: err.join('\n') }
+    }
+    const first = await run('--dry-run')
+    expect(first.out).toContain('工作表「旧表」')
+    const refused = await run('--sheet', '新表', '--dry-run')
+    expect(refused.code).toBe(1)
+    expect(refused.err).toContain('D列「总投资（万美元）」的金额单位「万美元」无法识别')
+    const bad = await run('--sheet', '新表', '--unit', 'D=万美元')
+    expect(bad.code).not.toBe(0)
+    expect(bad.err).toContain('可用：元、千元、万元')
+    const done = await run('--sheet', '新表', '--unit', 'D=亿元', '--map', 'F=牵头单位')
+    expect(done.err).toBe('')
+    expect(done.code).toBe(0)
+    expect(done.out).toContain('金额：D列「总投资（万美元）」：按所选单位 亿元 读取，换算为万元（×10,000）')
+    expect(done.out).toContain('F「主办科室」→ 牵头单位')
+    const app = newApp(db)
+    expect(await projects(app)).toMatchObject([{ name: '甲项目', total: 2500000 }])
+    expect((await app.call('project.list', {}))[0]!.leadUnit.name).toBe('县发改局')
+  })
+})
