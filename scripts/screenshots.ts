@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { closeHarness, newPage, startDemo } from '../tests/browser/harness'
+import { HEADER, TITLE, project as row, rawXlsx } from '../tests/helpers/raw-xlsx'
 
 const OUT = path.resolve(import.meta.dirname, '..', 'docs', 'screenshots')
 const SIZES = [
@@ -49,6 +50,40 @@ try {
     await page.locator('.el-table__row').nth(31).click()
     await page.locator('.el-dialog:visible >> text=节点（计划日期不晚于').waitFor()
     await shot('ranking-breakdown')
+    // 导入台账: a ledger in 亿元 with last year's sheet hidden before it, as offices keep them.
+    const ledger = path.join(h.dir, '2026年重点项目台账.xlsx')
+    const yi = HEADER.map((t) => t.replace('万元', '亿元'))
+    fs.writeFileSync(
+      ledger,
+      await rawXlsx(
+        [
+          { name: '2025年台账', state: 'hidden', rows: [TITLE, HEADER, row(1, '去年项目', 1, 1, '周明远')] },
+          {
+            name: '2026年台账',
+            rows: [
+              TITLE,
+              ['填报单位：县发改局', null, null, null, null, null, '填报日期：2026年11月5日'],
+              yi,
+              [null, '全县合计（3个）', null, 21.3, 6.45],
+              ['一', '续建项目（2个）', null, 15.3, 5.25],
+              row(1, '城东污水处理厂提标改造项目', 3.5, 1.2, '周明远（副县长）'),
+              row(2, '智能装备产业园一期', 11.8, 4.05, '郑佳宁', '高新区'),
+              ['二', '新开工项目（1个）', null, 6, 1.2],
+              row(3, '滨河公园二期', 6, 1.2, '王　伟', '河口镇'),
+              ['填表人：钱小雨', null, '审核人：冯国强'],
+            ],
+          },
+        ],
+        { activeTab: 1 },
+      ),
+    )
+    await page.goto(`${base}#/kanban`)
+    await page.waitForSelector('[data-card]')
+    await page.getByRole('button', { name: '导入台账' }).click()
+    await page.getByLabel('选择台账文件').setInputFiles(ledger)
+    await page.locator('.el-dialog:visible >> text=亿元 → 万元').first().waitFor()
+    await page.locator('.el-dialog:visible details.skipped summary').click()
+    await shot('import')
     if (errors.length) throw new Error(errors.join('\n'))
     await page.context().close()
   }

@@ -53,6 +53,8 @@ export interface ImportPreview {
   creates: number
   updates: number
   newLeaders: string[]
+  /** Titles written beside new leaders' names in the ledger (周明远（副县长）): name → title. */
+  newLeaderTitles: Record<string, string>
   newTownships: string[]
   newUnits: string[]
   issues: ImportRowIssue[]

@@ -70,6 +70,7 @@ export function normaliseHeader(text: string): string {
     .replace(/[\s\u3000\u200b-\u200d\ufeff]/g, '')
     .replace(/[（(【[][^）)】\]]*[）)】\]]/g, '')
     .replace(/单位[:：].*$/, '')
+    .replace(/[/／]?(亿元|万元|千元|百万元|千万元)$/, '')
     .replace(/^\d{4}年(度)?/, '年度')
     .replace(/[：:*＊]+$/, '')
 }

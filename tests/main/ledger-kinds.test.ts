@@ -104,7 +104,7 @@ describe('units in headers', () => {
     const p = await preview(app, file)
     expect(p.columns.find((c) => c.letter === 'D')).toMatchObject({ unit: null, unitText: '万美元' })
     expect(p.issues.map((i) => i.message)).toEqual([
-      'D列「总投资（万美元）」的金额单位「万美元」无法识别，没有读取这一列。请在预览中为这一列选择单位（元、万元、亿元……）',
+      '工作表「台账」D列「总投资（万美元）」的金额单位「万美元」无法识别，没有读取这一列。请在预览中为这一列选择单位（元、万元、亿元……）',
     ])
     await refused(app, 'excel.import', { fileName: 'x.xlsx', base64: b64(file) }, 'INVALID_INPUT')
     expect(dump(app)).toEqual(before)
@@ -476,5 +476,183 @@ describe('command line', () => {
     const app = newApp(db)
     expect(await projects(app)).toMatchObject([{ name: '甲项目', total: 2500000 }])
     expect((await app.call('project.list', {}))[0]!.leadUnit.name).toBe('县发改局')
+  })
+})
+
+describe('found by probing (each a kind)', () => {
+  it('reads a unit written after a slash, on a second line, in a small merged note cell, or alone above the header', async () => {
+    const cases: RawSheet[] = [
+      sheet(
+        [
+          TITLE,
+          [null, null, null, null, null, null, '单位：亿元'],
+          ['序号', '项目名称', '建设内容及规模', '总投资', '2026年计划投资', '包联领导', '责任单位', '所在乡镇'],
+          project(1, '甲项目', 4.05, 1.2, '周明远'),
+        ],
+        { merges: ['A1:H1', 'G2:H2'] },
+      ),
+      sheet([
+        TITLE,
+        [
+          '序号',
+          '项目名称',
+          '建设内容及规模',
+          '总投资/亿元',
+          '2026年计划投资\n亿元',
+          '包联领导',
+          '责任单位',
+          '所在乡镇',
+        ],
+        project(1, '甲项目', 4.05, 1.2, '周明远'),
+      ]),
+      sheet([
+        TITLE,
+        ['亿元'],
+        ['序号', '项目名称', '建设内容及规模', '总投资', '2026年计划投资', '包联领导', '责任单位', '所在乡镇'],
+        project(1, '甲项目', 4.05, 1.2, '周明远'),
+      ]),
+    ]
+    for (const s of cases) {
+      const { app } = await importAll(await rawXlsx([s]))
+      expect(await projects(app)).toMatchObject([{ total: 4050000, plan: '2026:1200000' }])
+    }
+  })
+
+  it('takes two leaders on two lines or with a full-width space as two (refused), and a title after a space as the title', async () => {
+    const app = newApp()
+    const p = await preview(
+      app,
+      await rawXlsx([
+        sheet([
+          TITLE,
+          HEADER,
+          project(1, '甲项目', 1, 1, '周明远\n郑佳宁'),
+          project(2, '乙项目', 1, 1, '周明远　郑佳宁'),
+          project(3, '丙项目', 1, 1, '周明远 副县长'),
+        ]),
+      ]),
+    )
+    expect(p.issues.map((i) => [i.row, i.column])).toEqual([
+      [3, 'F列'],
+      [4, 'F列'],
+    ])
+    expect(p.newLeaders).toEqual(['周明远'])
+    expect(p.newLeaderTitles).toEqual({ 周明远: '副县长' })
+  })
+
+  it('keeps projects whose names start like totals or notes, or whose 序号 is a numeral, when they have owners', async () => {
+    const { app } = await importAll(
+      await rawXlsx([
+        sheet([
+          TITLE,
+          HEADER,
+          project(1, '合计物流园', 1, 1, '周明远'),
+          project(2, '总计量检测中心建设项目', 1, 1, '周明远'),
+          [null, '联系人服务中心', '共计新建道路12公里', 1, 1, '周明远', '县发改局', '城关镇'],
+          ['七', '签字笔生产线项目', '新建', 1, 1, '郑佳宁', '县发改局', '城关镇'],
+        ]),
+      ]),
+    )
+    expect((await projects(app)).map((r) => r.name).sort()).toEqual(
+      ['合计物流园', '总计量检测中心建设项目', '签字笔生产线项目', '联系人服务中心'].sort(),
+    )
+  })
+
+  it('counts rows with only a copied-down formula as empty, and refuses a sheet with no project rows', async () => {
+    const withFormulas = await rawXlsx([
+      sheet([
+        TITLE,
+        [...HEADER, '合计'],
+        [...project(1, '甲项目', 1, 1, '周明远'), { formula: 'D3+E3', value: 2 }],
+        ...Array.from({ length: 20 }, (_, i) => [
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          { formula: `D${i + 4}+E${i + 4}`, value: 0 },
+        ]),
+      ]),
+    ])
+    expect((await importAll(withFormulas)).preview.rows).toBe(1)
+    const onlyGroups = await rawXlsx([
+      sheet([TITLE, ['序号', '项目名称', '总投资', '所在乡镇'], ['一', '甲项目', 1], ['二', '乙项目', 2]]),
+    ])
+    const p = await preview(newApp(), onlyGroups)
+    expect(p.issues.map((i) => i.message)).toEqual([expect.stringContaining('表头下面没有读到任何项目行')])
+  })
+
+  it('on re-import, refuses a changed leader or lead unit, a code added to a project known by name, and a plan outside the years', async () => {
+    const app = newApp()
+    await importAll(
+      await rawXlsx([
+        sheet([TITLE, [...HEADER, '建设起止年限'], [...project(1, '甲项目', 100, 10, '周明远'), '2025-2027']]),
+      ]),
+      {},
+      app,
+    )
+    const before = dump(app)
+    const changed = await preview(
+      app,
+      await rawXlsx([sheet([TITLE, HEADER, [1, '甲项目', '新建', 100, 10, '郑佳宁', '县住建局', '城关镇']])]),
+    )
+    expect(changed.issues.map((i) => i.column)).toEqual(['F列', 'G列'])
+    expect(changed.issues[0]!.message).toContain('包联领导是「郑佳宁」，库中是「周明远」')
+    expect(changed.newLeaders).toEqual([])
+    const coded = await preview(
+      app,
+      await rawXlsx([sheet([TITLE, ['项目编号', ...HEADER], ['GX-01', ...project(1, '甲项目', 100, 10, '周明远')]])]),
+    )
+    expect(coded.issues.map((i) => i.message)).toEqual([
+      expect.stringContaining('库中已有「甲项目」（城关镇），编号是IMP-00001'),
+    ])
+    const outside = await preview(
+      app,
+      await rawXlsx([
+        sheet([TITLE, [...HEADER, '建设起止年限'], [...project(1, '乙项目', 100, 10, '周明远'), '2024-2025']]),
+      ]),
+    )
+    expect(outside.issues.map((i) => i.message)).toEqual([expect.stringContaining('建设年限是2024—2025年，不含2026年')])
+    expect(dump(app)).toEqual(before)
+  })
+
+  it('checks an update and the names it would create against the same limits as the forms, before writing', async () => {
+    const app = newApp()
+    await importAll(await rawXlsx([sheet([TITLE, HEADER, project(1, '甲项目', 100, 10, '周明远')])]), {}, app)
+    const p = await preview(
+      app,
+      await rawXlsx([
+        sheet([
+          TITLE,
+          ['项目编号', ...HEADER],
+          ['IMP-00001', ...project(1, '甲'.repeat(101), 100, 10, '周明远')],
+          ['N-2', 2, '乙项目', '新建', 1, 1, '周明远', '局'.repeat(60), '镇'.repeat(60)],
+          ['N-3', 3, '丙项目', '新建', 1, 1, '周明远', '县发改局', '城关镇', null],
+        ]),
+      ]),
+    )
+    expect(p.issues.map((i) => i.row)).toEqual([3, 4, 4])
+    expect(p.issues[0]!.message).toContain('「项目名称」不能超过100个字')
+  })
+
+  it('refuses a construction period whose end could be a year or a month', async () => {
+    const p = await preview(
+      newApp(),
+      await rawXlsx([
+        sheet([
+          TITLE,
+          [...HEADER, '建设起止年限'],
+          [...project(1, '甲项目', 1, 1, '周明远'), '2025.12-26'],
+          [...project(2, '乙项目', 1, 1, '周明远'), '2026.11-3'],
+        ]),
+      ]),
+    )
+    expect(p.issues.map((i) => i.message)).toEqual([
+      expect.stringContaining('「2025.12-26」的结束部分是年份还是月份不确定'),
+      expect.stringContaining('「2026.11-3」的结束部分是年份还是月份不确定'),
+    ])
   })
 })

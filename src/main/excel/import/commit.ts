@@ -40,6 +40,22 @@ async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJ
     // Lets the event loop answer progress and cancel requests while the transaction runs.
     if (job.done % 200 === 0) await new Promise((resolve) => setImmediate(resolve))
     importJob.step(job)
+    try {
+      const counted = await writeRow(row)
+      if (counted === 'created') created++
+      else updated++
+    } catch (error) {
+      // A rule the services check (dates against stored ones …) names the row it came from.
+      if (error instanceof AppError && error.code !== 'CONFLICT' && !/导入已取消/.test(error.message))
+        throw new AppError(
+          error.code,
+          `工作表「${plan.preview.sheet}」第${row.row}行（${row.name}）：${error.message}`,
+          error.issues,
+        )
+      throw error
+    }
+  }
+  async function writeRow(row: Plan['rows'][number]): Promise<'created' | 'updated'> {
     const match = plan.existing.get(row.row)
     const years = yearsOf(row, w.today)
     let projectId: number
@@ -60,7 +76,6 @@ async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJ
         ...(row.plannedEnd && { plannedEnd: row.plannedEnd }),
       })
       projectId = project.id
-      updated++
     } else {
       let code = row.code
       while (!code || codes.has(code)) code = `IMP-${String(++seq).padStart(5, '0')}`
@@ -87,7 +102,6 @@ async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJ
         serviceContent: [],
       })
       projectId = detail.project.id
-      created++
     }
     if (row.annualPlan !== null) {
       const project = await w.db
@@ -105,6 +119,7 @@ async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJ
         await setAnnualPlan(w, { projectId, year: row.annualYear, amount: row.annualPlan, version: current?.version })
       }
     }
+    return match ? 'updated' : 'created'
   }
   await audit(w, {
     entity: 'import',

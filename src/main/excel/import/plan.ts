@@ -12,6 +12,8 @@ import type { ImportPreview, ImportRowIssue, ImportUnit } from '../../../shared/
 import { normalizePersonName, normalizeText } from '../../../shared/names'
 import { projectCreateInput } from '../../../shared/schemas'
 import type { Database } from '../../db/schema'
+import { projectsWithOwners } from '../../services/common'
+import { dictCreateInput, leaderCreateInput } from '../../../shared/schemas'
 import { openWorkbook, type Sheet, type Workbook } from '../read/workbook'
 import type { AmountUnit } from '../ledger/amounts'
 import { describeTable, findHeader, type LedgerColumn, type LedgerTable } from '../ledger/header'
@@ -132,7 +134,7 @@ export async function planImport(
       issues.push({
         row: 0,
         column: `${col.letter}列`,
-        message: `${col.letter}列「${col.path.join(' / ')}」的金额单位「${col.unit?.text ?? ''}」无法识别，没有读取这一列。请在预览中为这一列选择单位（元、万元、亿元……）`,
+        message: `工作表「${table.sheet.name}」${col.letter}列「${col.path.join(' / ')}」的金额单位「${col.unit?.text ?? ''}」无法识别，没有读取这一列。请在预览中为这一列选择单位（元、万元、亿元……）`,
       })
     else if (!col.unit || col.unit.source === 'default') conversions.push(`${label}：表头未注明单位，按万元读取`)
     else if (unit !== '万元')
@@ -162,10 +164,18 @@ export async function planImport(
   const [townships, units, categories, tags] = await Promise.all(
     ['township', 'unit', 'category', 'industry_tag'].map((k) => namesOf(db, k)),
   )
-  const projects = await db
-    .selectFrom('projects as p')
-    .leftJoin('dict_items as t', 't.id', 'p.township_id')
-    .select(['p.id', 'p.code', 'p.name', 'p.version', 't.name as township'])
+  const projects = await projectsWithOwners(db)
+    .select([
+      'p.id',
+      'p.code',
+      'p.name',
+      'p.version',
+      't.name as township',
+      'l.name as leader',
+      'u.name as leadUnit',
+      'p.start_year',
+      'p.end_year',
+    ])
     .execute()
   const byCode = new Map(projects.map((p) => [p.code, p]))
   const byName = new Map<string, typeof projects>()
@@ -195,8 +205,21 @@ export async function planImport(
       else codes.set(row.code, row.row)
     }
     let match: (typeof projects)[number] | undefined
-    if (row.code) match = byCode.get(row.code)
-    else {
+    if (row.code) {
+      match = byCode.get(row.code)
+      // A code column added to a ledger imported before without one: the project is there under another code.
+      const named = (byName.get(row.name) ?? []).filter(
+        (c) => !row.township || (c.township && normalizeText(c.township) === row.township),
+      )
+      if (!match && named.length > 0) {
+        issue(
+          row.row,
+          'code',
+          `库中已有「${row.name}」${row.township ? `（${row.township}）` : ''}，编号是${named.map((c) => c.code).join('、')}，与这一行的编号「${row.code}」不同。是同一个项目吗？是的话请把台账中的编号改为${named[0]!.code}（或在项目页修改编号）；不是的话请修改项目名称`,
+        )
+        continue
+      }
+    } else {
       let candidates = byName.get(row.name) ?? []
       if (row.township && candidates.length > 0)
         candidates = candidates.filter((c) => c.township && normalizeText(c.township) === row.township)
@@ -230,6 +253,20 @@ export async function planImport(
       else newKeys.set(key, row.row)
     }
     const isNew = !match
+    // The leader and the lead unit of an existing project change only with a date (项目页 → 调整包联领导 / 专班):
+    // a ledger that names others is refused rather than silently kept or changed.
+    if (match && row.leader && normalizePersonName(match.leader) !== row.leader)
+      issue(
+        row.row,
+        'leader',
+        `包联领导是「${row.leader}」，库中是「${match.leader}」。调整包联领导需要日期，请在项目页「调整包联领导」中办理，或把台账改回「${match.leader}」`,
+      )
+    if (match && row.leadUnit && normalizeText(match.leadUnit) !== row.leadUnit)
+      issue(
+        row.row,
+        'leadUnit',
+        `牵头单位是「${row.leadUnit}」，库中是「${match.leadUnit}」。请在项目页「专班」中调整牵头单位，或把台账改回「${match.leadUnit}」`,
+      )
     const rowHasIssue = (field: ImportField) => {
       const { column } = at(row.row, field)
       return issues.some((i) => i.row === row.row && i.column === column)
@@ -242,20 +279,47 @@ export async function planImport(
     need(row.township, 'township')
     need(row.leadUnit, 'leadUnit')
     if (!totalUnreadable) need(row.totalInvestment, 'totalInvestment')
-    if (row.leader && !leaders.has(row.leader)) {
+    if (isNew && row.leader && !leaders.has(row.leader)) {
       missing.leaders.add(row.leader)
       if (row.leaderTitle && !leaderTitles.has(row.leader)) leaderTitles.set(row.leader, row.leaderTitle)
     }
-    if (row.township && !townships!.has(row.township)) missing.townships.add(row.township)
-    if (row.leadUnit && !units!.has(row.leadUnit)) missing.units.add(row.leadUnit)
+    if (row.township && !townships!.has(row.township)) {
+      missing.townships.add(row.township)
+      const check = dictCreateInput.safeParse({ kind: 'township', name: row.township })
+      if (!check.success)
+        issue(row.row, 'township', check.error.issues[0]!.message.replace('「名称」', '「乡镇/街道」'))
+    }
+    if (isNew && row.leadUnit && !units!.has(row.leadUnit)) {
+      missing.units.add(row.leadUnit)
+      const check = dictCreateInput.safeParse({ kind: 'unit', name: row.leadUnit })
+      if (!check.success) issue(row.row, 'leadUnit', check.error.issues[0]!.message.replace('「名称」', '「牵头单位」'))
+    }
+    if (isNew && row.leader && !leaders.has(row.leader)) {
+      const check = leaderCreateInput.safeParse({
+        name: row.leader,
+        title: row.leaderTitle ?? '待补充',
+        unit: '',
+        phone: '',
+        sortOrder: 0,
+      })
+      if (!check.success) issue(row.row, 'leader', check.error.issues[0]!.message)
+    }
+    const years =
+      row.years ?? (match ? { startYear: match.start_year, endYear: match.end_year } : yearsOf(row, options.today))
+    if (row.annualPlan !== null && (row.annualYear < years.startYear || row.annualYear > years.endYear))
+      issue(
+        row.row,
+        'annualPlan',
+        `${row.annualYear}年计划投资${row.annualPlan / 100}万元，但建设年限是${years.startYear}—${years.endYear}年，不含${row.annualYear}年。请核对建设年限或计划投资`,
+      )
     if (row.category && !categories!.has(row.category))
       issue(row.row, 'category', `项目类别「${row.category}」不在名录中，请先在 设置 → 基础名录 中添加`)
     if (row.industryTag && !tags!.has(row.industryTag))
       issue(row.row, 'industryTag', `产业标签「${row.industryTag}」不在名录中，请先在 设置 → 基础名录 中添加`)
     if (row.plannedStart && row.plannedEnd && row.plannedEnd < row.plannedStart)
       issue(row.row, 'plannedEnd', `计划竣工（${row.plannedEnd}）早于计划开工（${row.plannedStart}）`)
-    // The same checks the contract applies to a project typed in by hand.
-    if (isNew) {
+    // The same checks the contract applies to a project typed in by hand (lengths, years) — for updates too.
+    {
       const check = projectCreateInput.safeParse({
         code: row.code ?? 'IMP-0',
         name: row.name,
@@ -277,6 +341,12 @@ export async function planImport(
           })
     }
   }
+  if (rows.length === 0 && issues.length === 0)
+    issues.push({
+      row: 0,
+      column: '',
+      message: `工作表「${table.sheet.name}」表头下面没有读到任何项目行${read.skipped.length ? `（${read.skipped.length}行被当作合计、分组标题或说明跳过，见“跳过的行”）` : ''}。请检查工作表，或选择其他工作表`,
+    })
   issues.sort((a, b) => a.row - b.row)
   const preview: ImportPreview = {
     sheet: table.sheet.name,
@@ -309,6 +379,7 @@ export async function planImport(
     creates: rows.length - existing.size,
     updates: existing.size,
     newLeaders: [...missing.leaders],
+    newLeaderTitles: Object.fromEntries(leaderTitles),
     newTownships: [...missing.townships],
     newUnits: [...missing.units],
     issues: issues.slice(0, 500),

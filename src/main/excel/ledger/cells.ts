@@ -180,9 +180,11 @@ export function readYears(cell: Cell | undefined): Read<{ startYear: number; end
     const full = /^(\d{4})(?:[.年/]\d{1,2}月?)?$/.exec(sides[1])
     const short = /^(\d{1,2})月?$/.exec(sides[1])
     if (full) endYear = Number(full[1])
-    else if (short && start[2] !== undefined)
-      endYear = startYear // 2026.3-12: March to December of 2026
-    else if (short && short[1]!.length === 2) {
+    else if (short && start[2] !== undefined) {
+      // 2026.3-12: March to December of 2026. 2025.12-26 or 2026.11-3 could be a year or a month: refused.
+      if (!(Number(short[1]) > Number(start[2]) && Number(short[1]) <= 12))
+        return fail(`「${cell.text}」的结束部分是年份还是月份不确定。${YEARS_HOW}`)
+    } else if (short && short[1]!.length === 2) {
       endYear = Math.floor(startYear / 100) * 100 + Number(short[1])
       if (endYear < startYear) return fail(`「${cell.text}」的结束年份写法不确定。${YEARS_HOW}`)
     } else return fail(`「${cell.text}」不是建设年限。${YEARS_HOW}`)

@@ -114,7 +114,9 @@ export function findHeader(sheet: Sheet): Omit<LedgerTable, 'titleYear'> | null 
         (m.top <= above && m.bottom >= top) || // merged down into the block
         (m.top === above && m.bottom === above && m.right > m.left && m.right - m.left + 1 < lastColumn - 1),
     )
-    if (!joins || /[:：]/.test(shownText(sheet, above, 1) + shownText(sheet, above, nameColumn))) break
+    // A row with a label and its value (填报单位：县发改局, 单位：亿元) is a note above the table, not a header.
+    const notes = [...(sheet.rows.get(above)?.values() ?? [])].some((cell) => /[:：]/.test(cellText(cell)))
+    if (!joins || notes) break
     top = above
   }
   let bottom = anchor
@@ -194,6 +196,11 @@ export function unitsIn(text: string): { unit: AmountUnit | null; text: string }
   if (found.length === 0) {
     const whole = unitOf(text.replace(/^[（(]|[）)]$/g, ''))
     if (whole) found.push({ unit: whole, text })
+    else {
+      // 总投资/亿元, or 总投资 and 亿元 on two lines of one cell (the line break is gone by now): a unit at the end.
+      const tail = /(?:[/／]\s*|[^\d元亿万千百十])(亿元|万元|千元|百万元|千万元)$/.exec(text)
+      if (tail) found.push({ unit: unitOf(tail[1]!), text: tail[1]! })
+    }
   }
   return found
 }
@@ -205,7 +212,7 @@ export function unitsIn(text: string): { unit: AmountUnit | null; text: string }
 function sheetUnit(sheet: Sheet, headerTop: number): { unit: AmountUnit | null; text: string } | null {
   for (let r = 1; r < headerTop; r++)
     for (const cell of sheet.rows.get(r)?.values() ?? []) {
-      const units = unitsIn(cellText(cell)).filter((u) => !(u.text === cellText(cell) && u.unit))
+      const units = unitsIn(cellText(cell))
       if (units.length) return units[0]!
     }
   return null

@@ -78,12 +78,14 @@ function readStage(text: string): Stage | null {
   return null
 }
 
-const TOTAL = /^(全县|全区|全市|全镇|全乡|全旗|本页|总)?(合计|小计|总计|共计|累计|汇总)/
+// A total is the whole cell ("合计", "全县合计（2个）"), never a name that starts with one (合计物流园, 总计量检测中心).
+const TOTAL = /^(全县|全区|全市|全镇|全乡|全旗|本页|本年|总)?(合计|小计|总计|共计|累计|汇总)([（(][^）)]*[）)])?[:：]?$/
 const NUMERAL = /^[（(]?(第)?[一二三四五六七八九十百]+(部分|类)?[)）]?[、.．，,]?$/
 const GROUP_TITLE = /^[（(]?[一二三四五六七八九十]+[)）、.．]/
 const COUNTED_GROUP = /[（(]\s*\d+\s*个?(项目)?\s*[)）]$/
+// A note is a label with a colon (填表人：钱小雨) or the label alone: 联系人服务中心 is a project.
 const NOTE =
-  /^(备注|注[:：]|注释|说明[:：]|填表人|填报人|填表|审核人|审核|审批人|联系电话|联系人|制表人|制表|负责人|单位负责人|分管领导|主要领导|填报日期|填表日期|报送日期|报送时间|签字|盖章|（盖章）)/
+  /^(备注|注|注释|说明|填表人|填报人|审核人|审核|审批人|联系电话|联系人|制表人|制表|负责人|单位负责人|分管领导|主要领导|填报日期|填表日期|报送日期|报送时间|签字|盖章|（盖章）)([:：]|$)/
 
 /**
  * Whether a row is not a project, and which kind. `texts` are the row's normalised cell texts by column;
@@ -91,7 +93,7 @@ const NOTE =
  */
 export function classifyRow(
   texts: Map<number, string>,
-  columns: { seq: number | null; name: number | null; leader: number | null },
+  columns: { seq: number | null; name: number | null; owners: number[] },
 ): SkippedRow['kind'] | null {
   const values = [...texts.entries()].filter(([, t]) => t !== '').sort((a, b) => a[0] - b[0])
   if (values.length === 0) return 'empty'
@@ -107,10 +109,11 @@ export function classifyRow(
   if (NOTE.test(first)) return 'note'
   // 1 | 2 | 3 … or 甲 | 乙 | 1 …: a row numbering the columns under the header.
   if (values.length >= 3 && values.every(([, t]) => /^(\d{1,2}|[甲乙丙丁戊])$/.test(t))) return 'numbering'
-  const leader = columns.leader ? (texts.get(columns.leader) ?? '') : ''
-  if (NUMERAL.test(seq) && leader === '') return 'group'
-  if (GROUP_TITLE.test(name || first) && leader === '') return 'group'
-  if (COUNTED_GROUP.test(name) && leader === '' && (seq === '' || NUMERAL.test(seq))) return 'group'
+  // A group heading has no leader, unit or township of its own; a project with 序号 七 and them is a project.
+  const owned = columns.owners.some((c) => (texts.get(c) ?? '') !== '')
+  if (!owned && NUMERAL.test(seq)) return 'group'
+  if (!owned && GROUP_TITLE.test(name || first)) return 'group'
+  if (!owned && COUNTED_GROUP.test(name) && (seq === '' || NUMERAL.test(seq))) return 'group'
   // Only a number in 序号 and nothing else: a row prepared for a project never filled in.
   if (values.length === 1 && columns.seq === values[0]![0]) return 'empty'
   return null
@@ -145,14 +148,23 @@ export function readRows(ctx: RowContext): ReadRows {
   const columnsOf = {
     seq: byField.get('seq')?.index ?? null,
     name: byField.get('name')?.index ?? null,
-    leader: byField.get('leader')?.index ?? null,
+    owners: (['leader', 'leadUnit', 'township', 'code'] as const)
+      .map((f) => byField.get(f)?.index)
+      .filter((c): c is number => c !== undefined),
   }
   const rowNumbers = [...sheet.rows.keys()].filter((r) => r >= table.firstDataRow).sort((a, b) => a - b)
   const notProjects = new Set<number>()
   for (const r of rowNumbers) {
     const cells = sheet.rows.get(r)!
     const texts = new Map<number, string>()
-    for (const [c, cell] of cells) texts.set(c, cellText(cell))
+    // A formula copied down empty rows (=D4+E4 → 0) does not make a row a project.
+    for (const [c, cell] of cells)
+      if (!(
+        'formula' in cell &&
+        cell.formula &&
+        ((cell.t === 'number' && cell.value === 0) || (cell.t === 'text' && cell.text.trim() === ''))
+      ))
+        texts.set(c, cellText(cell))
     const kind = classifyRow(texts, columnsOf)
     if (kind) {
       notProjects.add(r)
@@ -202,7 +214,8 @@ export function readRows(ctx: RowContext): ReadRows {
     }
     let leader: string | null = null
     let leaderTitle: string | null = null
-    const leaderCell = take('leader', readText)
+    // The leader cell is split before any space or line break is dropped: "周明远 郑佳宁" is two people.
+    const leaderCell = take('leader', readLongText)
     if (leaderCell) {
       const split = splitLeaderCell(leaderCell)
       if (split.ok) {
