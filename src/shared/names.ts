@@ -78,9 +78,20 @@ const WHITESPACE = /[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202
 const CJK = String.raw`\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF`
 const SPACE_BETWEEN_CJK = new RegExp(String.raw`(?<=[${CJK}]) (?=[${CJK}])`, 'gu')
 
-/** Zero-width characters removed, whitespace collapsed and trimmed; spaces between CJK characters kept. */
+/**
+ * A line break with a CJK character on either side: Excel wraps a name in a narrow column anywhere (Alt+Enter),
+ * so 'G312' + break + '国道改造' is 'G312国道改造', not 'G312 国道改造'.
+ */
+const BREAK_BY_CJK = new RegExp(
+  String.raw`(?<=[${CJK}])[ 	]*[
+  ]+[ 	]*|[ 	]*[
+  ]+[ 	]*(?=[${CJK}])`,
+  'gu',
+)
+
+/** Zero-width characters and line breaks next to CJK removed, whitespace collapsed and trimmed. */
 function collapse(text: string): string {
-  return text.replace(ZERO_WIDTH, '').replace(WHITESPACE, ' ').trim()
+  return text.replace(ZERO_WIDTH, '').replace(BREAK_BY_CJK, '').replace(WHITESPACE, ' ').trim()
 }
 
 /**
@@ -93,6 +104,7 @@ function collapse(text: string): string {
  *
  * @example normalizeText(' 王\u3000伟 ') === '王伟'
  * @example normalizeText('智能装备\n产业园') === '智能装备产业园'
+ * @example normalizeText('G312\n国道改造') === 'G312国道改造'
  * @example normalizeText('年产10万吨\u200b 项目') === '年产10万吨项目'
  * @example normalizeText('PPP  项目') === 'PPP 项目'
  * @example normalizeText('\u3000\u00a0') === ''
@@ -226,6 +238,8 @@ export function splitLeaderCell(
   const bad = badCharacters(text)
   if (bad) return { ok: false, message: bad }
   const titles: string[] = []
+  // In a leader cell a line break separates (周明远 + Alt+Enter + 郑佳宁 is two people), unlike in a project name.
+  text = text.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ')
 
   // Brackets first: whatever is in them is a title, and a second person's bracket must not hide the first.
   let rest = unifyDots(

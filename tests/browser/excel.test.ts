@@ -96,4 +96,23 @@ describe('Excel in the interface', () => {
     expect(errors).toEqual([])
     fs.rmSync(file)
   })
+
+  it('a 21-character minority name the import stored can be edited and saved again in 领导', async () => {
+    const name = '阿卜杜热合曼·买买提依明·艾则孜江·吐尔逊'
+    const fixture = path.join(__dirname, '../fixtures/field-cases/28-long-minority-leader-name.xlsx')
+    const base64 = fs.readFileSync(fixture).toString('base64')
+    await h.app.call('excel.import', { fileName: '28.xlsx', base64 })
+    await openRoute(page, h, '#/leaders')
+    await page.getByLabel('搜索领导').fill('阿卜杜')
+    const row = page.locator('.el-table__row', { hasText: '阿卜杜热合曼' }).first()
+    expect(await row.textContent()).toContain(name) // shown whole, not cut
+    await row.getByRole('button', { name: '编辑' }).click()
+    const dialog = page.locator('.el-dialog:visible')
+    await dialog.locator('.el-form-item', { hasText: '职务' }).locator('input').fill('副县长')
+    await dialog.getByRole('button', { name: '保存' }).click()
+    await page.locator('.el-message >> text=已保存').waitFor()
+    const saved = (await h.app.call('leader.list', {})).find((l) => l.name === name)
+    expect(saved).toMatchObject({ name, title: '副县长' })
+    expect(errors).toEqual([])
+  })
 })

@@ -59,6 +59,8 @@ describe('normalizeText', () => {
     ['智能装备\n产业园', '智能装备产业园'],
     ['智能装备\r\n产业园', '智能装备产业园'],
     ['智能装备\u2028产业园\u0085', '智能装备产业园'],
+    ['G312\n国道改造', 'G312国道改造'], // Alt+Enter next to a Han character: removed, not a space
+    ['Smith\nJohn', 'Smith John'], // between Latin words: a space
     ['年产10万吨 \u200d 项目', '年产10万吨项目'],
     ['某某项目 （一期）', '某某项目（一期）'],
     ['𠮷 庆林', '𠮷庆林'],
