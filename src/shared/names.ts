@@ -83,9 +83,7 @@ const SPACE_BETWEEN_CJK = new RegExp(String.raw`(?<=[${CJK}]) (?=[${CJK}])`, 'gu
  * so 'G312' + break + '国道改造' is 'G312国道改造', not 'G312 国道改造'.
  */
 const BREAK_BY_CJK = new RegExp(
-  String.raw`(?<=[${CJK}])[ 	]*[
-  ]+[ 	]*|[ 	]*[
-  ]+[ 	]*(?=[${CJK}])`,
+  String.raw`(?<=[${CJK}])[ \t]*[\r\n\u0085\u2028\u2029]+[ \t]*|[ \t]*[\r\n\u0085\u2028\u2029]+[ \t]*(?=[${CJK}])`,
   'gu',
 )
 
