@@ -1,5 +1,6 @@
 /** County ledgers of the shapes offices really keep, generated with ExcelJS for the import tests. */
 import ExcelJS from 'exceljs'
+import type { App } from '../../src/main/app'
 
 export interface LedgerOptions {
   rows?: number
@@ -51,4 +52,27 @@ export async function countyLedger(options: LedgerOptions = {}): Promise<ExcelJS
   ws.addRow(['', '合计', '', 27645.6, 6500.5])
   options.tweak?.(ws)
   return wb
+}
+
+/**
+ * Every project as an import left it, with what the ledgers name: township, leader, lead unit, total, the
+ * annual plans ("2026:120000"), construction years and planned dates; sorted by name and township.
+ */
+export async function landedProjects(app: App) {
+  const out = []
+  for (const p of await app.call('project.list', {})) {
+    const d = await app.call('project.get', { id: p.id })
+    out.push({
+      name: d.project.name,
+      township: p.township.name,
+      leader: p.leader.name,
+      leadUnit: p.leadUnit.name,
+      total: d.project.totalInvestment,
+      plan: d.annualPlans.map((a) => `${a.year}:${a.amount}`).join(',') || null,
+      years: `${d.project.startYear}-${d.project.endYear}`,
+      start: d.project.plannedStart,
+      end: d.project.plannedEnd,
+    })
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name) || a.township.localeCompare(b.township))
 }

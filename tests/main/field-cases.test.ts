@@ -8,6 +8,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { App } from '../../src/main/app'
 import { newApp } from '../helpers/app'
+import { landedProjects } from '../helpers/ledgers'
 
 const DIR = path.join(__dirname, '../fixtures/field-cases')
 const base64Of = (name: string) => fs.readFileSync(path.join(DIR, name)).toString('base64')
@@ -21,25 +22,7 @@ async function importCase(name: string, app: App = newApp()) {
   return { app, preview, result, base64 }
 }
 
-/** Every project with what the README names: township, leader, amounts, years, dates. */
-async function landed(app: App) {
-  const list = await app.call('project.list', {})
-  const out = []
-  for (const p of list) {
-    const d = await app.call('project.get', { id: p.id })
-    out.push({
-      name: d.project.name,
-      township: p.township.name,
-      leader: p.leader.name,
-      total: d.project.totalInvestment,
-      plan2026: d.annualPlans.find((a) => a.year === 2026)?.amount ?? null,
-      years: `${d.project.startYear}-${d.project.endYear}`,
-      plannedStart: d.project.plannedStart,
-      plannedEnd: d.project.plannedEnd,
-    })
-  }
-  return out.sort((a, b) => a.name.localeCompare(b.name) || a.township.localeCompare(b.township))
-}
+const landed = landedProjects
 const leaderNames = async (app: App) =>
   (await app.call('leader.list', { includeInactive: true })).map((l) => l.name).sort()
 
@@ -57,9 +40,9 @@ describe('field cases: real ledger shapes, imported for real', () => {
   it('01 amounts in 亿元: converted exactly to 万元, and the preview says so', async () => {
     const { app, preview } = await importCase('01-amounts-in-yiyuan.xlsx')
     const rows = await landed(app)
-    expect(rows.map((r) => [r.name, r.total, r.plan2026])).toEqual([
-      ['城东污水处理厂提标改造项目', 3500000, 1200000],
-      ['智能装备产业园一期', 12800000, 4050000], // 4.05 亿元: 40,500.00 万元, not 40,499.99
+    expect(rows.map((r) => [r.name, r.total, r.plan])).toEqual([
+      ['城东污水处理厂提标改造项目', 3500000, '2026:1200000'],
+      ['智能装备产业园一期', 12800000, '2026:4050000'], // 4.05 亿元: 40,500.00 万元, not 40,499.99
     ])
     expect(preview.conversions).toEqual([
       'D列「总投资（亿元）」：亿元 → 万元（×10,000）',
@@ -84,9 +67,9 @@ describe('field cases: real ledger shapes, imported for real', () => {
     })
     expect(preview.columns.find((c) => c.letter === 'F')!.header).toBe('2026年 / 1-10月完成投资')
     const rows = await landed(app)
-    expect(rows.map((r) => [r.name, r.plan2026])).toEqual([
-      ['城东污水处理厂提标改造项目', 120000],
-      ['智能装备产业园一期', 900000],
+    expect(rows.map((r) => [r.name, r.plan])).toEqual([
+      ['城东污水处理厂提标改造项目', '2026:120000'],
+      ['智能装备产业园一期', '2026:900000'],
     ])
   })
 
@@ -167,7 +150,7 @@ describe('field cases: real ledger shapes, imported for real', () => {
 
   it('23b ISO date cells (t="d"): planned start 2026-03-15, completion 2027-06-30', async () => {
     const { app } = await importCase('23b-iso-date-cells-with-years.xlsx')
-    expect(await landed(app)).toMatchObject([{ plannedStart: '2026-03-15', plannedEnd: '2027-06-30' }])
+    expect(await landed(app)).toMatchObject([{ start: '2026-03-15', end: '2027-06-30' }])
   })
 
   it('28 a 21-character minority name with three dots: imported, then saved again unchanged in 领导 and the contract', async () => {

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import type { App } from '../../src/main/app'
 import type { CallInput } from '../../src/shared/contract'
 import { dump, newApp, refused, tempDir } from '../helpers/app'
+import { landedProjects } from '../helpers/ledgers'
 import { HEADER, TITLE, project, rawXlsx, type RawSheet, type RawOptions } from '../helpers/raw-xlsx'
 
 const b64 = (buffer: Buffer) => buffer.toString('base64')
@@ -24,23 +25,7 @@ async function importAll(buffer: Buffer, extra: Partial<CallInput<'excel.import'
   await app.call('excel.import', { fileName: '台账.xlsx', base64: b64(buffer), ...extra })
   return { app, preview: p }
 }
-async function projects(app: App) {
-  const out = []
-  for (const p of await app.call('project.list', {})) {
-    const d = await app.call('project.get', { id: p.id })
-    out.push({
-      name: d.project.name,
-      township: p.township.name,
-      leader: p.leader.name,
-      total: d.project.totalInvestment,
-      plan: d.annualPlans.map((a) => `${a.year}:${a.amount}`).join(',') || null,
-      start: d.project.plannedStart,
-      end: d.project.plannedEnd,
-      years: `${d.project.startYear}-${d.project.endYear}`,
-    })
-  }
-  return out.sort((a, b) => a.name.localeCompare(b.name))
-}
+const projects = landedProjects
 const sheet = (rows: RawSheet['rows'], more: Partial<RawSheet> = {}): RawSheet => ({ name: '台账', rows, ...more })
 
 describe('units in headers', () => {
