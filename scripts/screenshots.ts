@@ -83,6 +83,7 @@ try {
     await page.getByLabel('选择台账文件').setInputFiles(ledger)
     await page.locator('.el-dialog:visible >> text=亿元 → 万元').first().waitFor()
     await page.locator('.el-dialog:visible details.skipped summary').click()
+    await page.locator('.el-dialog:visible .body').evaluate((body) => (body.scrollTop = 0))
     await shot('import')
     if (errors.length) throw new Error(errors.join('\n'))
     await page.context().close()
