@@ -49,7 +49,7 @@ export interface ImportPreview {
   rows: number
   /** Rows that are not projects (totals, group headings, notes under the table), each with why. */
   skipped: number
-  skippedRows: { row: number; kind: 'total' | 'group' | 'note' | 'numbering' | 'empty'; text: string }[]
+  skippedRows: { row: number; kind: 'total' | 'group' | 'note' | 'numbering' | 'empty' | 'hidden'; text: string }[]
   creates: number
   updates: number
   newLeaders: string[]

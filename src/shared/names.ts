@@ -179,7 +179,7 @@ const HAN_NAME = /^[\p{Script=Han}·]+$/u
 /** A title in brackets: 周明远（副县长）, 周明远 (常务副县长), （副县长）周明远. */
 const BRACKETED = /[（(【〔[]([^（）()【】〔〕[\]]*)[）)】〕\]]/gu
 /** What separates two people in one cell. */
-const LIST_SEPARATORS = /[、，,；;/／]+/u
+const LIST_SEPARATORS = /[、，,；;/／|｜+＋&＆]+/u
 /** 周明远和郑佳宁, 周明远及郑佳宁: two ordinary Han names (2–4 characters each) joined by 和 or 及. */
 const JOINED_BY_AND = /^(\p{Script=Han}{2,4})[和及](\p{Script=Han}{2,4})$/u
 /** What may stand between a title and the name: 副县长：周明远, 副县长、周明远. */
@@ -290,7 +290,19 @@ export function splitLeaderCell(
     return severalLeaders(spaced.map(normalizePersonName), true)
 
   const title = titles.length > 0 ? normalizeText(titles.map(normalizeText).join('、')) : null
+  // 周明远同志: the form of address is not part of the name; 周明远等 names more people than one.
+  rest = rest.replace(/\s*同志$/u, '')
+  if (/\p{Script=Han}{2,}\s*等$/u.test(rest))
+    return {
+      ok: false,
+      message: `「${normalizeText(rest)}」写着“等”，不止一位领导：每个项目只能有一名包联领导，请只保留一位`,
+    }
   const name = normalizePersonName(rest)
+  if (/[0-9０-９]/u.test(name))
+    return { ok: false, message: `「${name}」中有数字，不像姓名（电话等请填在领导信息里）：请只填姓名` }
+  // 周明远副县长: a name and a title run together cannot be split for sure (周明远 + 副县长, or 周明 + 远副县长?).
+  if (codePoints(name) >= 3 && HAN_ONLY.test(name) && TITLE_ENDING_AT_END.test(name))
+    return { ok: false, message: `「${name}」像是姓名和职务连在一起：请用空格或括号分开，如“周明远（副县长）”` }
   if (name === '') return { ok: false, message: title ? `只有职务（${title}），没有姓名` : '为空' }
   if (/[（）()【】〔〕[\]]/u.test(name)) return { ok: false, message: `姓名「${name}」中有不成对的括号` }
   if (codePoints(name) > PERSON_NAME_MAX) return tooLong(codePoints(name))

@@ -162,7 +162,7 @@ describe('header shapes', () => {
     const app = newApp()
     const p = await preview(app, file)
     expect(p.columns.find((c) => c.letter === 'F')!.field).toBeNull()
-    expect(p.issues.map((i) => i.message)).toEqual([expect.stringContaining('「牵头单位」不能为空')])
+    expect(p.issues.map((i) => i.message)).toEqual([expect.stringContaining('没有认出「牵头单位」列')])
     await importAll(file, { mapping: { '6': 'leadUnit' } }, app)
     expect((await app.call('project.list', {}))[0]!.leadUnit.name).toBe('县发改局')
   })
@@ -639,5 +639,215 @@ describe('found by probing (each a kind)', () => {
       expect.stringContaining('「2025.12-26」的结束部分是年份还是月份不确定'),
       expect.stringContaining('「2026.11-3」的结束部分是年份还是月份不确定'),
     ])
+  })
+})
+
+describe('found by the second probe (each a kind)', () => {
+  it('keeps the ledger’s own codes when it also has rows without one', async () => {
+    const header = [
+      '序号',
+      '项目编号',
+      '项目名称',
+      '总投资（万元）',
+      '2026年计划投资（万元）',
+      '包联领导',
+      '责任单位',
+      '所在乡镇',
+    ]
+    const { app } = await importAll(
+      await rawXlsx([
+        sheet([
+          TITLE,
+          header,
+          [1, null, '甲项目', 100, 10, '周明远', '县发改局', '城关镇'],
+          [2, 'IMP-00001', '乙项目', 200, 20, '周明远', '县发改局', '城关镇'],
+        ]),
+      ]),
+    )
+    const codes = Object.fromEntries((await app.call('project.list', {})).map((p) => [p.name, p.code]))
+    expect(codes).toEqual({ 甲项目: 'IMP-00002', 乙项目: 'IMP-00001' })
+  })
+
+  it('skips hidden rows (listed) and never takes a hidden column for a field', async () => {
+    const file = await rawXlsx([
+      sheet([
+        TITLE,
+        [
+          '序号',
+          '项目名称',
+          '建设内容及规模',
+          '总投资（万元）',
+          '2025年计划投资（万元）',
+          '2026年计划投资（万元）',
+          '包联领导',
+          '责任单位',
+          '所在乡镇',
+        ],
+        [1, '甲项目', '新建', 100, 5, 10, '周明远', '县发改局', '城关镇'],
+        [2, '已取消项目', '新建', 100, 5, 10, '周明远', '县发改局', '城关镇'],
+      ]),
+    ])
+    // Hide column E and row 4 as Excel writes it.
+    const JSZip = (await import('jszip')).default
+    const zip = await JSZip.loadAsync(file)
+    const xml = (await zip.file('xl/worksheets/sheet1.xml')!.async('string'))
+      .replace('<sheetData>', '<cols><col min="5" max="5" width="0" hidden="1"/></cols><sheetData>')
+      .replace('<row r="4">', '<row r="4" hidden="1">')
+    zip.file('xl/worksheets/sheet1.xml', xml)
+    const { app, preview: p } = await importAll(await zip.generateAsync({ type: 'nodebuffer' }))
+    expect(p.skippedRows).toEqual([{ row: 4, kind: 'hidden', text: expect.stringContaining('已取消项目') }])
+    expect(p.columns.find((c) => c.letter === 'E')!.field).toBeNull()
+    expect(await projects(app)).toMatchObject([{ name: '甲项目', plan: '2026:1000' }])
+  })
+
+  it('takes the plan column of the ledger’s year, and the year from the title, not a range or a filing date', async () => {
+    const twoPlans = await rawXlsx([
+      sheet([
+        TITLE,
+        [...HEADER.slice(0, 4), '2025年计划投资', '2026年计划投资', ...HEADER.slice(5), '建设起止年限'],
+        [1, '甲项目', '新建', 100, 30, 50, '周明远', '县发改局', '城关镇', '2025-2027'],
+      ]),
+    ])
+    expect(await projects((await importAll(twoPlans)).app)).toMatchObject([{ plan: '2026:5000' }])
+    const rolling = await rawXlsx([
+      sheet([
+        ['2025—2027年全县重点项目滚动计划（2026年）'],
+        ['填报日期：2025年12月28日'],
+        [...HEADER.slice(0, 4), '年度计划投资', ...HEADER.slice(5), '建设起止年限'],
+        [1, '甲项目', '新建', 100, 10, '周明远', '县发改局', '城关镇', '2025-2027'],
+      ]),
+    ])
+    const { app, preview: p } = await importAll(rolling)
+    expect(p.annualYear).toBe(2026)
+    expect(await projects(app)).toMatchObject([{ plan: '2026:1000' }])
+  })
+
+  it('refuses shrinking the construction years past a plan the project has', async () => {
+    const app = newApp()
+    const withYears = (years: string, plan: number) =>
+      rawXlsx([sheet([TITLE, [...HEADER, '建设起止年限'], [...project(1, '甲项目', 100, plan, '周明远'), years]])])
+    await importAll(await withYears('2025-2027', 10), {}, app)
+    const p = await preview(app, await withYears('2026-2027', 10))
+    expect(p.issueCount).toBe(0) // the 2026 plan is inside 2026–2027
+    await app.call('project.setAnnualPlan', {
+      projectId: (await app.call('project.list', {}))[0]!.id,
+      year: 2025,
+      amount: 500,
+    })
+    const q = await preview(app, await withYears('2026-2027', 10))
+    expect(q.issues.map((i) => i.message)).toEqual([
+      expect.stringContaining('已有2025年的年度计划投资，在新的年限之外'),
+    ])
+  })
+
+  it('refuses two units or townships in one cell, and leader cells that are not one plain name', async () => {
+    const p = await preview(
+      newApp(),
+      await rawXlsx([
+        sheet([
+          TITLE,
+          HEADER,
+          [1, '甲项目', '新建', 1, 1, '周明远', '县发改局\n县住建局', '城关镇'],
+          [2, '乙项目', '新建', 1, 1, '周明远', '县发改局', '城关镇 东关镇'],
+          project(3, '丙项目', 1, 1, '周明远副县长'),
+          project(4, '丁项目', 1, 1, '周明远 13800001111'),
+          project(5, '戊项目', 1, 1, '周明远等'),
+          project(6, '己项目', 1, 1, '周明远|郑佳宁'),
+          project(7, '庚项目', 1, 1, '郑佳宁同志'),
+        ]),
+      ]),
+    )
+    expect(p.issues.map((i) => [i.row, i.column])).toEqual([
+      [3, 'G列'],
+      [4, 'H列'],
+      [5, 'F列'],
+      [6, 'F列'],
+      [7, 'F列'],
+      [8, 'F列'],
+    ])
+    expect(p.newLeaders).toEqual(['周明远', '郑佳宁'])
+  })
+
+  it('skips totals named by their section, and reads 合计 under 总投资 and 全年计划 under a plan group', async () => {
+    const file = await rawXlsx([
+      sheet(
+        [
+          TITLE,
+          [
+            '序号',
+            '项目名称',
+            '总投资（万元）',
+            null,
+            null,
+            '2026年投资计划（万元）',
+            null,
+            '包联领导',
+            '责任单位',
+            '所在乡镇',
+          ],
+          [null, null, '合计', '其中：财政资金', '自筹', '1-10月计划', '全年计划'],
+          [null, '全县重点项目合计', 300, 100, 200, 50, 80],
+          [null, '续建项目小计', 300, 100, 200, 50, 80],
+          [1, '甲项目', 300, 100, 200, 50, 80, '周明远', '县发改局', '城关镇'],
+          [null, '其中省级项目', 300],
+          [null, '2026年合计', 300],
+        ],
+        { merges: ['A2:A3', 'B2:B3', 'C2:E2', 'F2:G2', 'H2:H3', 'I2:I3', 'J2:J3'] },
+      ),
+    ])
+    const { app, preview: p } = await importAll(file)
+    expect(p.skippedRows.map((r) => r.kind)).toEqual(['total', 'total', 'total', 'total'])
+    expect(p.columns.filter((c) => c.field).map((c) => [c.letter, c.field])).toEqual([
+      ['A', 'seq'],
+      ['B', 'name'],
+      ['C', 'totalInvestment'],
+      ['G', 'annualPlan'],
+      ['H', 'leader'],
+      ['I', 'leadUnit'],
+      ['J', 'township'],
+    ])
+    expect(await projects(app)).toMatchObject([{ name: '甲项目', total: 30000, plan: '2026:8000' }])
+  })
+
+  it('refuses when a note under the table states a unit the header does not, and says so once when a column is missing', async () => {
+    const app = newApp()
+    const noted = await rawXlsx([
+      sheet([
+        TITLE,
+        ['序号', '项目名称', '建设内容及规模', '总投资', '2026年计划投资', '包联领导', '责任单位', '所在乡镇'],
+        project(1, '甲项目', 4.05, 1.2, '周明远'),
+        ['注：表中金额单位为亿元'],
+      ]),
+    ])
+    const p = await preview(app, noted)
+    expect(p.issues.map((i) => i.message)).toEqual([expect.stringContaining('表下方的说明写着金额单位为亿元')])
+    expect((await importAll(noted, { units: { '4': '亿元', '5': '亿元' } }, app)).preview.issueCount).toBe(0)
+    const noLeader = await rawXlsx([
+      sheet([
+        TITLE,
+        HEADER.slice(0, 5).concat(['责任单位', '所在乡镇']),
+        [1, '乙', '新建', 1, 1, '县发改局', '城关镇'],
+        [2, '丙', '新建', 1, 1, '县发改局', '城关镇'],
+      ]),
+    ])
+    const q = await preview(newApp(), noLeader)
+    expect(q.issues.map((i) => i.message)).toEqual([
+      expect.stringContaining('没有认出「包联领导」列，而2个新项目都需要它们'),
+    ])
+  })
+
+  it('refuses a mapping to a column that does not exist or two columns for one field; a mapped field leaves its old column', async () => {
+    const app = newApp()
+    const file = await rawXlsx([sheet([TITLE, HEADER, project(1, '甲项目', 100, 10, '周明远')])])
+    const base64 = b64(file)
+    await refused(app, 'excel.preview', { fileName: 'x.xlsx', base64, mapping: { '26': 'leadUnit' } }, 'INVALID_INPUT')
+    await refused(
+      app,
+      'excel.preview',
+      { fileName: 'x.xlsx', base64, mapping: { '3': 'name', '4': 'name' } },
+      'INVALID_INPUT',
+    )
+    const p = await preview(app, file, { mapping: { '3': 'name' } })
+    expect(p.columns.filter((c) => c.field === 'name').map((c) => c.letter)).toEqual(['C'])
   })
 })

@@ -164,8 +164,13 @@ describe('splitLeaderCell', () => {
     expect(splitLeaderCell(cell)).toEqual({ ok: true, name, title })
   })
 
-  it('splits a glued title only when at least two characters remain', () => {
-    expect(splitLeaderCell('李县长')).toEqual({ ok: true, name: '李县长', title: null })
+  it('splits a glued title only when at least two characters remain; a title glued after the name is refused', () => {
+    // 周明远副县长 could be 周明远 + 副县长 or 周明 + 远副县长: not split by guess.
+    expect(splitLeaderCell('李县长')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('像是姓名和职务连在一起'),
+    })
+    expect(splitLeaderCell('周明远副县长')).toMatchObject({ ok: false })
     expect(splitLeaderCell('县长李')).toEqual({ ok: true, name: '县长李', title: null })
     expect(splitLeaderCell('县长李明')).toEqual({ ok: true, name: '李明', title: '县长' })
     expect(splitLeaderCell('常委明')).toEqual({ ok: true, name: '常委明', title: null })

@@ -33,8 +33,10 @@ async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJ
   const ref = await refMaker(w, plan)
   let created = 0
   let updated = 0
+  // Codes made for rows without one skip every code in use and every code the ledger itself gives.
   const codes = new Set((await w.db.selectFrom('projects').select('code').execute()).map((p) => p.code))
   let seq = codes.size
+  for (const row of plan.rows) if (row.code) codes.add(row.code)
   const thisYear = Number(w.today.slice(0, 4))
   for (const row of plan.rows) {
     // Lets the event loop answer progress and cancel requests while the transaction runs.
@@ -78,8 +80,10 @@ async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJ
       projectId = project.id
     } else {
       let code = row.code
-      while (!code || codes.has(code)) code = `IMP-${String(++seq).padStart(5, '0')}`
-      codes.add(code)
+      if (!code) {
+        while (!code || codes.has(code)) code = `IMP-${String(++seq).padStart(5, '0')}`
+        codes.add(code)
+      }
       const fromYear = Math.min(years.startYear, thisYear)
       const detail = await createProject(w, {
         code,

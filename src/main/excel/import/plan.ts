@@ -16,7 +16,7 @@ import { projectsWithOwners } from '../../services/common'
 import { dictCreateInput, leaderCreateInput } from '../../../shared/schemas'
 import { openWorkbook, type Sheet, type Workbook } from '../read/workbook'
 import type { AmountUnit } from '../ledger/amounts'
-import { describeTable, findHeader, type LedgerColumn, type LedgerTable } from '../ledger/header'
+import { describeTable, findHeader, unitsIn, type LedgerColumn, type LedgerTable } from '../ledger/header'
 import { place, readRows, type ImportRow } from '../ledger/rows'
 
 export interface ImportOptions {
@@ -104,7 +104,24 @@ export async function planImport(
   const table = describeTable(await chooseSheet(workbook, options.sheet))
   const mapping = new Map(Object.entries(options.mapping ?? {}).map(([k, v]) => [Number(k), v]))
   const chosenUnits = new Map(Object.entries(options.units ?? {}).map(([k, v]) => [Number(k), v]))
-  const fieldOfColumn = (col: LedgerColumn) => (mapping.has(col.index) ? mapping.get(col.index)! : col.field)
+  for (const index of [...mapping.keys(), ...chosenUnits.keys()])
+    if (index < 1 || index > table.columns.length)
+      throw new AppError(
+        'INVALID_INPUT',
+        `工作表「${table.sheet.name}」没有第${index}列（有内容的列是 A—${table.columns.at(-1)?.letter ?? 'A'}），请检查“列的对应”或金额单位`,
+      )
+  const mappedTwice = [...mapping.entries()].filter(
+    ([, f]) => f && [...mapping.values()].filter((g) => g === f).length > 1,
+  )
+  if (mappedTwice.length)
+    throw new AppError(
+      'INVALID_INPUT',
+      `「${IMPORT_FIELDS[mappedTwice[0]![1]!].label}」被指定给了${mappedTwice.map(([c]) => `${table.columns[c - 1]?.letter}列`).join('、')}：每个字段只能对应一列`,
+    )
+  // A field the user gave to a column is taken away from the column the header detection gave it to.
+  const chosenFields = new Set([...mapping.values()].filter((f) => f !== null))
+  const fieldOfColumn = (col: LedgerColumn) =>
+    mapping.has(col.index) ? mapping.get(col.index)! : col.field && chosenFields.has(col.field) ? null : col.field
   const byField = new Map<ImportField, LedgerColumn>()
   for (const col of table.columns) {
     const f = fieldOfColumn(col)
@@ -120,6 +137,8 @@ export async function planImport(
       column: '项目名称',
       message: `工作表「${table.sheet.name}」缺少「项目名称」列：请在预览中指定哪一列是项目名称`,
     })
+  // Columns a new project cannot do without: said once for the file, not once per row.
+  const missingColumns = (['leader', 'township', 'leadUnit', 'totalInvestment'] as const).filter((f) => !byField.has(f))
   const conversions: string[] = []
   for (const field of AMOUNT_FIELDS) {
     const col = byField.get(field)
@@ -152,6 +171,19 @@ export async function planImport(
     defaultYear,
   })
   issues.push(...read.issues)
+  // A note under the table that states a unit ("注：表中金额单位为亿元") while the header states none.
+  for (const skippedRow of read.skipped.filter((r) => r.kind === 'note')) {
+    const stated = unitsIn(skippedRow.text).find((u) => u.unit !== null)
+    const assumed = [...byField.values()].filter(
+      (c) => AMOUNT_FIELDS.includes(fieldOfColumn(c)!) && !chosenUnits.has(c.index) && c.unit?.source === 'default',
+    )
+    if (stated && stated.unit !== '万元' && assumed.length)
+      issues.push({
+        row: skippedRow.row,
+        column: '',
+        message: `${place(table, skippedRow.row)}：表下方的说明写着金额单位为${stated.unit}，而${assumed.map((c) => `${c.letter}列`).join('、')}的表头没有注明单位。请在预览中为这些金额列选择单位（命令行：--unit 列=${stated.unit}），以免差一万倍`,
+      })
+  }
   if (read.rounded > 0)
     conversions.push(
       `${read.rounded}个金额是公式结果或由元、千元换算而来，位数多于两位小数，已按四舍五入保留两位小数（万元）`,
@@ -178,6 +210,9 @@ export async function planImport(
     ])
     .execute()
   const byCode = new Map(projects.map((p) => [p.code, p]))
+  const plansOf = new Map<number, number[]>()
+  for (const p of await db.selectFrom('annual_plans').select(['project_id', 'year']).execute())
+    plansOf.set(p.project_id, [...(plansOf.get(p.project_id) ?? []), p.year])
   const byName = new Map<string, typeof projects>()
   for (const p of projects) {
     const key = normalizeText(p.name)
@@ -185,6 +220,7 @@ export async function planImport(
   }
   const totalColumn = byField.get('totalInvestment')
   const totalUnreadable = totalColumn !== undefined && unitOf(totalColumn) === null
+  let newRows = 0
   const existing = new Map<number, { id: number; version: number }>()
   const claimed = new Map<number, number>() // project id → the sheet row that updates it
   const newKeys = new Map<string, number>() // name + township of a new project → its sheet row
@@ -275,10 +311,9 @@ export async function planImport(
       if (isNew && (value === null || value === undefined) && !rowHasIssue(field))
         issue(row.row, field, `这是新项目，「${IMPORT_FIELDS[field].label}」不能为空`)
     }
-    need(row.leader, 'leader')
-    need(row.township, 'township')
-    need(row.leadUnit, 'leadUnit')
-    if (!totalUnreadable) need(row.totalInvestment, 'totalInvestment')
+    for (const field of ['leader', 'township', 'leadUnit', 'totalInvestment'] as const)
+      if (!missingColumns.includes(field) && !(field === 'totalInvestment' && totalUnreadable)) need(row[field], field)
+    if (isNew) newRows++
     if (isNew && row.leader && !leaders.has(row.leader)) {
       missing.leaders.add(row.leader)
       if (row.leaderTitle && !leaderTitles.has(row.leader)) leaderTitles.set(row.leader, row.leaderTitle)
@@ -303,6 +338,15 @@ export async function planImport(
         sortOrder: 0,
       })
       if (!check.success) issue(row.row, 'leader', check.error.issues[0]!.message)
+    }
+    if (match && row.years) {
+      const outside = (plansOf.get(match.id) ?? []).filter((y) => y < row.years!.startYear || y > row.years!.endYear)
+      if (outside.length)
+        issue(
+          row.row,
+          'years',
+          `建设年限改为${row.years.startYear}—${row.years.endYear}年，但这个项目已有${outside.join('、')}年的年度计划投资，在新的年限之外。请先在项目页删除或调整这些年度计划，或核对建设年限`,
+        )
     }
     const years =
       row.years ?? (match ? { startYear: match.start_year, endYear: match.end_year } : yearsOf(row, options.today))
@@ -341,6 +385,12 @@ export async function planImport(
           })
     }
   }
+  if (newRows > 0 && missingColumns.length > 0)
+    issues.push({
+      row: 0,
+      column: '',
+      message: `工作表「${table.sheet.name}」没有认出${missingColumns.map((f) => `「${IMPORT_FIELDS[f].label}」`).join('、')}列，而${newRows}个新项目都需要它们。请在“列的对应”中指定是哪一列（命令行：--map 列=字段）`,
+    })
   if (rows.length === 0 && issues.length === 0)
     issues.push({
       row: 0,

@@ -29,6 +29,8 @@ export interface LedgerColumn {
   year: number | null
   /** For amount columns only. */
   unit: ColumnUnit | null
+  /** Hidden in Excel: never taken for a field unless the user maps it. */
+  hidden: boolean
 }
 
 export interface LedgerTable {
@@ -146,13 +148,16 @@ export function findHeader(sheet: Sheet): Omit<LedgerTable, 'titleYear'> | null 
       const t = shownText(sheet, r, c)
       if (t && path.at(-1) !== t) path.push(t)
     }
-    columns.push({ index: c, letter: columnName(c), path, field: columnField(path), year: yearOf(path), unit: null })
-  }
-  // The first column naming a field wins; a second one is left unmapped (the preview shows it).
-  const seen = new Set<ImportField>()
-  for (const col of columns) {
-    if (col.field && seen.has(col.field)) col.field = null
-    else if (col.field) seen.add(col.field)
+    const hidden = sheet.hiddenColumns.has(c)
+    columns.push({
+      index: c,
+      letter: columnName(c),
+      path,
+      field: hidden ? null : columnField(path),
+      year: yearOf(path),
+      unit: null,
+      hidden,
+    })
   }
   return { sheet, headerRows, columns, firstDataRow: bottom + 1 }
 }
@@ -165,6 +170,12 @@ function columnField(path: string[]): ImportField | null {
   for (let i = path.length - 1; i >= 0; i--) {
     const own = fieldOf(path[i]!)
     if (own) return own
+    // 合计 under 总投资 (beside 其中：财政资金 / 自筹), 全年计划 under 2026年投资计划: the parent's own figure.
+    if (
+      i > 0 &&
+      /^(合计|小计|总计|全年|全年计划|全年合计|年度计划|计划数|计划)$/.test(path[i]!.replace(/[（(][^）)]*[）)]/g, ''))
+    )
+      continue
     const bare = path[i]!.replace(/[（(【[][^）)】\]]*[）)】\]]/g, '')
       .replace(/^\d{4}年度?$/, '')
       .replace(/^单位[:：].*$/, '')
@@ -189,7 +200,7 @@ export function unitsIn(text: string): { unit: AmountUnit | null; text: string }
     const inner = m[1]!.replace(/^(金额|计量|投资)?单位[:：]/, '').trim()
     if (/[元亿万]/.test(inner) && !/^\d/.test(inner)) found.push({ unit: unitOf(inner), text: inner })
   }
-  for (const m of text.matchAll(/(^|[^报任设头主目施送])单位\s*[:：]\s*([^\s,，;；。)）]+)/g)) {
+  for (const m of text.matchAll(/(^|[^报任设头主目施送])单位\s*[:：为是]\s*([^\s,，;；。)）]+)/g)) {
     const inner = m[2]!
     if (/[元亿万]/.test(inner)) found.push({ unit: unitOf(inner), text: inner })
   }
@@ -218,6 +229,26 @@ function sheetUnit(sheet: Sheet, headerTop: number): { unit: AmountUnit | null; 
   return null
 }
 
+/**
+ * The year a ledger is for: the one year its title rows name (a range such as 2025—2027年 and a 填报日期 do not
+ * count), else the year in the sheet's name; null when neither says one year.
+ */
+function yearOfTitle(sheet: Sheet, headerTop: number): number | null {
+  const years = new Set<number>()
+  for (let r = 1; r < headerTop; r++)
+    for (const cell of sheet.rows.get(r)?.values() ?? []) {
+      const text = cellText(cell)
+      if (/日期|填报|报送|时间/.test(text)) continue
+      const bare = text
+        .replace(/(19|20)\d{2}\s*年?\s*[-—–~～至到]\s*((19|20)\d{2}|\d{2})\s*年?/g, '')
+        .replace(/(19|20)\d{2}年\d{1,2}月(\d{1,2}日)?/g, '')
+      for (const m of bare.matchAll(/((?:19|20)\d{2})年/g)) years.add(Number(m[1]))
+    }
+  if (years.size === 1) return [...years][0]!
+  const fromName = new Set([...sheet.name.matchAll(/((?:19|20)\d{2})/g)].map((m) => Number(m[1])))
+  return fromName.size === 1 ? [...fromName][0]! : null
+}
+
 /** Fills in each column's unit (used when it is, or is mapped to, an amount column) and the title year. */
 export function describeTable(table: Omit<LedgerTable, 'titleYear'>): LedgerTable {
   const fromSheet = sheetUnit(table.sheet, table.headerRows[0]!)
@@ -236,15 +267,16 @@ export function describeTable(table: Omit<LedgerTable, 'titleYear'>): LedgerTabl
         ? { unit: fromSheet.unit, source: 'sheet', text: fromSheet.text }
         : { unit: '万元', source: 'default', text: null })
   }
-  let titleYear: number | null = null
-  for (let r = 1; r < table.headerRows[0]! && titleYear === null; r++)
-    for (const cell of table.sheet.rows.get(r)?.values() ?? []) {
-      const m = /(20\d{2})年/.exec(cellText(cell))
-      if (m) {
-        titleYear = Number(m[1])
-        break
-      }
-    }
-  titleYear ??= Number(/(20\d{2})年?/.exec(table.sheet.name)?.[1]) || null
+  const titleYear = yearOfTitle(table.sheet, table.headerRows[0]!)
+  // The first column naming a field wins, except that of several plan columns (2025年 / 2026年计划投资) the one
+  // of the ledger's year does; the others are left unmapped (the preview shows them).
+  const seen = new Set<ImportField>()
+  const plans = table.columns.filter((c) => c.field === 'annualPlan')
+  const plan = plans.find((c) => titleYear !== null && c.year === titleYear) ?? plans[0]
+  for (const col of table.columns) {
+    if (col.field === 'annualPlan' && col !== plan) col.field = null
+    else if (col.field && seen.has(col.field)) col.field = null
+    else if (col.field) seen.add(col.field)
+  }
   return { ...table, titleYear }
 }

@@ -8,7 +8,7 @@ import { PROJECT_LEVELS, STAGES, STAGE_LABELS, type ProjectLevel, type Stage } f
 import type { ImportRowIssue } from '../../../shared/excel'
 import { IMPORT_FIELDS, type ImportField } from '../../../shared/import-fields'
 import type { Money } from '../../../shared/money'
-import { splitLeaderCell } from '../../../shared/names'
+import { normalizeText, splitLeaderCell } from '../../../shared/names'
 import type { Cell } from '../read/workbook'
 import type { AmountUnit } from './amounts'
 import { readAmount, readDate, readLongText, readText, readYears, shown, type Read } from './cells'
@@ -39,7 +39,7 @@ export interface ImportRow {
 
 export interface SkippedRow {
   row: number
-  kind: 'total' | 'group' | 'note' | 'numbering' | 'empty'
+  kind: 'total' | 'group' | 'note' | 'numbering' | 'empty' | 'hidden'
   text: string
 }
 
@@ -109,8 +109,11 @@ export function classifyRow(
   if (NOTE.test(first)) return 'note'
   // 1 | 2 | 3 … or 甲 | 乙 | 1 …: a row numbering the columns under the header.
   if (values.length >= 3 && values.every(([, t]) => /^(\d{1,2}|[甲乙丙丁戊])$/.test(t))) return 'numbering'
-  // A group heading has no leader, unit or township of its own; a project with 序号 七 and them is a project.
+  // A group heading or a section's total has no leader, unit or township of its own; a project with 序号 七
+  // and them is a project.
   const owned = columns.owners.some((c) => (texts.get(c) ?? '') !== '')
+  const label = (name || first).replace(/[（(][^）)]*[）)]$/, '')
+  if (!owned && (/(合计|小计|总计|共计|汇总)$/.test(label) || /^其中/.test(label))) return 'total'
   if (!owned && NUMERAL.test(seq)) return 'group'
   if (!owned && GROUP_TITLE.test(name || first)) return 'group'
   if (!owned && COUNTED_GROUP.test(name) && (seq === '' || NUMERAL.test(seq))) return 'group'
@@ -165,7 +168,7 @@ export function readRows(ctx: RowContext): ReadRows {
         ((cell.t === 'number' && cell.value === 0) || (cell.t === 'text' && cell.text.trim() === ''))
       ))
         texts.set(c, cellText(cell))
-    const kind = classifyRow(texts, columnsOf)
+    const kind = sheet.hiddenRows.has(r) ? 'hidden' : classifyRow(texts, columnsOf)
     if (kind) {
       notProjects.add(r)
       if (kind !== 'empty')
@@ -203,6 +206,17 @@ export function readRows(ctx: RowContext): ReadRows {
       if (value.converted) converted++
       return value.amount
     }
+    /** A unit or township: one name; two on two lines or with a space between them are refused, not joined. */
+    const oneName = (field: 'leadUnit' | 'township', what: string): string | null => {
+      const raw = take(field, readLongText)
+      if (raw === null) return null
+      const parts = raw.split(/[\r\n\u2028\u2029、，,；;/／|｜+＋\s\u3000]+/).filter((p) => p !== '')
+      if (parts.length > 1 && parts.filter((p) => /^\p{Script=Han}{2,}/u.test(p)).length > 1) {
+        problem(field, `一个单元格里有${parts.length}个${what}（${parts.join('、')}）：请只填一个`)
+        return null
+      }
+      return normalizeText(raw)
+    }
     const name = take('name', readText)
     if (!name) {
       if (!issues.some((i) => i.row === r))
@@ -238,10 +252,10 @@ export function readRows(ctx: RowContext): ReadRows {
       totalInvestment: amount('totalInvestment'),
       annualPlan: amount('annualPlan'),
       annualYear: byField.get('annualPlan')?.year ?? ctx.defaultYear,
-      leadUnit: take('leadUnit', readText),
+      leadUnit: oneName('leadUnit', '单位'),
       leader,
       leaderTitle,
-      township: take('township', readText),
+      township: oneName('township', '乡镇/街道'),
       constructionUnit: take('constructionUnit', readText),
       level,
       category: take('category', readText),

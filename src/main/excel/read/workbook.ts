@@ -53,6 +53,9 @@ export interface Sheet {
   lastColumn: number
   /** Rows that exist in the file but hold nothing (formatted only): counted, never read. */
   formattedOnlyRows: number
+  /** Rows and columns hidden in Excel (row `hidden`, col `hidden`): what the office does not see. */
+  hiddenRows: Set<number>
+  hiddenColumns: Set<number>
 }
 
 export interface Workbook {
@@ -251,6 +254,8 @@ function parseSheet(name: string, xml: string, strings: string[], dates: boolean
   let lastRow = 0
   let lastColumn = 0
   let formattedOnlyRows = 0
+  const hiddenRows = new Set<number>()
+  const hiddenColumns = new Set<number>()
   let rowNumber = 0
   let rowCells: Map<number, Cell> | null = null
   let column = 0
@@ -273,8 +278,13 @@ function parseSheet(name: string, xml: string, strings: string[], dates: boolean
         case 'row':
           if (!inSheetData) break
           rowNumber = a.r ? Number(a.r) : rowNumber + 1
+          if (a.hidden === '1' || a.hidden === 'true') hiddenRows.add(rowNumber)
           rowCells = new Map()
           column = 0
+          break
+        case 'col':
+          if (a.hidden === '1' || a.hidden === 'true')
+            for (let c = Number(a.min); c <= Math.min(Number(a.max), 16384); c++) hiddenColumns.add(c)
           break
         case 'c': {
           const ref = a.r ? parseRef(a.r) : null
@@ -354,7 +364,7 @@ function parseSheet(name: string, xml: string, strings: string[], dates: boolean
       }
     },
   })
-  return { name, rows, merges, lastRow, lastColumn, formattedOnlyRows }
+  return { name, rows, merges, lastRow, lastColumn, formattedOnlyRows, hiddenRows, hiddenColumns }
 }
 
 function toCell(
