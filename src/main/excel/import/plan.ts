@@ -5,19 +5,18 @@
  * by hand, and describe it all in a preview.
  */
 import type { Kysely } from 'kysely'
-import { AppError } from '../../../shared/errors'
 import type { IsoDate } from '../../../shared/dates'
 import { IMPORT_FIELDS, AMOUNT_FIELDS, type ImportField } from '../../../shared/import-fields'
 import type { ImportPreview, ImportRowIssue, ImportUnit } from '../../../shared/excel'
 import { normalizePersonName, normalizeText } from '../../../shared/names'
-import { projectCreateInput } from '../../../shared/schemas'
+import { dictCreateInput, leaderCreateInput, projectCreateInput } from '../../../shared/schemas'
 import type { Database } from '../../db/schema'
 import { projectsWithOwners } from '../../services/common'
-import { dictCreateInput, leaderCreateInput } from '../../../shared/schemas'
-import { openWorkbook, type Sheet, type Workbook } from '../read/workbook'
-import type { AmountUnit } from '../ledger/amounts'
-import { describeTable, findHeader, unitsIn, type LedgerColumn, type LedgerTable } from '../ledger/header'
+import { openWorkbook } from '../read/workbook'
+import { describeTable } from '../ledger/header'
 import { place, readRows, type ImportRow } from '../ledger/rows'
+import { describeAmounts, resolveColumns, unitNotes } from './columns'
+import { chooseSheet } from './sheet'
 
 export interface ImportOptions {
   /** Column number → field, where the user changed what the header detection chose (null: not imported). */
@@ -40,50 +39,6 @@ export interface Plan {
   today: IsoDate
 }
 
-const NO_HEADER =
-  '没有找到台账表头：前30行中应有「项目名称」以及「总投资」「包联领导」「责任单位」等列名。请检查工作表，或下载专班的导入模板'
-
-/** The sheet to read: the one chosen, else the active sheet if visible and a ledger, else the first visible ledger. */
-async function chooseSheet(workbook: Workbook, wanted: string | undefined): Promise<Omit<LedgerTable, 'titleYear'>> {
-  const names = workbook.sheets.map((s) => `「${s.name}」${s.state === 'visible' ? '' : '（隐藏）'}`).join('、')
-  if (wanted !== undefined) {
-    const index = workbook.sheets.findIndex((s) => normalizeText(s.name) === normalizeText(wanted))
-    if (index < 0) throw new AppError('INVALID_INPUT', `工作簿中没有工作表「${wanted}」。工作表有：${names}`)
-    const header = findHeader(await workbook.readSheet(index))
-    if (!header) throw new AppError('INVALID_INPUT', `工作表「${wanted}」中${NO_HEADER}`)
-    return header
-  }
-  const visible = workbook.sheets.map((s, i) => ({ s, i })).filter(({ s }) => s.state === 'visible')
-  if (visible.length === 0)
-    throw new AppError(
-      'INVALID_INPUT',
-      `工作簿中所有工作表都是隐藏的（${names}）。请在 Excel 或 WPS 中取消隐藏要导入的工作表，或在预览中选择它`,
-    )
-  const order = [...visible].sort((a, b) => Number(b.i === workbook.activeIndex) - Number(a.i === workbook.activeIndex))
-  let first: Sheet | null = null
-  for (const { i } of order) {
-    const sheet = await workbook.readSheet(i)
-    first ??= sheet
-    const header = findHeader(sheet)
-    if (header) return header
-  }
-  const hidden = workbook.sheets.filter((s) => s.state !== 'visible').map((s) => `「${s.name}」`)
-  throw new AppError(
-    'INVALID_INPUT',
-    `${visible.length > 1 ? '各个可见工作表' : `工作表「${first!.name}」`}中${NO_HEADER}${hidden.length ? `（隐藏的工作表${hidden.join('、')}未读取；如要导入，请选择它）` : ''}`,
-  )
-}
-
-const UNIT_FACTOR_TEXT: Record<AmountUnit, string> = {
-  元: '÷10,000',
-  千元: '÷10',
-  万元: '',
-  十万元: '×10',
-  百万元: '×100',
-  千万元: '×1,000',
-  亿元: '×10,000',
-}
-
 async function namesOf(db: Kysely<Database>, kind: string): Promise<Map<string, number>> {
   const rows = await db.selectFrom('dict_items').select(['id', 'name']).where('kind', '=', kind).execute()
   return new Map(rows.map((r) => [normalizeText(r.name), r.id]))
@@ -102,34 +57,7 @@ export async function planImport(
 ): Promise<Plan> {
   const workbook = await openWorkbook(buffer, fileName)
   const table = describeTable(await chooseSheet(workbook, options.sheet))
-  const mapping = new Map(Object.entries(options.mapping ?? {}).map(([k, v]) => [Number(k), v]))
-  const chosenUnits = new Map(Object.entries(options.units ?? {}).map(([k, v]) => [Number(k), v]))
-  for (const index of [...mapping.keys(), ...chosenUnits.keys()])
-    if (index < 1 || index > table.columns.length)
-      throw new AppError(
-        'INVALID_INPUT',
-        `工作表「${table.sheet.name}」没有第${index}列（有内容的列是 A—${table.columns.at(-1)?.letter ?? 'A'}），请检查“列的对应”或金额单位`,
-      )
-  const mappedTwice = [...mapping.entries()].filter(
-    ([, f]) => f && [...mapping.values()].filter((g) => g === f).length > 1,
-  )
-  if (mappedTwice.length)
-    throw new AppError(
-      'INVALID_INPUT',
-      `「${IMPORT_FIELDS[mappedTwice[0]![1]!].label}」被指定给了${mappedTwice.map(([c]) => `${table.columns[c - 1]?.letter}列`).join('、')}：每个字段只能对应一列`,
-    )
-  // A field the user gave to a column is taken away from the column the header detection gave it to.
-  const chosenFields = new Set([...mapping.values()].filter((f) => f !== null))
-  const fieldOfColumn = (col: LedgerColumn) =>
-    mapping.has(col.index) ? mapping.get(col.index)! : col.field && chosenFields.has(col.field) ? null : col.field
-  const byField = new Map<ImportField, LedgerColumn>()
-  for (const col of table.columns) {
-    const f = fieldOfColumn(col)
-    if (f && !byField.has(f)) byField.set(f, col)
-  }
-  // A unit that could not be read stays null until the user chooses one: its column is not read meanwhile.
-  const unitOf = (col: LedgerColumn): AmountUnit | null =>
-    chosenUnits.get(col.index) ?? (col.unit ? col.unit.unit : '万元')
+  const { byField, fieldOfColumn, unitOf, chosenUnits } = resolveColumns(table, options)
   const issues: ImportRowIssue[] = []
   if (!byField.has('name'))
     issues.push({
@@ -139,29 +67,9 @@ export async function planImport(
     })
   // Columns a new project cannot do without: said once for the file, not once per row.
   const missingColumns = (['leader', 'township', 'leadUnit', 'totalInvestment'] as const).filter((f) => !byField.has(f))
-  const conversions: string[] = []
-  for (const field of AMOUNT_FIELDS) {
-    const col = byField.get(field)
-    if (!col || field === 'completedThisYear') continue
-    const unit = unitOf(col)
-    const label = `${col.letter}列「${col.path.join(' / ')}」`
-    if (chosenUnits.has(col.index))
-      conversions.push(
-        `${label}：按所选单位 ${unit} 读取${unit !== '万元' ? `，换算为万元（${UNIT_FACTOR_TEXT[unit!]}）` : ''}`,
-      )
-    else if (unit === null)
-      issues.push({
-        row: 0,
-        column: `${col.letter}列`,
-        message: `工作表「${table.sheet.name}」${col.letter}列「${col.path.join(' / ')}」的金额单位「${col.unit?.text ?? ''}」无法识别，没有读取这一列。请在预览中为这一列选择单位（元、万元、亿元……）`,
-      })
-    else if (!col.unit || col.unit.source === 'default') conversions.push(`${label}：表头未注明单位，按万元读取`)
-    else if (unit !== '万元')
-      conversions.push(
-        `${label}：${unit} → 万元（${UNIT_FACTOR_TEXT[unit!]}${col.unit.source === 'sheet' ? `，依据表上方的“单位：${col.unit.text}”` : ''}）`,
-      )
-    else if (col.unit.source === 'sheet') conversions.push(`${label}：依据表上方的“单位：${col.unit.text}”，按万元读取`)
-  }
+  const amounts = describeAmounts(table, { byField, unitOf, chosenUnits })
+  const conversions = amounts.conversions
+  issues.push(...amounts.issues)
   const defaultYear = table.titleYear ?? Number(options.today.slice(0, 4))
   const read = readRows({
     table,
@@ -171,19 +79,7 @@ export async function planImport(
     defaultYear,
   })
   issues.push(...read.issues)
-  // A note under the table that states a unit ("注：表中金额单位为亿元") while the header states none.
-  for (const skippedRow of read.skipped.filter((r) => r.kind === 'note')) {
-    const stated = unitsIn(skippedRow.text).find((u) => u.unit !== null)
-    const assumed = [...byField.values()].filter(
-      (c) => AMOUNT_FIELDS.includes(fieldOfColumn(c)!) && !chosenUnits.has(c.index) && c.unit?.source === 'default',
-    )
-    if (stated && stated.unit !== '万元' && assumed.length)
-      issues.push({
-        row: skippedRow.row,
-        column: '',
-        message: `${place(table, skippedRow.row)}：表下方的说明写着金额单位为${stated.unit}，而${assumed.map((c) => `${c.letter}列`).join('、')}的表头没有注明单位。请在预览中为这些金额列选择单位（命令行：--unit 列=${stated.unit}），以免差一万倍`,
-      })
-  }
+  issues.push(...unitNotes(table, read.skipped, { byField, fieldOfColumn, chosenUnits }))
   if (read.rounded > 0)
     conversions.push(
       `${read.rounded}个金额是公式结果或由元、千元换算而来，位数多于两位小数，已按四舍五入保留两位小数（万元）`,
