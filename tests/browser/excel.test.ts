@@ -115,4 +115,43 @@ describe('Excel in the interface', () => {
     expect(saved).toMatchObject({ name, title: '副县长' })
     expect(errors).toEqual([])
   })
+
+  it('reads a file chosen again after it was fixed, shows progress while importing, and forgets the file when closed', async () => {
+    const file = path.join(h.dir, '修改后再选.xlsx')
+    const ledger = (leader: string, rows = 1) =>
+      rawXlsx([
+        {
+          name: '台账',
+          rows: [
+            TITLE,
+            HEADER,
+            ...Array.from({ length: rows }, (_, i) => project(i + 1, `再选项目${i + 1}`, 100, 10, leader)),
+          ],
+        },
+      ])
+    fs.writeFileSync(file, await ledger('周明远、郑佳宁'))
+    await openRoute(page, h, '#/kanban')
+    await page.waitForSelector('[data-card]')
+    await page.getByRole('button', { name: '导入台账' }).click()
+    const dialog = page.locator('.el-dialog:visible')
+    await page.getByLabel('选择台账文件').setInputFiles(file)
+    await dialog.locator('text=两位领导').waitFor()
+    // Fixed in Excel, chosen again under the same name: read again.
+    fs.writeFileSync(file, await ledger('周明远', 1500))
+    await page.getByLabel('选择台账文件').setInputFiles(file)
+    await dialog.locator('text=共1500个项目').waitFor()
+    await dialog.getByRole('button', { name: '导入', exact: true }).click()
+    await page.locator('.el-message-box').getByRole('button', { name: '导入' }).click()
+    await dialog.locator('text=正在导入').waitFor()
+    expect(await dialog.getByRole('button', { name: '取消导入' }).isVisible()).toBe(true)
+    await page.locator('.el-message-box >> text=导入完成：新增1500个项目').waitFor({ timeout: 60_000 })
+    await page.locator('.el-message-box').getByRole('button', { name: '好' }).click()
+    // Opened again: no file, no preview from before.
+    await page.getByRole('button', { name: '导入台账' }).click()
+    await dialog.locator('text=请选择 .xlsx 台账').waitFor()
+    expect(await dialog.locator('text=共1500个项目').count()).toBe(0)
+    await page.keyboard.press('Escape')
+    expect(errors).toEqual([])
+    fs.rmSync(file)
+  })
 })

@@ -296,6 +296,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
           if (preview.issueCount > 0) {
             for (const issue of preview.issues) err(issue.message)
             err(`共${preview.issueCount}处问题，未导入任何数据`)
+            err('（命令行中用 --map 列=字段 指定某列是什么，--unit 列=单位 指定金额单位，--sheet 名 选择工作表）')
             return 1
           }
           if (values['dry-run']) {

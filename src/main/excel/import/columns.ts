@@ -114,7 +114,7 @@ export function unitNotes(
       issues.push({
         row: skippedRow.row,
         column: '',
-        message: `${place(table, skippedRow.row)}：表下方的说明写着金额单位为${stated.unit}，而${assumed.map((c) => `${c.letter}列`).join('、')}的表头没有注明单位。请在预览中为这些金额列选择单位（命令行：--unit 列=${stated.unit}），以免差一万倍`,
+        message: `${place(table, skippedRow.row)}：表下方的说明写着金额单位为${stated.unit}，而${assumed.map((c) => `${c.letter}列`).join('、')}的表头没有注明单位。请在预览中为这些金额列选择单位，以免差一万倍`,
       })
   }
   return issues

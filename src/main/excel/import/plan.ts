@@ -12,7 +12,7 @@ import { normalizePersonName, normalizeText } from '../../../shared/names'
 import { dictCreateInput, leaderCreateInput, projectCreateInput } from '../../../shared/schemas'
 import type { Database } from '../../db/schema'
 import { projectsWithOwners } from '../../services/common'
-import { openWorkbook } from '../read/workbook'
+import { openWorkbook, parseRef } from '../read/workbook'
 import { describeTable } from '../ledger/header'
 import { place, readRows, type ImportRow } from '../ledger/rows'
 import { describeAmounts, resolveColumns, unitNotes } from './columns'
@@ -285,7 +285,7 @@ export async function planImport(
     issues.push({
       row: 0,
       column: '',
-      message: `工作表「${table.sheet.name}」没有认出${missingColumns.map((f) => `「${IMPORT_FIELDS[f].label}」`).join('、')}列，而${newRows}个新项目都需要它们。请在“列的对应”中指定是哪一列（命令行：--map 列=字段）`,
+      message: `工作表「${table.sheet.name}」没有认出${missingColumns.map((f) => `「${IMPORT_FIELDS[f].label}」`).join('、')}列，而${newRows}个新项目都需要它们。请在预览的“列的对应”中指定是哪一列`,
     })
   if (rows.length === 0 && issues.length === 0)
     issues.push({
@@ -293,7 +293,9 @@ export async function planImport(
       column: '',
       message: `工作表「${table.sheet.name}」表头下面没有读到任何项目行${read.skipped.length ? `（${read.skipped.length}行被当作合计、分组标题或说明跳过，见“跳过的行”）` : ''}。请检查工作表，或选择其他工作表`,
     })
-  issues.sort((a, b) => a.row - b.row)
+  // By row, then by column as Excel orders them (B before AA).
+  const columnOrder = (c: string) => (/^[A-Z]+列$/.test(c) ? parseRef(`${c.slice(0, -1)}1`)!.column : 0)
+  issues.sort((a, b) => a.row - b.row || columnOrder(a.column) - columnOrder(b.column))
   const preview: ImportPreview = {
     sheet: table.sheet.name,
     sheets: workbook.sheets.map((s, i) => ({

@@ -100,7 +100,7 @@ export function readAmount(cell: Cell | undefined, unit: AmountUnit): Read<Amoun
   const money = toMoney(decimal, inUnit, mayRound)
   if (!money.ok) {
     const what = shown(cell)
-    if (money.reason === 'negative') return fail(`「${what}」是负数，金额不能为负`)
+    if (money.reason === 'negative') return fail(`「${what}」是负数，金额不能为负。请填写正数，没有金额的留空`)
     if (money.reason === 'too-large') return fail(`「${what}」${inUnit}过大，请检查单位和数值`)
     return fail(
       `「${what}」${inUnit === '万元' ? '万元' : `${inUnit}（换算为万元后）`}超过两位小数，请按万元保留两位小数后再导入`,

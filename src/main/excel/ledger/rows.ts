@@ -180,11 +180,11 @@ export function readRows(ctx: RowContext): ReadRows {
       return [col ? cells.get(col.index) : undefined, col]
     }
     const problem = (field: ImportField, message: string) => {
-      const [cell, col] = cellOf(field)
+      const col = byField.get(field)
       issues.push({
         row: r,
         column: col ? `${col.letter}列` : IMPORT_FIELDS[field].label,
-        message: `${place(table, r, col)}${cell ? '' : `「${IMPORT_FIELDS[field].label}」`}：${message}`,
+        message: `${place(table, r, col)}${col ? '' : `「${IMPORT_FIELDS[field].label}」`}：${message}`,
       })
     }
     const take = <T>(field: ImportField, read: (cell: Cell | undefined) => Read<T>): T | null => {
