@@ -18,7 +18,7 @@ import { damagedMessage, openAtStart } from '../backup/startup'
 import { restoreBackup } from '../backup/restore'
 import { IMPORT_FIELDS, IMPORT_FIELD_KEYS, type ImportField } from '../../shared/import-fields'
 import { IMPORT_UNITS, type ImportPreview, type ImportUnit } from '../../shared/excel'
-import { parseRef } from '../excel/read/workbook'
+import { columnNumber } from '../excel/read/refs'
 
 const HELP = `专班 — 县级重点项目专班管理 命令行
 
@@ -106,7 +106,7 @@ function columnOptions<T>(items: string[], flag: string, read: (text: string) =>
           ? `参数 ${flag} 的单位「${m[2]}」不认识，可用：${IMPORT_UNITS.join('、')}`
           : `参数 ${flag} 的字段「${m[2]}」不认识，可用：${IMPORT_FIELD_KEYS.map((k) => `${k}（${IMPORT_FIELDS[k].label}）`).join('、')}，或 - 表示不导入`,
       )
-    const column = /^\d+$/.test(m[1]!) ? Number(m[1]) : parseRef(`${m[1]}1`)!.column
+    const column = /^\d+$/.test(m[1]!) ? Number(m[1]) : columnNumber(m[1]!)
     out[String(column)] = value
   }
   return out

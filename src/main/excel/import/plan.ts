@@ -12,7 +12,8 @@ import { normalizePersonName, normalizeText } from '../../../shared/names'
 import { dictCreateInput, leaderCreateInput, projectCreateInput } from '../../../shared/schemas'
 import type { Database } from '../../db/schema'
 import { projectsWithOwners } from '../../services/common'
-import { openWorkbook, parseRef } from '../read/workbook'
+import { openWorkbook } from '../read/workbook'
+import { columnNumber } from '../read/refs'
 import { describeTable } from '../ledger/header'
 import { place, readRows, type ImportRow } from '../ledger/rows'
 import { describeAmounts, resolveColumns, unitNotes } from './columns'
@@ -108,11 +109,13 @@ export async function planImport(
   const byCode = new Map(projects.map((p) => [p.code, p]))
   const plansOf = new Map<number, number[]>()
   for (const p of await db.selectFrom('annual_plans').select(['project_id', 'year']).execute())
-    plansOf.set(p.project_id, [...(plansOf.get(p.project_id) ?? []), p.year])
+    if (plansOf.has(p.project_id)) plansOf.get(p.project_id)!.push(p.year)
+    else plansOf.set(p.project_id, [p.year])
   const byName = new Map<string, typeof projects>()
   for (const p of projects) {
     const key = normalizeText(p.name)
-    byName.set(key, [...(byName.get(key) ?? []), p])
+    if (byName.has(key)) byName.get(key)!.push(p)
+    else byName.set(key, [p])
   }
   const totalColumn = byField.get('totalInvestment')
   const totalUnreadable = totalColumn !== undefined && unitOf(totalColumn) === null
@@ -294,7 +297,7 @@ export async function planImport(
       message: `工作表「${table.sheet.name}」表头下面没有读到任何项目行${read.skipped.length ? `（${read.skipped.length}行被当作合计、分组标题或说明跳过，见“跳过的行”）` : ''}。请检查工作表，或选择其他工作表`,
     })
   // By row, then by column as Excel orders them (B before AA).
-  const columnOrder = (c: string) => (/^[A-Z]+列$/.test(c) ? parseRef(`${c.slice(0, -1)}1`)!.column : 0)
+  const columnOrder = (c: string) => (/^[A-Z]+列$/.test(c) ? columnNumber(c.slice(0, -1)) : 0)
   issues.sort((a, b) => a.row - b.row || columnOrder(a.column) - columnOrder(b.column))
   const preview: ImportPreview = {
     sheet: table.sheet.name,

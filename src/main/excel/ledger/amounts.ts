@@ -4,18 +4,27 @@
  * integer arithmetic, never multiplied as a float (4.05 亿元 × 10000 is 40499.999… as a float; here it is
  * 40,500.00 万元).
  */
+import { IMPORT_UNITS, type ImportUnit } from '../../../shared/excel'
 import { MAX_MONEY, type Money } from '../../../shared/money'
 
-/** The units a ledger's amount can be in, as the power of ten that turns them into 万元. */
-export const AMOUNT_UNITS = { 元: -4, 千元: -1, 万元: 0, 十万元: 1, 百万元: 2, 千万元: 3, 亿元: 4 } as const
-export type AmountUnit = keyof typeof AMOUNT_UNITS
-export const AMOUNT_UNIT_NAMES = Object.keys(AMOUNT_UNITS) as AmountUnit[]
+/** A unit a ledger's amount can be in (the list the preview offers). */
+export type AmountUnit = ImportUnit
+/** Each unit as the power of ten that turns it into 万元. */
+export const AMOUNT_UNITS: Record<AmountUnit, number> = {
+  元: -4,
+  千元: -1,
+  万元: 0,
+  十万元: 1,
+  百万元: 2,
+  千万元: 3,
+  亿元: 4,
+}
 
 /** "亿" → 亿元, "万元" → 万元; null for anything else. */
 export function unitOf(text: string): AmountUnit | null {
   const t = text.replace(/\s/g, '').replace(/^人民币/, '')
-  if ((AMOUNT_UNIT_NAMES as string[]).includes(t)) return t as AmountUnit
-  if ((AMOUNT_UNIT_NAMES as string[]).includes(`${t}元`)) return `${t}元` as AmountUnit
+  if ((IMPORT_UNITS as readonly string[]).includes(t)) return t as AmountUnit
+  if ((IMPORT_UNITS as readonly string[]).includes(`${t}元`)) return `${t}元` as AmountUnit
   return null
 }
 

@@ -70,8 +70,6 @@ export interface AmountRead {
   amount: Money | null
   /** Rounded half up to 0.01 万元 (a formula's result or a conversion from 元 carried more digits). */
   rounded: boolean
-  /** The unit the value was in, when it was not 万元. */
-  converted: AmountUnit | null
 }
 
 /**
@@ -80,7 +78,7 @@ export interface AmountRead {
  * Text may carry its own unit (12.3万, 1.2亿元), which then wins over the column's.
  */
 export function readAmount(cell: Cell | undefined, unit: AmountUnit): Read<AmountRead> {
-  const none = { ok: true as const, value: { amount: null, rounded: false, converted: null } }
+  const none = { ok: true as const, value: { amount: null, rounded: false } }
   if (!cell) return none
   const problem = cellProblem(cell)
   if (problem) return fail(problem)
@@ -108,7 +106,7 @@ export function readAmount(cell: Cell | undefined, unit: AmountUnit): Read<Amoun
   }
   return {
     ok: true,
-    value: { amount: money.amount, rounded: money.rounded, converted: inUnit === '万元' ? null : inUnit },
+    value: { amount: money.amount, rounded: money.rounded },
   }
 }
 

@@ -7,7 +7,8 @@
  */
 import { fieldOf, type ImportField } from '../../../shared/import-fields'
 import { normalizeText } from '../../../shared/names'
-import { columnName, type Cell, type Merge, type Sheet } from '../read/workbook'
+import type { Cell, Merge, Sheet } from '../read/workbook'
+import { columnName } from '../read/refs'
 import { unitOf, type AmountUnit } from './amounts'
 
 export interface ColumnUnit {
@@ -27,7 +28,7 @@ export interface LedgerColumn {
   field: ImportField | null
   /** A year named in the path ("2026年" over 计划投资, or "2026年计划投资"). */
   year: number | null
-  /** For amount columns only. */
+  /** The unit its amounts are in (read for every column: any column may be mapped to an amount). */
   unit: ColumnUnit | null
   /** Hidden in Excel: never taken for a field unless the user maps it. */
   hidden: boolean

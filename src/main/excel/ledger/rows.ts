@@ -47,9 +47,8 @@ export interface ReadRows {
   rows: ImportRow[]
   issues: ImportRowIssue[]
   skipped: SkippedRow[]
-  /** Amounts rounded half up to 0.01 万元, and amounts converted from another unit. */
+  /** Amounts rounded half up to 0.01 万元 (formula results, conversions from 元). */
   rounded: number
-  converted: number
 }
 
 const LEVELS: Record<string, ProjectLevel> = {
@@ -147,7 +146,6 @@ export function readRows(ctx: RowContext): ReadRows {
   const rows: ImportRow[] = []
   const skipped: SkippedRow[] = []
   let rounded = 0
-  let converted = 0
   const columnsOf = {
     seq: byField.get('seq')?.index ?? null,
     name: byField.get('name')?.index ?? null,
@@ -171,6 +169,7 @@ export function readRows(ctx: RowContext): ReadRows {
     const kind = sheet.hiddenRows.has(r) ? 'hidden' : classifyRow(texts, columnsOf)
     if (kind) {
       notProjects.add(r)
+      // Empty rows (a 序号 alone, formulas giving 0) are passed over without being listed.
       if (kind !== 'empty')
         skipped.push({ row: r, kind, text: [...texts.values()].filter(Boolean).join(' ').slice(0, 60) })
       continue
@@ -203,7 +202,6 @@ export function readRows(ctx: RowContext): ReadRows {
       const value = take(field, (cell) => readAmount(cell, unit))
       if (!value) return null
       if (value.rounded) rounded++
-      if (value.converted) converted++
       return value.amount
     }
     /** A unit or township: one name; two on two lines or with a space between them are refused, not joined. */
@@ -280,5 +278,5 @@ export function readRows(ctx: RowContext): ReadRows {
       })
     }
   }
-  return { rows, issues, skipped, rounded, converted }
+  return { rows, issues, skipped, rounded }
 }

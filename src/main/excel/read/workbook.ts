@@ -14,6 +14,7 @@
 import JSZip from 'jszip'
 import { SaxesParser } from 'saxes'
 import { AppError } from '../../../shared/errors'
+import { parseRef } from './refs'
 
 /** A cell's saved value. `formula` says the value is a formula's saved result. */
 export type Cell =
@@ -230,22 +231,6 @@ function sharedStrings(xml: string | null): string[] {
     },
   })
   return strings
-}
-
-/** "AB12" → { row: 12, column: 28 }. */
-export function parseRef(ref: string): { row: number; column: number } | null {
-  const m = /^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/.exec(ref)
-  if (!m) return null
-  let column = 0
-  for (const ch of m[1]!.toUpperCase()) column = column * 26 + (ch.charCodeAt(0) - 64)
-  return { row: Number(m[2]), column }
-}
-
-/** 28 → "AB": the column as Excel names it. */
-export function columnName(column: number): string {
-  let name = ''
-  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name
-  return name
 }
 
 function parseSheet(name: string, xml: string, strings: string[], dates: boolean[]): Sheet {
