@@ -851,3 +851,29 @@ describe('found by the second probe (each a kind)', () => {
     expect(p.columns.filter((c) => c.field === 'name').map((c) => c.letter)).toEqual(['C'])
   })
 })
+
+describe('two offices at once', () => {
+  it('an import whose preview another import has overtaken writes nothing and asks for a new preview', async () => {
+    const { planImport } = await import('../../src/main/excel/import/plan')
+    const { commitImport } = await import('../../src/main/excel/import/commit')
+    const file = path.join(tempDir(), 'both.db')
+    const first = newApp(file)
+    const second = newApp(file)
+    for (const app of [first, second]) await app.call('settings.setOperator', { name: '王测试', unit: '县重点项目办' })
+    const ledger = await rawXlsx([
+      sheet([TITLE, HEADER, project(1, '甲项目', 100, 10, '周明远'), project(2, '乙项目', 200, 20, '郑佳宁')]),
+    ])
+    // The second office previews, then the first imports the same ledger before the second does.
+    const stale = await planImport(second.deps.db, ledger, '台账.xlsx', { today: '2026-11-21' })
+    expect(stale.preview).toMatchObject({ creates: 2, updates: 0, issueCount: 0 })
+    await first.call('excel.import', { fileName: '台账.xlsx', base64: b64(ledger) })
+    const before = dump(second)
+    const error = await commitImport(second.deps, stale).catch((e: Error & { code?: string }) => e)
+    expect(error).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('预览时新增2个、更新0个，现在是新增0个、更新2个'),
+    })
+    expect(dump(second)).toEqual(before)
+    expect(await second.call('project.list', {})).toHaveLength(2)
+  })
+})

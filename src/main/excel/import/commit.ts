@@ -12,7 +12,7 @@ import { createProject, setAnnualPlan, updateProject } from '../../services/proj
 import { createDictItem } from '../../services/settings'
 import { normalizePersonName, normalizeText } from '../../../shared/names'
 import { importJob } from '../progress'
-import { yearsOf, type Plan } from './plan'
+import { matchLedger, yearsOf, type Plan } from './plan'
 
 /** Writes a planned import. INVALID_INPUT when the plan has issues (nothing is written then). */
 export async function commitImport(deps: Deps, plan: Plan): Promise<ImportResult> {
@@ -23,10 +23,26 @@ export async function commitImport(deps: Deps, plan: Plan): Promise<ImportResult
     )
   const job = importJob.start(plan.rows.length)
   try {
-    return await writeTx(deps, (w) => writeRows(w, plan, job))
+    return await writeTx(deps, async (w) => writeRows(w, await replan(w, plan), job))
   } finally {
     importJob.finish(job)
   }
+}
+
+/**
+ * The plan made again inside the import's transaction, on the data it will write to. Another user's import or
+ * edit since the preview (two offices importing the same ledger at once) changes what is new and what is an
+ * update: then nothing is written and the user is asked to preview again, instead of projects made twice.
+ */
+async function replan(w: WriteCtx, plan: Plan): Promise<Plan> {
+  const fresh = await matchLedger(w.db, plan.ledger, plan.options)
+  const { creates, updates } = plan.preview
+  if (fresh.preview.issueCount > 0 || fresh.preview.creates !== creates || fresh.preview.updates !== updates)
+    throw new AppError(
+      'CONFLICT',
+      `预览台账之后，库中的项目已有变化（可能有人同时导入或修改了项目）：预览时新增${creates}个、更新${updates}个，现在${fresh.preview.issueCount > 0 ? `有${fresh.preview.issueCount}处问题，第一处：${fresh.preview.issues[0]!.message}` : `是新增${fresh.preview.creates}个、更新${fresh.preview.updates}个`}。没有导入任何数据，请重新预览后再导入`,
+    )
+  return fresh
 }
 
 async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJob.start>): Promise<ImportResult> {

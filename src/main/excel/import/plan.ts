@@ -14,9 +14,9 @@ import type { Database } from '../../db/schema'
 import { projectsWithOwners } from '../../services/common'
 import { openWorkbook } from '../read/workbook'
 import { columnNumber } from '../read/refs'
-import { describeTable } from '../ledger/header'
-import { place, readRows, type ImportRow } from '../ledger/rows'
-import { describeAmounts, resolveColumns, unitNotes } from './columns'
+import { describeTable, type LedgerTable } from '../ledger/header'
+import { place, readRows, type ImportRow, type ReadRows } from '../ledger/rows'
+import { describeAmounts, resolveColumns, unitNotes, type Columns } from './columns'
 import { chooseSheet } from './sheet'
 
 export interface ImportOptions {
@@ -37,7 +37,22 @@ export interface Plan {
   existing: Map<number, { id: number; version: number }>
   /** Leader name → the title written beside it in the ledger, for leaders the import creates. */
   leaderTitles: Map<string, string>
-  today: IsoDate
+  /** What it was planned from: the import matches it again inside its own transaction. */
+  ledger: Ledger
+  options: ImportOptions
+}
+
+/** A ledger read from its file, before anything is matched against the database. */
+export interface Ledger {
+  sheets: ImportPreview['sheets']
+  table: LedgerTable
+  columns: Columns
+  /** Columns a new project needs that the sheet does not have. */
+  missingColumns: ImportField[]
+  issues: ImportRowIssue[]
+  conversions: string[]
+  defaultYear: number
+  read: ReadRows
 }
 
 async function namesOf(db: Kysely<Database>, kind: string): Promise<Map<string, number>> {
@@ -46,16 +61,11 @@ async function namesOf(db: Kysely<Database>, kind: string): Promise<Map<string, 
 }
 
 /**
- * Reads, validates and plans an import; writes nothing. Throws INVALID_INPUT for a file that is not a readable
- * .xlsx workbook, a sheet that does not exist, or a sheet without a ledger header; everything wrong inside the
- * ledger is an issue in the preview (sheet, row, column as Excel shows them).
+ * Reads a ledger file as far as it can be read without the database: the sheet, its columns after the user's
+ * choices, every row, and the problems found in them. Throws INVALID_INPUT for a file that is not a readable
+ * .xlsx workbook, a sheet that does not exist, or a sheet without a ledger header.
  */
-export async function planImport(
-  db: Kysely<Database>,
-  buffer: Buffer,
-  fileName: string,
-  options: ImportOptions,
-): Promise<Plan> {
+export async function readLedger(buffer: Buffer, fileName: string, options: ImportOptions): Promise<Ledger> {
   const workbook = await openWorkbook(buffer, fileName)
   const table = describeTable(await chooseSheet(workbook, options.sheet))
   const { byField, fieldOfColumn, unitOf, chosenUnits } = resolveColumns(table, options)
@@ -85,6 +95,45 @@ export async function planImport(
     conversions.push(
       `${read.rounded}个金额是公式结果或由元、千元换算而来，位数多于两位小数，已按四舍五入保留两位小数（万元）`,
     )
+  return {
+    sheets: workbook.sheets.map((s, i) => ({
+      name: s.name,
+      hidden: s.state !== 'visible',
+      active: i === workbook.activeIndex,
+    })),
+    table,
+    columns: { byField, fieldOfColumn, unitOf, chosenUnits },
+    missingColumns,
+    issues,
+    conversions,
+    defaultYear,
+    read,
+  }
+}
+
+/**
+ * Reads, validates and plans an import; writes nothing. Throws as `readLedger`; everything wrong inside the
+ * ledger is an issue in the preview (sheet, row, column as Excel shows them).
+ */
+export async function planImport(
+  db: Kysely<Database>,
+  buffer: Buffer,
+  fileName: string,
+  options: ImportOptions,
+): Promise<Plan> {
+  return matchLedger(db, await readLedger(buffer, fileName, options), options)
+}
+
+/**
+ * Matches a read ledger against the database as it is in `db` — the preview's snapshot, or the import's own
+ * transaction (commit.ts plans again there, so that an import started from a preview that another user's import
+ * has overtaken cannot create the same projects twice).
+ */
+export async function matchLedger(db: Kysely<Database>, ledger: Ledger, options: ImportOptions): Promise<Plan> {
+  const { table, missingColumns, defaultYear, read } = ledger
+  const { byField, fieldOfColumn, unitOf, chosenUnits } = ledger.columns
+  const issues = [...ledger.issues]
+  const conversions = [...ledger.conversions]
   const { rows } = read
 
   const leaders = new Map(
@@ -301,11 +350,7 @@ export async function planImport(
   issues.sort((a, b) => a.row - b.row || columnOrder(a.column) - columnOrder(b.column))
   const preview: ImportPreview = {
     sheet: table.sheet.name,
-    sheets: workbook.sheets.map((s, i) => ({
-      name: s.name,
-      hidden: s.state !== 'visible',
-      active: i === workbook.activeIndex,
-    })),
+    sheets: ledger.sheets,
     headerRows: table.headerRows,
     columns: table.columns.map((c) => {
       const field = fieldOfColumn(c)
@@ -346,7 +391,7 @@ export async function planImport(
       leadUnit: r.leadUnit,
     })),
   }
-  return { preview, rows, existing, leaderTitles, today: options.today }
+  return { preview, rows, existing, leaderTitles, ledger, options }
 }
 
 /** The construction years of a row: its own, or from its planned dates, or this year and the next. */
