@@ -9,7 +9,7 @@ import type { App, AppOptions } from '../src/main/app'
 import { AppError } from '../src/shared/errors'
 import { IPC, type AppCommand } from '../src/shared/bridge'
 import { DATA_FOLDER_NAME, DATABASE_FILE_NAME, resolveDatabasePath } from '../src/main/paths'
-import { makeSenderCheck, registerContractHandlers } from './ipc'
+import { Senders, registerContractHandlers } from './ipc'
 import { backupDirOf, ensureDailyBackup } from '../src/main/backup/backups'
 import { damagedMessage, openAtStart, restoreAtStart } from '../src/main/backup/startup'
 import { buildMenuTemplate } from './menu'
@@ -82,7 +82,9 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
     async () => {
       // Chromium creates its profile folder lazily; the database must not wait for that.
       fs.mkdirSync(app.getPath('userData'), { recursive: true })
-      desktop.main = await openDatabase(databasePath, { nativeBinding: env.ZHUANBAN_NATIVE_BINDING || undefined })
+      // npm start's own native build for Electron (scripts/start.ts); a packaged app loads only its own.
+      const nativeBinding = app.isPackaged ? undefined : env.ZHUANBAN_NATIVE_BINDING || undefined
+      desktop.main = await openDatabase(databasePath, { nativeBinding })
       if (!desktop.main) {
         app.quit()
         return
@@ -94,10 +96,10 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
       )
       hardenSession(session.defaultSession)
       serveRenderer(path.join(__dirname, '../dist/renderer'))
-      const isTrusted = makeSenderCheck(() => desktop.window?.webContents.id)
+      const senders = new Senders()
       const preloadPath = path.join(__dirname, 'preload.cjs')
-      registerContractHandlers(ipcMain, (name, input) => main.invoke(name, input), isTrusted)
-      registerPrintHandlers(ipcMain, preloadPath, isTrusted, () => desktop.window)
+      registerContractHandlers(ipcMain, (name, input) => main.invoke(name, input), senders)
+      registerPrintHandlers(ipcMain, preloadPath, senders, () => desktop.window)
       const send = (command: AppCommand) => desktop.window?.webContents.send(IPC.command, command)
       Menu.setApplicationMenu(
         Menu.buildFromTemplate(
@@ -114,6 +116,7 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
         stateFile: path.join(app.getPath('userData'), 'window-state.json'),
         url: `${APP_ORIGIN}/index.html`,
       })
+      senders.trust(desktop.window.webContents, 'window')
     },
     (error: unknown) => {
       dialog.showErrorBox('专班启动失败', String(error))

@@ -1,24 +1,51 @@
 /** The contract over IPC: one handler, the sender checked, the input validated by App.invoke. */
-import type { IpcMain, IpcMainInvokeEvent } from 'electron'
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
 import { IPC, type Outcome } from '../src/shared/bridge'
+import { contract, isCallName } from '../src/shared/contract'
 import { isAppUrl } from './security'
 
 export type Invoke = (name: string, input: unknown) => Promise<Outcome<unknown>>
 
-/** Only the app's own window, showing the app's own page, may call. */
-export function makeSenderCheck(getWindowContentsId: () => number | undefined) {
-  return (event: IpcMainInvokeEvent): boolean =>
-    event.sender.id === getWindowContentsId() && isAppUrl(event.senderFrame?.url ?? '')
+/**
+ * Who may call: the app's window ('window': everything) and, while it prints, a hidden print window ('print':
+ * calls that change nothing — a print view only reads). Any other webContents, or a frame not showing the
+ * app's own page, is refused.
+ */
+export type SenderRole = 'window' | 'print'
+
+export class Senders {
+  private readonly roles = new Map<number, SenderRole>()
+
+  /** Trusts `contents` in `role` until it is destroyed (or `forget` is called). */
+  trust(contents: Pick<WebContents, 'id' | 'once'>, role: SenderRole): void {
+    this.roles.set(contents.id, role)
+    contents.once('destroyed', () => this.forget(contents.id))
+  }
+
+  forget(id: number): void {
+    this.roles.delete(id)
+  }
+
+  /** The role of the event's sender, or null when it is not one of ours showing our page. */
+  roleOf(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>): SenderRole | null {
+    const role = this.roles.get(event.sender.id)
+    return role && isAppUrl(event.senderFrame?.url ?? '') ? role : null
+  }
 }
 
-export function registerContractHandlers(
-  ipcMain: IpcMain,
-  invoke: Invoke,
-  isTrusted: (event: IpcMainInvokeEvent) => boolean,
-): void {
+const REFUSED = { ok: false, error: { code: 'UNAUTHORIZED', message: '拒绝来自未知页面的请求' } } as const
+
+export function registerContractHandlers(ipcMain: IpcMain, invoke: Invoke, senders: Senders): void {
   ipcMain.handle(IPC.invoke, async (event, name: unknown, input: unknown): Promise<Outcome<unknown>> => {
-    if (!isTrusted(event)) return { ok: false, error: { code: 'UNAUTHORIZED', message: '拒绝来自未知页面的请求' } }
+    const role = senders.roleOf(event)
+    if (!role) return REFUSED
     if (typeof name !== 'string') return { ok: false, error: { code: 'UNKNOWN_CALL', message: '请求中缺少操作名称' } }
+    if (role === 'print' && (!isCallName(name) || contract[name].write)) return REFUSED
     return invoke(name, input)
   })
+}
+
+/** For handlers only the app's window may use (printing, choosing files): true when the sender is it. */
+export function fromWindow(senders: Senders, event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>): boolean {
+  return senders.roleOf(event) === 'window'
 }

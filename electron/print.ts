@@ -4,10 +4,11 @@
  * is destroyed afterwards whatever happens.
  */
 import fs from 'node:fs/promises'
-import { BrowserWindow, dialog, type IpcMain, type IpcMainInvokeEvent } from 'electron'
+import { BrowserWindow, dialog, type IpcMain } from 'electron'
 import { IPC, isPrintRoute, type Outcome } from '../src/shared/bridge'
 import { APP_ORIGIN, hardenWebContents } from './security'
 import { WEB_PREFERENCES } from './window'
+import { fromWindow, type Senders } from './ipc'
 
 /** How long a print view may take to load its data and fonts. */
 export const READY_TIMEOUT_MS = 30_000
@@ -17,9 +18,14 @@ const fail = (message: string): { ok: false; error: { code: 'INTERNAL' | 'INVALI
   error: { code: 'INTERNAL', message },
 })
 
+/**
+ * Runs `use` on a hidden window showing `route` once its data is in. The window's page may call the contract
+ * (read-only, role 'print') while it lives: the print view loads its data like any screen does.
+ */
 export async function withPrintWindow<T>(
   preloadPath: string,
   route: string,
+  senders: Senders,
   use: (win: BrowserWindow) => Promise<T>,
 ): Promise<T> {
   const win = new BrowserWindow({
@@ -29,6 +35,7 @@ export async function withPrintWindow<T>(
     webPreferences: { ...WEB_PREFERENCES, preload: preloadPath },
   })
   try {
+    senders.trust(win.webContents, 'print')
     hardenWebContents(win.webContents)
     await win.loadURL(`${APP_ORIGIN}/index.html${route}`)
     // The print view marks itself ready once its data is rendered and document.fonts is ready.
@@ -41,6 +48,7 @@ export async function withPrintWindow<T>(
     if (!ready) throw new Error('打印内容准备超时，请稍后重试')
     return await use(win)
   } finally {
+    senders.forget(win.webContents.id)
     win.destroy()
   }
 }
@@ -48,16 +56,18 @@ export async function withPrintWindow<T>(
 export function registerPrintHandlers(
   ipcMain: IpcMain,
   preloadPath: string,
-  isTrusted: (event: IpcMainInvokeEvent) => boolean,
+  senders: Senders,
   parent: () => BrowserWindow | undefined,
 ): void {
   ipcMain.handle(IPC.print, async (event, route: unknown): Promise<Outcome<null>> => {
-    if (!isTrusted(event)) return { ok: false, error: { code: 'UNAUTHORIZED', message: '拒绝来自未知页面的请求' } }
+    if (!fromWindow(senders, event))
+      return { ok: false, error: { code: 'UNAUTHORIZED', message: '拒绝来自未知页面的请求' } }
     if (!isPrintRoute(route)) return { ok: false, error: { code: 'INVALID_INPUT', message: '只能打印打印视图' } }
     try {
       await withPrintWindow(
         preloadPath,
         route,
+        senders,
         (win) =>
           new Promise<void>((resolve, reject) => {
             win.webContents.print({ silent: false, printBackground: true }, (success, reason) => {
@@ -74,7 +84,8 @@ export function registerPrintHandlers(
   })
 
   ipcMain.handle(IPC.exportPdf, async (event, route: unknown, fileName: unknown): Promise<Outcome<string | null>> => {
-    if (!isTrusted(event)) return { ok: false, error: { code: 'UNAUTHORIZED', message: '拒绝来自未知页面的请求' } }
+    if (!fromWindow(senders, event))
+      return { ok: false, error: { code: 'UNAUTHORIZED', message: '拒绝来自未知页面的请求' } }
     if (!isPrintRoute(route)) return { ok: false, error: { code: 'INVALID_INPUT', message: '只能导出打印视图' } }
     const name = typeof fileName === 'string' && /^[^\\/:*?"<>|]{1,120}\.pdf$/.test(fileName) ? fileName : '专班.pdf'
     const owner = parent()
@@ -82,7 +93,7 @@ export function registerPrintHandlers(
     const choice = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options)
     if (choice.canceled || !choice.filePath) return { ok: true, result: null }
     try {
-      const pdf = await withPrintWindow(preloadPath, route, (win) =>
+      const pdf = await withPrintWindow(preloadPath, route, senders, (win) =>
         win.webContents.printToPDF({ preferCSSPageSize: true, printBackground: true }),
       )
       await fs.writeFile(choice.filePath, pdf)

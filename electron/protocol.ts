@@ -2,6 +2,7 @@
  * Serves the built renderer as app://zhuanban/… instead of file://, so the page has an origin of its own and
  * no file-system reach; requests outside the renderer folder are refused.
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { net, protocol } from 'electron'
@@ -15,11 +16,17 @@ export function registerScheme(): void {
   ])
 }
 
-/** The file a request maps to, or null when it would leave the renderer folder. */
+/** The file a request maps to, or null when it would leave the renderer folder or cannot be read as a path. */
 export function resolveAppFile(rendererDir: string, requestUrl: string): string | null {
-  const url = new URL(requestUrl)
+  let url: URL
+  let relative: string
+  try {
+    url = new URL(requestUrl)
+    relative = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html'
+  } catch {
+    return null // malformed percent-encoding (%E0%A4%A): no such file
+  }
   if (url.host !== 'zhuanban') return null
-  const relative = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html'
   const file = path.resolve(rendererDir, relative)
   const root = path.resolve(rendererDir)
   return file === root || file.startsWith(root + path.sep) ? file : null
@@ -28,7 +35,9 @@ export function resolveAppFile(rendererDir: string, requestUrl: string): string 
 export function serveRenderer(rendererDir: string): void {
   protocol.handle(SCHEME, (request) => {
     const file = resolveAppFile(rendererDir, request.url)
-    if (!file) return new Response('Not found', { status: 404 })
+    // A missing file is answered, not failed: net.fetch would reject and the page see a broken request.
+    if (!file || !fs.statSync(file, { throwIfNoEntry: false })?.isFile())
+      return new Response('找不到该文件', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } })
     return net.fetch(pathToFileURL(file).toString())
   })
 }

@@ -2,7 +2,18 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 // 'electron' is aliased to this mock (vitest.config.ts); importing it by path gives the same instance, typed.
-import { app, BrowserWindow, dialog, electronMock, ipcMain, Menu, protocol, session, shell } from '../mocks/electron'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  electronMock,
+  ipcMain,
+  Menu,
+  MockWebContents,
+  protocol,
+  session,
+  shell,
+} from '../mocks/electron'
 import { runDesktop, type Desktop } from '../../electron/desktop'
 import { CONTENT_SECURITY_POLICY } from '../../electron/security'
 import { IPC } from '../../src/shared/bridge'
@@ -144,6 +155,27 @@ describe('the contract over IPC', () => {
       error: { code: 'UNAUTHORIZED' },
     })
     expect(desktop.main!.deps.sqlite.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual(before)
+  })
+
+  it('lets a hidden print window read while it prints, but never write, and forgets it when it goes', async () => {
+    const { Senders, registerContractHandlers } = await import('../../electron/ipc')
+    const senders = new Senders()
+    const contents = new MockWebContents()
+    senders.trust(contents as never, 'print')
+    const event = { sender: contents, senderFrame: { url: 'app://zhuanban/index.html#/print/ledger' } }
+    expect(senders.roleOf(event as never)).toBe('print')
+    expect(senders.roleOf({ ...event, senderFrame: { url: 'https://evil.example/' } } as never)).toBeNull()
+
+    const calls: string[] = []
+    const ipc = { handle: (_c: string, h: (...a: unknown[]) => unknown) => (handle = h) }
+    let handle: (...a: unknown[]) => unknown = () => undefined
+    registerContractHandlers(ipc as never, async (name) => (calls.push(name), { ok: true, result: null }), senders)
+    expect(await handle(event, 'ranking.projects', {})).toEqual({ ok: true, result: null })
+    expect(await handle(event, 'project.create', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
+    expect(await handle(event, 'no.such', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
+    contents.emit('destroyed')
+    expect(await handle(event, 'ranking.projects', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
+    expect(calls).toEqual(['ranking.projects'])
   })
 
   it('validates input: a bad payload gets a Chinese error and changes nothing', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { BrowserWindow, MockWebContents, dialog, electronMock, ipcMain } from '../mocks/electron'
 import { registerPrintHandlers } from '../../electron/print'
+import { Senders } from '../../electron/ipc'
 import { IPC } from '../../src/shared/bridge'
 import { tempDir } from '../helpers/app'
 
@@ -12,12 +13,9 @@ const foreign = { sender: { id: 2 }, senderFrame: { url: 'https://evil.example/'
 function setup() {
   const parent = new BrowserWindow({})
   BrowserWindow.instances = []
-  registerPrintHandlers(
-    ipcMain as never,
-    '/app/preload.cjs',
-    ((e: typeof trusted) => e === trusted) as never,
-    () => parent as never,
-  )
+  const senders = new Senders()
+  senders.trust({ id: 1, once: () => {} } as never, 'window')
+  registerPrintHandlers(ipcMain as never, '/app/preload.cjs', senders, () => parent as never)
   return {
     print: (event: unknown, route: unknown) => ipcMain.handlers.get(IPC.print)!(event, route),
     pdf: (event: unknown, route: unknown, name: unknown) => ipcMain.handlers.get(IPC.exportPdf)!(event, route, name),
