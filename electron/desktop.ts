@@ -14,6 +14,7 @@ import { backupDirOf, ensureDailyBackup } from '../src/main/backup/backups'
 import { damagedMessage, openAtStart, restoreAtStart } from '../src/main/backup/startup'
 import { buildMenuTemplate } from './menu'
 import { registerPrintHandlers } from './print'
+import { registerBackupFolderHandler } from './backup-folder'
 import { registerScheme, serveRenderer } from './protocol'
 import { APP_ORIGIN, hardenSession } from './security'
 import { createMainWindow } from './window'
@@ -100,6 +101,12 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
       const preloadPath = path.join(__dirname, 'preload.cjs')
       registerContractHandlers(ipcMain, (name, input) => main.invoke(name, input), senders)
       registerPrintHandlers(ipcMain, preloadPath, senders, () => desktop.window)
+      registerBackupFolderHandler(
+        ipcMain,
+        senders,
+        () => desktop.window,
+        () => desktop.main,
+      )
       const send = (command: AppCommand) => desktop.window?.webContents.send(IPC.command, command)
       Menu.setApplicationMenu(
         Menu.buildFromTemplate(
@@ -131,10 +138,16 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
   app.on('will-quit', (event) => {
     if (closed || !desktop.main) return
     event.preventDefault()
-    void desktop.main.close().finally(() => {
-      closed = true
-      app.quit()
-    })
+    void desktop.main
+      .close()
+      .then((outcome) => {
+        // Disk full at the last save: the changes are safe in the -wal file, which must not be deleted.
+        if (outcome.walKept) dialog.showErrorBox('专班已退出，但最后一次保存未完成', outcome.message ?? '')
+      })
+      .finally(() => {
+        closed = true
+        app.quit()
+      })
   })
 
   return desktop

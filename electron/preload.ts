@@ -1,12 +1,14 @@
 /** The one narrow bridge the renderer gets: invoke a contract call, hear menu commands. Nothing else. */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { APP_COMMANDS, IPC, type AppCommand, type DesktopBridge, type Outcome } from '../src/shared/bridge'
+import type { BackupListing } from '../src/shared/domain'
 
 const bridge = {
   invoke: (name: string, input: unknown) => ipcRenderer.invoke(IPC.invoke, name, input) as Promise<Outcome<unknown>>,
   print: (route: string) => ipcRenderer.invoke(IPC.print, route) as Promise<Outcome<null>>,
   exportPdf: (route: string, fileName: string) =>
     ipcRenderer.invoke(IPC.exportPdf, route, fileName) as Promise<Outcome<string | null>>,
+  chooseBackupFolder: () => ipcRenderer.invoke(IPC.chooseBackupFolder) as Promise<Outcome<BackupListing | null>>,
   onCommand(listener: (command: AppCommand) => void) {
     const handler = (_event: IpcRendererEvent, command: unknown) => {
       if ((APP_COMMANDS as readonly unknown[]).includes(command)) listener(command as AppCommand)

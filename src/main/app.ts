@@ -2,6 +2,7 @@
  * The main side as one object: open a database file, then `invoke(name, input)` for any contract call.
  * Both transports (Electron IPC, the local HTTP host) and the command line call only this.
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import { isCallName, type CallName, type CallResult } from '../shared/contract'
 import { AppError, type ApiErrorBody } from '../shared/errors'
@@ -20,7 +21,8 @@ export interface App {
   invoke(name: string, input: unknown): Promise<Outcome<unknown>>
   /** Typed, throwing form for code inside the main side and tests. */
   call<K extends CallName>(name: K, input?: unknown): Promise<CallResult<K>>
-  close(): Promise<void>
+  /** Waits for running calls, then closes; never throws (see CloseOutcome). */
+  close(): Promise<CloseOutcome>
 }
 
 export interface AppOptions extends OpenOptions {
@@ -72,12 +74,46 @@ function createGate() {
   }
 }
 
-async function closeHandles(deps: Deps): Promise<void> {
-  if (!deps.sqlite.open) return
-  // Fold the WAL back into the main file so a copied or backed-up .db is complete on its own.
-  if (!deps.sqlite.readonly) deps.sqlite.pragma('wal_checkpoint(TRUNCATE)')
-  await deps.db.destroy() // closes the better-sqlite3 handle too
-  if (deps.sqlite.open) deps.sqlite.close()
+/** How closing went: whether the last changes are still in the WAL beside the file, and why, in Chinese. */
+export interface CloseOutcome {
+  walKept: boolean
+  /** What to tell the office when `walKept` (nothing was lost: SQLite folds the WAL in at the next open). */
+  message?: string
+}
+
+/**
+ * Folds the WAL back into the main file (so a copied or backed-up .db is complete on its own) and closes.
+ * `strict` (before a restore replaces the file) throws when the WAL cannot be folded in. Otherwise closing
+ * always finishes: with a full disk the checkpoint fails, the WAL stays beside the file — every committed
+ * change is in it, and SQLite folds it in at the next open — and the outcome says so.
+ */
+async function closeHandles(deps: Deps, strict: boolean): Promise<CloseOutcome> {
+  if (!deps.sqlite.open) return { walKept: false }
+  let failure: unknown = null
+  if (!deps.sqlite.readonly)
+    try {
+      deps.sqlite.pragma('wal_checkpoint(TRUNCATE)')
+    } catch (error) {
+      if (strict) throw error
+      failure = error
+    }
+  try {
+    await deps.db.destroy() // closes the better-sqlite3 handle too
+  } catch (error) {
+    failure ??= error
+  } finally {
+    if (deps.sqlite.open) deps.sqlite.close()
+  }
+  const wal = `${deps.databasePath}-wal`
+  if (deps.databasePath === ':memory:' || !fs.existsSync(wal) || fs.statSync(wal).size === 0) return { walKept: false }
+  const reason = translateSqliteError(failure)
+  const full = reason?.code === 'DB_FULL' ? '（磁盘空间已满）' : ''
+  return {
+    walKept: true,
+    message:
+      `最近的修改未能并入数据库文件${full}，它们完好地保存在 ${wal} 中，下次启动专班时会自动并入。` +
+      `请勿删除或移走该文件${full ? '，并请清理磁盘空间' : ''}`,
+  }
 }
 
 export function openApp(databasePath: string, options: AppOptions = {}): App {
@@ -88,7 +124,7 @@ export function openApp(databasePath: string, options: AppOptions = {}): App {
     databasePath: databasePath === ':memory:' ? databasePath : path.resolve(databasePath),
     clock: options.clock ?? (() => new Date()),
     async swap(replace) {
-      await closeHandles(deps)
+      await closeHandles(deps, true)
       try {
         await replace()
       } finally {
@@ -121,6 +157,6 @@ export function openApp(databasePath: string, options: AppOptions = {}): App {
         return { ok: false, error: toErrorBody(error) }
       }
     },
-    close: () => gate.exclusive(() => closeHandles(deps)),
+    close: () => gate.exclusive(() => closeHandles(deps, false)),
   }
 }

@@ -1,4 +1,5 @@
 /** What the preload puts on `window.zhuanban`: the raw transport, answering with an Outcome, never throwing. */
+import type { BackupListing } from './domain'
 import type { ApiErrorBody } from './errors'
 
 export type Outcome<T> = { ok: true; result: T } | { ok: false; error: ApiErrorBody }
@@ -22,6 +23,11 @@ export interface DesktopBridge extends Bridge {
   print(route: string): Promise<Outcome<null>>
   /** Saves a print view as PDF where the user chooses; the path, or null when cancelled. */
   exportPdf(route: string, fileName: string): Promise<Outcome<string | null>>
+  /**
+   * Lets the user choose the backup folder in the system's folder dialog; the main side keeps the path (the
+   * page never names one). The new listing, or null when the dialog was cancelled.
+   */
+  chooseBackupFolder(): Promise<Outcome<BackupListing | null>>
 }
 
 /** The IPC channel names, shared by main and preload so they cannot drift apart. */
@@ -30,6 +36,7 @@ export const IPC = {
   command: 'zhuanban:command',
   print: 'zhuanban:print',
   exportPdf: 'zhuanban:export-pdf',
+  chooseBackupFolder: 'zhuanban:choose-backup-folder',
 } as const
 
 /** Only print views may be printed or exported: "#/print/…", nothing else of the app. */

@@ -136,7 +136,11 @@ export const contract = {
   'backup.create': read(s.emptyInput).returns<BackupEntry>(),
   /** Replaces the open database with a backup (the replaced one is kept as a pre-restore backup). */
   'backup.restore': write(s.backupRestoreInput).returns<{ restored: BackupEntry; kept: BackupEntry }>(),
-  'backup.setFolder': write(s.backupFolderInput).returns<BackupListing>(),
+  /**
+   * Back to the default backup folder. Another folder is chosen only in the desktop's folder dialog or on the
+   * command line: a page never hands the host a path to write copies of the database into.
+   */
+  'backup.resetFolder': write(s.emptyInput).returns<BackupListing>(),
 
   'audit.list': read(s.auditListInput).returns<AuditEntry[]>(),
 } as const

@@ -442,9 +442,4 @@ export const backupRestoreInput = f.input({
   name: f.text('备份文件', 100).regex(/^zhuanban-[0-9a-z-]+\.db$/, '「备份文件」应为备份列表中的文件名'),
 })
 
-export const backupFolderInput = f.input({
-  /** An absolute folder; empty means the default (backups/ beside the database). */
-  folder: f.anyText('备份文件夹', 500),
-})
-
 export { empty as emptyInput }

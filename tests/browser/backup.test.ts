@@ -1,7 +1,9 @@
 /** 设置 → 数据备份 in Chromium: back up, change data, restore, see the old data again (and undo the restore). */
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { openRoute, useDemoPage, type Harness } from './harness'
+import { setBackupFolder } from '../../src/main/services/backups'
 
 let h: Harness
 let page: Page
@@ -60,12 +62,17 @@ describe('backup and restore in the interface', () => {
     expect(errors).toEqual([])
   })
 
-  it('refuses a backup folder it cannot use, in Chinese, and keeps the old one', async () => {
-    await panel()
-      .getByPlaceholder(/backups|完整路径/)
-      .fill('相对路径')
-    await panel().getByRole('button', { name: '保存' }).click()
-    await page.getByText('「备份文件夹」应为完整路径').waitFor()
+  it('shows the backup folder but lets no page change it in browser mode; 恢复默认 resets one set on the command line', async () => {
+    const elsewhere = path.join(h.dir, '专班备份')
+    await setBackupFolder(h.app.deps, elsewhere)
+    await openRoute(page, h, '#/settings?tab=backup')
+    await panel().getByTestId('backup-folder').filter({ hasText: elsewhere }).waitFor()
+    expect(await panel().locator('input').count()).toBe(0)
+    expect(await panel().getByRole('button', { name: '选择文件夹…' }).count()).toBe(0)
+    expect(await panel().textContent()).toContain('zhuanban backup-folder --db')
+    await panel().getByRole('button', { name: '恢复默认' }).click()
+    await page.getByText('已恢复默认备份位置').waitFor()
     expect((await h.app.call('backup.list', {})).isDefault).toBe(true)
+    expect(errors).toEqual([])
   })
 })

@@ -222,6 +222,32 @@ describe('the desktop app on the Electron stand-in', () => {
     expect(operator).toMatchObject({ ok: true, result: { operator: { name: '王办事' } } })
   })
 
+  it('chooses the backup folder in the system folder dialog only (the page names no path)', async () => {
+    const here = office()
+    const desktop = await start(here)
+    const page = await opened(desktop)
+    menuClick(desktop, '数据备份与恢复…')
+    const panel = page.locator('[data-testid="backup-panel"]')
+    const chosen = path.join(here.appData, '专班备份')
+    desktop.electron.answers.open.push({ canceled: false, filePaths: [chosen] })
+    await panel.getByRole('button', { name: '选择文件夹…' }).click()
+    await panel.getByTestId('backup-folder').filter({ hasText: chosen }).waitFor()
+    const shown = desktop.electron.shownDialogs.find((d) => d.kind === 'open')!.options as { properties: string[] }
+    expect(shown.properties).toContain('openDirectory')
+    await panel.getByRole('button', { name: '立即备份' }).click()
+    await page.getByText('备份完成').waitFor()
+    expect(fs.readdirSync(chosen).some((f) => f.endsWith('.db'))).toBe(true)
+    // Cancelling the dialog changes nothing; the contract has no call that takes a folder.
+    await panel.getByRole('button', { name: '选择文件夹…' }).click()
+    await page.waitForTimeout(300)
+    await panel.getByTestId('backup-folder').filter({ hasText: chosen }).waitFor()
+    const refused = await inPage<{ ok: boolean }>(
+      page,
+      `window.zhuanban.invoke('backup.setFolder', { folder: '/etc' })`,
+    )
+    expect(refused.ok).toBe(false)
+  })
+
   it('in a packaged app, an environment variable cannot choose the native module it loads', async () => {
     const here = office()
     const desktop = await start(here, {

@@ -17,9 +17,9 @@ async function loadBridge(): Promise<DesktopBridge> {
 }
 
 describe('the preload bridge', () => {
-  it('exposes exactly invoke, onCommand, print and exportPdf on window.zhuanban, nothing of Node or Electron', async () => {
+  it('exposes exactly invoke, onCommand, print, exportPdf and chooseBackupFolder on window.zhuanban, nothing of Node or Electron', async () => {
     const bridge = await loadBridge()
-    expect(Object.keys(bridge).sort()).toEqual(['exportPdf', 'invoke', 'onCommand', 'print'])
+    expect(Object.keys(bridge).sort()).toEqual(['chooseBackupFolder', 'exportPdf', 'invoke', 'onCommand', 'print'])
     expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true)
   })
 

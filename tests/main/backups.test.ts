@@ -72,7 +72,7 @@ describe('backups', () => {
     expect(await ensureDailyBackup(app.deps.sqlite, dir, new Date('2026-11-21T09:00:00Z'))).not.toBeNull()
     for (let i = 1; i <= 20; i++)
       fs.writeFileSync(path.join(dir, `zhuanban-202609${String(i).padStart(2, '0')}-080000-auto.db`), '')
-    pruneBackups(dir)
+    pruneBackups(dir, new Date('2026-11-21T09:00:00Z'))
     const left = listBackups(dir)
       .filter((b) => b.reason === 'auto')
       .map((b) => b.at.slice(0, 10))
@@ -119,6 +119,45 @@ describe('backups', () => {
     expect(await main(['backup', '--db', db, '--dir', path.join(dir, 'copies')], (s) => out.push(s))).toBe(0)
     expect(out.join()).toContain('已备份：')
     expect(listBackups(path.join(dir, 'copies'))).toHaveLength(1)
+  })
+})
+
+describe('backups named in the future (a PC clock once set ahead, or now set behind)', () => {
+  const at = (iso: string) => new Date(iso)
+  const names = (dir: string) => listBackups(dir).map((b) => b.name)
+
+  it('never stop the daily backup, in either direction of the skew', async () => {
+    const app = newApp()
+    const dir = tempDir()
+    // Made while the clock ran a year ahead; the clock has been put right since.
+    fs.writeFileSync(path.join(dir, 'zhuanban-20271121-080000-auto.db'), '')
+    expect(await ensureDailyBackup(app.deps.sqlite, dir, at('2026-11-21T09:00:00Z'))).not.toBeNull()
+    expect(await ensureDailyBackup(app.deps.sqlite, dir, at('2026-11-21T10:00:00Z'))).toBeNull() // today's is there
+    expect(await ensureDailyBackup(app.deps.sqlite, dir, at('2026-11-22T10:00:00Z'))).not.toBeNull()
+    // Now the clock is two years behind every backup: backups go on, one a day by the clock as it is.
+    expect(await ensureDailyBackup(app.deps.sqlite, dir, at('2024-11-21T09:00:00Z'))).not.toBeNull()
+    expect(await ensureDailyBackup(app.deps.sqlite, dir, at('2024-11-21T11:00:00Z'))).toBeNull()
+    expect(names(dir)).toEqual([
+      'zhuanban-20271121-080000-auto.db',
+      'zhuanban-20261122-100000-auto.db',
+      'zhuanban-20261121-090000-auto.db',
+      'zhuanban-20241121-090000-auto.db',
+    ])
+  })
+
+  it("never prune today's real backup because one named later today or on later days exists", async () => {
+    const app = newApp()
+    const dir = tempDir()
+    // This morning the clock ran six hours ahead (a backup named 15:00), and last week ten days ahead.
+    fs.writeFileSync(path.join(dir, 'zhuanban-20261121-150000-auto.db'), '')
+    for (let d = 22; d <= 30; d++) fs.writeFileSync(path.join(dir, `zhuanban-202611${d}-080000-auto.db`), '')
+    const now = at('2026-11-21T09:00:00Z')
+    const today = await createBackup(app.deps.sqlite, dir, 'auto', now)
+    expect(pruneBackups(dir, now)).toEqual([])
+    expect(fs.existsSync(today.path)).toBe(true)
+    // And the retention on its own: the future-named ones take no day, week or month.
+    const files = listBackups(dir).map((b) => ({ name: b.name, at: b.at, automatic: true }))
+    expect(backupsToKeep(files, { daily: 1, weekly: 0, monthly: 0 }, now).has(today.name)).toBe(true)
   })
 })
 

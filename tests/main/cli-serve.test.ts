@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { TOKEN_HEADER } from '../../src/shared/bridge'
 import { tempDir } from '../helpers/app'
@@ -56,6 +57,71 @@ describe('npm run cli -- serve', () => {
       expect(out.indexOf('已自动备份')).toBeGreaterThan(out.indexOf('请用浏览器打开'))
       const backup = /已自动备份：(\S+\.db)/.exec(out)![1]!
       expect(fs.statSync(backup).size).toBeGreaterThan(0)
+    },
+  )
+
+  it(
+    'stopping with the disk full still ends with a Chinese line saying the WAL is kept, and exits',
+    { timeout: 30_000 },
+    async () => {
+      const dir = tempDir()
+      const db = path.join(dir, 'serve.db')
+      // The final checkpoint fails as on a full disk (better-sqlite3 patched in the serving process only).
+      const preload = path.join(dir, 'disk-full.mjs')
+      fs.writeFileSync(
+        preload,
+        `import { createRequire } from 'node:module'
+const Database = createRequire(${JSON.stringify(path.resolve('package.json'))})('better-sqlite3')
+const pragma = Database.prototype.pragma
+Database.prototype.pragma = function (source, options) {
+  if (source.startsWith('wal_checkpoint')) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+  return pragma.call(this, source, options)
+}
+`,
+      )
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--import', preload, 'src/main/cli/index.ts', 'serve', '--db', db, '--port', '0'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      )
+      let out = ''
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()))
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()))
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 20_000)
+        child.stdout.on('data', () => {
+          const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(out)
+          if (m && out.includes('已自动备份')) {
+            clearTimeout(timer)
+            resolve(m[1]!)
+          }
+        })
+      })
+      const { origin, hash } = new URL(url)
+      const call = (name: string, body: unknown) =>
+        fetch(`${origin}/api/call/${name}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', [TOKEN_HEADER]: hash.replace('#token=', '') },
+          body: JSON.stringify(body),
+        })
+      expect((await call('settings.setOperator', { name: '王测试', unit: '区重点项目办' })).status).toBe(200)
+      expect((await call('leader.create', { name: '磁盘满前', title: '副区长', sortOrder: 1 })).status).toBe(200)
+      // Another reader keeps SQLite's own closing from folding the WAL in, as the full disk does.
+      const reader = new BetterSqlite3(db)
+      reader.prepare('SELECT count(*) FROM leaders').get()
+      const code = await new Promise<number | null>((resolve) => {
+        child.on('exit', resolve)
+        child.kill('SIGTERM')
+      })
+      expect(out).toContain('专班已退出')
+      expect(out).toContain(`${db}-wal`)
+      expect(out).toContain('下次启动专班时会自动并入')
+      expect(out).not.toMatch(/SQLITE_FULL|at .*\.ts:\d+/)
+      expect(code).toBe(1)
+      reader.close()
+      const check = new BetterSqlite3(db, { readonly: true })
+      expect(check.prepare(`SELECT count(*) AS n FROM leaders WHERE name = '磁盘满前'`).get()).toEqual({ n: 1 })
+      check.close()
     },
   )
 

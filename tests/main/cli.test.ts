@@ -1,9 +1,14 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { APPLICATION_ID } from '../../src/main/db/open'
+import { migrate } from '../../src/main/db/migrate'
+import { MIGRATIONS } from '../../src/main/db/migrations'
 import { main } from '../../src/main/cli/index'
 import { tempDir } from '../helpers/app'
+import { countyLedger } from '../helpers/ledgers'
 
 async function run(args: string[]) {
   const out: string[] = []
@@ -43,6 +48,19 @@ describe('command line', () => {
     expect((await run([])).code).toBe(1)
   })
 
+  it('sets the backup folder (the one way besides the desktop folder dialog), and back to the default', async () => {
+    const db = path.join(tempDir(), 'county.db')
+    await run(['demo', '--db', db, '--projects', '3'])
+    const folder = path.join(tempDir(), '专班备份')
+    expect(await run(['backup-folder', '--db', db, folder])).toMatchObject({ code: 0, out: `备份位置：${folder}` })
+    const backup = await run(['backup', '--db', db])
+    expect(backup.out).toContain(folder)
+    expect((await run(['backup-folder', '--db', db, 'relative'])).err).toContain('完整路径')
+    expect((await run(['backup-folder', '--db', db])).err).toContain('--default')
+    const reset = await run(['backup-folder', '--db', db, '--default'])
+    expect(reset).toMatchObject({ code: 0, out: `备份位置：${path.join(path.dirname(db), 'backups')}（默认）` })
+  })
+
   it('loads the demo, checks it and reports on it', async () => {
     const db = path.join(tempDir(), 'demo.db')
     const demo = await run(['demo', '--db', db, '--projects', '20'])
@@ -70,6 +88,103 @@ describe('command line', () => {
     const r = await run(['check', '--db', file])
     expect(r.code).toBe(1)
     expect(r.err).toContain('不是有效的专班数据库')
+  })
+
+  it.each([
+    ['0 bytes', ''],
+    ['random text', 'meeting notes 会议纪要\n'.repeat(300)],
+  ])('check refuses an existing file of %s as damaged, and writes nothing into it', async (_label, content) => {
+    const dir = tempDir()
+    const file = path.join(dir, 'x.db')
+    fs.writeFileSync(file, content)
+    const r = await run(['check', '--db', file])
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/是空的|不是有效的专班数据库/)
+    expect(r.err).toContain(file)
+    expect(fs.readFileSync(file, 'utf8')).toBe(content)
+    expect(fs.readdirSync(dir)).toEqual(['x.db'])
+  })
+
+  it('commands that only read do not create a database where there is none', async () => {
+    const dir = tempDir()
+    const missing = path.join(dir, 'typo.db')
+    for (const args of [['check'], ['info'], ['rank', '--period', '2026-10'], ['backup']]) {
+      const r = await run([...args, '--db', missing])
+      expect(r).toMatchObject({ code: 1, err: expect.stringContaining(`找不到数据库文件：${missing}`) })
+    }
+    expect(fs.readdirSync(dir)).toEqual([])
+  })
+
+  it('check on a file damaged in the middle: a Chinese message naming the file and the newest good backup', async () => {
+    const dir = tempDir()
+    const db = path.join(dir, 'county.db')
+    expect((await run(['demo', '--db', db, '--projects', '40'])).code).toBe(0)
+    expect((await run(['backup', '--db', db])).code).toBe(0)
+    const [good] = fs.readdirSync(path.join(dir, 'backups'))
+    // Bytes a failing disk might leave, the same in every run.
+    const noise = Buffer.alloc(3000)
+    for (let i = 0, x = 7; i < noise.length; i++) noise[i] = x = (x * 1103515245 + 12345) >>> 16
+    const fd = fs.openSync(db, 'r+')
+    fs.writeSync(fd, noise, 0, noise.length, Math.floor(fs.statSync(db).size / 2))
+    fs.closeSync(fd)
+    const r = await run(['check', '--db', db])
+    expect(r.code).toBe(1)
+    const [message, details] = r.err.split('技术细节')
+    expect(message).toContain(`数据库文件（${db}）已损坏`)
+    expect(message).toContain(`最近的完好备份：${good}`)
+    expect(message).toContain(`restore --db "${db}"`)
+    expect(message).not.toMatch(/SQLITE|malformed|Tree|page/)
+    expect(details).toBeDefined()
+  })
+
+  describe('import --dry-run creates nothing', () => {
+    async function files(dir: string) {
+      const good = path.join(dir, '台账.xlsx')
+      await (await countyLedger()).xlsx.writeFile(good)
+      const bad = path.join(dir, 'wrong-file.xlsx')
+      await (await countyLedger({ tweak: (ws) => void (ws.getCell('D5').value = '一千万') })).xlsx.writeFile(bad)
+      const text = path.join(dir, 'notes.xlsx')
+      fs.writeFileSync(text, '这不是 Excel 文件')
+      return { good, bad, text }
+    }
+
+    it('at a new path: no database file, no -wal/-shm, no backups folder, whatever the ledger', async () => {
+      const dir = tempDir()
+      const { good, bad, text } = await files(dir)
+      const db = path.join(dir, 'new.db')
+      const before = fs.readdirSync(dir).sort()
+      expect((await run(['import', '--dry-run', '--db', db, good])).code).toBe(0)
+      expect((await run(['import', '--dry-run', '--db', db, bad])).code).toBe(1)
+      expect((await run(['import', '--dry-run', '--db', db, text])).code).toBe(1)
+      // Nor does an import that finds problems and so writes nothing.
+      expect((await run(['import', '--db', db, bad])).code).toBe(1)
+      expect(fs.readdirSync(dir).sort()).toEqual(before)
+      // A real import still creates the database.
+      expect(await run(['import', '--db', db, good])).toMatchObject({
+        code: 0,
+        out: expect.stringContaining('导入完成'),
+      })
+      expect(fs.existsSync(db)).toBe(true)
+    })
+
+    it('on an older database: not upgraded, no backup made, the file unchanged', async () => {
+      const dir = tempDir()
+      const { good } = await files(dir)
+      const db = path.join(dir, 'old.db')
+      const old = new BetterSqlite3(db)
+      old.pragma('journal_mode = WAL')
+      migrate(old, { migrations: MIGRATIONS.slice(0, 2) })
+      old.pragma(`application_id = ${APPLICATION_ID}`)
+      old.close()
+      const bytes = fs.readFileSync(db)
+      const before = fs.readdirSync(dir).sort()
+      expect(await run(['import', '--dry-run', '--db', db, good])).toMatchObject({
+        code: 0,
+        out: expect.stringContaining('检查通过（--dry-run：未写入数据库）'),
+      })
+      expect(fs.readdirSync(dir).sort()).toEqual(before)
+      expect(fs.readFileSync(db).equals(bytes)).toBe(true)
+    })
   })
 
   it('writes all of a long output into a pipe before it exits', { timeout: 60_000 }, async () => {

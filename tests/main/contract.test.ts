@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { CALL_NAMES, contract, type CallName } from '../../src/shared/contract'
 import { createHandlers } from '../../src/main/handlers'
 import { dump, newApp, projectInput, refused, seedBasics, tempDir, type Basics } from '../helpers/app'
+import { setBackupFolder } from '../../src/main/services/backups'
 import type { App } from '../../src/main/app'
 import { countyLedger, toBase64 } from '../helpers/ledgers'
 
@@ -172,7 +173,10 @@ describe('the contract', () => {
     'ranking.freeze': async () => ({ period: '2026-09' }),
     'excel.import': async () => ({ fileName: '台账.xlsx', base64: await toBase64(await countyLedger()) }),
     'ranking.unfreeze': async () => ({ period: '2026-09', reason: '数据更正' }),
-    'backup.setFolder': async () => ({ folder: tempDir() }),
+    'backup.resetFolder': async (app) => {
+      await setBackupFolder(app.deps, tempDir())
+      return {}
+    },
     'backup.restore': async (app) => ({ name: (await app.call('backup.create', {})).name }),
   }
 

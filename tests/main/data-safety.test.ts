@@ -18,6 +18,7 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/main/db/migrations'
 import { isNetworkLocation, locationWarnings } from '../../src/main/db/location'
 import { AppError } from '../../src/shared/errors'
 import { dump, fixedClock, newApp, refused, seedBasics, tempDir } from '../helpers/app'
+import { setBackupFolder } from '../../src/main/services/backups'
 import { countyLedger, toBase64 } from '../helpers/ledgers'
 
 const leaderNames = async (app: ReturnType<typeof newApp>) => (await app.call('leader.list', {})).map((l) => l.name)
@@ -117,7 +118,7 @@ describe('the backup folder', () => {
     const app = newApp()
     await seedBasics(app)
     const chosen = path.join(tempDir(), '专班备份')
-    const listing = await app.call('backup.setFolder', { folder: chosen })
+    const listing = await setBackupFolder(app.deps, chosen)
     expect(listing).toMatchObject({ folder: chosen, isDefault: false, backups: [] })
     const made = await app.call('backup.create', {})
     expect(path.dirname(made.path)).toBe(chosen)
@@ -125,20 +126,27 @@ describe('the backup folder', () => {
     expect((await app.call('backup.list', {})).backups.map((b) => b.reason).sort()).toEqual(['manual', 'pre-import'])
     const log = await app.call('audit.list', {})
     expect(log.some((e) => e.action === 'backup_dir' && e.newValue === chosen)).toBe(true)
-    const reset = await app.call('backup.setFolder', { folder: '' })
+    const reset = await app.call('backup.resetFolder', {})
     expect(reset).toMatchObject({ isDefault: true, folder: path.join(path.dirname(app.deps.databasePath), 'backups') })
+  })
+
+  it('cannot be pointed anywhere through the contract (a page would make the host write copies into /etc)', async () => {
+    const app = newApp()
+    const before = await app.call('backup.list', {})
+    const target = path.join(tempDir(), 'elsewhere')
+    expect((await app.invoke('backup.setFolder', { folder: target })).ok).toBe(false)
+    await refused(app, 'backup.resetFolder', { folder: target }, 'INVALID_INPUT')
+    expect(fs.existsSync(target)).toBe(false)
+    expect(await app.call('backup.list', {})).toEqual(before)
   })
 
   it('refuses a relative path or a folder it cannot write, and keeps the old one', async () => {
     const app = newApp()
     const before = await app.call('backup.list', {})
-    expect((await refused(app, 'backup.setFolder', { folder: 'backups' }, 'INVALID_INPUT')).message).toContain(
-      '完整路径',
-    )
+    await expect(setBackupFolder(app.deps, 'backups')).rejects.toThrow('完整路径')
     const file = path.join(tempDir(), 'a-file')
     fs.writeFileSync(file, 'x')
-    const error = await refused(app, 'backup.setFolder', { folder: path.join(file, 'sub') }, 'DB_READONLY')
-    expect(error.message).toContain('备份位置未修改')
+    await expect(setBackupFolder(app.deps, path.join(file, 'sub'))).rejects.toThrow('备份位置未修改')
     expect(await app.call('backup.list', {})).toEqual(before)
   })
 })
@@ -174,6 +182,55 @@ describe('integrity at start', () => {
     await restored.close()
     // The damaged file is kept (moved into the backup folder), never deleted.
     expect(fs.readdirSync(path.join(dir, 'backups')).some((n) => n.startsWith('damaged-'))).toBe(true)
+  })
+
+  it('checks the backups without leaving -wal/-shm files beside them, and restores from one the same way', async () => {
+    const { file, good } = await damagedWithBackup()
+    const dir = path.dirname(good.path)
+    const sideFiles = () => fs.readdirSync(dir).filter((n) => n.startsWith('zhuanban-') && /-(wal|shm)$/.test(n))
+    const start = openAtStart(file, { clock: fixedClock })
+    expect(start).toMatchObject({ ok: false, damaged: true, backup: { name: good.name } })
+    expect(sideFiles()).toEqual([])
+    if (start.ok) return
+    await (await restoreAtStart(file, start.backup!, { clock: fixedClock })).close()
+    expect(sideFiles()).toEqual([])
+  })
+
+  it("says in Chinese what the integrity check found, without SQLite's English lines", async () => {
+    const file = path.join(tempDir(), 'county.db')
+    const app = await demoDatabase(file)
+    const { rootpage } = app.deps.sqlite.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'leaders'`).get() as {
+      rootpage: number
+    }
+    await app.close()
+    // A few bytes of the leaders' table overwritten: the file opens, the check finds the damage.
+    const fd = fs.openSync(file, 'r+')
+    fs.writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, (rootpage - 1) * 4096 + 3000)
+    fs.closeSync(fd)
+    const start = openAtStart(file, { clock: fixedClock })
+    expect(start).toMatchObject({ ok: false, damaged: true, error: { code: 'DB_DAMAGED' } })
+    if (start.ok) return
+    expect(start.error.message).toMatch(/已损坏：(完整性检查发现\d+处问题|数据页结构受损)/)
+    expect(start.error.message).not.toMatch(/Tree|page|cell|malformed|\*\*\*/)
+  })
+
+  it('offers a backup made today before one whose name lies in the future (a clock that was ahead)', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'county.db')
+    const app = await demoDatabase(file)
+    const today = await createBackup(app.deps.sqlite, path.join(dir, 'backups'), 'manual', fixedClock())
+    // Made last week while the clock ran a year ahead: older data under a newer name.
+    const ahead = await createBackup(
+      app.deps.sqlite,
+      path.join(dir, 'backups'),
+      'auto',
+      new Date('2027-11-14T08:00:00Z'),
+    )
+    await app.close()
+    damage(file)
+    const start = openAtStart(file, { clock: fixedClock })
+    expect(start).toMatchObject({ ok: false, damaged: true, backup: { name: today.name } })
+    expect(fs.existsSync(ahead.path)).toBe(true)
   })
 
   it('treats a file whose header was wiped as damaged, and has nothing to offer without backups', async () => {
@@ -218,6 +275,52 @@ describe('integrity at start', () => {
     const reopened = openApp(file)
     expect(reopened.deps.sqlite.pragma('quick_check', { simple: true })).toBe('ok')
     await reopened.close()
+  })
+})
+
+describe('a file at the path that is not a whole 专班 database', () => {
+  it.each([
+    ['0 bytes', (file: string) => fs.writeFileSync(file, '')],
+    ['random text', (file: string) => fs.writeFileSync(file, '会议纪要 meeting notes\n'.repeat(300))],
+    [
+      'an empty SQLite file',
+      (file: string) => {
+        const db = new BetterSqlite3(file)
+        db.exec('CREATE TABLE t (a); DROP TABLE t')
+        db.close()
+      },
+    ],
+  ])('(%s) is damaged, never a new database: the good backup beside it is offered', async (_label, make) => {
+    const dir = tempDir()
+    const file = path.join(dir, 'county.db')
+    const app = await demoDatabase(file)
+    const good = await app.call('backup.create', {})
+    await app.close()
+    fs.rmSync(file)
+    make(file)
+    const before = fs.readFileSync(file)
+
+    const start = openAtStart(file, { clock: fixedClock })
+    if (start.ok) await start.app.close()
+    expect(start).toMatchObject({ ok: false, damaged: true, backup: { name: good.name } })
+    expect(fs.readFileSync(file).equals(before)).toBe(true)
+    if (start.ok) return
+
+    const { main } = await import('../../src/main/cli/index')
+    const errs: string[] = []
+    expect(
+      await main(
+        ['serve', '--db', file],
+        () => {},
+        (s) => errs.push(s),
+      ),
+    ).toBe(1)
+    expect(errs.join('\n')).toContain(`restore --db "${file}" "${good.path}"`)
+    expect(fs.readFileSync(file).equals(before)).toBe(true)
+
+    const restored = await restoreAtStart(file, start.backup!, { clock: fixedClock })
+    expect(restored.deps.sqlite.prepare('SELECT count(*) AS n FROM projects').get()).toEqual({ n: 20 })
+    await restored.close()
   })
 })
 

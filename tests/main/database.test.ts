@@ -1,11 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { openApp } from '../../src/main/app'
 import { AppError } from '../../src/shared/errors'
 import { APPLICATION_ID, openSqlite, withStatementCache } from '../../src/main/db/open'
 import { migrate } from '../../src/main/db/migrate'
+import { summarizeIntegrity } from '../../src/main/db/integrity'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/main/db/migrations'
 import { dump, fixedClock, newApp, projectInput, refused, seedBasics, tempDir } from '../helpers/app'
 
@@ -166,6 +167,112 @@ describe('opening the database', () => {
     const reopened = new BetterSqlite3(copy, { readonly: true })
     expect(reopened.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual({ n: 2 })
     reopened.close()
+  })
+})
+
+describe('a new database and an existing file', () => {
+  it.each([
+    ['0 bytes', (file: string) => fs.writeFileSync(file, '')],
+    [
+      'an empty SQLite file',
+      (file: string) => {
+        const db = new BetterSqlite3(file)
+        db.exec('CREATE TABLE t (a); DROP TABLE t')
+        db.close()
+      },
+    ],
+  ])('an existing file of %s is damaged, never taken as new: nothing is written into it', (_label, make) => {
+    const dir = tempDir()
+    const file = path.join(dir, 'county.db')
+    make(file)
+    const before = fs.readFileSync(file)
+    const error = openError(() => openSqlite(file))
+    expect(error.code).toBe('DB_DAMAGED')
+    expect(error.message).toContain('不是完整的专班数据库')
+    expect(fs.readFileSync(file).equals(before)).toBe(true)
+    expect(fs.readdirSync(dir)).toEqual(['county.db'])
+  })
+
+  it('creates a database at a path that does not exist completely or not at all', () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'new.db')
+    // The disk fills up in the middle of the first migration.
+    const exec = BetterSqlite3.prototype.exec
+    const full = vi.spyOn(BetterSqlite3.prototype, 'exec').mockImplementation(function (
+      this: BetterSqlite3.Database,
+      source: string,
+    ) {
+      if (source.includes('CREATE TABLE projects'))
+        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+      return exec.call(this, source)
+    })
+    try {
+      expect(() => openSqlite(file)).toThrow(AppError)
+    } finally {
+      full.mockRestore()
+    }
+    // Nothing half-made at the path, so the next start is a new database again, not a "damaged" one.
+    expect(fs.readdirSync(dir)).toEqual([])
+    const db = openSqlite(file)
+    expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID)
+    expect(db.prepare('SELECT count(*) AS n FROM migrations').get()).toEqual({ n: MIGRATIONS.length })
+    db.close()
+    expect(fs.readdirSync(dir)).toEqual(['new.db'])
+  })
+})
+
+describe('the integrity check in Chinese', () => {
+  it("sums SQLite's English lines up by kind and table, without repeating them", () => {
+    const lines = [
+      '*** in database main ***',
+      'Tree 9 page 9 cell 8: Rowid 5374248273442940325 out of order',
+      'Multiple uses for byte 3155 of page 9',
+      'row 12 missing from index projects_code',
+      'NULL value in projects.name',
+      'database disk image is malformed',
+    ]
+    const summary = summarizeIntegrity(lines, ['包联领导', '项目'])
+    expect(summary).toBe(
+      '完整性检查发现4处问题（数据页损坏2处、索引与数据不一致1处、数据不符合约束1处），涉及包联领导、项目',
+    )
+    expect(summarizeIntegrity(['database disk image is malformed'])).toBe('数据页结构受损，完整性检查无法进行到底')
+  })
+})
+
+describe('closing', () => {
+  it('always finishes: with a full disk the WAL is kept beside the file, said in Chinese, and folded in at the next open', async () => {
+    const file = path.join(tempDir(), 'full.db')
+    const app = openApp(file, { clock: fixedClock })
+    await seedBasics(app)
+    // Another reader keeps SQLite's own closing from folding the WAL in, as a full disk does.
+    const reader = new BetterSqlite3(file)
+    reader.prepare('SELECT count(*) FROM leaders').get()
+    const pragma = BetterSqlite3.prototype.pragma
+    const full = vi.spyOn(BetterSqlite3.prototype, 'pragma').mockImplementation(function (
+      this: BetterSqlite3.Database,
+      source: string,
+      options?: BetterSqlite3.PragmaOptions,
+    ) {
+      if (source.startsWith('wal_checkpoint'))
+        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })
+      return pragma.call(this, source, options)
+    })
+    let closed: Awaited<ReturnType<typeof app.close>>
+    try {
+      closed = await app.close()
+    } finally {
+      full.mockRestore()
+    }
+    expect(app.deps.sqlite.open).toBe(false)
+    expect(closed).toMatchObject({ walKept: true })
+    expect(closed.message).toContain(`${file}-wal`)
+    expect(closed.message).toContain('磁盘空间已满')
+    expect(closed.message).toContain('下次启动专班时会自动并入')
+    expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(0)
+    reader.close()
+    const reopened = openApp(file, { clock: fixedClock })
+    expect(reopened.deps.sqlite.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual({ n: 2 })
+    expect(await reopened.close()).toEqual({ walKept: false })
   })
 })
 

@@ -134,6 +134,32 @@ describe('browser mode HTTP host', () => {
     expect(dump(app)).toEqual(before)
   })
 
+  it('takes __proto__ and constructor keys as no fields at all: validated as usual, nothing polluted', async () => {
+    const { app, h } = await host()
+    const poisoned = (fields: string) =>
+      `{${fields}, "__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}}`
+    const res = await request(h.port, {
+      path: '/api/call/leader.create',
+      headers: authed,
+      body: poisoned('"name": "原型", "title": "副区长", "sortOrder": 3'),
+    })
+    expect(res.status).toBe(200)
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true, result: { name: '原型' } })
+    expect((await app.call('leader.list', {})).map((l) => l.name)).toContain('原型')
+    const invalid = await request(h.port, {
+      path: '/api/call/leader.create',
+      headers: authed,
+      body: poisoned('"name": ""'),
+    })
+    expect(invalid.status).toBe(400)
+    expect(JSON.parse(invalid.body).error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('「姓名」不能为空'),
+    })
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(Object.prototype).not.toHaveProperty('polluted')
+  })
+
   it('maps refusals to HTTP statuses (stale version → 409)', async () => {
     const { h } = await host()
     const res = await request(h.port, {
@@ -159,6 +185,31 @@ describe('browser mode HTTP host', () => {
     expect([403, 404]).toContain(escape.status)
     expect(escape.body).not.toContain('root:')
   })
+
+  it.each([
+    ['with the renderer built', true],
+    ['without the renderer', false],
+  ])(
+    'answers a missing page or file with a short Chinese 404 (%s), and an unknown API path with the contract’s error',
+    async (_label, built) => {
+      const dir = tempDir()
+      fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>专班</title>')
+      const { h } = await host(built ? dir : undefined)
+      for (const missing of ['/nope.js', '/assets/missing.css', '/projects/12']) {
+        const res = await request(h.port, { method: 'GET', path: missing })
+        expect(res.status).toBe(404)
+        expect(res.headers['content-type']).toBe('text/plain; charset=utf-8')
+        expect(res.body).toContain('找不到该页面或文件')
+        expect(res.body).not.toMatch(/Not Found|not found/)
+      }
+      const api = await request(h.port, { method: 'GET', path: '/api/nope', headers: authed })
+      expect(api.status).toBe(404)
+      expect(JSON.parse(api.body)).toMatchObject({
+        ok: false,
+        error: { code: 'UNKNOWN_CALL', message: '没有这个接口' },
+      })
+    },
+  )
 
   it('says in Chinese when the renderer has not been built', async () => {
     const { h } = await host(path.join(tempDir(), 'missing'))

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { AppError } from '../../shared/errors'
 import type { SqliteDb } from '../db/open'
-import { backupsToKeep, type BackupFile } from './retention'
+import { backupsToKeep, CLOCK_TOLERANCE_MS, type BackupFile } from './retention'
 
 export const BACKUP_REASONS = ['auto', 'manual', 'pre-migration', 'pre-import', 'pre-restore'] as const
 export type BackupReason = (typeof BACKUP_REASONS)[number]
@@ -125,24 +125,39 @@ export function createBackupSync(
   return listBackups(dir).find((b) => b.name === name)!
 }
 
-/** Deletes automatic backups beyond the retention (7 daily, 4 weekly, 12 monthly); returns what it removed. */
-export function pruneBackups(dir: string): string[] {
+/**
+ * Deletes automatic backups beyond the retention (7 daily, 4 weekly, 12 monthly); returns what it removed.
+ * `now` decides which names lie in the future (those are kept; see backupsToKeep).
+ */
+export function pruneBackups(dir: string, now: Date = new Date()): string[] {
   const all = listBackups(dir)
-  const keep = backupsToKeep(all.map((b): BackupFile => ({ name: b.name, at: b.at, automatic: b.reason === 'auto' })))
+  const keep = backupsToKeep(
+    all.map((b): BackupFile => ({ name: b.name, at: b.at, automatic: b.reason === 'auto' })),
+    undefined,
+    now,
+  )
   const removed = all.filter((b) => !keep.has(b.name))
-  for (const b of removed) fs.rmSync(b.path, { force: true })
+  // With the -wal/-shm a read-only look may have left beside it (older versions did), so nothing is orphaned.
+  for (const b of removed) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(b.path + suffix, { force: true })
   return removed.map((b) => b.name)
 }
 
-/** At start: a backup when the newest is older than a day (then the old ones are pruned). */
+/**
+ * At start: a backup unless one was made within the last day (then the old ones are pruned). Only backups
+ * made between a day ago and now count: one whose name lies in the future (the clock was ahead when it was
+ * made, or is behind now) would otherwise stop the daily backups until the clock caught up with it.
+ */
 export async function ensureDailyBackup(
   sqlite: SqliteDb,
   dir: string,
   now: Date = new Date(),
 ): Promise<BackupInfo | null> {
-  const newest = listBackups(dir)[0]
-  if (newest && now.getTime() - new Date(newest.at).getTime() < 86_400_000) return null
+  const recent = listBackups(dir).some((b) => {
+    const age = now.getTime() - new Date(b.at).getTime()
+    return age >= -CLOCK_TOLERANCE_MS && age < 86_400_000
+  })
+  if (recent) return null
   const made = await createBackup(sqlite, dir, 'auto', now)
-  pruneBackups(dir)
+  pruneBackups(dir, now)
   return made
 }

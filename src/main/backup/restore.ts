@@ -6,22 +6,26 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
+import type BetterSqlite3 from 'better-sqlite3'
 import { AppError } from '../../shared/errors'
 import { APPLICATION_ID, openSqlite, readHeader } from '../db/open'
 import { LATEST_SCHEMA_VERSION } from '../db/migrations'
+import { runIntegrityCheck } from '../db/integrity'
 import { backupDirOf, createBackup, defaultBackupDir, type BackupInfo } from './backups'
+import { openBackupFile, type OpenedBackup } from './read'
 
+/** Whether `file` can be restored: a readable SQLite file, this product's, not damaged, not from a newer version. */
 export function checkBackupFile(file: string): { schemaVersion: number } {
   if (!fs.existsSync(file)) throw new AppError('NOT_FOUND', `找不到备份文件：${file}`)
-  let db: BetterSqlite3.Database | undefined
+  let opened: OpenedBackup | undefined
   try {
-    db = new BetterSqlite3(file, { readonly: true, fileMustExist: true })
+    opened = openBackupFile(file)
+    const db = opened.db
     if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID)
       throw new AppError('DB_NOT_DATABASE', `「${file}」不是专班的数据库备份，不能用来恢复`)
-    const check = db.pragma('quick_check', { simple: true })
-    if (check !== 'ok')
-      throw new AppError('DB_NOT_DATABASE', `备份文件已损坏（${String(check)}），不能用来恢复。请选择另一个备份`)
+    const check = runIntegrityCheck(db, 'quick_check')
+    if (!check.ok)
+      throw new AppError('DB_NOT_DATABASE', `备份文件已损坏（${check.summary}），不能用来恢复。请选择另一个备份`)
     const version = (db.prepare('SELECT max(id) AS v FROM migrations').get() as { v: number | null }).v ?? 0
     if (version > LATEST_SCHEMA_VERSION)
       throw new AppError('DB_TOO_NEW', `该备份由更新版本的专班创建（数据结构版本 ${version}），请先升级专班再恢复`)
@@ -30,17 +34,17 @@ export function checkBackupFile(file: string): { schemaVersion: number } {
     if (error instanceof AppError) throw error
     throw new AppError('DB_NOT_DATABASE', `「${file}」不是有效的数据库文件，不能用来恢复`)
   } finally {
-    db?.close()
+    opened?.close()
   }
 }
 
 /** Writes `backupFile` over the (closed) database at `databasePath` through the backup API. */
 export async function copyBackupOver(databasePath: string, backupFile: string): Promise<void> {
-  const source = new BetterSqlite3(backupFile, { readonly: true })
+  const source = openBackupFile(backupFile)
   try {
     // A stale WAL beside the target would be replayed over the restored pages on the next open.
     for (const suffix of ['-wal', '-shm']) fs.rmSync(`${databasePath}${suffix}`, { force: true })
-    await source.backup(databasePath)
+    await source.db.backup(databasePath)
   } finally {
     source.close()
   }

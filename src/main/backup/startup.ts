@@ -10,6 +10,7 @@ import { openApp, type App, type AppOptions } from '../app'
 import { readHeader } from '../db/open'
 import { backupDirOf, defaultBackupDir, listBackups, type BackupInfo } from './backups'
 import { checkBackupFile, restoreBackup } from './restore'
+import { namedInFuture } from './retention'
 
 export type StartOutcome =
   | { ok: true; app: App }
@@ -26,7 +27,9 @@ export type StartOutcome =
 function backupDirsOf(databasePath: string): string[] {
   const dirs = [defaultBackupDir(databasePath)]
   try {
-    const raw = new BetterSqlite3(databasePath, { readonly: true, fileMustExist: true })
+    // Not read-only: SQLite gives a read-only look at a WAL-mode file -wal/-shm files and leaves them behind;
+    // a plain connection that only reads removes them on closing (unless another program still uses them).
+    const raw = new BetterSqlite3(databasePath, { fileMustExist: true })
     try {
       dirs.unshift(backupDirOf(raw, databasePath))
     } finally {
@@ -38,10 +41,14 @@ function backupDirsOf(databasePath: string): string[] {
   return [...new Set(dirs)]
 }
 
-export function newestGoodBackup(databasePath: string): BackupInfo | null {
+/**
+ * The newest backup that passes the checks. Backups named in the future (a clock that was ahead) come after
+ * the others: their name says "newest", but they were made before today's real ones.
+ */
+export function newestGoodBackup(databasePath: string, now: Date = new Date()): BackupInfo | null {
   const all = backupDirsOf(databasePath)
     .flatMap(listBackups)
-    .sort((a, b) => b.at.localeCompare(a.at))
+    .sort((a, b) => Number(namedInFuture(a.at, now)) - Number(namedInFuture(b.at, now)) || b.at.localeCompare(a.at))
   for (const backup of all) {
     try {
       checkBackupFile(backup.path)
@@ -53,15 +60,27 @@ export function newestGoodBackup(databasePath: string): BackupInfo | null {
   return null
 }
 
+/**
+ * Why a database did not open, for the office. Damaged: says so itself, or is no longer a SQLite file at all
+ * (then the newest good backup is looked for). Another program's SQLite database is left alone: nothing is
+ * offered to restore over it.
+ */
+export function failedStart(
+  databasePath: string,
+  error: AppError,
+  now: Date = new Date(),
+): Extract<StartOutcome, { ok: false }> {
+  const damaged = error.code === 'DB_DAMAGED' || (error.code === 'DB_NOT_DATABASE' && !readHeader(databasePath).sqlite)
+  return { ok: false, error, damaged, backup: damaged ? newestGoodBackup(databasePath, now) : null }
+}
+
+/** Opens with the integrity checked; a database that cannot be opened comes back explained (`failedStart`). */
 export function openAtStart(databasePath: string, options: AppOptions = {}): StartOutcome {
   try {
     return { ok: true, app: openApp(databasePath, { ...options, checkIntegrity: true }) }
   } catch (error) {
     if (!(error instanceof AppError)) throw error
-    const header = readHeader(databasePath)
-    // Damaged: says so itself, or is no longer a SQLite file at all (a foreign SQLite database is left alone).
-    const damaged = error.code === 'DB_DAMAGED' || (error.code === 'DB_NOT_DATABASE' && !header.sqlite)
-    return { ok: false, error, damaged, backup: damaged ? newestGoodBackup(databasePath) : null }
+    return failedStart(databasePath, error, options.clock?.())
   }
 }
 

@@ -5,16 +5,18 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { openApp } from '../app'
-import { AppError } from '../../shared/errors'
+import type { App } from '../app'
 import { isPeriod, localToday } from '../../shared/dates'
 import type { GroupBy } from '../../shared/rules/types'
 import { formatGroupRanking, formatProjectRanking } from './rank-table'
 import { generateDemo } from '../demo/generate'
-import { startHttpHost } from '../http/host'
+import { startHttpHost, type RunningHost } from '../http/host'
 import { defaultDatabasePath } from '../paths'
 import { backupDirOf, createBackup, ensureDailyBackup, pruneBackups } from '../backup/backups'
-import { damagedMessage, openAtStart } from '../backup/startup'
+import { setBackupFolder } from '../services/backups'
+import { openAtStart } from '../backup/startup'
+import { translateSqliteError } from '../db/open'
+import { checkDatabase, damagedWithHint, openForCommand } from './database'
 import { restoreBackup } from '../backup/restore'
 import { IMPORT_FIELDS, IMPORT_FIELD_KEYS, type ImportField } from '../../shared/import-fields'
 import { IMPORT_UNITS, type ImportPreview, type ImportUnit } from '../../shared/excel'
@@ -30,6 +32,7 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   check  --db <文件>                                      检查数据库完整性
   info   --db <文件>                                      显示数据库概况
   backup --db <文件> [--dir <文件夹>]                      备份数据库（默认存放在数据库旁的 backups 文件夹）
+  backup-folder --db <文件> <文件夹>|--default               修改备份存放位置（--default 恢复为数据库旁的 backups）
   restore --db <文件> <备份文件>                           用备份替换数据库（请先关闭专班；被替换的数据库会先另存为备份）
   import --db <文件> <台账.xlsx> [--dry-run] [--sheet <工作表>] [--map <列>=<字段>]… [--unit <列>=<单位>]…
                                                           导入台账（--dry-run 只检查不写入）。--map 指定某列是什么，
@@ -86,6 +89,42 @@ function untilStopped(): Promise<void> {
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
   })
+}
+
+/**
+ * Stops browser mode: no new requests, the day's backup finished, the database closed. Always ends with a
+ * Chinese line whatever fails on the way — with a full disk the final checkpoint fails, and the line says
+ * the changes are kept in the -wal file and folded in at the next start. Returns the exit code.
+ */
+async function shutDown(
+  host: RunningHost,
+  daily: Promise<unknown>,
+  app: App,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  let code = 0
+  try {
+    await host.close()
+  } catch (error) {
+    err(`停止浏览器服务时出错：${(error as Error).message}`)
+    code = 1
+  }
+  await daily // never rejects: its failure was reported where it was started
+  try {
+    const closed = await app.close()
+    if (closed.walKept) {
+      err(`专班已退出。注意：${closed.message}。`)
+      return 1
+    }
+  } catch (error) {
+    // Not expected (closing reports instead of throwing); said in Chinese all the same.
+    const reason = translateSqliteError(error)?.message ?? String(error)
+    err(`专班已退出，但关闭数据库时出错：${reason}。已提交的修改不受影响，下次启动时会检查数据库`)
+    return 1
+  }
+  out('专班已退出，数据已保存。')
+  return code
 }
 
 class UsageError extends Error {}
@@ -154,6 +193,7 @@ function toInt(value: string | undefined, flag: string, fallback: number): numbe
 
 export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
   const [command, ...rest] = argv
+  let dbFile: string | undefined
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     out(HELP)
     return command ? 0 : 1
@@ -177,9 +217,11 @@ export async function main(argv: string[], out = console.log, err = console.erro
         what: { type: 'string' },
         dir: { type: 'string' },
         out: { type: 'string' },
+        default: { type: 'boolean' },
       },
       strict: true,
     })
+    dbFile = values.db
     switch (command) {
       case 'serve': {
         const port = toPort(values.port)
@@ -188,8 +230,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const start = openAtStart(file)
         if (!start.ok) {
           if (!start.damaged) throw start.error
-          err(damagedMessage(path.resolve(file), start))
-          if (start.backup) err(`恢复方法：npm run cli -- restore --db "${path.resolve(file)}" "${start.backup.path}"`)
+          err(damagedWithHint(file, start))
           return 1
         }
         const app = start.app
@@ -206,16 +247,12 @@ export async function main(argv: string[], out = console.log, err = console.erro
           (e: Error) => err(`自动备份未完成：${e.message}`),
         )
         await untilStopped()
-        await host.close()
-        await daily
-        await app.close()
-        out('专班已退出，数据已保存。')
-        return 0
+        return await shutDown(host, daily, app, out, err)
       }
       case 'demo': {
         const seed = toInt(values.seed, '--seed', 20261121)
         const projects = toInt(values.projects, '--projects', 55)
-        const app = openApp(need(values.db, '--db'))
+        const app = openForCommand(need(values.db, '--db'), { create: true })
         try {
           const counts = generateDemo(app.deps.db, app.deps.sqlite, { seed, projects, today: localToday() })
           out(
@@ -226,24 +263,10 @@ export async function main(argv: string[], out = console.log, err = console.erro
         }
         return 0
       }
-      case 'check': {
-        const app = openApp(need(values.db, '--db'))
-        try {
-          const rows = app.deps.sqlite.pragma('integrity_check') as { integrity_check: string }[]
-          const fk = app.deps.sqlite.pragma('foreign_key_check') as unknown[]
-          const ok = rows.length === 1 && rows[0]!.integrity_check === 'ok' && fk.length === 0
-          out(
-            ok
-              ? '数据库完整性检查通过'
-              : `数据库有问题：${rows.map((r) => r.integrity_check).join('；')}${fk.length ? `；${fk.length}处关联错误` : ''}`,
-          )
-          return ok ? 0 : 1
-        } finally {
-          await app.close()
-        }
-      }
+      case 'check':
+        return await checkDatabase(need(values.db, '--db'), out, err)
       case 'info': {
-        const app = openApp(need(values.db, '--db'))
+        const app = openForCommand(need(values.db, '--db'))
         try {
           const info = await app.call('system.info')
           out(
@@ -254,8 +277,22 @@ export async function main(argv: string[], out = console.log, err = console.erro
           await app.close()
         }
       }
+      case 'backup-folder': {
+        // The only place besides the desktop's folder dialog where a backup folder is named (see setBackupFolder).
+        const folder = values.default ? '' : positionals[0]
+        if (folder === undefined || (values.default && positionals.length))
+          throw new UsageError('请给出一个文件夹（完整路径），或用 --default 恢复默认位置')
+        const app = openForCommand(need(values.db, '--db'))
+        try {
+          const listing = await setBackupFolder(app.deps, folder)
+          out(`备份位置：${listing.folder}${listing.isDefault ? '（默认）' : ''}`)
+          return 0
+        } finally {
+          await app.close()
+        }
+      }
       case 'backup': {
-        const app = openApp(need(values.db, '--db'))
+        const app = openForCommand(need(values.db, '--db'))
         try {
           const dir = values.dir ?? backupDirOf(app.deps.sqlite, app.deps.databasePath)
           const made = await createBackup(app.deps.sqlite, dir, 'manual')
@@ -279,15 +316,19 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const file = positionals[0]
         if (!file) throw new UsageError('缺少要导入的台账文件（.xlsx）')
         if (!fs.existsSync(file)) throw new UsageError(`找不到文件：${file}`)
-        const app = openApp(need(values.db, '--db'))
+        const db = need(values.db, '--db')
+        const input = {
+          fileName: path.basename(file),
+          base64: fs.readFileSync(file).toString('base64'),
+          mapping: columnOptions(values.map ?? [], '--map', importFieldOf),
+          units: columnOptions(values.unit ?? [], '--unit', importUnitOf),
+          ...(values.sheet !== undefined && { sheet: values.sheet }),
+        }
+        // A dry run, or the first look before a database exists, works on a copy in memory: nothing is
+        // created at --db (no file, no -wal/-shm, no backups folder) unless something is really imported.
+        const look = values['dry-run'] === true || !fs.existsSync(db)
+        let app = openForCommand(db, { inMemoryCopy: look })
         try {
-          const input = {
-            fileName: path.basename(file),
-            base64: fs.readFileSync(file).toString('base64'),
-            mapping: columnOptions(values.map ?? [], '--map', importFieldOf),
-            units: columnOptions(values.unit ?? [], '--unit', importUnitOf),
-            ...(values.sheet !== undefined && { sheet: values.sheet }),
-          }
           const preview = await app.call('excel.preview', input)
           out(describePreview(preview))
           if (preview.newLeaders.length) out(`将新增包联领导：${preview.newLeaders.join('、')}`)
@@ -302,6 +343,10 @@ export async function main(argv: string[], out = console.log, err = console.erro
           if (values['dry-run']) {
             out('检查通过（--dry-run：未写入数据库）')
             return 0
+          }
+          if (look) {
+            await app.close()
+            app = openForCommand(db, { create: true })
           }
           const result = await app.call('excel.import', input)
           out(`导入完成：新增${result.created}个项目，更新${result.updated}个项目`)
@@ -318,7 +363,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         if (values.period && !isPeriod(values.period))
           throw new UsageError(`参数 --period 应为月份，如 2026-10，收到「${values.period}」`)
         const target = need(values.out, '--out')
-        const app = openApp(need(values.db, '--db'))
+        const app = openForCommand(need(values.db, '--db'))
         try {
           const file = await app.call('excel.export', {
             what: what as 'ledger',
@@ -337,7 +382,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const by = values.by ?? 'project'
         if (!['project', 'leader', 'township', 'unit'].includes(by))
           throw new UsageError(`参数 --by 只能是 project、leader、township 或 unit，收到「${by}」`)
-        const app = openApp(need(values.db, '--db'))
+        const app = openForCommand(need(values.db, '--db'))
         try {
           if (by === 'project') {
             const ranking = await app.call('ranking.projects', { period })
@@ -359,8 +404,10 @@ export async function main(argv: string[], out = console.log, err = console.erro
       err(`${(error as Error).message}\n\n${HELP}`)
       return 2
     }
-    if (error instanceof AppError) {
-      err(error.message)
+    // AppErrors, and errors SQLite raises past every check (a file damaged where no check looked), in Chinese.
+    const known = translateSqliteError(error, dbFile)
+    if (known) {
+      err(known.message)
       return 1
     }
     throw error

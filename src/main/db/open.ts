@@ -8,6 +8,7 @@ import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely'
 import { AppError } from '../../shared/errors'
 import { backupDirOf, createBackupSync } from '../backup/backups'
+import { runIntegrityCheck } from './integrity'
 import { migrate } from './migrate'
 import type { Database } from './schema'
 
@@ -23,6 +24,8 @@ export interface OpenOptions {
   nativeBinding?: string
   /** Run PRAGMA quick_check before anything else (at start of the desktop app and `serve`). */
   checkIntegrity?: boolean
+  /** Dry runs: work on a private in-memory copy; the file is only read, and a missing one is not created. */
+  inMemoryCopy?: boolean
 }
 
 /** What the first 100 bytes say: a SQLite file at all, and whether it carries this product's id. */
@@ -91,53 +94,145 @@ export function translateSqliteError(error: unknown, file?: string): AppError | 
   return null
 }
 
-export function openSqlite(file: string, options: OpenOptions = {}): SqliteDb {
+/** better-sqlite3's connection with the product's timeout and native build. */
+function connect(source: string | Buffer, options: OpenOptions, mustExist = false): SqliteDb {
+  return new BetterSqlite3(source, {
+    timeout: options.busyTimeoutMs ?? 5000,
+    nativeBinding: options.nativeBinding,
+    fileMustExist: mustExist,
+  })
+}
+
+/** The folder must exist and be writable, and the path must not be a folder (said before SQLite's "cannot open"). */
+function checkLocation(file: string): void {
   const dir = path.dirname(path.resolve(file))
-  if (file !== ':memory:' && !fs.existsSync(dir))
+  if (!fs.existsSync(dir))
     throw new AppError('DB_UNREADABLE', `数据库所在的文件夹不存在：${dir}。请先创建该文件夹或换一个位置`)
-  if (file !== ':memory:' && fs.existsSync(file) && fs.statSync(file).isDirectory())
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory())
     throw new AppError('DB_UNREADABLE', `${file} 是一个文件夹，不是数据库文件。请指定一个文件`)
-  if (file !== ':memory:') checkWritable(file, dir)
+  checkWritable(file, dir)
+}
+
+/**
+ * An existing file must prove itself this product's database. Only a path that does not exist is new: a file
+ * that is there but empty (0 bytes, or a SQLite file with nothing in it) is a database that lost its content —
+ * a copy or save cut short — and is damaged, never taken as new (which would write an empty ledger over it).
+ */
+function checkOurs(db: SqliteDb, file: string): void {
+  // The first read is where "not a database" surfaces.
+  const appId = db.pragma('application_id', { simple: true }) as number
+  if (appId === APPLICATION_ID) return
+  const objects = (db.prepare(`SELECT count(*) AS n FROM sqlite_master`).get() as { n: number }).n
+  if (appId === 0 && objects === 0) {
+    const empty = fs.statSync(file).size === 0 ? '（0 字节）' : ''
+    throw new AppError(
+      'DB_DAMAGED',
+      `数据库文件（${file}）是空的${empty}，没有任何数据，不是完整的专班数据库：可能在复制或保存时中断了。请从备份恢复，或检查是否选错了文件`,
+    )
+  }
+  throw new AppError('DB_NOT_DATABASE', `文件（${file}）不是专班的数据库。请选择专班保存的数据库文件`)
+}
+
+/** The product's settings on an open connection, then every migration (a backup first, for a real file with data). */
+function configure(db: SqliteDb, file: string | null): void {
+  if (file) db.pragma('journal_mode = WAL')
+  // FULL: a committed write survives a power cut, not just a crash. Writes here are few and small.
+  db.pragma('synchronous = FULL')
+  db.pragma('foreign_keys = ON')
+  if (db.pragma('application_id', { simple: true }) === 0) db.pragma(`application_id = ${APPLICATION_ID}`)
+  migrate(db, {
+    // Before an upgrade touches a database with data, a full copy (VACUUM INTO: consistent, synchronous).
+    beforeMigrating: (from) => {
+      if (!file) return
+      try {
+        createBackupSync(db, backupDirOf(db, file), 'pre-migration')
+      } catch (error) {
+        const reason = error instanceof AppError ? error.message : String(error)
+        throw new AppError(
+          'DB_MIGRATION',
+          `升级数据库（版本 ${from}）前的备份未能完成，数据库未升级、未被修改：${reason}`,
+        )
+      }
+    },
+  })
+}
+
+/** Removes a file with the -wal and -shm SQLite may have left beside it. */
+function removeWithSideFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true })
+}
+
+/**
+ * A new database is built complete under a temporary name and only then put at its path, so that a file at
+ * the path is always a whole database: a crash or a full disk while creating leaves no half-made file there
+ * (which the next start would have to call damaged).
+ */
+function createDatabase(file: string, options: OpenOptions): void {
+  const temp = `${file}.creating-${process.pid}`
+  removeWithSideFiles(temp)
+  try {
+    const db = connect(temp, options)
+    try {
+      configure(db, temp)
+    } finally {
+      db.close() // folds the WAL into the file and removes it
+    }
+    try {
+      fs.linkSync(temp, file) // fails if the path was taken meanwhile, never overwrites
+    } catch (error) {
+      // EEXIST: another program created it at the same moment, and that one is used. Otherwise the folder has
+      // no hard links (FAT, some network drives): a plain rename.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' && !fs.existsSync(file)) fs.renameSync(temp, file)
+    }
+  } finally {
+    removeWithSideFiles(temp)
+  }
+}
+
+/**
+ * A private in-memory copy of the open file (dry runs): what the file holds, WAL included, read through
+ * SQLite. The copy's header is switched out of WAL mode, which an in-memory database cannot use.
+ */
+function copyToMemory(db: SqliteDb, options: OpenOptions): SqliteDb {
+  const image = db.serialize()
+  image[18] = 1
+  image[19] = 1
+  return connect(image, options)
+}
+
+/**
+ * Opens (or, for a path that does not exist, creates) the product's database. `inMemoryCopy` opens a private
+ * copy in memory instead, for dry runs: the file is read once, nothing on disk is created or changed.
+ */
+export function openSqlite(file: string, options: OpenOptions = {}): SqliteDb {
+  const memory = file === ':memory:'
+  if (!memory) checkLocation(file)
   let db: SqliteDb | undefined
   try {
-    db = new BetterSqlite3(file, { timeout: options.busyTimeoutMs ?? 5000, nativeBinding: options.nativeBinding })
-    // The first read is where "not a database" surfaces.
-    const appId = db.pragma('application_id', { simple: true }) as number
-    const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }
-    if (appId !== APPLICATION_ID && (appId !== 0 || tables.n > 0))
-      throw new AppError('DB_NOT_DATABASE', `文件（${file}）不是专班的数据库。请选择专班保存的数据库文件`)
-    if (options.checkIntegrity && file !== ':memory:') {
-      const check = db.pragma('quick_check', { simple: true })
-      if (check !== 'ok')
-        throw new AppError('DB_DAMAGED', `数据库文件（${file}）已损坏（完整性检查未通过：${String(check)}）`)
+    if (memory || (options.inMemoryCopy && !fs.existsSync(file))) {
+      db = connect(':memory:', options)
+      configure(db, null)
+      return db
     }
-    if (file !== ':memory:') db.pragma('journal_mode = WAL')
-    // FULL: a committed write survives a power cut, not just a crash. Writes here are few and small.
-    db.pragma('synchronous = FULL')
-    db.pragma('foreign_keys = ON')
-    const opened = db
-    migrate(db, {
-      // Before an upgrade touches a database with data, a full copy (VACUUM INTO: consistent, synchronous).
-      beforeMigrating: (from) => {
-        if (file === ':memory:') return
-        try {
-          createBackupSync(opened, backupDirOf(opened, file), 'pre-migration')
-        } catch (error) {
-          const reason = error instanceof AppError ? error.message : String(error)
-          throw new AppError(
-            'DB_MIGRATION',
-            `升级数据库（版本 ${from}）前的备份未能完成，数据库未升级、未被修改：${reason}`,
-          )
-        }
-      },
-    })
-    if (appId === 0) db.pragma(`application_id = ${APPLICATION_ID}`)
+    if (!fs.existsSync(file)) createDatabase(file, options)
+    db = connect(file, options, true)
+    checkOurs(db, file)
+    if (options.checkIntegrity) {
+      const check = runIntegrityCheck(db, 'quick_check')
+      if (!check.ok) throw new AppError('DB_DAMAGED', `数据库文件（${file}）已损坏：${check.summary}`)
+    }
+    if (options.inMemoryCopy) {
+      const copy = copyToMemory(db, options)
+      db.close()
+      db = copy
+    }
+    configure(db, options.inMemoryCopy ? null : file)
     return db
   } catch (error) {
     db?.close()
     const known = translateSqliteError(error, file)
     // Ours by its header but unreadable inside: damaged, not foreign (the start-up offers a backup then).
-    if (known?.code === 'DB_NOT_DATABASE' && file !== ':memory:' && readHeader(file).ours)
+    if (known?.code === 'DB_NOT_DATABASE' && !memory && readHeader(file).ours)
       throw new AppError('DB_DAMAGED', `数据库文件（${file}）已损坏，无法读取`)
     throw known ?? error
   }

@@ -66,7 +66,14 @@ function fail(code: ErrorCode, message: string): { ok: false; error: ApiErrorBod
 
 export async function startHttpHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? crypto.randomBytes(24).toString('base64url')
-  const server = Fastify({ bodyLimit: BODY_LIMIT, logger: false })
+  const server = Fastify({
+    bodyLimit: BODY_LIMIT,
+    logger: false,
+    // "__proto__" and "constructor" keys are not fields of any call: dropped while parsing (nothing can reach a
+    // prototype), so the body is validated like any other instead of refused as "not valid JSON".
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+  })
   // Calls are JSON only: a form post or plain text from some other page is refused before it is parsed.
   server.removeContentTypeParser('text/plain')
   let port = options.port ?? 0
@@ -112,6 +119,16 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
   })
 
   server.all('/api/*', async (_request, reply) => reply.code(404).send(fail('UNKNOWN_CALL', '没有这个接口')))
+
+  // Anything else not found (a missing file of the interface, a mistyped address): a short Chinese answer
+  // instead of Fastify's English one; under /api/ the contract's error shape.
+  server.setNotFoundHandler(async (request, reply) => {
+    if (request.url.startsWith('/api/')) return reply.code(404).send(fail('UNKNOWN_CALL', '没有这个接口'))
+    return reply
+      .code(404)
+      .type('text/plain; charset=utf-8')
+      .send('找不到该页面或文件。请用启动专班时显示的完整地址（含 token）重新打开专班。')
+  })
 
   if (options.staticDir && fs.existsSync(options.staticDir)) {
     await server.register(fastifyStatic, { root: options.staticDir, index: 'index.html' })

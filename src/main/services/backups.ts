@@ -32,19 +32,51 @@ function checkFolder(folder: string): string {
   return path.resolve(folder)
 }
 
+function listing(deps: Deps): BackupListing {
+  const dir = backupDirOf(deps.sqlite, deps.databasePath)
+  return { folder: dir, isDefault: dir === defaultBackupDir(deps.databasePath), backups: listBackups(dir) }
+}
+
+/**
+ * Sets the backup folder ('' = the default beside the database), audited. Not a contract call: a page must
+ * never name a folder the host then writes full copies of the database into (/etc, a .ssh folder, a network
+ * share). Only the desktop's own folder dialog (electron/backup-folder.ts) and the command line
+ * (`zhuanban backup-folder`) call it with a path; the contract can only reset it.
+ * Throws AppError INVALID_INPUT (not absolute) or DB_READONLY (not writable).
+ */
+export async function setBackupFolder(deps: Deps, folder: string): Promise<BackupListing> {
+  const next = folder ? checkFolder(folder) : ''
+  const before = backupDirOf(deps.sqlite, deps.databasePath)
+  await writeTx(deps, async (w) => {
+    if (next) {
+      const value = JSON.stringify(next)
+      await w.db
+        .insertInto('settings')
+        .values({ key: BACKUP_DIR_KEY, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value, version: sql`version + 1` }))
+        .execute()
+    } else await w.db.deleteFrom('settings').where('key', '=', BACKUP_DIR_KEY).execute()
+    const after = next || defaultBackupDir(deps.databasePath)
+    if (after !== before)
+      await audit(w, {
+        entity: 'setting',
+        entityId: 0,
+        projectId: null,
+        action: 'backup_dir',
+        changes: [{ field: 'backupDir', old: before, new: after }],
+      })
+  })
+  return listing(deps)
+}
+
 export function backupHandlers(deps: Deps) {
   const dir = () => backupDirOf(deps.sqlite, deps.databasePath)
-  const listing = (): BackupListing => ({
-    folder: dir(),
-    isDefault: dir() === defaultBackupDir(deps.databasePath),
-    backups: listBackups(dir()),
-  })
   return {
-    'backup.list': async () => listing(),
+    'backup.list': async () => listing(deps),
 
     'backup.create': async () => {
       const made = await createBackup(deps.sqlite, dir(), 'manual', deps.clock())
-      pruneBackups(dir())
+      pruneBackups(dir(), deps.clock())
       return made
     },
 
@@ -73,29 +105,7 @@ export function backupHandlers(deps: Deps) {
       return { restored: chosen, kept }
     },
 
-    'backup.setFolder': async ({ folder }) => {
-      const next = folder ? checkFolder(folder) : ''
-      const before = dir()
-      await writeTx(deps, async (w) => {
-        if (next) {
-          const value = JSON.stringify(next)
-          await w.db
-            .insertInto('settings')
-            .values({ key: BACKUP_DIR_KEY, value })
-            .onConflict((oc) => oc.column('key').doUpdateSet({ value, version: sql`version + 1` }))
-            .execute()
-        } else await w.db.deleteFrom('settings').where('key', '=', BACKUP_DIR_KEY).execute()
-        const after = next || defaultBackupDir(deps.databasePath)
-        if (after !== before)
-          await audit(w, {
-            entity: 'setting',
-            entityId: 0,
-            projectId: null,
-            action: 'backup_dir',
-            changes: [{ field: 'backupDir', old: before, new: after }],
-          })
-      })
-      return listing()
-    },
+    /** Back to the default folder (backups/ beside the database); choosing another is not a contract call. */
+    'backup.resetFolder': async () => setBackupFolder(deps, ''),
   } satisfies HandlerMap
 }
