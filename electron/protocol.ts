@@ -26,7 +26,8 @@ export function resolveAppFile(rendererDir: string, requestUrl: string): string 
   } catch {
     return null // malformed percent-encoding (%E0%A4%A): no such file
   }
-  if (url.host !== 'zhuanban') return null
+  // A NUL cannot be in a file name (and makes the file system calls throw): no such file.
+  if (url.host !== 'zhuanban' || relative.includes('\0')) return null
   const file = path.resolve(rendererDir, relative)
   const root = path.resolve(rendererDir)
   return file === root || file.startsWith(root + path.sep) ? file : null

@@ -39,7 +39,13 @@ export const IPC = {
   chooseBackupFolder: 'zhuanban:choose-backup-folder',
 } as const
 
-/** Only print views may be printed or exported: "#/print/…", nothing else of the app. */
+/**
+ * Only print views may be printed or exported — the four of src/renderer/router.ts, with their query — and
+ * nothing else of the app (an unknown "#/print/…" would land on 总览 and never become ready).
+ */
 export function isPrintRoute(route: unknown): route is string {
-  return typeof route === 'string' && /^#\/print\/[\w\-/]+(\?[\w=&%.-]*)?$/.test(route)
+  return (
+    typeof route === 'string' &&
+    /^#\/print\/(ledger|problems|ranking\/\d{4}-\d{2}|project\/\d+)(\?[\w=&%.-]*)?$/.test(route)
+  )
 }

@@ -135,6 +135,35 @@ describe('the desktop app on the Electron stand-in', () => {
     expect(desktop.electron.windows.size).toBe(1)
   })
 
+  it('exports every print view, and refuses to print one that could not load its data', async () => {
+    const here = office()
+    const desktop = await start(here)
+    const page = await opened(desktop)
+    const exported = async (route: string, name: string) => {
+      const target = path.join(here.appData, name)
+      desktop.electron.answers.save.push({ canceled: false, filePath: target })
+      const outcome = await inPage<{ ok: boolean; error?: { message: string } }>(
+        page,
+        `window.zhuanban.exportPdf(${JSON.stringify(route)}, ${JSON.stringify(name)})`,
+      )
+      return { outcome, text: outcome.ok ? pdfText(target) : '' }
+    }
+    expect((await exported('#/print/ledger', '一览表.pdf')).text).toContain('重点项目一览表')
+    expect((await exported('#/print/project/1', '一项目一档.pdf')).text.replace(/\s+/g, '')).toContain('一名领导')
+    expect((await exported('#/print/problems', '问题清单.pdf')).outcome.ok).toBe(true)
+    // A project deleted meanwhile: the view says so and nothing is written.
+    const missing = await exported('#/print/project/999999', '没有.pdf')
+    expect(missing.outcome).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/^无法打印：.*不存在/) },
+    })
+    expect(fs.existsSync(path.join(here.appData, '没有.pdf'))).toBe(false)
+    expect(desktop.electron.windows.size).toBe(1)
+    // On screen its 打印 and 导出PDF are disabled.
+    await inPage(page, `location.hash = '#/print/project/999999'`)
+    await page.locator('.print-bar').getByRole('button', { name: '导出PDF' }).and(page.locator('[disabled]')).waitFor()
+  })
+
   it('prints with Ctrl+P: the screen’s printed document, then the system print dialog', async () => {
     const here = office()
     const desktop = await start(here)
@@ -197,9 +226,9 @@ describe('the desktop app on the Electron stand-in', () => {
     const page = await opened(desktop)
     const statuses = await inPage(
       page,
-      `Promise.all(['/%E0%A4%A', '/nope.js', '/../../etc/passwd'].map((p) => fetch(p).then((r) => r.status, () => -1)))`,
+      `Promise.all(['/%E0%A4%A', '/nope.js', '/../../etc/passwd', '/%00', '/index.html%00.js'].map((p) => fetch(p).then((r) => r.status, () => -1)))`,
     )
-    expect(statuses).toEqual([404, 404, 404])
+    expect(statuses).toEqual([404, 404, 404, 404, 404])
   })
 
   it('restores from a backup through the menu 数据备份与恢复', async () => {

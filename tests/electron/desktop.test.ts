@@ -173,6 +173,9 @@ describe('the contract over IPC', () => {
     expect(await handle(event, 'ranking.projects', {})).toEqual({ ok: true, result: null })
     expect(await handle(event, 'project.create', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
     expect(await handle(event, 'no.such', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
+    // Calls that change no data but do something are not a print view's either.
+    for (const name of ['backup.create', 'excel.cancelImport', 'backup.list'])
+      expect(await handle(event, name, {})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
     contents.emit('destroyed')
     expect(await handle(event, 'ranking.projects', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
     expect(calls).toEqual(['ranking.projects'])

@@ -58,13 +58,20 @@ describe('desktop printing', () => {
 
   it('gives up on a document that never becomes ready, and on a page that fails to load, cleaning up', async () => {
     const { print, pdf } = setup()
-    MockWebContents.scriptResult = false
+    MockWebContents.scriptResult = { timeout: true }
     expect(((await print(trusted, '#/print/ledger')) as { error: { message: string } }).error.message).toContain('超时')
-    MockWebContents.scriptResult = true
+    // A view that could not load its data says why, and nothing goes to the printer.
+    MockWebContents.scriptResult = { error: '项目（编号 9）不存在，可能已被删除' }
+    const printed = BrowserWindow.instances.length
+    const out = (await print(trusted, '#/print/project/9')) as { error: { message: string } }
+    expect(out.error.message).toBe('无法打印：项目（编号 9）不存在，可能已被删除')
+    expect(BrowserWindow.instances.at(-1)!.webContents.print).not.toHaveBeenCalled()
+    expect(BrowserWindow.instances.length).toBe(printed + 1)
+    MockWebContents.scriptResult = { ready: true }
     BrowserWindow.loadError = new Error('ERR_FAILED')
     dialog.saveResult = { canceled: false, filePath: path.join(tempDir(), 'x.pdf') }
     expect(((await pdf(trusted, '#/print/ledger', '一览表.pdf')) as { ok: boolean }).ok).toBe(false)
-    expect(BrowserWindow.instances).toHaveLength(2)
+    expect(BrowserWindow.instances).toHaveLength(3)
     expect(BrowserWindow.instances.every((w) => w.destroyed)).toBe(true)
   })
 
@@ -97,17 +104,41 @@ describe('desktop printing', () => {
     expect(BrowserWindow.instances[0]!.destroyed).toBe(true)
   })
 
+  it('says in Chinese why a PDF could not be written', async () => {
+    const { pdf } = setup()
+    const dir = tempDir()
+    for (const [target, expected] of [
+      [path.join(dir, 'missing', 'a.pdf'), '所选文件夹不存在'],
+      [dir, '所选位置是一个文件夹'],
+    ] as const) {
+      dialog.saveResult = { canceled: false, filePath: target }
+      const out = (await pdf(trusted, '#/print/ledger', 'a.pdf')) as { ok: false; error: { message: string } }
+      expect(out.error.message).toBe(
+        `导出PDF失败：${expected}${expected === '所选文件夹不存在' ? '，请重新选择保存位置' : '，请输入文件名'}`,
+      )
+    }
+  })
+
   it('refuses foreign senders, routes that are not print views, and unsafe file names', async () => {
     const { print, pdf } = setup()
     expect(await print(foreign, '#/print/ledger')).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
-    for (const route of ['#/settings', 'https://evil.example/#/print/ledger', '#/print/../../etc', 42])
+    for (const route of [
+      '#/settings',
+      'https://evil.example/#/print/ledger',
+      '#/print/../../etc',
+      '#/print/nope', // not a print view: would land on 总览 and never become ready
+      '#/print/ranking/2026',
+      42,
+    ])
       expect(await print(trusted, route)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
     dialog.saveResult = { canceled: true }
-    await pdf(trusted, '#/print/ledger', '../../evil.exe')
-    expect(dialog.showSaveDialog).toHaveBeenCalledWith(
-      expect.anything(),
-      expect.objectContaining({ defaultPath: '专班.pdf' }),
-    )
+    for (const name of ['../../evil.exe', '一览\n表.pdf']) {
+      await pdf(trusted, '#/print/ledger', name)
+      expect(dialog.showSaveDialog).toHaveBeenLastCalledWith(
+        expect.anything(),
+        expect.objectContaining({ defaultPath: '专班.pdf' }),
+      )
+    }
     expect(BrowserWindow.instances).toHaveLength(0)
   })
 })

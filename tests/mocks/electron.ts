@@ -19,7 +19,7 @@ export class MockWebContents extends EventEmitter {
     this.sent.push([channel, ...args])
   }
   /** What the page answers to executeJavaScript (the print-ready wait), settable per test. */
-  static scriptResult: unknown = true
+  static scriptResult: unknown = { ready: true }
   executeJavaScript = vi.fn(async (_code: string) => MockWebContents.scriptResult)
   static printOutcome: [boolean, string] = [true, '']
   print = vi.fn((_options: unknown, callback: (success: boolean, reason: string) => void) =>
@@ -180,7 +180,7 @@ export const electronMock = {
     handlers.clear()
     BrowserWindow.instances = []
     BrowserWindow.loadError = null
-    MockWebContents.scriptResult = true
+    MockWebContents.scriptResult = { ready: true }
     MockWebContents.printOutcome = [true, '']
     MockWebContents.pdfError = null
     dialog.saveResult = { canceled: false, filePath: '' }
