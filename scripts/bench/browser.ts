@@ -14,9 +14,10 @@ import { openApp } from '../../src/main/app'
 import { startHttpHost } from '../../src/main/http/host'
 import { median, percentile, time, type Figure } from './measure'
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..')
-const CLI = path.join(ROOT, 'dist-electron', 'cli.cjs')
-const RENDERER = path.join(ROOT, 'dist', 'renderer')
+/** A built app: `<dir>/dist-electron/cli.cjs` and `<dir>/dist/renderer` (see run.ts). */
+export function builtApp(dir: string) {
+  return { cli: path.join(dir, 'dist-electron', 'cli.cjs'), renderer: path.join(dir, 'dist', 'renderer') }
+}
 
 interface Served {
   child: ChildProcess
@@ -25,11 +26,11 @@ interface Served {
   ready: number
 }
 
-function serve(db: string): Promise<Served> {
+function serve(app: { cli: string; renderer: string }, db: string): Promise<Served> {
   const started = performance.now()
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db], {
+  const child = spawn(process.execPath, [app.cli, 'serve', '--db', db], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ZHUANBAN_RENDERER_DIR: RENDERER },
+    env: { ...process.env, ZHUANBAN_RENDERER_DIR: app.renderer },
   })
   return new Promise((resolve, reject) => {
     let out = ''
@@ -145,6 +146,8 @@ async function scrollSteps(page: Page, selector: string, steps: number): Promise
 }
 
 export async function browserFigures(options: {
+  /** the built command line and renderer */
+  app: { cli: string; renderer: string }
   db: string
   smallDb: string
   projects: number
@@ -176,7 +179,7 @@ export async function browserFigures(options: {
     for (let i = -1; i < startRuns; i++) {
       if (served) await stop(served)
       const spawned = Date.now()
-      served = await serve(options.db)
+      served = await serve(options.app, options.db)
       await page.goto(served.url, { waitUntil: 'commit' })
       // Until the page shows its figures, by the page's clock (not until every resource has loaded).
       const seen = await firstSeen(page, 'overview')
@@ -272,7 +275,7 @@ export async function browserFigures(options: {
 
     // The 1,000-row ranking 通报 as a PDF (a database of 1,000 projects).
     const small = openApp(options.smallDb)
-    const host = await startHttpHost({ app: small, staticDir: RENDERER })
+    const host = await startHttpHost({ app: small, staticDir: options.app.renderer })
     try {
       // The launch token comes with the first URL (kept for the origin, as in browser-mode use).
       await page.goto(host.url)

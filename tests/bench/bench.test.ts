@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../helpers/app'
+import { buildFolders } from '../helpers/untouched'
 
 const FIGURES = [
   'ranking',
@@ -28,12 +29,15 @@ const FIGURES = [
 describe('npm run bench (small size)', () => {
   it('measures every figure and writes the JSON', { timeout: 300_000 }, () => {
     const out = tempDir()
+    const before = buildFolders()
     const run = spawnSync(
       process.execPath,
       ['--import', 'tsx', 'scripts/bench/run.ts', '--projects', '150', '--runs', '2', '--out', out],
       { encoding: 'utf8', timeout: 280_000 },
     )
     expect(run.status, run.stderr).toBe(0)
+    // It built the app it measures into a folder of its own: an app open from the project's dist/ keeps running.
+    expect(buildFolders()).toEqual(before)
     expect(run.stdout).toContain('| 指标 | 中位数 | 预算 | 下限 | 倍数 | 结果 |')
     const result = JSON.parse(fs.readFileSync(path.join(out, 'bench-150.json'), 'utf8')) as {
       size: { projects: number; milestones: number; reports: number; auditRows: number }

@@ -5,6 +5,23 @@ import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { TOKEN_HEADER } from '../../src/shared/bridge'
 import { tempDir } from '../helpers/app'
+import { main } from '../../src/main/cli/index'
+import { openSqlite } from '../../src/main/db/open'
+import { fingerprint, withPendingWal } from '../helpers/db-files'
+
+/** The file and its -wal byte for byte (absent: '-'). */
+const data = (file: string) => fingerprint(file, ['', '-wal'])
+
+async function serve(db: string) {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await main(
+    ['serve', '--db', db, '--port', '0'],
+    (s) => out.push(s),
+    (s) => err.push(s),
+  )
+  return { code, out: out.join('\n'), err: err.join('\n') }
+}
 
 describe('npm run cli -- serve', () => {
   it(
@@ -124,6 +141,42 @@ Database.prototype.pragma = function (source, options) {
       check.close()
     },
   )
+
+  it("refuses another program's WAL database with changes in its -wal, leaving the file and the -wal as they were", async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'other.db')
+    withPendingWal(file, (db) =>
+      db.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL); INSERT INTO invoices VALUES (1, 9.5)'),
+    )
+    const before = data(file)
+    const r = await serve(file)
+    expect(r).toMatchObject({ code: 1, err: expect.stringContaining('不是专班的数据库') })
+    expect(r.out).not.toContain('已启动')
+    expect(data(file)).toEqual(before)
+    expect(fs.readdirSync(dir).filter((f) => f !== 'other.db-shm')).toEqual(['other.db', 'other.db-wal'])
+  })
+
+  it('refuses a damaged database with changes in its -wal: the restore command printed, file and -wal unchanged', async () => {
+    const dir = tempDir()
+    const start = path.join(dir, 'start.db')
+    const db = openSqlite(start)
+    db.exec(`CREATE TABLE filler (a TEXT); CREATE INDEX filler_a ON filler (a);
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)
+      INSERT INTO filler SELECT printf('%0400d', i) FROM n`)
+    db.close()
+    const noise = Buffer.alloc(3000, 0x5a)
+    const fd = fs.openSync(start, 'r+')
+    fs.writeSync(fd, noise, 0, noise.length, Math.floor(fs.statSync(start).size / 2))
+    fs.closeSync(fd)
+    const file = path.join(dir, 'county.db')
+    withPendingWal(file, (live) => live.prepare(`INSERT INTO settings (key, value) VALUES ('late', '1')`).run(), start)
+    fs.rmSync(start)
+    const before = data(file)
+    const r = await serve(file)
+    expect(r.code).toBe(1)
+    expect(r.err).toContain(`数据库文件（${file}）已损坏`)
+    expect(data(file)).toEqual(before)
+  })
 
   it('refuses a bad port', async () => {
     const { main } = await import('../../src/main/cli/index')

@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { APPLICATION_ID } from '../../src/main/db/open'
 import { migrate } from '../../src/main/db/migrate'
 import { MIGRATIONS } from '../../src/main/db/migrations'
 import { main } from '../../src/main/cli/index'
 import { tempDir } from '../helpers/app'
+import { damageMiddle as damage, fingerprint, withPendingWal } from '../helpers/db-files'
 import { countyLedger } from '../helpers/ledgers'
 
 async function run(args: string[]) {
@@ -39,6 +40,15 @@ async function runProcess(args: string[], stdout: 'pipe' | number = 'pipe', stop
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   return { code, out: Buffer.concat(out), err: Buffer.concat(err).toString() }
 }
+
+/** The file and its -wal byte for byte (the -shm is SQLite's index of the -wal, made again at will). */
+const data = (file: string) => {
+  const { db, '-wal': wal } = fingerprint(file)
+  return { db, wal }
+}
+
+/** No English from Node or SQLite, no stack trace. */
+const NOT_ENGLISH = /Error|ENOENT|EISDIR|EACCES|SQLITE|Unknown option|argument missing|\bat \S+:\d+/
 
 describe('command line', () => {
   it('prints Chinese help', async () => {
@@ -135,6 +145,204 @@ describe('command line', () => {
     expect(message).toContain(`restore --db "${db}"`)
     expect(message).not.toMatch(/SQLITE|malformed|Tree|page/)
     expect(details).toBeDefined()
+  })
+
+  describe('never writes over the database it works on', () => {
+    it('export --out the database itself, its -wal or -shm, a link or a hard link to it: refused, nothing written', async () => {
+      const dir = tempDir()
+      const db = path.join(dir, 'a.db')
+      expect((await run(['demo', '--db', db, '--projects', '3'])).code).toBe(0)
+      // Changes still in the -wal, as while the desktop app has the database open.
+      const open = new BetterSqlite3(db)
+      open.pragma('wal_autocheckpoint = 0')
+      open.prepare(`INSERT INTO settings (key, value) VALUES ('open', '1')`).run()
+      const symlink = path.join(dir, 'link.db')
+      fs.symlinkSync(db, symlink)
+      const hardlink = path.join(dir, 'hard.xlsx')
+      fs.linkSync(db, hardlink)
+      fs.mkdirSync(path.join(dir, 'sub'))
+      const before = fingerprint(db)
+      const names = fs.readdirSync(dir).sort()
+      for (const out of [
+        db,
+        `${db}-wal`,
+        `${db}-shm`,
+        path.join(dir, 'sub', '..', 'a.db'),
+        path.relative(process.cwd(), db),
+        symlink,
+        hardlink,
+      ]) {
+        const r = await run(['export', '--db', db, '--what', 'ledger', '--out', out])
+        expect(r, out).toMatchObject({ code: 2, err: expect.stringContaining('参数 --out 不能是数据库文件本身') })
+      }
+      // Named through the link the same holds.
+      const viaLink = await run(['export', '--db', symlink, '--what', 'ledger', '--out', db])
+      expect(viaLink).toMatchObject({ code: 2, err: expect.stringContaining('不能是数据库文件本身') })
+      expect(fingerprint(db)).toEqual(before)
+      expect(fs.readdirSync(dir).sort()).toEqual(names)
+      open.close()
+    })
+
+    it('export --out another database, a folder, a missing folder or a place that cannot be written: said in Chinese', async () => {
+      const dir = tempDir()
+      const db = path.join(dir, 'a.db')
+      expect((await run(['demo', '--db', db, '--projects', '3'])).code).toBe(0)
+      const other = path.join(dir, 'other.db')
+      fs.copyFileSync(db, other)
+      const otherBytes = fingerprint(other)
+      const exportTo = (out: string) => run(['export', '--db', db, '--what', 'ledger', '--out', out])
+      const cases: [string, number, string][] = [
+        [other, 2, '指向一个数据库文件'],
+        [dir, 2, '给出的是一个文件夹'],
+        [path.join(dir, 'no', 'such', 'x.xlsx'), 2, '所在的文件夹不存在'],
+        [path.join(db, 'x.xlsx'), 2, '所在的文件夹不存在'],
+      ]
+      if (fs.existsSync('/proc/self')) cases.push(['/proc/x.xlsx', 1, '未能导出：找不到 /proc/x.xlsx'])
+      for (const [out, code, message] of cases) {
+        const r = await exportTo(out)
+        expect(r, out).toMatchObject({ code, err: expect.stringContaining(message) })
+        expect(r.err, out).not.toMatch(NOT_ENGLISH)
+      }
+      expect(fingerprint(other)).toEqual(otherBytes)
+      // And a good one still works.
+      const good = await exportTo(path.join(dir, '台账.xlsx'))
+      expect(good).toMatchObject({ code: 0, out: expect.stringContaining('已导出') })
+    })
+
+    it('restore from the database itself is refused before anything is touched', async () => {
+      const dir = tempDir()
+      const db = path.join(dir, 'a.db')
+      expect((await run(['demo', '--db', db, '--projects', '3'])).code).toBe(0)
+      const before = fingerprint(db)
+      const r = await run(['restore', '--db', db, db])
+      expect(r).toMatchObject({ code: 2, err: expect.stringContaining('就是数据库文件本身') })
+      expect(fingerprint(db)).toEqual(before)
+      expect(fs.readdirSync(dir)).toEqual(['a.db'])
+    })
+  })
+
+  describe('says what went wrong in Chinese: no English, no stack trace', () => {
+    it('a ledger that is a folder', async () => {
+      const dir = tempDir()
+      const folder = path.join(dir, 'some-dir.xlsx')
+      fs.mkdirSync(folder)
+      const r = await run(['import', '--db', path.join(dir, 'new.db'), folder, '--dry-run'])
+      expect(r).toMatchObject({ code: 2, err: expect.stringContaining('是一个文件夹，不是台账文件') })
+      expect(r.err).not.toMatch(NOT_ENGLISH)
+      expect(fs.readdirSync(dir)).toEqual(['some-dir.xlsx'])
+    })
+
+    it.each([
+      [['info', '--db', 'x.db', '--bogus'], '未知选项「--bogus」'],
+      [['info', '-x'], '未知选项「-x」'],
+      [['info', '--db'], '选项 --db 缺少值'],
+      [['info', '--db', '--json'], '选项 --db 缺少值'],
+      [['rank', '--db', 'x.db', '--json=yes'], '选项 --json 后面不带值'],
+    ])('%j: the first line in Chinese, then the help, exit code 2', async (args, message) => {
+      const r = await run(args)
+      expect(r.code).toBe(2)
+      expect(r.err.split('\n')[0]).toContain(message)
+      expect(r.err).toContain('用法：zhuanban <命令>')
+      expect(r.err).not.toMatch(NOT_ENGLISH)
+      expect(fs.existsSync('x.db')).toBe(false)
+    })
+  })
+
+  describe("another program's database, or a damaged one, is not changed", () => {
+    it("another program's WAL database with changes in its -wal: every command refuses, file and -wal byte for byte", async () => {
+      const dir = tempDir()
+      const file = path.join(dir, 'other.db')
+      withPendingWal(file, (db) =>
+        db.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL); INSERT INTO invoices VALUES (1, 9.5)'),
+      )
+      const ledger = path.join(dir, '台账.xlsx')
+      await (await countyLedger()).xlsx.writeFile(ledger)
+      const before = data(file)
+      for (const args of [
+        ['check'],
+        ['info'],
+        ['rank', '--period', '2026-10'],
+        ['export', '--what', 'ledger', '--out', path.join(dir, 'out.xlsx')],
+        ['backup'],
+        ['import', '--dry-run', ledger],
+        ['import', ledger],
+        ['demo'],
+      ]) {
+        const r = await run([...args, '--db', file])
+        expect(r, args[0]).toMatchObject({ code: 1, err: expect.stringContaining('不是专班的数据库') })
+        expect(data(file), args.join(' ')).toEqual(before)
+      }
+      expect(fs.readdirSync(dir).filter((f) => !f.startsWith('other.db'))).toEqual(['台账.xlsx'])
+    })
+
+    it('check on a damaged database with changes in its -wal: the -wal is kept, the file unchanged', async () => {
+      const dir = tempDir()
+      const start = path.join(dir, 'start.db')
+      expect((await run(['demo', '--db', start, '--projects', '40'])).code).toBe(0)
+      damage(start)
+      const db = path.join(dir, 'county.db')
+      withPendingWal(db, (live) => live.prepare(`INSERT INTO settings (key, value) VALUES ('late', '1')`).run(), start)
+      fs.rmSync(start)
+      const before = data(db)
+      const r = await run(['check', '--db', db])
+      expect(r.code).toBe(1)
+      expect(r.err).toContain(`数据库文件（${db}）已损坏`)
+      expect(r.err).toContain('不要删除该文件')
+      expect(data(db)).toEqual(before)
+    })
+
+    it('info, rank and export on a damaged database: the damaged message with the newest good backup, exit code 1', async () => {
+      const dir = tempDir()
+      const db = path.join(dir, 'county.db')
+      expect((await run(['demo', '--db', db, '--projects', '40'])).code).toBe(0)
+      expect((await run(['backup', '--db', db])).code).toBe(0)
+      const [good] = fs.readdirSync(path.join(dir, 'backups'))
+      damage(db)
+      const before = fingerprint(db)
+      for (const args of [
+        ['info'],
+        ['rank', '--period', '2026-10'],
+        ['rank', '--period', '2026-10', '--by', 'leader', '--json'],
+        ['export', '--what', 'ledger', '--out', path.join(dir, 'out.xlsx')],
+      ]) {
+        const r = await run([...args, '--db', db])
+        expect(r.code, args.join(' ')).toBe(1)
+        expect(r.err).toContain(`数据库文件（${db}）已损坏`)
+        expect(r.err).toContain(`最近的完好备份：${good}`)
+        expect(r.err).toContain(`restore --db "${db}"`)
+        expect(r.err).toContain(`check --db "${db}"`)
+        expect(r.err).not.toMatch(/SQLITE|malformed|不是有效的专班数据库/)
+      }
+      expect(fingerprint(db)).toEqual(before)
+      expect(fs.existsSync(path.join(dir, 'out.xlsx'))).toBe(false)
+    })
+  })
+
+  it('damage that only shows while a command reads (past the check at opening) is said the same way', async () => {
+    const dir = tempDir()
+    const db = path.join(dir, 'county.db')
+    expect((await run(['demo', '--db', db, '--projects', '40'])).code).toBe(0)
+    expect((await run(['backup', '--db', db])).code).toBe(0)
+    const [good] = fs.readdirSync(path.join(dir, 'backups'))
+    damage(db)
+    // The check at opening sees nothing wrong, as with damage it does not look at.
+    const pragma = BetterSqlite3.prototype.pragma
+    const blind = vi.spyOn(BetterSqlite3.prototype, 'pragma').mockImplementation(function (
+      this: BetterSqlite3.Database,
+      source: string,
+      options?: BetterSqlite3.PragmaOptions,
+    ) {
+      return source === 'quick_check' ? [{ quick_check: 'ok' }] : pragma.call(this, source, options)
+    })
+    try {
+      const r = await run(['export', '--db', db, '--what', 'ledger', '--out', path.join(dir, 'out.xlsx')])
+      expect(r.code).toBe(1)
+      expect(r.err).toContain(`数据库文件（${db}）已损坏`)
+      expect(r.err).toContain(`最近的完好备份：${good}`)
+      expect(r.err).toContain(`restore --db "${db}"`)
+    } finally {
+      blind.mockRestore()
+    }
   })
 
   describe('import --dry-run creates nothing', () => {

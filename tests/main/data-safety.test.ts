@@ -9,7 +9,13 @@ import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { openApp } from '../../src/main/app'
-import { createBackup, listBackups } from '../../src/main/backup/backups'
+import {
+  backupPointerFile,
+  createBackup,
+  ensureDailyBackup,
+  listBackups,
+  readDatabaseId,
+} from '../../src/main/backup/backups'
 import { openAtStart, restoreAtStart } from '../../src/main/backup/startup'
 import { restoreBackup } from '../../src/main/backup/restore'
 import { migrate } from '../../src/main/db/migrate'
@@ -30,6 +36,13 @@ function damage(file: string): void {
   const pageSize = 4096
   for (let page = 2; page * pageSize < size; page += 3)
     fs.writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, page * pageSize)
+  fs.closeSync(fd)
+}
+
+/** The first 100 bytes (SQLite's header) zeroed: the file is no longer recognisable at all. */
+function damageHeader(file: string): void {
+  const fd = fs.openSync(file, 'r+')
+  fs.writeSync(fd, Buffer.alloc(100, 0), 0, 100, 0)
   fs.closeSync(fd)
 }
 
@@ -453,5 +466,151 @@ describe('a database on a network drive', () => {
   it('is shown as a warning in system.info (and none for a local disk)', async () => {
     expect(locationWarnings('\\\\server\\share\\a.db', probe('win32', null))[0]).toContain('网络共享文件夹')
     expect((await newApp().call('system.info', {})).warnings).toEqual([])
+  })
+})
+
+describe('a damaged database finds only its own backups', () => {
+  it('never offers the backup of another database in the same folder (demo.db beside zhuanban.db)', async () => {
+    const dir = tempDir()
+    const demo = path.join(dir, 'demo.db')
+    const usual = path.join(dir, 'zhuanban.db')
+    const demoApp = await demoDatabase(demo)
+    const own = await demoApp.call('backup.create', {})
+    await demoApp.close()
+    // zhuanban.db's backup is newer, in the same backups folder.
+    const other = newApp(usual)
+    await seedBasics(other)
+    const newer = await createBackup(
+      other.deps.sqlite,
+      path.join(dir, 'backups'),
+      'manual',
+      new Date('2026-11-21T04:05:00Z'),
+    )
+    await other.close()
+    damage(demo)
+
+    const start = openAtStart(demo, { clock: fixedClock })
+    expect(start).toMatchObject({ ok: false, damaged: true, backup: { name: own.name } })
+    const { main } = await import('../../src/main/cli/index')
+    const errs: string[] = []
+    expect(
+      await main(
+        ['check', '--db', demo],
+        () => {},
+        (s) => errs.push(s),
+      ),
+    ).toBe(1)
+    expect(errs.join('\n')).toContain(own.name)
+    expect(errs.join('\n')).not.toContain(newer.name)
+    // Only zhuanban.db's backup there: nothing is offered, rather than the wrong data.
+    fs.rmSync(own.path)
+    expect(openAtStart(demo, { clock: fixedClock })).toMatchObject({ ok: false, damaged: true, backup: null })
+    expect(fs.existsSync(newer.path)).toBe(true)
+  })
+
+  it('a restore of another database into a damaged one is refused, and the damaged file is left where it was', async () => {
+    const dir = tempDir()
+    const demo = path.join(dir, 'demo.db')
+    await (await demoDatabase(demo)).close()
+    const other = newApp(path.join(dir, 'zhuanban.db'))
+    await seedBasics(other)
+    const foreign = await other.call('backup.create', {})
+    await other.close()
+    damage(demo)
+    const before = fs.readFileSync(demo)
+    await expect(restoreBackup(demo, foreign.path)).rejects.toMatchObject({
+      code: 'RULE',
+      message: expect.stringContaining('无法确认是「demo.db」的备份'),
+    })
+    expect(fs.readFileSync(demo).equals(before)).toBe(true)
+  })
+})
+
+describe('a chosen backup folder is found even when the database cannot be read', () => {
+  it.each([
+    ['0 bytes', (file: string) => fs.writeFileSync(file, '')],
+    ['header wiped', (file: string) => damageHeader(file)],
+  ])('(%s): the pointer beside it names the folder, and the restored database keeps its identity', async (_l, make) => {
+    const dir = tempDir()
+    const file = path.join(dir, 'zhuanban.db')
+    const chosen = path.join(tempDir(), '专班备份')
+    const app = await demoDatabase(file)
+    await setBackupFolder(app.deps, chosen)
+    const good = await app.call('backup.create', {})
+    expect(path.dirname(good.path)).toBe(chosen)
+    const identity = readDatabaseId(app.deps.sqlite)
+    await app.close()
+    // A file anyone can read says where the backups are.
+    const pointer = fs.readFileSync(backupPointerFile(file), 'utf8')
+    expect(pointer.split(/\r?\n/)[0]).toBe(chosen)
+    expect(pointer).toContain('备份文件夹')
+    make(file)
+
+    const start = openAtStart(file, { clock: fixedClock })
+    expect(start).toMatchObject({ ok: false, damaged: true, backup: { name: good.name, path: good.path } })
+    if (start.ok) return
+    const restored = await restoreAtStart(file, start.backup!, { clock: fixedClock })
+    expect(restored.deps.sqlite.prepare('SELECT count(*) AS n FROM projects').get()).toEqual({ n: 20 })
+    expect(readDatabaseId(restored.deps.sqlite)).toBe(identity)
+    expect((await restored.call('backup.list', {})).backups.map((b) => b.name)).toContain(good.name)
+    await restored.close()
+  })
+
+  it('the pointer follows the folder and goes with 恢复默认; a folder chosen before pointers gets one at the next start', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'county.db')
+    const app = newApp(file)
+    const first = path.join(tempDir(), 'a')
+    const second = path.join(tempDir(), 'b')
+    await setBackupFolder(app.deps, first)
+    await setBackupFolder(app.deps, second)
+    expect(fs.readFileSync(backupPointerFile(file), 'utf8').split(/\r?\n/)[0]).toBe(second)
+    await app.call('backup.resetFolder', {})
+    expect(fs.existsSync(backupPointerFile(file))).toBe(false)
+    // Chosen by an older version (only in the database): the day's backup writes the pointer.
+    app.deps.sqlite.prepare(`INSERT INTO settings (key, value) VALUES ('backup_dir', ?)`).run(JSON.stringify(first))
+    await ensureDailyBackup(app.deps.sqlite, first)
+    expect(fs.readFileSync(backupPointerFile(file), 'utf8').split(/\r?\n/)[0]).toBe(first)
+  })
+  it('offers nothing when the identity is lost and backups of two databases of that name share the folder', async () => {
+    const network = path.join(tempDir(), '共享备份')
+    const files = [path.join(tempDir(), 'zhuanban.db'), path.join(tempDir(), 'zhuanban.db')]
+    const own: string[] = []
+    for (const file of files) {
+      const app = await demoDatabase(file)
+      await setBackupFolder(app.deps, network)
+      own.push((await app.call('backup.create', {})).name)
+      await app.close()
+    }
+    expect(listBackups(network)).toHaveLength(2)
+    // The file is emptied: the identity in the pointer beside it finds its own backup.
+    fs.writeFileSync(files[0]!, '')
+    expect(openAtStart(files[0]!, { clock: fixedClock })).toMatchObject({ backup: { name: own[0] } })
+    // Without it, which of the two is its own cannot be told: none is offered rather than the wrong one.
+    const pointer = backupPointerFile(files[0]!)
+    fs.writeFileSync(pointer, fs.readFileSync(pointer, 'utf8').replace(/数据库标识：.*/, ''))
+    expect(openAtStart(files[0]!, { clock: fixedClock })).toMatchObject({ ok: false, damaged: true, backup: null })
+  })
+})
+
+describe('restoring over a database that opens but is damaged (command line)', () => {
+  it('moves the damaged file aside instead of keeping a damaged copy as a backup', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'county.db')
+    const app = await demoDatabase(file)
+    const good = await app.call('backup.create', {})
+    const { rootpage } = app.deps.sqlite.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'leaders'`).get() as {
+      rootpage: number
+    }
+    await app.close()
+    const fd = fs.openSync(file, 'r+')
+    fs.writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, (rootpage - 1) * 4096 + 3000)
+    fs.closeSync(fd)
+    expect(await restoreBackup(file, good.path)).toBeNull()
+    expect(listBackups(path.dirname(good.path)).map((b) => b.reason)).toEqual(['manual'])
+    expect(fs.readdirSync(path.dirname(good.path)).some((n) => n.startsWith('damaged-'))).toBe(true)
+    const reopened = openApp(file)
+    expect(reopened.deps.sqlite.pragma('quick_check', { simple: true })).toBe('ok')
+    await reopened.close()
   })
 })

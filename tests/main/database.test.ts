@@ -4,11 +4,12 @@ import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it, vi } from 'vitest'
 import { openApp } from '../../src/main/app'
 import { AppError } from '../../src/shared/errors'
-import { APPLICATION_ID, openSqlite, withStatementCache } from '../../src/main/db/open'
+import { APPLICATION_ID, openSqlite, openToLook, readHeader, withStatementCache } from '../../src/main/db/open'
 import { migrate } from '../../src/main/db/migrate'
 import { summarizeIntegrity } from '../../src/main/db/integrity'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/main/db/migrations'
 import { dump, fixedClock, newApp, projectInput, refused, seedBasics, tempDir } from '../helpers/app'
+import { damageMiddle as damage, fingerprint, withPendingWal } from '../helpers/db-files'
 
 function openError(fn: () => unknown): AppError {
   try {
@@ -167,6 +168,114 @@ describe('opening the database', () => {
     const reopened = new BetterSqlite3(copy, { readonly: true })
     expect(reopened.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual({ n: 2 })
     reopened.close()
+  })
+})
+
+describe('an existing file is not changed before it is known to be ours and whole', () => {
+  const invoices = (db: BetterSqlite3.Database) =>
+    db.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL); INSERT INTO invoices VALUES (1, 9.5)')
+
+  it.each([
+    ['a plain open', {}],
+    ['the start-up open (integrity checked)', { checkIntegrity: true }],
+    ['a dry run (copy in memory)', { inMemoryCopy: true }],
+  ])(
+    "another program's WAL database with changes in its -wal: refused by %s, file and -wal byte for byte",
+    (_label, options) => {
+      const dir = tempDir()
+      const file = path.join(dir, 'other.db')
+      withPendingWal(file, invoices)
+      const before = fingerprint(file)
+      expect(before['-wal']).not.toBe('-')
+      const error = openError(() => openSqlite(file, options))
+      expect(error.code).toBe('DB_NOT_DATABASE')
+      expect(error.message).toContain('不是专班的数据库')
+      const after = fingerprint(file)
+      expect(after.db).toBe(before.db)
+      expect(after['-wal']).toBe(before['-wal'])
+      // The other program's data is still where it left it: in the -wal.
+      const other = new BetterSqlite3(file, { readonly: true })
+      expect(other.prepare('SELECT amount FROM invoices').all()).toEqual([{ amount: 9.5 }])
+      other.close()
+    },
+  )
+
+  it("another program's database with an application id of its own is refused from its header: no -wal or -shm made", () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'other.db')
+    const other = new BetterSqlite3(file)
+    other.pragma('journal_mode = WAL')
+    other.pragma('application_id = 42')
+    invoices(other)
+    other.close()
+    const before = fingerprint(file)
+    expect(openError(() => openSqlite(file, { checkIntegrity: true })).message).toContain('不是专班的数据库')
+    expect(fingerprint(file)).toEqual(before)
+    expect(fs.readdirSync(dir)).toEqual(['other.db'])
+  })
+
+  it("another program's WAL database with nothing pending: looked at, refused, nothing left beside it", () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'other.db')
+    const other = new BetterSqlite3(file)
+    other.pragma('journal_mode = WAL')
+    invoices(other)
+    other.close()
+    const before = fingerprint(file)
+    expect(openError(() => openSqlite(file, { checkIntegrity: true })).code).toBe('DB_NOT_DATABASE')
+    expect(fingerprint(file)).toEqual(before)
+    expect(fs.readdirSync(dir)).toEqual(['other.db'])
+  })
+
+  it('a damaged 专班 database with changes in its -wal: DB_DAMAGED at the start-up open, file and -wal unchanged', () => {
+    const dir = tempDir()
+    const start = path.join(dir, 'start.db')
+    const db = openSqlite(start)
+    db.exec(`CREATE TABLE filler (a TEXT); CREATE INDEX filler_a ON filler (a);
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400)
+      INSERT INTO filler SELECT printf('%0400d', i) FROM n`)
+    db.close()
+    damage(start)
+    const file = path.join(dir, 'county.db')
+    withPendingWal(file, (live) => live.prepare(`INSERT INTO settings (key, value) VALUES ('late', '1')`).run(), start)
+    const before = fingerprint(file)
+    expect(readHeader(file).ours).toBe(true)
+    const error = openError(() => openSqlite(file, { checkIntegrity: true }))
+    expect(error.code).toBe('DB_DAMAGED')
+    const after = fingerprint(file)
+    expect(after.db).toBe(before.db)
+    expect(after['-wal']).toBe(before['-wal'])
+  })
+
+  it('a 专班 database whose first page is still in the -wal (id 0 in the file itself) is looked at and opened', () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'county.db')
+    withPendingWal(file, (db) => {
+      migrate(db)
+      db.pragma(`application_id = ${APPLICATION_ID}`)
+    })
+    expect(readHeader(file).ours).toBe(false)
+    const db = openSqlite(file, { checkIntegrity: true })
+    expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID)
+    expect(db.prepare('SELECT count(*) AS n FROM migrations').get()).toEqual({ n: MIGRATIONS.length })
+    db.close()
+  })
+
+  it('openToLook reads a database with changes in its -wal and leaves file and -wal as they were', () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'county.db')
+    withPendingWal(file, (db) => {
+      migrate(db)
+      db.pragma(`application_id = ${APPLICATION_ID}`)
+      db.prepare(`INSERT INTO settings (key, value) VALUES ('look', '"yes"')`).run()
+    })
+    const before = fingerprint(file)
+    const look = openToLook(file)
+    expect(look.prepare(`SELECT value FROM settings WHERE key = 'look'`).get()).toEqual({ value: '"yes"' })
+    look.close()
+    const after = fingerprint(file)
+    expect(after.db).toBe(before.db)
+    expect(after['-wal']).toBe(before['-wal'])
   })
 })
 

@@ -106,6 +106,9 @@ describe('browser mode HTTP host', () => {
       code: 'INVALID_INPUT',
       message: expect.stringContaining('不是有效的 JSON'),
     })
+    const empty = await request(h.port, { path: '/api/call/leader.create', headers: authed, body: '' })
+    expect(empty.status).toBe(400)
+    expect(JSON.parse(empty.body).error.message).toContain('不是有效的 JSON')
     const text = await request(h.port, {
       path: '/api/call/leader.create',
       headers: { ...authed, 'content-type': 'text/plain' },
@@ -182,8 +185,68 @@ describe('browser mode HTTP host', () => {
     expect(page.headers['x-content-type-options']).toBe('nosniff')
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'")
     const escape = await request(h.port, { method: 'GET', path: '/../../etc/passwd' })
-    expect([403, 404]).toContain(escape.status)
+    expect(escape.status).toBe(404)
+    expect(escape.body).toContain('找不到该页面或文件')
     expect(escape.body).not.toContain('root:')
+  })
+
+  it.each([
+    ['with the renderer built', true],
+    ['without the renderer', false],
+  ])(
+    'answers a malformed or refused address in Chinese (%s): a 404 page, under /api/ the contract’s error',
+    async (_label, built) => {
+      const dir = tempDir()
+      fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>专班</title>')
+      const { app, h } = await host(built ? dir : undefined)
+      const before = dump(app)
+      for (const page of [
+        '/%E0%A4%A',
+        '/assets/%E0%A4%A',
+        '/%ZZ',
+        '/%00',
+        '/index.html%00.js',
+        '/../../etc/passwd',
+        '/%2e%2e/%2e%2e/etc/passwd',
+        '/assets/..%2f..%2fetc%2fpasswd',
+      ]) {
+        const res = await request(h.port, { method: 'GET', path: page })
+        expect(res.status, page).toBe(404)
+        expect(res.headers['content-type'], page).toBe('text/plain; charset=utf-8')
+        expect(res.body, page).toContain('找不到该页面或文件')
+        expect(res.headers['x-frame-options'], page).toBe('DENY')
+        expect(res.headers['content-security-policy'], page).toContain("frame-ancestors 'none'")
+      }
+      for (const [method, api] of [
+        ['GET', '/api/call/%'],
+        ['POST', '/api/call/%'],
+        ['POST', '/api/call/%E0%A4%A'],
+        ['POST', '/api/%00'],
+      ] as const) {
+        const res = await request(h.port, {
+          method,
+          path: api,
+          headers: authed,
+          body: method === 'POST' ? '{}' : undefined,
+        })
+        expect(res.status, api).toBe(404)
+        expect(JSON.parse(res.body), api).toMatchObject({
+          ok: false,
+          error: { code: 'UNKNOWN_CALL', message: '没有这个接口' },
+        })
+        expect(res.headers['cache-control'], api).toBe('no-store')
+      }
+      expect(dump(app)).toEqual(before)
+    },
+  )
+
+  it('says a far too long address in Chinese (431), not in English', async () => {
+    const { h } = await host()
+    const res = await request(h.port, { method: 'GET', path: `/${'a'.repeat(100_000)}` })
+    expect(res.status).toBe(431)
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8')
+    expect(res.body).toContain('地址或请求头过长')
+    expect(res.body).not.toMatch(/Exceeded|Header/)
   })
 
   it.each([

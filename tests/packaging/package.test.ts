@@ -4,27 +4,39 @@
  * not a runnable program. Fuses cannot be flipped on a stand-in and are checked in the config instead.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import yaml from 'js-yaml'
 import { build as viteBuild } from 'vite'
 import { Arch, Platform, build } from 'electron-builder'
 import { listPackage } from '@electron/asar'
+import { buildFolders } from '../helpers/untouched'
 
 const config = yaml.load(fs.readFileSync('build/electron-builder.yml', 'utf8')) as Record<string, unknown>
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuanban-package-'))
+// Under the project's .tmp/ (gitignored), on the same disk as node_modules, so that it can be hard-linked.
+fs.mkdirSync('.tmp', { recursive: true })
+const work = fs.mkdtempSync(path.resolve('.tmp', 'package-test-'))
+const before = buildFolders()
 let unpacked = ''
 
 beforeAll(async () => {
-  await viteBuild({ configFile: 'vite.config.ts', logLevel: 'silent' })
-  await viteBuild({ configFile: 'vite.node.config.ts', logLevel: 'silent' })
-  await viteBuild({ configFile: 'vite.preload.config.ts', logLevel: 'silent' })
+  // A project folder of its own, laid out as the real one after `npm run build` (package.json, build/, dist/,
+  // dist-electron/, node_modules), so that the project's own build — the app that may be open while the tests
+  // run — is never rebuilt in place.
+  const project = path.join(work, 'project')
+  fs.mkdirSync(project)
+  for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(f, path.join(project, f))
+  fs.cpSync('build', path.join(project, 'build'), { recursive: true })
+  linkTree(path.resolve('node_modules'), path.join(project, 'node_modules'))
+  const out = (dir: string, emptyOutDir: boolean) => ({ outDir: path.join(project, dir), emptyOutDir })
+  await viteBuild({ configFile: 'vite.config.ts', logLevel: 'silent', build: out('dist/renderer', true) })
+  await viteBuild({ configFile: 'vite.node.config.ts', logLevel: 'silent', build: out('dist-electron', true) })
+  await viteBuild({ configFile: 'vite.preload.config.ts', logLevel: 'silent', build: out('dist-electron', false) })
   const standIn = path.join(work, 'electron-stand-in')
   fs.mkdirSync(standIn)
   fs.writeFileSync(path.join(standIn, 'electron'), '#!/bin/sh\necho stand-in\n', { mode: 0o755 })
   await build({
-    projectDir: process.cwd(),
+    projectDir: project,
     targets: Platform.LINUX.createTarget('dir', Arch.x64),
     config: {
       ...config,
@@ -38,6 +50,25 @@ beforeAll(async () => {
 }, 300_000)
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }))
+
+/**
+ * A copy of a folder made of hard links (a few seconds for node_modules, no data copied). Not a symbolic link
+ * to the folder: electron-builder refuses files that resolve to outside the project.
+ */
+function linkTree(from: string, to: string) {
+  fs.mkdirSync(to)
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const [source, target] = [path.join(from, entry.name), path.join(to, entry.name)]
+    if (entry.isDirectory()) linkTree(source, target)
+    else if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(source), target)
+    else
+      try {
+        fs.linkSync(source, target)
+      } catch {
+        fs.copyFileSync(source, target) // another disk
+      }
+  }
+}
 export { work }
 
 describe('the Linux package layout', () => {
@@ -91,5 +122,9 @@ describe('the Linux package layout', () => {
     expect((config.win as { target: { target: string; arch: string[] }[] }).target).toEqual([
       { target: 'nsis', arch: ['x64'] },
     ])
+  })
+
+  it("leaves the project's own dist/, dist-electron/ and release/ untouched (an open app keeps running)", () => {
+    expect(buildFolders()).toEqual(before)
   })
 })

@@ -11,11 +11,26 @@ import { AppError } from '../../shared/errors'
 import { APPLICATION_ID, openSqlite, readHeader } from '../db/open'
 import { LATEST_SCHEMA_VERSION } from '../db/migrations'
 import { runIntegrityCheck } from '../db/integrity'
-import { backupDirOf, createBackup, defaultBackupDir, type BackupInfo } from './backups'
+import {
+  adoptDatabaseId,
+  backupDirOf,
+  backupOwner,
+  belongsTo,
+  createBackup,
+  defaultBackupDir,
+  parseBackupName,
+  readDatabaseId,
+  type BackupInfo,
+  type BackupOwner,
+} from './backups'
+import { inspectDatabaseFile } from './inspect'
 import { openBackupFile, type OpenedBackup } from './read'
 
-/** Whether `file` can be restored: a readable SQLite file, this product's, not damaged, not from a newer version. */
-export function checkBackupFile(file: string): { schemaVersion: number } {
+/**
+ * Whether `file` can be restored: a readable SQLite file, this product's, not damaged, not from a newer version.
+ * Returns its schema version and the identity of the database it was made from (null: made before identities).
+ */
+export function checkBackupFile(file: string): { schemaVersion: number; databaseId: string | null } {
   if (!fs.existsSync(file)) throw new AppError('NOT_FOUND', `找不到备份文件：${file}`)
   let opened: OpenedBackup | undefined
   try {
@@ -29,13 +44,38 @@ export function checkBackupFile(file: string): { schemaVersion: number } {
     const version = (db.prepare('SELECT max(id) AS v FROM migrations').get() as { v: number | null }).v ?? 0
     if (version > LATEST_SCHEMA_VERSION)
       throw new AppError('DB_TOO_NEW', `该备份由更新版本的专班创建（数据结构版本 ${version}），请先升级专班再恢复`)
-    return { schemaVersion: version }
+    return { schemaVersion: version, databaseId: readDatabaseId(db) }
   } catch (error) {
     if (error instanceof AppError) throw error
     throw new AppError('DB_NOT_DATABASE', `「${file}」不是有效的数据库文件，不能用来恢复`)
   } finally {
     opened?.close()
   }
+}
+
+/**
+ * Whether the backup is the database's own: the same identity, or — for a backup without one (made by an older
+ * version) — a name that says it is this database's. Refused otherwise: a backup of another database in the
+ * same folder would replace the office's data with someone else's.
+ */
+export function checkSameDatabase(
+  backupFile: string,
+  backupId: string | null,
+  owner: BackupOwner,
+  databasePath: string,
+): void {
+  const name = path.basename(backupFile)
+  const parsed = parseBackupName(name)
+  if (owner.id && backupId ? owner.id === backupId : parsed !== null && belongsTo(parsed, owner)) return
+  const why =
+    owner.id && backupId
+      ? `属于另一个数据库，不是「${path.basename(databasePath)}」的备份`
+      : `无法确认是「${path.basename(databasePath)}」的备份（备份中没有数据库标识，文件名也不是该数据库的备份名）`
+  throw new AppError(
+    'RULE',
+    `备份「${name}」${why}，未恢复，数据库未被修改。请选择本数据库的备份。` +
+      '如确要用这个备份替换：先关闭专班，把当前数据库文件改名移到别处，再用命令行 restore 恢复到原来的文件名',
+  )
 }
 
 /** Writes `backupFile` over the (closed) database at `databasePath` through the backup API. */
@@ -50,14 +90,19 @@ export async function copyBackupOver(databasePath: string, backupFile: string): 
   }
 }
 
-/** Command line: replaces `databasePath` (not open anywhere) with `backupFile`; returns the kept backup. */
+/**
+ * Command line: replaces `databasePath` (not open anywhere) with `backupFile`; returns the kept backup. Only
+ * the database's own backup is put in its place (checkSameDatabase); nothing at the path takes any backup. A
+ * database that opens but fails the quick check is damaged: moved aside like one that does not open, never
+ * copied as a backup.
+ */
 export async function restoreBackup(
   databasePath: string,
   backupFile: string,
   now: Date = new Date(),
   options: { damaged?: boolean } = {},
 ): Promise<BackupInfo | null> {
-  checkBackupFile(backupFile)
+  const { databaseId: backupId } = checkBackupFile(backupFile)
   let kept: BackupInfo | null = null
   let current: BetterSqlite3.Database | undefined
   if (fs.existsSync(databasePath) && !options.damaged) {
@@ -70,6 +115,22 @@ export async function restoreBackup(
         (error.code === 'DB_DAMAGED' || (error.code === 'DB_NOT_DATABASE' && !readHeader(databasePath).sqlite))
       if (!damaged) throw error
     }
+  }
+  // The identity of the database being replaced: from the open file, else what its damaged file or the
+  // pointer beside it still say (none at all when nothing is at the path).
+  let owner: BackupOwner | null = null
+  try {
+    if (current && !runIntegrityCheck(current, 'quick_check').ok) {
+      current.close()
+      current = undefined
+    }
+    if (fs.existsSync(databasePath)) {
+      owner = current ? backupOwner(current, databasePath) : inspectDatabaseFile(databasePath).owner
+      checkSameDatabase(backupFile, backupId, owner, databasePath)
+    }
+  } catch (error) {
+    current?.close()
+    throw error
   }
   let aside: string | null = null
   if (fs.existsSync(databasePath) && !current) {
@@ -89,8 +150,14 @@ export async function restoreBackup(
   }
   try {
     await copyBackupOver(databasePath, backupFile)
-    // Open once: applies any migrations the (older) backup needs, and proves the result opens.
-    openSqlite(databasePath).close()
+    // Open once: applies any migrations the (older) backup needs, and proves the result opens. A backup made
+    // before identities takes the identity of the database it replaces: its backups stay its own.
+    const restored = openSqlite(databasePath)
+    try {
+      if (owner?.id) adoptDatabaseId(restored, owner.id)
+    } finally {
+      restored.close()
+    }
   } catch (error) {
     if (kept) await copyBackupOver(databasePath, kept.path)
     else if (aside)

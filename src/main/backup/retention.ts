@@ -31,12 +31,21 @@ function week(iso: string): string {
   return new Date(d.getTime() - offset * 86_400_000).toISOString().slice(0, 10)
 }
 
+/** Whether `at` is a real time (a name with month 13 or 30 February is no date at all). */
+function isRealTime(at: string): boolean {
+  const time = new Date(at)
+  return !Number.isNaN(time.getTime()) && time.toISOString().slice(0, 19) === at.slice(0, 19)
+}
+
 export function backupsToKeep(
   files: BackupFile[],
   keep = { daily: 7, weekly: 4, monthly: 12 },
   now: Date = new Date(),
 ): Set<string> {
-  const kept = new Set(files.filter((f) => !f.automatic || namedInFuture(f.at, now)).map((f) => f.name))
+  // A file whose time cannot be read is kept: nothing says it is old.
+  const kept = new Set(
+    files.filter((f) => !f.automatic || !isRealTime(f.at) || namedInFuture(f.at, now)).map((f) => f.name),
+  )
   const automatic = files.filter((f) => !kept.has(f.name)).sort((a, b) => b.at.localeCompare(a.at))
   for (const [period, limit] of [
     [day, keep.daily],

@@ -3,13 +3,13 @@
  * a damaged file is not opened — the caller is handed the newest backup that passes the same checks, to
  * offer to the office, and restores it with `restoreAtStart`.
  */
-import BetterSqlite3 from 'better-sqlite3'
 import { formatLocalDateTime } from '../../shared/dates'
 import { AppError } from '../../shared/errors'
 import { openApp, type App, type AppOptions } from '../app'
-import { readHeader } from '../db/open'
-import { backupDirOf, defaultBackupDir, listBackups, type BackupInfo } from './backups'
-import { checkBackupFile, restoreBackup } from './restore'
+import { keepingWal, readHeader } from '../db/open'
+import { backupTag, listBackups, type BackupInfo } from './backups'
+import { inspectDatabaseFile } from './inspect'
+import { checkBackupFile, checkSameDatabase, restoreBackup } from './restore'
 import { namedInFuture } from './retention'
 
 export type StartOutcome =
@@ -23,38 +23,26 @@ export type StartOutcome =
       backup: BackupInfo | null
     }
 
-/** Where this database's backups may be: the chosen folder if the damaged file still says it, and the default. */
-function backupDirsOf(databasePath: string): string[] {
-  const dirs = [defaultBackupDir(databasePath)]
-  try {
-    // Not read-only: SQLite gives a read-only look at a WAL-mode file -wal/-shm files and leaves them behind;
-    // a plain connection that only reads removes them on closing (unless another program still uses them).
-    const raw = new BetterSqlite3(databasePath, { fileMustExist: true })
-    try {
-      dirs.unshift(backupDirOf(raw, databasePath))
-    } finally {
-      raw.close()
-    }
-  } catch {
-    // unreadable: only the default folder
-  }
-  return [...new Set(dirs)]
-}
-
 /**
- * The newest backup that passes the checks. Backups named in the future (a clock that was ahead) come after
- * the others: their name says "newest", but they were made before today's real ones.
+ * The newest of the database's own backups that passes the checks, looked for in the folder the file still
+ * names, the folder the pointer beside it names (a file too damaged to say), and the default folder. Backups
+ * named in the future (a clock that was ahead) come after the others: their name says "newest", but they were
+ * made before today's real ones. When the file's identity is lost with it and backups of more than one
+ * database carry its name, none is offered: which one is its own cannot be told.
  */
 export function newestGoodBackup(databasePath: string, now: Date = new Date()): BackupInfo | null {
-  const all = backupDirsOf(databasePath)
-    .flatMap(listBackups)
+  const { owner, dirs } = inspectDatabaseFile(databasePath)
+  const all = dirs
+    .flatMap((dir) => listBackups(dir, owner))
     .sort((a, b) => Number(namedInFuture(a.at, now)) - Number(namedInFuture(b.at, now)) || b.at.localeCompare(a.at))
+  if (!owner.id && new Set(all.map((b) => backupTag(b.name)).filter((tag) => tag !== null)).size > 1) return null
   for (const backup of all) {
     try {
-      checkBackupFile(backup.path)
+      const { databaseId } = checkBackupFile(backup.path)
+      checkSameDatabase(backup.path, databaseId, owner, databasePath)
       return backup
     } catch {
-      // damaged or foreign too: try the next older one
+      // damaged, foreign or another database's: try the next older one
     }
   }
   return null
@@ -71,7 +59,10 @@ export function failedStart(
   now: Date = new Date(),
 ): Extract<StartOutcome, { ok: false }> {
   const damaged = error.code === 'DB_DAMAGED' || (error.code === 'DB_NOT_DATABASE' && !readHeader(databasePath).sqlite)
-  return { ok: false, error, damaged, backup: damaged ? newestGoodBackup(databasePath, now) : null }
+  // Finding the backups reads the damaged file (where they are): a read-only connection is held meanwhile, so
+  // that nothing folds its -wal into it or deletes it (for the desktop, serve and the command line alike).
+  const backup = damaged ? keepingWal(databasePath, () => newestGoodBackup(databasePath, now)) : null
+  return { ok: false, error, damaged, backup }
 }
 
 /** Opens with the integrity checked; a database that cannot be opened comes back explained (`failedStart`). */

@@ -14,13 +14,13 @@ import { startHttpHost, type RunningHost } from '../http/host'
 import { defaultDatabasePath } from '../paths'
 import { backupDirOf, createBackup, ensureDailyBackup, pruneBackups } from '../backup/backups'
 import { setBackupFolder } from '../services/backups'
-import { openAtStart } from '../backup/startup'
-import { translateSqliteError } from '../db/open'
-import { checkDatabase, damagedWithHint, openForCommand } from './database'
+import { readHeader, translateSqliteError } from '../db/open'
+import { checkDatabase, explainReadError, isDatabaseFile, openForCommand } from './database'
 import { restoreBackup } from '../backup/restore'
 import { IMPORT_FIELDS, IMPORT_FIELD_KEYS, type ImportField } from '../../shared/import-fields'
 import { IMPORT_UNITS, type ImportPreview, type ImportUnit } from '../../shared/excel'
 import { columnNumber } from '../excel/read/refs'
+import { AppError } from '../../shared/errors'
 
 const HELP = `专班 — 县级重点项目专班管理 命令行
 
@@ -129,6 +129,68 @@ async function shutDown(
 
 class UsageError extends Error {}
 
+/** What Node's parseArgs says in English, in Chinese. */
+function parseArgsMessage(error: Error & { code?: string }): string {
+  const option = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1] ?? ''
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `未知选项「${option}」`
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/does not take an argument/.test(error.message)) return `选项 ${option} 后面不带值，请去掉「=」及其后的内容`
+    if (/ambiguous/.test(error.message))
+      return `选项 ${option} 缺少值：它后面紧跟着另一个选项。值本身以 - 开头时，请写成 ${option}=值`
+    return `选项 ${option} 缺少值，请在它后面写上值`
+  }
+  return '参数有误'
+}
+
+/** A file a command reads or writes that could not be: what happened, in Chinese (null: not such an error). */
+function fileErrorMessage(error: unknown): string | null {
+  const e = error as NodeJS.ErrnoException
+  if (typeof e?.code !== 'string' || typeof e.syscall !== 'string') return null
+  const file = e.path ? path.resolve(e.path) : '文件'
+  switch (e.code) {
+    case 'ENOENT':
+      return `找不到 ${file}，或不能在那里新建文件。请检查路径`
+    case 'EISDIR':
+      return `${file} 是一个文件夹，这里需要的是文件。请给出文件名`
+    case 'ENOTDIR':
+      return `路径 ${file} 中有一段不是文件夹。请检查路径`
+    case 'EACCES':
+    case 'EPERM':
+      return `没有权限读写 ${file}。请检查该文件及所在文件夹的权限`
+    case 'EROFS':
+      return `${file} 所在的磁盘是只读的，无法写入。请换一个位置`
+    case 'ENOSPC':
+      return `磁盘空间已满，${file} 未能写完。请清理磁盘空间后重试`
+    case 'EBUSY':
+      return `${file} 正被另一个程序占用（例如已在 Excel 中打开），请关闭后重试`
+    case 'ENAMETOOLONG':
+      return `路径太长：${file}。请换一个较短的路径`
+    default:
+      return `无法读写 ${file}（${e.code}）。请检查路径和权限`
+  }
+}
+
+/**
+ * Where `export --out` may write: never over the database (or its -wal/-shm) or another SQLite file, not a
+ * folder, and into a folder that exists.
+ */
+function checkOutFile(target: string, databaseFile: string): void {
+  if (isDatabaseFile(target, databaseFile))
+    throw new UsageError(
+      `参数 --out 不能是数据库文件本身（${path.resolve(databaseFile)}）或它旁边的 -wal、-shm 文件：导出会覆盖数据库。请给出另一个文件名，如 --out ./台账.xlsx`,
+    )
+  const resolved = path.resolve(target)
+  if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory())
+    throw new UsageError(
+      `参数 --out 给出的是一个文件夹（${resolved}），请给出文件名，如 --out ${path.join(target, '台账.xlsx')}`,
+    )
+  if (readHeader(resolved).sqlite)
+    throw new UsageError(`参数 --out 指向一个数据库文件（${resolved}），导出不会覆盖数据库。请给出另一个文件名`)
+  const dir = path.dirname(resolved)
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new UsageError(`参数 --out 所在的文件夹不存在：${dir}。请先创建该文件夹，或换一个位置`)
+}
+
 /** "F=leadUnit" options → { "6": value }: a column by its letter (as Excel shows it) or number. */
 function columnOptions<T>(items: string[], flag: string, read: (text: string) => T | undefined): Record<string, T> {
   const out: Record<string, T> = {}
@@ -227,13 +289,10 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const port = toPort(values.port)
         const file = values.db ?? defaultDatabasePath()
         fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
-        const start = openAtStart(file)
-        if (!start.ok) {
-          if (!start.damaged) throw start.error
-          err(damagedWithHint(file, start))
-          return 1
-        }
-        const app = start.app
+        // Integrity checked first; a damaged file is refused with its newest good backup and left as it is.
+        const app = openForCommand(file, { create: true })
+        // Listening from here on: a Ctrl+C while the host starts still closes the database properly.
+        const stopped = untilStopped()
         for (const warning of await app.call('system.info').then((i) => i.warnings)) err(`注意：${warning}`)
         const host = await startHttpHost({ app, port, staticDir: findRendererDir() })
         out(`专班浏览器模式已启动（数据库：${path.resolve(file)}）`)
@@ -246,7 +305,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
           (made) => made && out(`已自动备份：${made.path}`),
           (e: Error) => err(`自动备份未完成：${e.message}`),
         )
-        await untilStopped()
+        await stopped
         return await shutDown(host, daily, app, out, err)
       }
       case 'demo': {
@@ -279,9 +338,19 @@ export async function main(argv: string[], out = console.log, err = console.erro
       }
       case 'backup-folder': {
         // The only place besides the desktop's folder dialog where a backup folder is named (see setBackupFolder).
-        const folder = values.default ? '' : positionals[0]
-        if (folder === undefined || (values.default && positionals.length))
+        // Exactly one folder, or --default: an empty argument is no folder (going back to the default is only
+        // --default), and a second folder is a mistake to point out, not to ignore.
+        if (values.default && positionals.length)
+          throw new UsageError(`--default 表示恢复默认位置，不能同时给出文件夹（收到「${positionals[0]}」）`)
+        if (!values.default && !positionals.length)
           throw new UsageError('请给出一个文件夹（完整路径），或用 --default 恢复默认位置')
+        if (positionals.length > 1)
+          throw new UsageError(
+            `只能给出一个备份文件夹，收到${positionals.length}个：${positionals.map((p) => `「${p}」`).join('、')}。路径中有空格时请把整个路径放在引号中`,
+          )
+        const folder = values.default ? '' : positionals[0]!
+        if (!values.default && !folder.trim())
+          throw new UsageError('备份文件夹不能为空：请给出一个文件夹的完整路径，或用 --default 恢复默认位置')
         const app = openForCommand(need(values.db, '--db'))
         try {
           const listing = await setBackupFolder(app.deps, folder)
@@ -292,12 +361,28 @@ export async function main(argv: string[], out = console.log, err = console.erro
         }
       }
       case 'backup': {
-        const app = openForCommand(need(values.db, '--db'))
+        if (values.dir !== undefined && !values.dir.trim())
+          throw new UsageError('参数 --dir 不能为空：请给出备份文件夹，或不写 --dir（备份到设置的备份位置）')
+        // A damaged database is not backed up (the copy would pass for a good backup): refused with the newest
+        // good backup and the command that restores it, as check says.
+        let app: App
         try {
-          const dir = values.dir ?? backupDirOf(app.deps.sqlite, app.deps.databasePath)
+          app = openForCommand(need(values.db, '--db'), { checkIntegrity: true })
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'DB_DAMAGED') throw error
+          err(
+            `未备份：损坏的数据库不能备份（损坏的副本不能用来恢复），已有的备份都保持不变。\n\n${(error as Error).message}`,
+          )
+          return 1
+        }
+        try {
+          // --dir: a folder for this one backup (a relative one from the current folder); the setting stays.
+          const dir =
+            values.dir !== undefined ? path.resolve(values.dir) : backupDirOf(app.deps.sqlite, app.deps.databasePath)
           const made = await createBackup(app.deps.sqlite, dir, 'manual')
-          pruneBackups(dir)
+          pruneBackups(app.deps.sqlite, dir)
           out(`已备份：${made.path}（${(made.bytes / 1024 / 1024).toFixed(1)} MB）`)
+          if (values.dir !== undefined) out(`备份文件夹：${dir}（由 --dir 指定，只用于这一次；备份位置的设置未改变）`)
           return 0
         } finally {
           await app.close()
@@ -307,6 +392,10 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const from = positionals[0]
         if (!from) throw new UsageError('缺少要恢复的备份文件')
         const db = need(values.db, '--db')
+        if (isDatabaseFile(from, db))
+          throw new UsageError(
+            `要恢复的备份「${from}」就是数据库文件本身（或它旁边的 -wal、-shm 文件）。请给出备份文件夹中的备份，如 backups 中的 zhuanban-….db`,
+          )
         const kept = await restoreBackup(path.resolve(db), path.resolve(from))
         out(`已从备份恢复：${path.resolve(from)}`)
         if (kept) out(`原数据库已另存为：${kept.path}`)
@@ -316,6 +405,8 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const file = positionals[0]
         if (!file) throw new UsageError('缺少要导入的台账文件（.xlsx）')
         if (!fs.existsSync(file)) throw new UsageError(`找不到文件：${file}`)
+        if (fs.statSync(file).isDirectory())
+          throw new UsageError(`「${file}」是一个文件夹，不是台账文件。请给出要导入的 .xlsx 文件`)
         const db = need(values.db, '--db')
         const input = {
           fileName: path.basename(file),
@@ -363,13 +454,21 @@ export async function main(argv: string[], out = console.log, err = console.erro
         if (values.period && !isPeriod(values.period))
           throw new UsageError(`参数 --period 应为月份，如 2026-10，收到「${values.period}」`)
         const target = need(values.out, '--out')
+        checkOutFile(target, need(values.db, '--db'))
         const app = openForCommand(need(values.db, '--db'))
         try {
           const file = await app.call('excel.export', {
             what: what as 'ledger',
             ...(values.period ? { period: values.period } : {}),
           })
-          fs.writeFileSync(target, Buffer.from(file.base64, 'base64'))
+          try {
+            fs.writeFileSync(target, Buffer.from(file.base64, 'base64'))
+          } catch (error) {
+            const why = fileErrorMessage(error)
+            if (!why) throw error
+            err(`未能导出：${why}`)
+            return 1
+          }
           out(`已导出：${path.resolve(target)}`)
           return 0
         } finally {
@@ -400,14 +499,23 @@ export async function main(argv: string[], out = console.log, err = console.erro
         throw new UsageError(`未知命令「${command}」`)
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      err(`${(error as Error).message}\n\n${HELP}`)
+    const code = (error as { code?: unknown } | null)?.code
+    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      const message = error instanceof UsageError ? error.message : parseArgsMessage(error as Error)
+      err(`${message}\n\n${HELP}`)
       return 2
     }
-    // AppErrors, and errors SQLite raises past every check (a file damaged where no check looked), in Chinese.
+    // AppErrors, and errors SQLite raises past every check (a file damaged where no check looked: said as at
+    // opening, with the newest good backup), in Chinese.
     const known = translateSqliteError(error, dbFile)
     if (known) {
-      err(known.message)
+      err((dbFile && !(error instanceof AppError) ? explainReadError(dbFile, known) : known).message)
+      return 1
+    }
+    // A file given on the command line that cannot be read or written.
+    const file = fileErrorMessage(error)
+    if (file) {
+      err(file)
       return 1
     }
     throw error

@@ -28,20 +28,23 @@ export interface OpenOptions {
   inMemoryCopy?: boolean
 }
 
-/** What the first 100 bytes say: a SQLite file at all, and whether it carries this product's id. */
-export function readHeader(file: string): { sqlite: boolean; ours: boolean } {
+/** What the first 100 bytes say: a SQLite file at all, whether it carries this product's id, and how big the file is. */
+export function readHeader(file: string): { sqlite: boolean; ours: boolean; applicationId: number; size: number } {
   const header = Buffer.alloc(100)
   let fd: number | undefined
+  let size = 0
   try {
     fd = fs.openSync(file, 'r')
-    if (fs.readSync(fd, header, 0, 100, 0) < 100) return { sqlite: false, ours: false }
+    size = fs.fstatSync(fd).size
+    if (fs.readSync(fd, header, 0, 100, 0) < 100) return { sqlite: false, ours: false, applicationId: 0, size }
   } catch {
-    return { sqlite: false, ours: false }
+    return { sqlite: false, ours: false, applicationId: 0, size }
   } finally {
     if (fd !== undefined) fs.closeSync(fd)
   }
   const sqlite = header.subarray(0, 16).toString('latin1') === 'SQLite format 3\0'
-  return { sqlite, ours: sqlite && header.readUInt32BE(68) === APPLICATION_ID }
+  const applicationId = sqlite ? header.readUInt32BE(68) : 0
+  return { sqlite, ours: applicationId === APPLICATION_ID, applicationId, size }
 }
 
 /** A folder where SQLite cannot create its -wal and -shm files (checked before SQLite says "cannot open"). */
@@ -103,15 +106,25 @@ function connect(source: string | Buffer, options: OpenOptions, mustExist = fals
   })
 }
 
+const folderError = (file: string) =>
+  new AppError('DB_UNREADABLE', `${file} 是一个文件夹，不是数据库文件。请指定一个文件`)
+
 /** The folder must exist and be writable, and the path must not be a folder (said before SQLite's "cannot open"). */
 function checkLocation(file: string): void {
   const dir = path.dirname(path.resolve(file))
   if (!fs.existsSync(dir))
     throw new AppError('DB_UNREADABLE', `数据库所在的文件夹不存在：${dir}。请先创建该文件夹或换一个位置`)
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory())
-    throw new AppError('DB_UNREADABLE', `${file} 是一个文件夹，不是数据库文件。请指定一个文件`)
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw folderError(file)
   checkWritable(file, dir)
 }
+
+const emptyFile = (file: string, size: number) =>
+  new AppError(
+    'DB_DAMAGED',
+    `数据库文件（${file}）是空的${size === 0 ? '（0 字节）' : ''}，没有任何数据，不是完整的专班数据库：可能在复制或保存时中断了。请从备份恢复，或检查是否选错了文件`,
+  )
+const foreignFile = (file: string) =>
+  new AppError('DB_NOT_DATABASE', `文件（${file}）不是专班的数据库。请选择专班保存的数据库文件`)
 
 /**
  * An existing file must prove itself this product's database. Only a path that does not exist is new: a file
@@ -123,14 +136,77 @@ function checkOurs(db: SqliteDb, file: string): void {
   const appId = db.pragma('application_id', { simple: true }) as number
   if (appId === APPLICATION_ID) return
   const objects = (db.prepare(`SELECT count(*) AS n FROM sqlite_master`).get() as { n: number }).n
-  if (appId === 0 && objects === 0) {
-    const empty = fs.statSync(file).size === 0 ? '（0 字节）' : ''
+  if (appId === 0 && objects === 0) throw emptyFile(file, fs.statSync(file).size)
+  throw foreignFile(file)
+}
+
+/**
+ * A connection that only looks at an existing file and leaves it as it was. A read-write connection folds a
+ * -wal into the file when it closes (and deletes it), and rolls a -journal back: with either beside the file,
+ * the look is read-only (SQLite may make a -shm for it; the file and the -wal stay byte for byte). Without
+ * them there is nothing to fold in, and a plain connection changes nothing and removes on closing the
+ * -wal/-shm it made, where a read-only one would leave them behind.
+ */
+function connectToLook(file: string, options: OpenOptions): SqliteDb {
+  const pending = ['-wal', '-journal'].some((suffix) => fs.existsSync(file + suffix))
+  return new BetterSqlite3(file, {
+    readonly: pending,
+    fileMustExist: true,
+    timeout: options.busyTimeoutMs ?? 5000,
+    nativeBinding: options.nativeBinding,
+  })
+}
+
+/**
+ * Opens an existing file to read it without changing it, once it has proved itself this product's database:
+ * decided from its first 100 bytes where they tell (not SQLite at all, empty, another program's id), and only
+ * where they cannot (a SQLite file without an application id: another program's, an empty one, or ours with
+ * its first page still in the -wal) by asking SQLite through a look that changes nothing. Nothing is migrated
+ * or configured: `check`, the start-up's integrity check and dry runs read through it. The caller closes it.
+ */
+export function openToLook(file: string, options: OpenOptions = {}): SqliteDb {
+  if (!fs.existsSync(file))
+    throw new AppError('NOT_FOUND', `找不到数据库文件：${path.resolve(file)}。请检查路径和文件名`)
+  if (fs.statSync(file).isDirectory()) throw folderError(file)
+  const header = readHeader(file)
+  if (header.size === 0) throw emptyFile(file, 0)
+  if (!header.sqlite)
     throw new AppError(
-      'DB_DAMAGED',
-      `数据库文件（${file}）是空的${empty}，没有任何数据，不是完整的专班数据库：可能在复制或保存时中断了。请从备份恢复，或检查是否选错了文件`,
+      'DB_NOT_DATABASE',
+      `文件（${file}）不是有效的专班数据库，或已损坏。请选择正确的文件，或从备份恢复`,
     )
+  if (!header.ours && header.applicationId !== 0) throw foreignFile(file)
+  let db: SqliteDb | undefined
+  try {
+    db = connectToLook(file, options)
+    if (!header.ours) checkOurs(db, file)
+    return db
+  } catch (error) {
+    db?.close()
+    throw translateSqliteError(error, file) ?? error
   }
-  throw new AppError('DB_NOT_DATABASE', `文件（${file}）不是专班的数据库。请选择专班保存的数据库文件`)
+}
+
+/**
+ * Runs `fn` while a read-only connection holds `file`, when a -wal lies beside it: SQLite then neither folds
+ * that -wal into the file nor deletes it when some other connection to it closes (for one that reads a
+ * damaged file to find where its backups are). The read-only connection itself can do neither.
+ */
+export function keepingWal<T>(file: string, fn: () => T, options: OpenOptions = {}): T {
+  if (!fs.existsSync(`${file}-wal`)) return fn()
+  let guard: SqliteDb | undefined
+  try {
+    guard = new BetterSqlite3(file, { readonly: true, fileMustExist: true, nativeBinding: options.nativeBinding })
+    // In WAL mode a connection holds its shared lock on the file from its first read until it closes.
+    guard.pragma('schema_version')
+  } catch {
+    // unreadable: nothing else can read it either
+  }
+  try {
+    return fn()
+  } finally {
+    guard?.close()
+  }
 }
 
 /** The product's settings on an open connection, then every migration (a backup first, for a real file with data). */
@@ -215,18 +291,26 @@ export function openSqlite(file: string, options: OpenOptions = {}): SqliteDb {
       return db
     }
     if (!fs.existsSync(file)) createDatabase(file, options)
+    else if (!readHeader(file).ours || options.checkIntegrity || options.inMemoryCopy) {
+      // Not opened for writing before it is known to be ours and whole: the checks look without changing it.
+      const look = openToLook(file, options)
+      try {
+        if (options.checkIntegrity) {
+          const check = runIntegrityCheck(look, 'quick_check')
+          if (!check.ok) throw new AppError('DB_DAMAGED', `数据库文件（${file}）已损坏：${check.summary}`)
+        }
+        if (options.inMemoryCopy) {
+          db = copyToMemory(look, options)
+          configure(db, null)
+          return db
+        }
+      } finally {
+        look.close()
+      }
+    }
     db = connect(file, options, true)
     checkOurs(db, file)
-    if (options.checkIntegrity) {
-      const check = runIntegrityCheck(db, 'quick_check')
-      if (!check.ok) throw new AppError('DB_DAMAGED', `数据库文件（${file}）已损坏：${check.summary}`)
-    }
-    if (options.inMemoryCopy) {
-      const copy = copyToMemory(db, options)
-      db.close()
-      db = copy
-    }
-    configure(db, options.inMemoryCopy ? null : file)
+    configure(db, file)
     return db
   } catch (error) {
     db?.close()

@@ -5,7 +5,9 @@
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import Fastify, { type FastifyInstance } from 'fastify'
+import http from 'node:http'
+import type { Duplex } from 'node:stream'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import fastifyStatic from '@fastify/static'
 import type { App } from '../app'
 import type { ApiErrorBody, ErrorCode } from '../../shared/errors'
@@ -64,11 +66,58 @@ function fail(code: ErrorCode, message: string): { ok: false; error: ApiErrorBod
   return { ok: false, error: { code, message } }
 }
 
+const NOT_FOUND_PAGE = '找不到该页面或文件。请用启动专班时显示的完整地址（含 token）重新打开专班。'
+
+const isApi = (request: FastifyRequest) => request.url.startsWith('/api/')
+
+/** The headers every answer carries. */
+function protect(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('X-Content-Type-Options', 'nosniff')
+  reply.header('X-Frame-Options', 'DENY')
+  reply.header('Referrer-Policy', 'no-referrer')
+  if (isApi(request)) reply.header('Cache-Control', 'no-store')
+  else reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+}
+
+/** No such page or file: a short Chinese answer instead of Fastify's English one; under /api/ the contract's. */
+function notFound(request: FastifyRequest, reply: FastifyReply) {
+  if (isApi(request)) return reply.code(404).send(fail('UNKNOWN_CALL', '没有这个接口'))
+  return reply.code(404).type('text/plain; charset=utf-8').send(NOT_FOUND_PAGE)
+}
+
+/**
+ * A request Node's parser refuses before Fastify sees it (headers or address too long, a malformed request):
+ * answered in Chinese in place of Fastify's English JSON, then the connection is closed.
+ */
+function clientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, text] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, '请求的地址或请求头过长，无法处理。请用启动专班时显示的完整地址（含 token）重新打开专班。']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, '请求超时，未处理。请重试。']
+        : [400, '请求格式不正确，无法处理。请用启动专班时显示的完整地址（含 token）重新打开专班。']
+  const body = Buffer.from(text)
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        `X-Content-Type-Options: nosniff\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${text}`,
+    )
+  socket.destroy(error)
+}
+
 export async function startHttpHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? crypto.randomBytes(24).toString('base64url')
   const server = Fastify({
     bodyLimit: BODY_LIMIT,
     logger: false,
+    // An address that is not even valid (a broken %-escape such as /%E0%A4%A): no such page or call. (Answered
+    // before the hooks, so the headers are set here.)
+    frameworkErrors: (_error, request, reply) => {
+      protect(request, reply)
+      return notFound(request, reply)
+    },
+    clientErrorHandler: clientError,
     // "__proto__" and "constructor" keys are not fields of any call: dropped while parsing (nothing can reach a
     // prototype), so the body is validated like any other instead of refused as "not valid JSON".
     onProtoPoisoning: 'remove',
@@ -86,25 +135,29 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
       return reply.code(403).send(fail('UNAUTHORIZED', '拒绝访问：请使用本机地址 127.0.0.1 打开专班'))
   })
 
-  server.addHook('onSend', async (request, reply) => {
-    reply.header('X-Content-Type-Options', 'nosniff')
-    reply.header('X-Frame-Options', 'DENY')
-    reply.header('Referrer-Policy', 'no-referrer')
-    if (request.url.startsWith('/api/')) reply.header('Cache-Control', 'no-store')
-    else reply.header('Content-Security-Policy', CONTENT_SECURITY_POLICY)
-  })
+  server.addHook('onSend', async (request, reply) => protect(request, reply))
 
-  server.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
+  server.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
       return reply
         .code(413)
         .send(fail('INVALID_INPUT', `请求内容过大（超过${BODY_LIMIT / 1024 / 1024}MB），操作未执行`))
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       return reply.code(415).send(fail('INVALID_INPUT', '请求格式不对：应为 JSON，操作未执行'))
-    if (error.statusCode === 400 || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    // Only a body that does not parse as JSON is "not valid JSON".
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
       return reply.code(400).send(fail('INVALID_INPUT', '请求内容不是有效的 JSON，操作未执行'))
-    if (error.statusCode && error.statusCode >= 401 && error.statusCode < 500)
-      return reply.code(error.statusCode).send(fail('INVALID_INPUT', `请求被拒绝（HTTP ${error.statusCode}）`))
+    const status = error.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      if (isApi(request))
+        return reply.code(status).send(fail('INVALID_INPUT', `请求被拒绝（HTTP ${status}），操作未执行`))
+      // A path the file server refuses (a NUL byte, "..", a malformed name) names no file of the interface.
+      if (status === 400 || status === 403) return notFound(request, reply)
+      return reply
+        .code(status)
+        .type('text/plain; charset=utf-8')
+        .send(`请求无法完成（HTTP ${status}）。请用启动专班时显示的完整地址（含 token）重新打开专班。`)
+    }
     console.error(error)
     return reply.code(500).send(fail('INTERNAL', '程序内部错误，操作未完成。请重试；如果反复出现，请联系技术人员'))
   })
@@ -122,13 +175,7 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
 
   // Anything else not found (a missing file of the interface, a mistyped address): a short Chinese answer
   // instead of Fastify's English one; under /api/ the contract's error shape.
-  server.setNotFoundHandler(async (request, reply) => {
-    if (request.url.startsWith('/api/')) return reply.code(404).send(fail('UNKNOWN_CALL', '没有这个接口'))
-    return reply
-      .code(404)
-      .type('text/plain; charset=utf-8')
-      .send('找不到该页面或文件。请用启动专班时显示的完整地址（含 token）重新打开专班。')
-  })
+  server.setNotFoundHandler(async (request, reply) => notFound(request, reply))
 
   if (options.staticDir && fs.existsSync(options.staticDir)) {
     await server.register(fastifyStatic, { root: options.staticDir, index: 'index.html' })

@@ -1,5 +1,6 @@
 /** 数据备份: list and make backups of the open database, restore one, choose the backup folder. */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
 import { AppError } from '../../shared/errors'
@@ -8,19 +9,30 @@ import { audit } from '../audit'
 import { writeTx, type Deps } from '../context'
 import type { HandlerMap } from '../handler-types'
 import {
+  adoptDatabaseId,
   BACKUP_DIR_KEY,
   backupDirOf,
+  backupOwner,
   createBackup,
+  DATABASE_ID_KEY,
   defaultBackupDir,
   listBackups,
+  newDatabaseId,
   pruneBackups,
+  readDatabaseId,
+  writeBackupPointer,
 } from '../backup/backups'
-import { checkBackupFile, copyBackupOver } from '../backup/restore'
+import { checkBackupFile, checkSameDatabase, copyBackupOver } from '../backup/restore'
+
+/** A full path as the office's system writes one, for messages. */
+function exampleFolder(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? 'D:\\专班备份' : path.posix.join(os.homedir(), '专班备份')
+}
 
 /** A folder the office may choose: absolute, creatable, writable (proved by writing a file into it). */
 function checkFolder(folder: string): string {
   if (!path.isAbsolute(folder))
-    throw new AppError('INVALID_INPUT', `「备份文件夹」应为完整路径（如 D:\\专班备份），不能是相对路径`)
+    throw new AppError('INVALID_INPUT', `「备份文件夹」应为完整路径（如 ${exampleFolder()}），不能是相对路径`)
   const probe = path.join(folder, `.zhuanban-write-test-${process.pid}`)
   try {
     fs.mkdirSync(folder, { recursive: true })
@@ -32,9 +44,14 @@ function checkFolder(folder: string): string {
   return path.resolve(folder)
 }
 
+/** The folder and the open database's own backups in it (not those of another database sharing the folder). */
 function listing(deps: Deps): BackupListing {
   const dir = backupDirOf(deps.sqlite, deps.databasePath)
-  return { folder: dir, isDefault: dir === defaultBackupDir(deps.databasePath), backups: listBackups(dir) }
+  return {
+    folder: dir,
+    isDefault: dir === defaultBackupDir(deps.databasePath),
+    backups: listBackups(dir, backupOwner(deps.sqlite, deps.databasePath)),
+  }
 }
 
 /**
@@ -42,12 +59,19 @@ function listing(deps: Deps): BackupListing {
  * never name a folder the host then writes full copies of the database into (/etc, a .ssh folder, a network
  * share). Only the desktop's own folder dialog (electron/backup-folder.ts) and the command line
  * (`zhuanban backup-folder`) call it with a path; the contract can only reset it.
- * Throws AppError INVALID_INPUT (not absolute) or DB_READONLY (not writable).
+ * Throws AppError INVALID_INPUT (not absolute) or DB_READONLY (not writable). The chosen folder is also
+ * written into a pointer file in the default folder (removed on reset), so that a database too damaged to
+ * read still finds its backups; and the database gets its identity, which the pointer records too.
  */
 export async function setBackupFolder(deps: Deps, folder: string): Promise<BackupListing> {
   const next = folder ? checkFolder(folder) : ''
   const before = backupDirOf(deps.sqlite, deps.databasePath)
   await writeTx(deps, async (w) => {
+    await w.db
+      .insertInto('settings')
+      .values({ key: DATABASE_ID_KEY, value: JSON.stringify(newDatabaseId()) })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute()
     if (next) {
       const value = JSON.stringify(next)
       await w.db
@@ -66,6 +90,12 @@ export async function setBackupFolder(deps: Deps, folder: string): Promise<Backu
         changes: [{ field: 'backupDir', old: before, new: after }],
       })
   })
+  if (deps.databasePath !== ':memory:')
+    try {
+      writeBackupPointer(deps.databasePath, next || null, readDatabaseId(deps.sqlite))
+    } catch {
+      // Only the fallback for a damaged database is missing; the daily backup writes it again.
+    }
   return listing(deps)
 }
 
@@ -76,23 +106,27 @@ export function backupHandlers(deps: Deps) {
 
     'backup.create': async () => {
       const made = await createBackup(deps.sqlite, dir(), 'manual', deps.clock())
-      pruneBackups(dir(), deps.clock())
+      pruneBackups(deps.sqlite, dir(), deps.clock())
       return made
     },
 
     'backup.restore': async ({ name }) => {
       if (deps.databasePath === ':memory:') throw new AppError('RULE', '内存数据库没有备份可恢复')
-      const chosen = listBackups(dir()).find((b) => b.name === name)
+      const owner = backupOwner(deps.sqlite, deps.databasePath)
+      const chosen = listBackups(dir(), owner).find((b) => b.name === name)
       if (!chosen) throw new AppError('NOT_FOUND', `备份「${name}」不在备份文件夹中，请刷新备份列表后重试`)
-      checkBackupFile(chosen.path)
+      checkSameDatabase(chosen.path, checkBackupFile(chosen.path).databaseId, owner, deps.databasePath)
       // Kept first: if anything below fails, this is what is put back, and after success it is the undo.
       const kept = await createBackup(deps.sqlite, dir(), 'pre-restore', deps.clock())
+      const lineage = readDatabaseId(deps.sqlite)
       try {
         await deps.swap(() => copyBackupOver(deps.databasePath, chosen.path))
       } catch (error) {
         await deps.swap(() => copyBackupOver(deps.databasePath, kept.path))
         throw error
       }
+      // A backup made before identities takes the database's: its backups stay its own after the restore.
+      if (lineage) adoptDatabaseId(deps.sqlite, lineage)
       await writeTx(deps, (w) =>
         audit(w, {
           entity: 'database',
