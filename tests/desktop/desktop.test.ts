@@ -169,7 +169,8 @@ describe('the desktop app on the Electron stand-in', () => {
     const desktop = await start(here)
     const page = await opened(desktop)
     await inPage(page, `location.hash = '#/ranking?period=2026-10'`)
-    await page.locator('.frame').waitFor()
+    // The ranking screen itself (the frame was already there on 总览).
+    await page.getByRole('button', { name: '打印通报' }).waitFor()
     await (await desktop.mainWindow()).webContents.press('Control+P')
     await page.locator('.print-bar').waitFor()
     expect(page.url()).toContain('#/print/ranking/2026-10')
