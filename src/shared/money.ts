@@ -9,29 +9,6 @@ export type Money = number
 /** The largest amount accepted anywhere: 9,999,999,999.99 万元 (far above any real project). */
 export const MAX_MONEY: Money = 999_999_999_999
 
-const PATTERN = /^([+-])?(\d{1,10})(?:\.(\d{0,2}))?$/
-
-/** Full-width digits, points and minus signs, as Chinese input methods type them. */
-function toHalfWidth(text: string): string {
-  return text.replace(/[０-９．－＋]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
-}
-
-/**
- * Parses "1,234.56", "１２３４.５", "-3" or "12万" into Money; returns null when the text is not an amount
- * with at most two decimals. Never goes through a float.
- */
-export function parseMoney(text: string): Money | null {
-  const cleaned = toHalfWidth(text.trim())
-    .replace(/[,，\s]/g, '')
-    .replace(/万元?$/, '')
-  const m = PATTERN.exec(cleaned)
-  if (!m) return null
-  const [, sign, whole, frac = ''] = m
-  const value = Number(whole) * 100 + Number((frac + '00').slice(0, 2))
-  if (value > MAX_MONEY) return null
-  return sign === '-' && value !== 0 ? -value : value
-}
-
 /** "1,234.56" — grouping as Chinese offices write it, always two decimals. */
 export function formatMoney(amount: Money, options: { grouping?: boolean } = {}): string {
   const negative = amount < 0

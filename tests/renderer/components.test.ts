@@ -1,9 +1,11 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
+import { defineComponent, h, ref } from 'vue'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import ElementPlus from 'element-plus'
 import MoneyInput from '../../src/renderer/components/MoneyInput.vue'
+import { provideTypedErrors } from '../../src/renderer/composables/typedErrors'
 import PersonNameInput from '../../src/renderer/components/PersonNameInput.vue'
 import { PERSON_NAME_MAX } from '../../src/shared/names'
 import { installClient } from '../../src/renderer/api'
@@ -32,10 +34,48 @@ describe('MoneyInput', () => {
     const input = w.find('input')
     await input.setValue('-5')
     await input.trigger('blur')
-    expect(w.text()).toContain('「总投资」应为不小于0、最多两位小数的金额')
+    expect(w.text()).toContain('「总投资」不能为负数')
     await input.setValue('1.234')
     await input.trigger('blur')
+    expect(w.text()).toContain('超过两位小数')
     expect(w.emitted('update:modelValue')).toBeUndefined()
+  })
+
+  it('never guesses an amount that could mean two things ("12,3万" is not 123.00) and says how to write it', async () => {
+    const w = make(null)
+    const input = w.find('input')
+    await input.setValue('12,3万')
+    await input.trigger('blur')
+    expect(w.emitted('update:modelValue')).toBeUndefined()
+    expect(w.text()).toContain('逗号不是千位分隔')
+    expect(w.text()).toContain('请写成 1234.56')
+    await input.setValue('12.3万')
+    await input.trigger('blur')
+    expect(w.emitted('update:modelValue')!.at(-1)).toEqual([1230])
+  })
+
+  it('keeps the form around it from saving while its text cannot be read', async () => {
+    let refuse: () => boolean = () => false
+    const Form = defineComponent({
+      setup() {
+        refuse = provideTypedErrors()
+        const value = ref<number | null>(100)
+        return () =>
+          h(MoneyInput, {
+            label: '总投资',
+            modelValue: value.value,
+            'onUpdate:modelValue': (v: number | null) => (value.value = v),
+          })
+      },
+    })
+    const w = mount(Form, { global: { plugins: [ElementPlus] } })
+    const input = w.find('input')
+    await input.setValue('12,3万')
+    await input.trigger('blur')
+    expect(refuse()).toBe(true)
+    await input.setValue('12.3')
+    await input.trigger('blur')
+    expect(refuse()).toBe(false)
   })
 })
 

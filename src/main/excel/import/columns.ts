@@ -6,7 +6,7 @@
 import { AppError } from '../../../shared/errors'
 import type { ImportRowIssue } from '../../../shared/excel'
 import { AMOUNT_FIELDS, IMPORT_FIELDS, type ImportField } from '../../../shared/import-fields'
-import type { AmountUnit } from '../ledger/amounts'
+import type { AmountUnit } from '../../../shared/amounts'
 import { unitsIn, type LedgerColumn, type LedgerTable } from '../ledger/header'
 import { place, type SkippedRow } from '../ledger/rows'
 import type { ImportOptions } from './plan'

@@ -6,7 +6,18 @@ import { isIsoDate, type IsoDate } from '../../../shared/dates'
 import type { Money } from '../../../shared/money'
 import { badCharacters, normalizeText } from '../../../shared/names'
 import type { Cell } from '../read/workbook'
-import { decimalOfNumber, parseTextAmount, toMoney, type AmountUnit } from './amounts'
+import { parseDecimal, parseTextAmount, toMoney, type AmountUnit, type Decimal } from '../../../shared/amounts'
+
+/**
+ * A number as Excel shows it: at most 15 significant digits (Excel's precision). Files keep up to 17
+ * ("4.0499999999999998" for 4.05 typed); what the office saw and checked is the 15-digit value.
+ */
+export function decimalOfNumber(raw: string, value: number): Decimal {
+  const exact = parseDecimal(raw)
+  const significant = exact ? String(exact.digits < 0n ? -exact.digits : exact.digits).replace(/^0+/, '').length : 99
+  if (exact && significant <= 15) return exact
+  return parseDecimal(value.toPrecision(15))!
+}
 
 export type Read<T> = { ok: true; value: T } | { ok: false; message: string }
 

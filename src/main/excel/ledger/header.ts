@@ -9,7 +9,7 @@ import { fieldOf, type ImportField } from '../../../shared/import-fields'
 import { normalizeText } from '../../../shared/names'
 import type { Cell, Merge, Sheet } from '../read/workbook'
 import { columnName } from '../read/refs'
-import { unitOf, type AmountUnit } from './amounts'
+import { unitOf, type AmountUnit } from '../../../shared/amounts'
 
 export interface ColumnUnit {
   unit: AmountUnit | null

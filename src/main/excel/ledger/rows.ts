@@ -10,7 +10,7 @@ import { IMPORT_FIELDS, type ImportField } from '../../../shared/import-fields'
 import type { Money } from '../../../shared/money'
 import { normalizeText, splitLeaderCell } from '../../../shared/names'
 import type { Cell } from '../read/workbook'
-import type { AmountUnit } from './amounts'
+import type { AmountUnit } from '../../../shared/amounts'
 import { readAmount, readDate, readLongText, readText, readYears, shown, type Read } from './cells'
 import { cellText, type LedgerColumn, type LedgerTable } from './header'
 

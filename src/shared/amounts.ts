@@ -1,11 +1,11 @@
 /**
- * Amounts as ledgers hold them — in 亿元, 万元, 千元 or 元, as numbers or typed as text — turned into the
- * product's Money (hundredths of 万元) exactly: the number's own decimal digits are scaled by a power of ten in
+ * Amounts as people write them — in 亿元, 万元, 千元 or 元, typed in a form or held in a ledger — turned into
+ * the product's Money (hundredths of 万元) exactly, by one parser for forms, the import and the command line: the number's own decimal digits are scaled by a power of ten in
  * integer arithmetic, never multiplied as a float (4.05 亿元 × 10000 is 40499.999… as a float; here it is
  * 40,500.00 万元).
  */
-import { IMPORT_UNITS, type ImportUnit } from '../../../shared/excel'
-import { MAX_MONEY, type Money } from '../../../shared/money'
+import { IMPORT_UNITS, type ImportUnit } from './excel'
+import { MAX_MONEY, type Money } from './money'
 
 /** A unit a ledger's amount can be in (the list the preview offers). */
 export type AmountUnit = ImportUnit
@@ -46,17 +46,6 @@ export function parseDecimal(text: string): Decimal | null {
     scale = 0
   }
   return { digits: sign === '-' ? -digits : digits, scale }
-}
-
-/**
- * A number as Excel shows it: at most 15 significant digits (Excel's precision). Files keep up to 17
- * ("4.0499999999999998" for 4.05 typed); what the office saw and checked is the 15-digit value.
- */
-export function decimalOfNumber(raw: string, value: number): Decimal {
-  const exact = parseDecimal(raw)
-  const significant = exact ? String(exact.digits < 0n ? -exact.digits : exact.digits).replace(/^0+/, '').length : 99
-  if (exact && significant <= 15) return exact
-  return parseDecimal(value.toPrecision(15))!
 }
 
 export type AmountResult =
@@ -120,4 +109,30 @@ export function parseTextAmount(text: string): TextAmount {
   const value = parseDecimal(number.replace(/,/g, ''))
   if (!value) return { ok: false, message: `「${text}」不是金额。${HOW}` }
   return { ok: true, value, unit: unitText ? unitOf(unitText) : null }
+}
+
+export type ParsedAmount = { ok: true; amount: Money | null } | { ok: false; message: string }
+
+const REASONS: Record<'negative' | 'too-large' | 'decimals', string> = {
+  negative: '不能为负数',
+  'too-large': '过大，请检查单位',
+  decimals: '折合万元后超过两位小数，请按万元填写，最多两位小数',
+}
+
+/**
+ * An amount typed into a form (or given on the command line), in 万元 unless a unit follows: "1,230.50",
+ * "１２.３", "12.3万", "1.2亿" → Money (hundredths of 万元); empty → null. The same reading as the import
+ * (parseTextAmount): what could mean two things ("12,3万", "1.2.3", "1亿2000万") is refused with a message that
+ * shows how to write it, never guessed. Units are converted exactly; nothing is rounded.
+ */
+export function parseAmount(text: string, label = '金额'): ParsedAmount {
+  const read = parseTextAmount(text)
+  if (!read.ok) return { ok: false, message: `「${label}」：${read.message}` }
+  if (read.value === null)
+    return /^[\s\u3000]*$/.test(text)
+      ? { ok: true, amount: null }
+      : { ok: false, message: `「${label}」：「${text}」不是金额。${HOW}` }
+  const money = toMoney(read.value, read.unit ?? '万元', false)
+  if (!money.ok) return { ok: false, message: `「${label}」${REASONS[money.reason]}` }
+  return { ok: true, amount: money.amount }
 }
