@@ -5,6 +5,7 @@ import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import ElementPlus from 'element-plus'
 import MoneyInput from '../../src/renderer/components/MoneyInput.vue'
+import LimitedInput from '../../src/renderer/components/LimitedInput.vue'
 import { provideTypedErrors } from '../../src/renderer/composables/typedErrors'
 import PersonNameInput from '../../src/renderer/components/PersonNameInput.vue'
 import { PERSON_NAME_MAX } from '../../src/shared/names'
@@ -75,6 +76,34 @@ describe('MoneyInput', () => {
     expect(refuse()).toBe(true)
     await input.setValue('12.3')
     await input.trigger('blur')
+    expect(refuse()).toBe(false)
+  })
+})
+
+describe('LimitedInput', () => {
+  it('never cuts a longer text: it keeps all of it, says by how much it is over, and the form does not save', async () => {
+    let refuse: () => boolean = () => false
+    const value = ref<string | null>('')
+    const Form = defineComponent({
+      setup() {
+        refuse = provideTypedErrors()
+        return () =>
+          h(LimitedInput, {
+            limit: 100,
+            modelValue: value.value,
+            'onUpdate:modelValue': (v: string | null) => (value.value = v),
+          })
+      },
+    })
+    const w = mount(Form, { global: { plugins: [ElementPlus] } })
+    const long = '县城区污水处理厂提标改造及配套管网工程'.repeat(11) // 209 characters, pasted
+    await w.find('input').setValue(long)
+    expect(value.value).toBe(long)
+    expect(w.text()).toContain('最多100个字，现有209个字，请删减后保存')
+    expect(w.find('input').attributes('maxlength')).toBeUndefined()
+    expect(refuse()).toBe(true)
+    await w.find('input').setValue(long.slice(0, 90))
+    expect(w.text()).toContain('90 / 100')
     expect(refuse()).toBe(false)
   })
 })
