@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
-import { defineComponent, h, ref } from 'vue'
+import { defineComponent, h, ref, type Component, type Ref } from 'vue'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import ElementPlus from 'element-plus'
@@ -13,6 +13,18 @@ import { installClient } from '../../src/renderer/api'
 import { useKanbanStore } from '../../src/renderer/stores/kanban'
 import { useSessionStore } from '../../src/renderer/stores/session'
 import type { Client } from '../../src/renderer/api/client'
+
+/** An input inside a form that provides the typed-error registry (as the app's forms do). */
+function inForm<T>(input: Component, props: Record<string, unknown>, value: Ref<T>) {
+  let refuse: () => boolean = () => false
+  const Form = defineComponent({
+    setup() {
+      refuse = provideTypedErrors()
+      return () => h(input, { ...props, modelValue: value.value, 'onUpdate:modelValue': (v: T) => (value.value = v) })
+    },
+  })
+  return { w: mount(Form, { global: { plugins: [ElementPlus] } }), refuse: () => refuse() }
+}
 
 describe('MoneyInput', () => {
   const make = (value: number | null) =>
@@ -56,20 +68,8 @@ describe('MoneyInput', () => {
   })
 
   it('keeps the form around it from saving while its text cannot be read', async () => {
-    let refuse: () => boolean = () => false
-    const Form = defineComponent({
-      setup() {
-        refuse = provideTypedErrors()
-        const value = ref<number | null>(100)
-        return () =>
-          h(MoneyInput, {
-            label: '总投资',
-            modelValue: value.value,
-            'onUpdate:modelValue': (v: number | null) => (value.value = v),
-          })
-      },
-    })
-    const w = mount(Form, { global: { plugins: [ElementPlus] } })
+    const value = ref<number | null>(100)
+    const { w, refuse } = inForm(MoneyInput, { label: '总投资' }, value)
     const input = w.find('input')
     await input.setValue('12,3万')
     await input.trigger('blur')
@@ -82,20 +82,8 @@ describe('MoneyInput', () => {
 
 describe('LimitedInput', () => {
   it('never cuts a longer text: it keeps all of it, says by how much it is over, and the form does not save', async () => {
-    let refuse: () => boolean = () => false
     const value = ref<string | null>('')
-    const Form = defineComponent({
-      setup() {
-        refuse = provideTypedErrors()
-        return () =>
-          h(LimitedInput, {
-            limit: 100,
-            modelValue: value.value,
-            'onUpdate:modelValue': (v: string | null) => (value.value = v),
-          })
-      },
-    })
-    const w = mount(Form, { global: { plugins: [ElementPlus] } })
+    const { w, refuse } = inForm(LimitedInput, { limit: 100 }, value)
     const long = '县城区污水处理厂提标改造及配套管网工程'.repeat(11) // 209 characters, pasted
     await w.find('input').setValue(long)
     expect(value.value).toBe(long)
