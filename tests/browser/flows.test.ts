@@ -142,6 +142,13 @@ describe('the office at work (browser mode, Chromium)', () => {
     await page.locator('.el-table__row:has-text("项目用地指标尚未落实")').getByRole('button', { name: '销号' }).click()
     const close = page.locator('.el-dialog:visible')
     await close.locator('textarea').fill('自然资源局已调剂用地指标')
+    // A day that does not exist is said, and the problem stays open.
+    const closedOn = close.getByLabel('销号日期')
+    await closedOn.fill('2026-02-30')
+    await close.getByRole('button', { name: '销号' }).click()
+    await close.getByText('「销号日期」「2026-02-30」不是有效日期').waitFor()
+    expect((await h.app.call('problem.list', { projectId: id }))[0]!.status).not.toBe('closed')
+    await closedOn.fill('2026-11-21')
     await close.getByRole('button', { name: '销号' }).click()
     await page.waitForSelector('.el-table__row:has-text("项目用地指标尚未落实") >> text=已销号')
     expect(await h.app.call('problem.list', { projectId: id })).toMatchObject([
