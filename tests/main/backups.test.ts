@@ -18,6 +18,7 @@ const usualApp = () => newApp(path.join(tempDir(), 'zhuanban.db'))
 /** The identity characters the open database's backup names carry. */
 const tagOf = (app: ReturnType<typeof newApp>) => readDatabaseId(app.deps.sqlite)!.slice(0, 8)
 import { countyLedger, toBase64 } from '../helpers/ledgers'
+import { runCli as cli } from '../helpers/cli'
 
 describe('backup retention (7 daily, 4 weekly, 12 monthly)', () => {
   const auto = (at: string): BackupFile => ({ name: `auto-${at}`, at: `${at}T01:00:00Z`, automatic: true })
@@ -224,19 +225,6 @@ describe('restore (command line, with 专班 closed)', () => {
     expect(fs.readFileSync(db).equals(before)).toBe(true)
   })
 })
-
-/** The CLI's exit code and what it printed. */
-async function cli(args: string[]) {
-  const { main } = await import('../../src/main/cli/index')
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(
-    args,
-    (s) => out.push(s),
-    (s) => err.push(s),
-  )
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
 
 const names = (list: { name: string }[]) => list.map((b) => b.name).sort()
 

@@ -5,23 +5,14 @@ import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { TOKEN_HEADER } from '../../src/shared/bridge'
 import { tempDir } from '../helpers/app'
-import { main } from '../../src/main/cli/index'
 import { openSqlite } from '../../src/main/db/open'
 import { fingerprint, withPendingWal } from '../helpers/db-files'
+import { runCli } from '../helpers/cli'
 
 /** The file and its -wal byte for byte (absent: '-'). */
 const data = (file: string) => fingerprint(file, ['', '-wal'])
 
-async function serve(db: string) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(
-    ['serve', '--db', db, '--port', '0'],
-    (s) => out.push(s),
-    (s) => err.push(s),
-  )
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const serve = (db: string) => runCli(['serve', '--db', db, '--port', '0'])
 
 describe('npm run cli -- serve', () => {
   it(

@@ -6,21 +6,10 @@ import { describe, expect, it, vi } from 'vitest'
 import { APPLICATION_ID } from '../../src/main/db/open'
 import { migrate } from '../../src/main/db/migrate'
 import { MIGRATIONS } from '../../src/main/db/migrations'
-import { main } from '../../src/main/cli/index'
 import { tempDir } from '../helpers/app'
 import { damageMiddle as damage, fingerprint, withPendingWal } from '../helpers/db-files'
 import { countyLedger } from '../helpers/ledgers'
-
-async function run(args: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(
-    args,
-    (s) => out.push(s),
-    (s) => err.push(s),
-  )
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+import { runCli as run } from '../helpers/cli'
 
 /**
  * The CLI as its own process (as `npm run cli` runs it), stdout into a pipe or a file. The pipe is read whole,
