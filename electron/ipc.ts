@@ -49,9 +49,11 @@ export const PRINT_VIEW_CALLS: ReadonlySet<CallName> = new Set<CallName>([
   'kanban.cards',
   'lights.get',
   'report.list',
+  'report.figures',
   'problem.list',
   'ranking.projects',
   'ranking.groups',
+  'settings.report',
 ])
 
 const REFUSED = { ok: false, error: { code: 'UNAUTHORIZED', message: '拒绝来自未知页面的请求' } } as const

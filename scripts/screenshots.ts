@@ -82,6 +82,11 @@ try {
     await page.getByRole('button', { name: '导入台账' }).click()
     await page.getByLabel('选择台账文件').setInputFiles(ledger)
     await page.locator('.el-dialog:visible >> text=亿元 → 万元').first().waitFor()
+    // The ledger has no 项目阶段 column: the stage of its new projects is chosen in the preview.
+    const dialog = page.locator('.el-dialog:visible')
+    await dialog.locator('.el-select', { has: page.getByLabel('新项目的阶段') }).click()
+    await page.locator('.el-select-dropdown:visible').getByText('开工建设', { exact: true }).click()
+    await dialog.locator('text=新增项目的阶段：开工建设').first().waitFor()
     await page.locator('.el-dialog:visible details.skipped summary').click()
     await page.locator('.el-dialog:visible .body').evaluate((body) => (body.scrollTop = 0))
     await shot('import')

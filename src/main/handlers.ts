@@ -9,6 +9,7 @@ import { parseInput } from '../shared/validate'
 import type { CallName, CallResult } from '../shared/contract'
 import { leaderHandlers } from './services/leaders'
 import { overviewHandlers } from './services/overview'
+import { firstDayHandlers } from './services/first-day'
 import { planHandlers } from './services/plans'
 import { problemHandlers } from './services/problems'
 import { projectHandlers } from './services/projects'
@@ -39,6 +40,7 @@ export function createHandlers(deps: Deps): Handlers {
     ...projectHandlers(deps),
     ...kanbanHandlers(deps),
     ...overviewHandlers(deps),
+    ...firstDayHandlers(deps),
     ...taskForceHandlers(deps),
     ...planHandlers(deps),
     ...reportHandlers(deps),
@@ -56,6 +58,7 @@ export function createHandlers(deps: Deps): Handlers {
     projectHandlers(deps),
     kanbanHandlers(deps),
     overviewHandlers(deps),
+    firstDayHandlers(deps),
     taskForceHandlers(deps),
     planHandlers(deps),
     reportHandlers(deps),

@@ -34,11 +34,15 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   close: '销号',
   operator: '设置操作员',
   rules: '修改评分规则',
+  report: '修改通报设置',
   freeze: '封账',
   unfreeze: '解除封账',
   import: '导入台账',
   restore: '从备份恢复',
   backup_dir: '修改备份位置',
+  delist: '调出重点项目',
+  archive: '归档',
+  relist: '恢复为重点项目',
 }
 
 export const AUDIT_FIELD_LABELS: Record<string, string> = {
@@ -96,6 +100,11 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   milestonesWeight: '节点权重',
   investmentWeight: '投资权重',
   problemsWeight: '问题权重',
+  reportIssuer: '发文机关',
+  reportLevel: '行政层级',
+  reportDocNumber: '发文字号',
+  reportDate: '成文日期',
+  reportRemarks: '附注',
   frozen: '已封账',
 }
 

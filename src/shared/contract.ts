@@ -11,9 +11,13 @@ import type {
   AuditEntry,
   BackupEntry,
   BackupListing,
+  DemoRemoval,
   DictItem,
+  DictUsage,
+  InvestmentFigures,
   LedgerDetail,
   Leader,
+  LeaderUsage,
   MilestoneTemplate,
   Milestone,
   MonthlyReport,
@@ -24,9 +28,12 @@ import type {
   Project,
   ProjectDetail,
   ProjectSummary,
+  ReportSettingsState,
   Settings,
+  SetupProgress,
   SystemInfo,
   TaskForce,
+  TaskForceContact,
   TaskForceMember,
 } from './domain'
 import type {
@@ -58,14 +65,31 @@ function write<I extends z.ZodType>(input: I) {
 export const contract = {
   'system.info': read(s.emptyInput).returns<SystemInfo>(),
   'demo.load': write(s.demoLoadInput).returns<{ projects: number; milestones: number; reports: number }>(),
+  /**
+   * Removes the demo district's rows and only them (after a backup; audited): see src/main/demo/remove.ts for
+   * what goes, what stays and when it is refused (RULE: no demo data; a frozen month mixing demo and own projects).
+   */
+  'demo.remove': write(s.emptyInput).returns<DemoRemoval>(),
 
   'settings.get': read(s.emptyInput).returns<Settings>(),
   'settings.setOperator': write(s.operatorInput).returns<Operator>(),
   'settings.updateRules': write(s.rulesUpdateInput).returns<Settings>(),
+  /**
+   * The 排名通报's settings (发文机关, 行政层级, 发文字号, 成文日期, 附注) with their version; never saved: defaults
+   * derived from the data (`saved: false`).
+   */
+  'settings.report': read(s.emptyInput).returns<ReportSettingsState>(),
+  /**
+   * Saves them whole, audited (one row per changed field). INVALID_INPUT for a 文号 not shaped 〔2026〕12号, a
+   * level word not 县/区/市/旗/州/盟, a date not YYYY-MM-DD, text over its limit; CONFLICT for a stale version.
+   */
+  'settings.updateReport': write(s.reportSettingsInput).returns<ReportSettingsState>(),
 
   'dict.list': read(s.dictListInput).returns<DictItem[]>(),
   'dict.create': write(s.dictCreateInput).returns<DictItem>(),
   'dict.update': write(s.dictUpdateInput).returns<DictItem>(),
+  /** Projects and problems that use a dictionary item (the confirmation before deactivating it says so). */
+  'dict.usage': read(s.dictUsageInput).returns<DictUsage>(),
 
   'template.list': read(s.emptyInput).returns<MilestoneTemplate[]>(),
   'template.create': write(s.templateCreateInput).returns<MilestoneTemplate>(),
@@ -75,6 +99,8 @@ export const contract = {
   'leader.create': write(s.leaderCreateInput).returns<Leader>(),
   'leader.update': write(s.leaderUpdateInput).returns<Leader>(),
   'leader.delete': write(s.leaderDeleteInput).returns<{ id: number }>(),
+  /** Projects (current and past) and problems of a leader (the confirmation before deactivating says so). */
+  'leader.usage': read(s.leaderUsageInput).returns<LeaderUsage>(),
 
   'project.list': read(s.projectListInput).returns<ProjectSummary[]>(),
   /** The ledger's remaining columns for all projects (the Excel ledger export, without a call per project). */
@@ -85,12 +111,24 @@ export const contract = {
   'project.reassignLeader': write(s.reassignLeaderInput).returns<ProjectDetail>(),
   'project.move': write(s.moveStageInput).returns<Project>(),
   'project.setAnnualPlan': write(s.annualPlanSetInput).returns<AnnualPlan>(),
+  /**
+   * 调出: the project leaves the key-project list on `date` (not after today, not before it entered the list or
+   * its last change) for `reason`; RULE if it is not on the list, CONFLICT on a stale version. It leaves the
+   * kanban and lists at once and the rankings from the month after `date`; its records stay.
+   */
+  'project.remove': write(s.projectRemoveInput).returns<ProjectDetail>(),
+  /** 归档: as project.remove, only for a project in 竣工投产 or with an actual end (not dated before that end). */
+  'project.archive': write(s.projectArchiveInput).returns<ProjectDetail>(),
+  /** 恢复: a removed or archived project back on the list from `date` (ranked again from the month after). */
+  'project.restore': write(s.projectRestoreInput).returns<ProjectDetail>(),
 
   'taskForce.update': write(s.taskForceUpdateInput).returns<TaskForce>(),
   'taskForce.addMember': write(s.memberAddInput).returns<TaskForceMember>(),
   'taskForce.updateMember': write(s.memberUpdateInput).returns<TaskForceMember>(),
   'taskForce.removeMember': write(s.memberRemoveInput).returns<{ id: number }>(),
   'person.list': read(s.personListInput).returns<Person[]>(),
+  /** The 专班通讯录: every project's task-force members (by project code, then 专班长, 联络员, 成员). */
+  'taskForce.contacts': read(s.emptyInput).returns<TaskForceContact[]>(),
   'person.update': write(s.personUpdateInput).returns<Person>(),
 
   'plan.update': write(s.planUpdateInput).returns<Plan>(),
@@ -103,6 +141,7 @@ export const contract = {
   'milestone.remove': write(s.milestoneRemoveInput).returns<{ id: number }>(),
 
   'report.list': read(s.reportListInput).returns<MonthlyReport[]>(),
+  'report.figures': read(s.reportFiguresInput).returns<InvestmentFigures[]>(),
   'report.save': write(s.reportSaveInput).returns<MonthlyReport>(),
 
   'problem.list': read(s.problemListInput).returns<Problem[]>(),
@@ -116,6 +155,8 @@ export const contract = {
   'kanban.cards': read(s.emptyInput).returns<KanbanData>(),
   'overview.get': read(s.emptyInput).returns<Overview>(),
   'overview.ranking': read(s.emptyInput).returns<OverviewRanking>(),
+  /** The 总览's 从这里开始 steps: what a new installation already has (counts; active items only). */
+  'overview.setup': read(s.emptyInput).returns<SetupProgress>(),
   'lights.get': read(s.lightsGetInput).returns<LightRow[]>(),
   'ranking.projects': read(s.rankingProjectsInput).returns<ProjectRanking>(),
   'ranking.groups': read(s.rankingGroupsInput).returns<GroupRanking>(),

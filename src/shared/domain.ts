@@ -57,7 +57,7 @@ export const PROBLEM_STATUS_LABELS: Record<ProblemStatus, string> = {
   closed: '已销号',
 }
 
-/** Kinds of the office-editable lists (DOMAIN.md *settings*). */
+/** Kinds of the office-editable lists (docs/rules.md: the 〔设置〕 values and 设置 → 基础名录). */
 export const DICT_KINDS = ['category', 'industry_tag', 'township', 'unit', 'problem_category'] as const
 export type DictKind = (typeof DICT_KINDS)[number]
 export const DICT_KIND_LABELS: Record<DictKind, string> = {
@@ -97,6 +97,46 @@ export interface Ref {
   name: string
 }
 
+/**
+ * How much a dictionary item is in use (asked before it is deactivated): projects that carry it (乡镇/街道,
+ * 项目类别, 产业标签; for 单位 the projects whose 专班 it leads) and problems that carry it (问题类别; for 单位
+ * the problems it is responsible for). Deactivated items keep their name wherever they are used.
+ */
+export interface DictUsage {
+  id: number
+  kind: DictKind
+  name: string
+  active: boolean
+  projects: number
+  problems: number
+}
+
+/** How much a leader is in use: projects owned now, projects owned before (history), problems assigned. */
+export interface LeaderUsage {
+  id: number
+  name: string
+  active: boolean
+  currentProjects: number
+  pastProjects: number
+  problems: number
+  openProblems: number
+}
+
+/** One line of the 专班通讯录: a member of a project's task force, with the project and its 包联领导. */
+export interface TaskForceContact {
+  projectId: number
+  projectCode: string
+  projectName: string
+  /** The project's current 包联领导. */
+  leader: string
+  role: MemberRole
+  name: string
+  unit: string
+  duty: string
+  /** As stored (numbers saved before the phone rule are shown as they were). */
+  phone: string
+}
+
 export interface LeaderAssignment {
   id: number
   leader: Ref
@@ -123,6 +163,8 @@ export interface ProjectSummary {
   totalInvestment: Money
   milestonesTotal: number
   milestonesDone: number
+  /** Its place on the key-project list (在库 / 已调出 / 已归档) with the date and reason of the last change. */
+  listing: ProjectListing
   version: number
 }
 
@@ -238,6 +280,46 @@ export interface ProjectDetail {
   plan: Plan
   annualPlans: AnnualPlan[]
   stageMoves: StageMove[]
+  /** Its place on the key-project list now (调出 / 归档 / 恢复 are dated; see ProjectListing). */
+  listing: ProjectListing
+  /** The earliest date a change of its place may carry now: not before it entered the list or its last change. */
+  listingEarliest: IsoDate
+}
+
+/**
+ * A project's place on the key-project list (重点项目名单). 调出 (removed: it left the list) and 归档 (archived:
+ * finished and filed) take it off the kanban, the 总览 counts and the lists at once, and out of the rankings
+ * from the month after the date (the month of the date still ranks it); its records all stay. 恢复 puts it
+ * back (ranked again from the month after that date).
+ */
+export const LISTING_STATUSES = ['listed', 'removed', 'archived'] as const
+export type ListingStatus = (typeof LISTING_STATUSES)[number]
+export const LISTING_STATUS_LABELS: Record<ListingStatus, string> = {
+  listed: '在库',
+  removed: '已调出',
+  archived: '已归档',
+}
+
+export interface ProjectListing {
+  status: ListingStatus
+  /** The date of its last change (调出 / 归档 / 恢复); null when it never left the list. */
+  date: IsoDate | null
+  /** Why (the reason given with the last change); '' when it never left the list. */
+  reason: string
+}
+
+/** What demo.remove removed (counts) and kept, and the backup made before it. */
+export interface DemoRemoval {
+  projects: number
+  leaders: number
+  people: number
+  dictItems: number
+  /** Months frozen with only demo projects in their ranking, unfrozen with them (YYYY-MM). */
+  frozenMonths: Period[]
+  /** Demo leaders, people, townships and units kept because the office's own records use them (names). */
+  kept: string[]
+  /** The file name of the backup made just before (设置 → 数据备份 restores it). */
+  backup: string
 }
 
 export interface MonthlyReport {
@@ -249,6 +331,24 @@ export interface MonthlyReport {
   frozen: boolean
   updatedAt: string
   version: number
+}
+
+/**
+ * A project's investment figures as of a date (report.figures), computed once on the main side for the
+ * project page, the ledger export and the 一项目一档 print. Amounts in 万元 as integer-cent Money.
+ */
+export interface InvestmentFigures {
+  projectId: number
+  /** The date's year: 本年 and the annual plan are of this year. */
+  year: number
+  /** The annual planned investment of `year`; null when none is entered (never 0 in its place). */
+  annualPlan: Money | null
+  /** 本年完成: the monthly reports of `year`, months up to and including the date's month. */
+  completedThisYear: Money
+  /** 开累: every monthly report of the project since its start, up to and including the date's month. */
+  completedToDate: Money
+  /** `year` is one of the construction years and has no annual plan: the project page asks for it. */
+  planMissing: boolean
 }
 
 export interface Problem {
@@ -321,6 +421,40 @@ export const DEFAULT_RULES: Rules = {
   weights: { milestones: 50, investment: 30, problems: 20 },
 }
 
+/** The administrative level word of the 排名通报's body: 全县, 全区, 全市, 全旗, 全州, 全盟. */
+export const ADMIN_LEVELS = ['县', '区', '市', '旗', '州', '盟'] as const
+export type AdminLevel = (typeof ADMIN_LEVELS)[number]
+export const ADMIN_LEVEL_LABELS: Record<AdminLevel, string> = {
+  县: '县',
+  区: '区',
+  市: '市',
+  旗: '旗',
+  州: '州',
+  盟: '盟',
+}
+
+/** The office's 排名通报 settings (settings key 'report'), printed in their GB/T 9704-2012 places. */
+export interface ReportSettings {
+  /** 发文机关, e.g. 某某县重点项目建设指挥部办公室; '' = not set: no 发文机关标志 or 署名 is printed. */
+  issuer: string
+  /** The level word of 全县/全区/…. */
+  level: AdminLevel
+  /** 发文字号, e.g. 〔2026〕12号 or 某重办〔2026〕12号; '' = none. */
+  docNumber: string
+  /** 成文日期 (YYYY-MM-DD); '' = the day it is printed. */
+  date: IsoDate | ''
+  /** 附注, printed in brackets under the 成文日期; '' = none. */
+  remarks: string
+}
+
+export interface ReportSettingsState {
+  report: ReportSettings
+  /** The version to send with the next save (1 while never saved). */
+  version: number
+  /** false: never saved — `report` holds defaults derived from the data (the level word from titles and units). */
+  saved: boolean
+}
+
 export interface AuditEntry {
   id: number
   at: string
@@ -342,8 +476,23 @@ export interface SystemInfo {
   databasePath: string
   operator: Operator | null
   projectCount: number
+  /** Rows of the demo district still in the database (projects, leaders, people, list items); 0 when none. */
+  demoRows: number
   /** Things the office should know about where the data lives (a network drive, …), in Chinese. */
   warnings: string[]
+}
+
+/**
+ * How far a new installation has come, for the 总览's 从这里开始 steps: whether an operator with a unit is set,
+ * and counts of active townships, active lead units (牵头单位), active leaders, projects and monthly reports.
+ */
+export interface SetupProgress {
+  operator: boolean
+  townships: number
+  units: number
+  leaders: number
+  projects: number
+  reports: number
 }
 
 export interface Page<T> {

@@ -1,6 +1,8 @@
 /** What crosses the contract for Excel import and export. */
+import type { Stage } from './domain'
 
-export const EXPORT_KINDS = ['ledger', 'ranking', 'problems', 'milestones', 'template'] as const
+/** contacts: the 专班通讯录 (every project's task-force members with unit, role and phone). */
+export const EXPORT_KINDS = ['ledger', 'ranking', 'problems', 'milestones', 'template', 'contacts'] as const
 export type ExportKind = (typeof EXPORT_KINDS)[number]
 
 export interface ExportedFile {
@@ -57,11 +59,24 @@ export interface ImportPreview {
   newLeaderTitles: Record<string, string>
   newTownships: string[]
   newUnits: string[]
+  /** The stage chosen in the preview for new projects whose row names none (null: none chosen yet). */
+  stage: Stage | null
+  /**
+   * New projects whose row has no 项目阶段 (no such column, or an empty cell): they take the chosen stage.
+   * While this is above 0 and no stage is chosen, the preview has an issue and nothing can be imported.
+   */
+  stageToChoose: number
+  /** New projects by the stage they will be created in (from the 项目阶段 column or the choice). */
+  newByStage: Partial<Record<Stage, number>>
   issues: ImportRowIssue[]
   issueCount: number
   sample: {
     row: number
     code: string | null
+    /** The code the import will make for a new project whose row has none (IMP-00001 …). */
+    autoCode: string | null
+    /** The stage a new project will be created in (null: an update, or not chosen yet). */
+    stage: Stage | null
     name: string
     totalInvestment: number | null
     annualPlan: number | null

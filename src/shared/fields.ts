@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { isIsoDate, isPeriod } from './dates'
+import { inYearRange, outOfRangeMessage } from './date-checks'
 import { MAX_MONEY } from './money'
 import { PERSON_NAME_MAX, badCharacters, codePoints, normalizePersonName, normalizeText } from './names'
 
@@ -112,8 +113,16 @@ export function money(label: string, options: { allowNegative?: boolean } = {}) 
   return options.allowNegative ? base.min(-MAX_MONEY, `${q(label)}过小`) : base.min(0, `${q(label)}不能为负数`)
 }
 
+/**
+ * A civil date "YYYY-MM-DD". Empty (a cleared date field) is 「…」必须填写, not "not a valid date"; a date
+ * outside 1990–2100 is refused (date-checks.ts: no project is built then, it is a mistyped year).
+ */
 export function date(label: string) {
-  return z.string({ error: typeError(label, '日期') }).refine(isIsoDate, `${q(label)}应为有效日期，如 2026-11-21`)
+  return z
+    .string({ error: typeError(label, '日期') })
+    .refine((v) => v.trim() !== '', { message: `${q(label)}必须填写`, abort: true })
+    .refine(isIsoDate, { message: `${q(label)}应为有效日期，如 2026-11-21`, abort: true })
+    .refine(inYearRange, outOfRangeMessage(label))
 }
 
 export function period(label: string) {

@@ -25,6 +25,11 @@ export const IMPORT_FIELDS = {
     label: '本年完成投资（不导入）',
     names: ['本年完成投资', '累计完成投资', '完成投资', '年度完成投资'],
   },
+  /** 开累 (completed since the project's start): computed from the monthly reports, never imported. */
+  completedToDate: {
+    label: '开累完成投资（不导入）',
+    names: ['开累完成投资', '开累完成', '开累投资', '开累', '自开工累计完成投资', '开工以来累计完成投资'],
+  },
   leadUnit: {
     label: '牵头单位',
     names: ['牵头单位', '责任单位', '牵头责任单位', '主责单位', '责任部门', '牵头部门', '县直责任单位', '主管部门'],
@@ -53,7 +58,8 @@ export const IMPORT_FIELDS = {
     label: '计划竣工',
     names: ['计划竣工时间', '计划竣工日期', '计划竣工', '计划完工时间', '竣工时间', '计划投产时间'],
   },
-  stage: { label: '阶段', names: ['阶段', '项目阶段', '所处阶段', '进展阶段', '项目状态'] },
+  /** The 五个一批 stage of a new project: the five labels and their obvious short forms (see readStage). */
+  stage: { label: '项目阶段', names: ['项目阶段', '阶段', '所处阶段', '进展阶段', '项目状态'] },
 } as const
 
 export type ImportField = keyof typeof IMPORT_FIELDS
@@ -84,6 +90,7 @@ const RULES: [ImportField, RegExp][] = [
   ['leadUnit', /^(县|区|市)?(直)?(牵头|责任|主责|主管|行业主管)+(单位|部门)$/],
   ['township', /^(所在|所属|属地)?(乡镇|街道|镇街|乡镇街道|乡镇园区|乡镇（街道）)(名称)?$/],
   ['totalInvestment', /总投资/],
+  ['completedToDate', /开累/],
   ['completedThisYear', /完成(投资)?$|完成投资/],
   ['annualPlan', /^(年度|本年|当年)?(计划投资|投资计划|计划)(额)?$/],
   ['plannedStart', /^(计划)?开工(时间|日期|年月)?$/],

@@ -2,6 +2,8 @@
 import { z } from 'zod'
 import * as f from './fields'
 import {
+  ADMIN_LEVELS,
+  ADMIN_LEVEL_LABELS,
   DICT_KINDS,
   DICT_KIND_LABELS,
   MEMBER_ROLES,
@@ -18,6 +20,9 @@ import {
   STAGE_LABELS,
 } from './domain'
 import { EXPORT_KINDS } from './excel'
+import { normalizePhone, phoneProblem } from './phones'
+import { isIsoDate } from './dates'
+import { projectDateErrors, type DateIssue } from './date-checks'
 import { IMPORT_FIELD_KEYS, type ImportField } from './import-fields'
 import { IMPORT_UNITS } from './excel'
 
@@ -26,23 +31,29 @@ const level = f.oneOf('项目级别', PROJECT_LEVELS, PROJECT_LEVEL_LABELS)
 const role = f.oneOf('角色', MEMBER_ROLES, MEMBER_ROLE_LABELS)
 const problemLevel = (label = '协调层级') => f.oneOf(label, PROBLEM_LEVELS, PROBLEM_LEVEL_LABELS)
 const dictKind = f.oneOf('字典类别', DICT_KINDS, DICT_KIND_LABELS)
+/**
+ * A telephone number (phones.ts: an 11-digit mobile or a landline with its area code), stored in its one
+ * normal form ('138 0000 0000' → '13800000000', '(0371)12345678' → '0371-12345678'); empty allowed.
+ */
 const phoneText = f
   .anyText('电话', 30)
-  .refine((v) => v === '' || /^[0-9+\-()（） 转]{3,30}$/.test(v), '「电话」只能包含数字、空格、+、-、括号和“转”')
+  .overwrite(normalizePhone)
+  .refine((v) => phoneProblem(v) === null, { error: (issue) => `「电话」${phoneProblem(String(issue.input))}` })
 const phone = phoneText.default('')
 
 const empty = f.input({})
 const byId = (label: string) => f.input({ id: f.id(label) })
 const byIdVersion = (label: string) => f.input({ id: f.id(label), version: f.version() })
 
-function datesInOrder<T extends { plannedStart?: string | null; plannedEnd?: string | null }>(v: T) {
-  return !v.plannedStart || !v.plannedEnd || v.plannedEnd >= v.plannedStart
+/**
+ * Refuses the impossible date combinations of date-checks.ts (an end before its start …), each under its
+ * field. The merely unusual ones pass: the forms warn about those and the user confirms.
+ */
+function impossibleDates<T>(check: (v: T) => DateIssue[]) {
+  return (v: T, ctx: z.RefinementCtx) => {
+    for (const issue of check(v)) ctx.addIssue({ code: 'custom', message: issue.message, path: [issue.path] })
+  }
 }
-const ORDER_MSG = { message: '「计划竣工日期」不能早于「计划开工日期」', path: ['plannedEnd'] }
-function yearsInOrder<T extends { startYear?: number; endYear?: number }>(v: T) {
-  return v.startYear === undefined || v.endYear === undefined || v.endYear >= v.startYear
-}
-const YEAR_MSG = { message: '「建设结束年份」不能早于「建设起始年份」', path: ['endYear'] }
 
 // ---- settings and dictionaries
 
@@ -70,6 +81,27 @@ export const rulesUpdateInput = f
     path: ['thresholds'],
   })
 
+/**
+ * 发文字号 after GB/T 9704-2012 7.2.5: an optional 机关代字, the year in 六角括号 〔〕, the number without 第 or
+ * leading zeros, then 号 — 〔2026〕12号, 某重办〔2026〕12号.
+ */
+export const DOC_NUMBER_PATTERN = /^[\p{Script=Han}A-Za-z0-9]{0,20}〔(\d{4})〕[1-9]\d{0,5}号$/u
+const DOC_NUMBER_MSG =
+  '「发文字号」应写成 〔2026〕12号：年份用六角括号〔〕，序号不加“第”、不编虚位（1 不写作 01），前面可加机关代字（如 某重办〔2026〕12号）；没有文号请留空'
+export const reportSettingsInput = f.input({
+  version: f.version(),
+  issuer: f.anyName('发文机关', 50),
+  level: f.oneOf('行政层级', ADMIN_LEVELS, ADMIN_LEVEL_LABELS),
+  docNumber: f.anyName('发文字号', 40).refine((v) => {
+    const m = DOC_NUMBER_PATTERN.exec(v)
+    return v === '' || (m !== null && Number(m[1]) >= 1990 && Number(m[1]) <= 2100)
+  }, DOC_NUMBER_MSG),
+  date: f
+    .anyText('成文日期', 10)
+    .refine((v) => v === '' || isIsoDate(v), '「成文日期」应为有效日期，如 2026-11-21；留空则按打印当天'),
+  remarks: f.anyText('附注', 300),
+})
+
 export const dictListInput = f.input({ kind: dictKind, includeInactive: f.bool('含已停用').default(false) })
 export const dictCreateInput = f.input({ kind: dictKind, name: f.name('名称', 50) })
 export const dictUpdateInput = f.input({
@@ -79,6 +111,8 @@ export const dictUpdateInput = f.input({
   sortOrder: f.int('排序号', 0, 1_000_000).optional(),
   active: f.bool('启用').optional(),
 })
+/** How many projects and problems use a dictionary item (asked before deactivating it). */
+export const dictUsageInput = byId('字典项')
 
 const templateItem = f.input({
   name: f.name('节点名称', 50),
@@ -126,6 +160,8 @@ export const leaderUpdateInput = f.input({
   active: f.bool('启用').optional(),
 })
 export const leaderDeleteInput = byIdVersion('领导')
+/** How many projects (now and before) and problems a leader has (asked before deactivating). */
+export const leaderUsageInput = byId('领导')
 
 // ---- projects
 
@@ -159,8 +195,7 @@ export const projectCreateInput = f
       .default([]),
     templateId: f.id('节点模板').optional(),
   })
-  .refine(datesInOrder, ORDER_MSG)
-  .refine(yearsInOrder, YEAR_MSG)
+  .superRefine(impossibleDates(projectDateErrors))
 
 export const projectUpdateInput = f
   .input({
@@ -180,8 +215,7 @@ export const projectUpdateInput = f
     plannedStart: f.date('计划开工日期').nullable().optional(),
     plannedEnd: f.date('计划竣工日期').nullable().optional(),
   })
-  .refine(datesInOrder, ORDER_MSG)
-  .refine(yearsInOrder, YEAR_MSG)
+  .superRefine(impossibleDates(projectDateErrors))
 
 export const projectListInput = f.input({
   stage: stage().optional(),
@@ -192,8 +226,16 @@ export const projectListInput = f.input({
   categoryId: f.id('项目类别').optional(),
   industryTagId: f.id('产业标签').optional(),
   text: f.anyName('搜索文字', 50).optional(),
+  /** listed: the projects on the key-project list (the default); out: those 调出 or 归档. */
+  listing: f.oneOf('项目状态', ['listed', 'out'], { listed: '在库', out: '已调出或已归档' }).default('listed'),
 })
 export const projectGetInput = byId('项目')
+/** 调出 / 归档 / 恢复: the project (with the version read), the date (ISO, not after today) and why. */
+const listingChange = (dateLabel: string, reasonLabel: string) =>
+  f.input({ id: f.id('项目'), version: f.version(), date: f.date(dateLabel), reason: f.text(reasonLabel, 200) })
+export const projectRemoveInput = listingChange('调出日期', '调出原因')
+export const projectArchiveInput = listingChange('归档日期', '归档说明')
+export const projectRestoreInput = listingChange('恢复日期', '恢复原因')
 export const reassignLeaderInput = f.input({
   projectId: f.id('项目'),
   version: f.version(),
@@ -308,6 +350,14 @@ export const reportListInput = f.input({
   period: f.period('月份').optional(),
   year: f.year('年度').optional(),
 })
+/** report.figures: 本年 and 开累 of some projects (default all) as of a date (default today). */
+export const reportFiguresInput = f.input({
+  projectIds: z
+    .array(f.id('项目'), { error: '「项目」应为编号列表' })
+    .max(20_000, '一次最多查询20000个项目')
+    .optional(),
+  date: f.date('日期').optional(),
+})
 export const reportSaveInput = f.input({
   projectId: f.id('项目'),
   period: f.period('月份'),
@@ -403,6 +453,7 @@ export const excelExportInput = f.input({
     problems: '问题清单',
     milestones: '节点计划',
     template: '导入模板',
+    contacts: '专班通讯录',
   }),
   period: f.period('月份').optional(),
   projectId: f.id('项目').optional(),
@@ -421,6 +472,11 @@ export const excelImportInput = f.input({
       z.enum(IMPORT_UNITS, { error: '「金额单位」只能是：' + IMPORT_UNITS.join('、') }),
     )
     .default({}),
+  /**
+   * The stage of the new projects whose row names none (no 项目阶段 column, or an empty cell). Never defaulted:
+   * while such rows exist and no stage is given, the preview lists it as an issue and nothing is imported.
+   */
+  stage: stage('新项目的阶段').optional(),
 })
 
 // ---- audit, system, demo

@@ -24,7 +24,7 @@ async function projectIdByCode(code: string): Promise<number> {
 describe('the office at work (browser mode, Chromium)', () => {
   it('first run: names the operator and loads the demo district', async () => {
     await page.getByLabel('操作员姓名').fill('王办事')
-    await page.getByLabel('所在单位').fill('区发改局')
+    await page.getByLabel('操作员单位').fill('区发改局')
     await page.getByText('载入演示数据').click()
     await page.getByRole('button', { name: '开始使用' }).click()
     await page.waitForSelector('text=五个一批（55个项目）', { timeout: 20_000 })
@@ -72,14 +72,18 @@ describe('the office at work (browser mode, Chromium)', () => {
     await done.locator('textarea').fill('用地预审意见书已取得')
     // A date the picker does not take (in the future) is said, and nothing is saved with "today" instead.
     const actual = done.getByLabel('实际完成日期')
+    // (Tab leaves the field as a user does: the open picker would cover the dialog's buttons.)
     await actual.fill('2027-01-01')
+    await actual.press('Tab')
     await done.getByRole('button', { name: '确认完成' }).click()
     await done.getByText('「实际完成日期」不能是 2027-01-01：完成日期不能晚于今天').waitFor()
     await actual.fill('2026-13-45')
+    await actual.press('Tab')
     await done.getByRole('button', { name: '确认完成' }).click()
     await done.getByText('「实际完成日期」「2026-13-45」不是有效日期').waitFor()
     expect((await h.app.call('project.get', { id })).plan.milestones[0]!.actualDate).toBeNull()
     await actual.fill('2026-11-21')
+    await actual.press('Tab')
     await done.getByRole('button', { name: '确认完成' }).click()
     await page.waitForSelector('text=「用地预审」已完成')
     await page.waitForSelector('[aria-label="一个项目"] >> text=绿灯')

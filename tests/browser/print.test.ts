@@ -47,7 +47,10 @@ describe('printing (A4, GB/T 9704)', () => {
     expect(pages[0]!.text).toContain('2026年10月重点项目推进情况通报')
     expect(pages[0]!.text).toContain('总体情况')
     expect(portrait(pages[0]!)).toBe(true)
-    expect(pages.slice(1).every((p) => !portrait(p))).toBe(true)
+    // The text (with its 署名 and 成文日期 it may take a second page) in portrait, then only landscape pages.
+    const landscapeFrom = pages.findIndex((p) => !portrait(p))
+    expect(landscapeFrom).toBeGreaterThan(0)
+    expect(pages.slice(landscapeFrom).every((p) => !portrait(p))).toBe(true)
     expect(codesInOrder(pages)).toEqual(ranking.rows.map((r) => r.code))
     // The header row repeats on every page of the table.
     const tablePages = pages.filter((p) => /XM-\d+/.test(p.text))

@@ -1,5 +1,5 @@
 /**
- * `rank` on the demo data equals a calculation of DOMAIN.md's rules written out independently here, straight
+ * `rank` on the demo data equals a calculation of docs/rules.md's rules written out independently here, straight
  * from the tables with plain arithmetic (no code shared with src/shared/rules).
  */
 import path from 'node:path'

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
+import ExcelJS from 'exceljs'
 import { describe, expect, it, vi } from 'vitest'
 import { APPLICATION_ID } from '../../src/main/db/open'
 import { migrate } from '../../src/main/db/migrate'
@@ -68,6 +69,31 @@ describe('command line', () => {
     const check = await run(['check', '--db', db])
     expect(check).toMatchObject({ code: 0, out: '数据库完整性检查通过' })
     expect((await run(['info', '--db', db])).out).toContain('项目 20 个')
+  })
+
+  it('exports the 专班通讯录 (export --what contacts), named in the help', async () => {
+    expect((await run(['help'])).out).toContain('--what ledger|ranking|problems|contacts')
+    expect((await run(['help'])).out).toContain('contacts 专班通讯录')
+    const dir = tempDir()
+    const db = path.join(dir, 'demo.db')
+    expect((await run(['demo', '--db', db, '--projects', '3'])).code).toBe(0)
+    const out = path.join(dir, '通讯录.xlsx')
+    expect(await run(['export', '--db', db, '--what', 'contacts', '--out', out])).toMatchObject({
+      code: 0,
+      out: `已导出：${out}`,
+    })
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(fs.readFileSync(out) as unknown as ArrayBuffer)
+    const ws = wb.worksheets[0]!
+    expect(ws.name).toBe('专班通讯录')
+    expect(String(ws.getCell('A1').value)).toContain('重点项目专班通讯录')
+    expect(ws.getCell('I2').value).toBe('电话')
+    expect(ws.rowCount).toBeGreaterThan(2)
+    const wrong = await run(['export', '--db', db, '--what', 'people', '--out', out])
+    expect(wrong).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('只能是 ledger、ranking、problems 或 contacts'),
+    })
   })
 
   it('refuses wrong arguments with a message and a non-zero exit', async () => {

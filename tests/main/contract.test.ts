@@ -55,6 +55,14 @@ describe('the contract', () => {
       thresholds: { redOverdueDays: 25, upcomingDays: 7, redInvestmentPercent: 50, yellowInvestmentPercent: 80 },
       weights: { milestones: 50, investment: 30, problems: 20 },
     }),
+    'settings.updateReport': async (app) => ({
+      version: (await app.call('settings.report', {})).version,
+      issuer: '某某区重点项目建设指挥部办公室',
+      level: '区',
+      docNumber: '〔2026〕12号',
+      date: '',
+      remarks: '',
+    }),
     'dict.create': async () => ({ kind: 'unit', name: '区统计局' }),
     'dict.update': async (_a, b) => ({ id: b.unit2Id, version: 1, sortOrder: 5 }),
     'template.create': async () => ({ name: '简易节点', items: [{ name: '开工', share: 0 }] }),
@@ -84,6 +92,22 @@ describe('the contract', () => {
       toStage: 'investment',
     }),
     'project.setAnnualPlan': async (_a, _b, s) => ({ projectId: s.project!, year: 2026, amount: 1000 }),
+    'project.remove': async (app, _b, s) => ({
+      id: s.project!,
+      version: (await app.call('project.get', { id: s.project! })).project.version,
+      date: '2026-10-15',
+      reason: '不再列为重点项目',
+    }),
+    'project.archive': async (app, b) => {
+      const { project } = await app.call('project.create', projectInput(b, { code: 'XM-901', stage: 'production' }))
+      return { id: project.id, version: project.version, date: '2026-11-01', reason: '已竣工投产' }
+    },
+    'project.restore': async (app, _b, s) => ({
+      id: s.project!,
+      version: (await app.call('project.get', { id: s.project! })).project.version,
+      date: '2026-10-20',
+      reason: '恢复推进',
+    }),
     'taskForce.update': async (app, b, s) => {
       const tf = (await app.call('project.get', { id: s.project! })).taskForce
       return { id: tf.id, version: tf.version, leadUnitId: b.unit2Id }
@@ -170,6 +194,7 @@ describe('the contract', () => {
       return { id: p.id, version: p.version, reason: '反复' }
     },
     'demo.load': async () => ({ projects: 3 }),
+    'demo.remove': async () => ({}),
     'ranking.freeze': async () => ({ period: '2026-09' }),
     'excel.import': async () => ({ fileName: '台账.xlsx', base64: await toBase64(await countyLedger()) }),
     'ranking.unfreeze': async () => ({ period: '2026-09', reason: '数据更正' }),
@@ -191,9 +216,10 @@ describe('the contract', () => {
     const auditCount = () => (app.deps.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n
     // demo.load needs an empty project table, so it runs last.
     const order = [
-      ...writes.filter((w) => w !== 'demo.load' && w !== 'milestone.remove'),
+      ...writes.filter((w) => w !== 'demo.load' && w !== 'demo.remove' && w !== 'milestone.remove'),
       'milestone.remove',
       'demo.load',
+      'demo.remove',
     ] as CallName[]
     for (const name of order) {
       const input = await scenario[name]!(app, b, state)
@@ -205,6 +231,16 @@ describe('the contract', () => {
         expect(
           (fresh.deps.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n,
         ).toBeGreaterThan(n)
+        continue
+      }
+      if (name === 'demo.remove') {
+        // It removes the demo's own audit rows with the demo, and says so in one row of its own.
+        const fresh = newApp()
+        await fresh.call('demo.load', { projects: 3 })
+        await fresh.call('demo.remove', input)
+        expect(
+          fresh.deps.sqlite.prepare(`SELECT count(*) AS n FROM audit_log WHERE entity = 'database'`).get(),
+        ).toEqual({ n: 1 })
         continue
       }
       const before = auditCount()
@@ -230,6 +266,7 @@ describe('the contract', () => {
       'plan.update',
       'taskForce.update',
       'settings.updateRules',
+      'settings.updateReport',
     ] as const
     for (const name of versioned) {
       const input = (await scenario[name]!(app, b, state)) as Record<string, unknown>
@@ -250,6 +287,9 @@ describe('the contract', () => {
       ['project.reassignLeader', { projectId: 9999, version: 1, leaderId: 1, fromDate: '2026-01-01', note: '' }],
       ['project.move', { id: 9999, version: 1, toStage: 'signed' }],
       ['project.setAnnualPlan', { projectId: 9999, year: 2026, amount: 1 }],
+      ['project.remove', { id: 9999, version: 1, date: '2026-01-01', reason: 'x' }],
+      ['project.archive', { id: 9999, version: 1, date: '2026-01-01', reason: 'x' }],
+      ['project.restore', { id: 9999, version: 1, date: '2026-01-01', reason: 'x' }],
       ['leader.update', { id: 9999, version: 1, name: 'x' }],
       ['leader.delete', { id: 9999, version: 1 }],
       ['dict.update', { id: 9999, version: 1, name: 'x' }],

@@ -216,9 +216,10 @@ describe('integrity at start', () => {
       rootpage: number
     }
     await app.close()
-    // A few bytes of the leaders' table overwritten: the file opens, the check finds the damage.
+    // The leaders' table's root page overwritten after its page type (its cell pointers, or an interior page's
+    // children, point nowhere): the file opens, the check finds the damage — whatever the rows' layout.
     const fd = fs.openSync(file, 'r+')
-    fs.writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, (rootpage - 1) * 4096 + 3000)
+    fs.writeSync(fd, Buffer.alloc(4088, 0xa5), 0, 4088, (rootpage - 1) * 4096 + 8)
     fs.closeSync(fd)
     const start = openAtStart(file, { clock: fixedClock })
     expect(start).toMatchObject({ ok: false, damaged: true, error: { code: 'DB_DAMAGED' } })
@@ -604,7 +605,7 @@ describe('restoring over a database that opens but is damaged (command line)', (
     }
     await app.close()
     const fd = fs.openSync(file, 'r+')
-    fs.writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, (rootpage - 1) * 4096 + 3000)
+    fs.writeSync(fd, Buffer.alloc(4088, 0xa5), 0, 4088, (rootpage - 1) * 4096 + 8)
     fs.closeSync(fd)
     expect(await restoreBackup(file, good.path)).toBeNull()
     expect(listBackups(path.dirname(good.path)).map((b) => b.reason)).toEqual(['manual'])

@@ -30,7 +30,7 @@ describe('Excel export', () => {
     const projects = await app.call('project.list', {})
     const first = projects.sort((a, b) => a.code.localeCompare(b.code))[0]!
     expect(total.value).toBe(first.totalInvestment / 100)
-    const plannedStart = ws.getCell('N3').value
+    const plannedStart = ws.getCell('O3').value
     expect(plannedStart).toBeInstanceOf(Date)
     // The columns read in bulk (project.ledgerDetails) agree with each project's own record.
     for (const [i, p] of projects.slice(0, 8).entries()) {
@@ -40,8 +40,8 @@ describe('Excel export', () => {
       expect(row.getCell('D').value).toBe(d.category?.name ?? '')
       expect(row.getCell('H').value).toBe(d.project.constructionUnit)
       expect(row.getCell('I').value).toBe(d.project.content)
-      expect(row.getCell('M').value).toBe(`${d.project.startYear}-${d.project.endYear}`)
-      expect(row.getCell('S').value).toBe(d.taskForce.members.find((m) => m.role === 'head')?.person.name ?? '')
+      expect(row.getCell('N').value).toBe(`${d.project.startYear}-${d.project.endYear}`)
+      expect(row.getCell('T').value).toBe(d.taskForce.members.find((m) => m.role === 'head')?.person.name ?? '')
     }
   })
 
@@ -138,6 +138,7 @@ describe('Excel import', () => {
       'leader',
       'township',
       'plannedStart',
+      'stage',
     ])
     expect(preview.newLeaders).toEqual(['张一平', '李二和'])
     expect(preview.newTownships).toEqual(['城东街道', '吴桥镇', '西沟乡'])
@@ -156,7 +157,13 @@ describe('Excel import', () => {
     expect((await app.call('project.get', { id: byName['西沟冷链物流项目']!.id })).project.plannedStart).toBe(
       '2026-05-01',
     )
-    expect(list.every((p) => /^IMP-\d{5}$/.test(p.code))).toBe(true)
+    expect(list.map((p) => p.code).sort()).toEqual(['IMP-00001', 'IMP-00002', 'IMP-00003'])
+    // The 项目阶段 column: a label and a short form (在建 is 开工建设).
+    expect(Object.fromEntries(list.map((p) => [p.name, p.stage]))).toEqual({
+      城东新材料产业园项目: 'construction',
+      吴桥光伏发电项目: 'construction',
+      西沟冷链物流项目: 'signed',
+    })
     // Importing again matches by name (no codes in this ledger) and updates instead of duplicating.
     expect(await app.call('excel.import', { fileName: '台账.xlsx', base64 })).toMatchObject({ created: 0, updated: 3 })
     expect(await app.call('project.list', {})).toHaveLength(3)

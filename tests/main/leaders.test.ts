@@ -16,6 +16,45 @@ describe('leaders (包联领导)', () => {
     expect(list.find((l) => l.id === b.leaderId)!.projectCount).toBe(1)
   })
 
+  it('counts only the projects on the key-project list: one 调出 is not counted, and is again after 恢复', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    await app.call('project.create', projectInput(b))
+    const other = await app.call('project.create', projectInput(b, { code: 'XM-002', name: '城东物流园' }))
+    const count = async () => (await app.call('leader.list', {})).find((l) => l.id === b.leaderId)!.projectCount
+    expect(await count()).toBe(2)
+    const removed = await app.call('project.remove', {
+      id: other.project.id,
+      version: other.project.version,
+      date: '2026-10-15',
+      reason: '项目业主变更，不再列为重点项目',
+    })
+    expect(await count()).toBe(1)
+    expect(
+      (await app.call('leader.list', { includeInactive: true })).find((l) => l.id === b.leaderId)!.projectCount,
+    ).toBe(1)
+    await app.call('project.restore', {
+      id: other.project.id,
+      version: removed.project.version,
+      date: '2026-11-01',
+      reason: '重新列为重点项目',
+    })
+    expect(await count()).toBe(2)
+  })
+
+  it('still refuses to deactivate a leader whose only current project was 调出 (it may come back), saying so', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const { project } = await app.call('project.create', projectInput(b))
+    await app.call('project.remove', { id: project.id, version: project.version, date: '2026-10-15', reason: '调整' })
+    const leader = (await app.call('leader.list', {})).find((l) => l.id === b.leaderId)!
+    expect(leader.projectCount).toBe(0)
+    const before = dump(app)
+    const error = await refused(app, 'leader.update', { id: leader.id, version: leader.version, active: false }, 'RULE')
+    expect(error.message).toContain('目前包联1个项目（其中1个已调出或归档），不能停用')
+    expect(dump(app)).toEqual(before)
+  })
+
   it('refuses to delete a leader who has (or had) projects, and leaves the database as it was', async () => {
     const app = newApp()
     const b = await seedBasics(app)

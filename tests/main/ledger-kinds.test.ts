@@ -15,14 +15,15 @@ import { HEADER, TITLE, project, rawXlsx, type RawSheet, type RawOptions } from 
 
 const b64 = (buffer: Buffer) => buffer.toString('base64')
 
+// These ledgers have no 项目阶段 column: the stage of their new projects is chosen, as in the preview.
 async function preview(app: App, buffer: Buffer, extra: Partial<CallInput<'excel.preview'>> = {}) {
-  return app.call('excel.preview', { fileName: '台账.xlsx', base64: b64(buffer), ...extra })
+  return app.call('excel.preview', { fileName: '台账.xlsx', base64: b64(buffer), stage: 'planning', ...extra })
 }
 async function importAll(buffer: Buffer, extra: Partial<CallInput<'excel.import'>> = {}, app = newApp()) {
   await app.call('settings.setOperator', { name: '王测试', unit: '县重点项目办' })
   const p = await preview(app, buffer, extra)
   expect(p.issues).toEqual([])
-  await app.call('excel.import', { fileName: '台账.xlsx', base64: b64(buffer), ...extra })
+  await app.call('excel.import', { fileName: '台账.xlsx', base64: b64(buffer), stage: 'planning', ...extra })
   return { app, preview: p }
 }
 const projects = landedProjects
@@ -453,7 +454,15 @@ describe('command line', () => {
     const bad = await run('--sheet', '新表', '--unit', 'D=万美元')
     expect(bad.code).not.toBe(0)
     expect(bad.err).toContain('可用：元、千元、万元')
-    const done = await run('--sheet', '新表', '--unit', 'D=亿元', '--map', 'F=牵头单位')
+    // No 项目阶段 column: the stage of the new project is asked for (never 谋划包装 by default), then given.
+    const noStage = await run('--sheet', '新表', '--unit', 'D=亿元', '--map', 'F=牵头单位')
+    expect(noStage.code).toBe(1)
+    expect(noStage.err).toContain('1个新项目在台账中没有写「项目阶段」')
+    expect(noStage.err).toContain('--stage 阶段')
+    const wrongStage = await run('--sheet', '新表', '--unit', 'D=亿元', '--stage', '前期')
+    expect(wrongStage.code).toBe(2)
+    expect(wrongStage.err).toContain('参数 --stage 的阶段「前期」不认识，可用：谋划包装、招商洽谈')
+    const done = await run('--sheet', '新表', '--unit', 'D=亿元', '--map', 'F=牵头单位', '--stage', '招商洽谈')
     expect(done.err).toBe('')
     expect(done.code).toBe(0)
     expect(done.out).toContain('金额：D列「总投资（万美元）」：按所选单位 亿元 读取，换算为万元（×10,000）')
@@ -461,6 +470,7 @@ describe('command line', () => {
     const app = newApp(db)
     expect(await projects(app)).toMatchObject([{ name: '甲项目', total: 2500000 }])
     expect((await app.call('project.list', {}))[0]!.leadUnit.name).toBe('县发改局')
+    expect((await app.call('project.list', {}))[0]!.stage).toBe('investment')
   })
 })
 
@@ -864,9 +874,9 @@ describe('two offices at once', () => {
       sheet([TITLE, HEADER, project(1, '甲项目', 100, 10, '周明远'), project(2, '乙项目', 200, 20, '郑佳宁')]),
     ])
     // The second office previews, then the first imports the same ledger before the second does.
-    const stale = await planImport(second.deps.db, ledger, '台账.xlsx', { today: '2026-11-21' })
+    const stale = await planImport(second.deps.db, ledger, '台账.xlsx', { today: '2026-11-21', stage: 'planning' })
     expect(stale.preview).toMatchObject({ creates: 2, updates: 0, issueCount: 0 })
-    await first.call('excel.import', { fileName: '台账.xlsx', base64: b64(ledger) })
+    await first.call('excel.import', { fileName: '台账.xlsx', base64: b64(ledger), stage: 'planning' })
     const before = dump(second)
     const error = await commitImport(second.deps, stale).catch((e: Error & { code?: string }) => e)
     expect(error).toMatchObject({

@@ -4,7 +4,16 @@ import type { App } from '../../src/main/app'
 import { lastDayOfPeriod } from '../../src/shared/dates'
 import { DEFAULT_RULES } from '../../src/shared/domain'
 import { lightFactsFromRaw, lightOf } from '../../src/shared/rules/lights'
+import { basisText, tieText } from '../../src/shared/rules/ranking'
+import { componentHundredths, componentsOf, scoreFactsOfBreakdown } from '../../src/shared/rules/scores'
+import ExcelJS from 'exceljs'
 import { dump, newApp, projectInput, refused, seedBasics, type Basics } from '../helpers/app'
+
+async function workbookOf(base64: string) {
+  const wb = new ExcelJS.Workbook()
+  await wb.xlsx.load(Buffer.from(base64, 'base64') as unknown as ArrayBuffer)
+  return wb
+}
 
 /** Three projects worked out by hand for October 2026 (D = 2026-10-31, m = 10). */
 async function scenario(app: App, b: Basics) {
@@ -254,6 +263,13 @@ describe('the breakdown of a score', () => {
           row.light,
           row.reasons,
         ])
+        // The dialog's arithmetic is rebuilt from the items it lists: the same components, and as many items
+        // as the row's 计分依据 says.
+        expect(componentHundredths(componentsOf(scoreFactsOfBreakdown(breakdown), period)), row.code).toEqual(
+          row.components,
+        )
+        if (row.basis?.milestones != null) expect(breakdown.milestones).toHaveLength(row.basis.milestones)
+        if (row.basis?.problems != null) expect(breakdown.problems).toHaveLength(row.basis.problems)
       }
     }
     const lights = await app.call('lights.get', { date: '2026-11-21' })
@@ -289,6 +305,119 @@ describe('the breakdown of a score', () => {
     }
     const subset = await app.call('lights.get', { date: lastDayOfPeriod('2026-10'), projectIds: [some[0]!.projectId] })
     expect(subset.map((l) => l.projectId)).toEqual([some[0]!.projectId])
+  })
+})
+
+describe('the ranking explains itself (issue 16)', () => {
+  it('every row carries its 计分依据 and, when it shares its place, its tie-break', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    const { p1, p2, p3 } = await scenario(app, b)
+    // 丁 ties with 乙 at 37.50 (a milestone due, not done → 0; its plan fully reported → 1): with no rate
+    // difference (both 100 %), they are listed by code.
+    const p4 = await app.call('project.create', projectInput(b, { code: 'XM-004', name: '丁项目' }))
+    await app.call('milestone.create', { planId: p4.plan.id, name: '环评', plannedDate: '2026-09-20' })
+    await app.call('project.setAnnualPlan', { projectId: p4.project.id, year: 2026, amount: 60000 })
+    await app.call('report.save', { projectId: p4.project.id, period: '2026-10', investment: 60000 })
+    const r = await app.call('ranking.projects', { period: '2026-10' })
+    expect(r.rows.map((x) => [x.projectId, x.rank, basisText(x.basis), tieText(x.tie, x.investmentRate)])).toEqual([
+      [p1, 1, '节点 2项、投资、问题办结 1项', ''],
+      [p2, 2, '节点 1项、投资', '同分2个并列，按项目编号'],
+      [p4.project.id, 2, '节点 1项、投资', '同分2个并列，按项目编号'],
+      [p3, null, '无可计分项', ''],
+    ])
+    // 乙 reports 10 万元 more than planned: its rate is now higher, and that is what sets it first.
+    await app.call('report.save', { projectId: p2, period: '2026-09', investment: 1000 })
+    const again = await app.call('ranking.projects', { period: '2026-10' })
+    expect(again.rows.slice(1, 3).map((x) => [x.code, x.rank, tieText(x.tie, x.investmentRate)])).toEqual([
+      ['XM-002', 2, '同分2个，按年度投资完成率 100.83%'],
+      ['XM-004', 2, '同分2个，按年度投资完成率 100.00%'],
+    ])
+    // A frozen month keeps them with its rows.
+    await app.call('ranking.freeze', { period: '2026-10' })
+    const frozen = await app.call('ranking.projects', { period: '2026-10' })
+    expect(frozen.rows.map(({ change: _c, ...row }) => row)).toEqual(again.rows.map(({ change: _c, ...row }) => row))
+  })
+
+  it('a month frozen before the basis existed shows — and never fails (screen, 总览, Excel)', async () => {
+    const app = newApp()
+    await app.call('demo.load', { projects: 12 })
+    await app.call('ranking.freeze', { period: '2026-10' })
+    // Rows as they were stored before issue 16: no basis, no tie.
+    for (const { period, kind, key, row } of app.deps.sqlite
+      .prepare(`SELECT period, kind, key, row FROM ranking_snapshots WHERE kind = 'project'`)
+      .all() as { period: string; kind: string; key: number; row: string }[]) {
+      const { basis: _b, tie: _t, ...old } = JSON.parse(row) as Record<string, unknown>
+      app.deps.sqlite
+        .prepare('UPDATE ranking_snapshots SET row = ? WHERE period = ? AND kind = ? AND key = ?')
+        .run(JSON.stringify(old), period, kind, key)
+    }
+    const r = await app.call('ranking.projects', { period: '2026-10' })
+    expect(r.frozen).toBe(true)
+    expect(r.rows.every((x) => x.basis === undefined && basisText(x.basis) === '—')).toBe(true)
+    expect(r.rows.every((x) => tieText(x.tie, x.investmentRate) === '')).toBe(true)
+    const o = await app.call('overview.ranking', {})
+    expect(o.frozen).toBe(true)
+    const file = await app.call('excel.export', { what: 'ranking', period: '2026-10' })
+    const ws = (await workbookOf(file.base64)).worksheets[0]!
+    const basisColumn = (ws.getRow(2).values as unknown[]).indexOf('计分依据')
+    expect(ws.getRow(3).getCell(basisColumn).value).toBe('—')
+  })
+
+  it('exports 计分依据 and 同分排序 columns in the Excel ranking', async () => {
+    const app = newApp()
+    await app.call('demo.load', {})
+    const rows = (await app.call('ranking.projects', { period: '2026-10' })).rows
+    const ws = (await workbookOf((await app.call('excel.export', { what: 'ranking', period: '2026-10' })).base64))
+      .worksheets[0]!
+    const headers = ws.getRow(2).values as unknown[]
+    const basis = headers.indexOf('计分依据')
+    const tie = headers.indexOf('同分排序')
+    expect(basis).toBeGreaterThan(0)
+    expect(tie).toBe(basis + 1)
+    rows.forEach((row, i) => {
+      expect(ws.getRow(3 + i).getCell(2 + 1).value, row.code).toBe(row.code)
+      expect(ws.getRow(3 + i).getCell(basis).value, row.code).toBe(basisText(row.basis))
+      expect(ws.getRow(3 + i).getCell(tie).value ?? '', row.code).toBe(tieText(row.tie, row.investmentRate))
+    })
+    // The demo has a shared first place: the export says how it was broken.
+    expect(rows.filter((r) => r.rank === 1).length).toBeGreaterThan(1)
+    expect(ws.getRow(3).getCell(tie).value).toMatch(/^同分\d+个/)
+  })
+})
+
+describe('前五 and 后五 on 总览 never share a project', () => {
+  /** `n` projects ranked for October with distinct scores: project i has i of 10 milestones on time. */
+  async function ranked(n: number) {
+    const app = newApp()
+    const b = await seedBasics(app)
+    for (let i = 1; i <= n; i++) {
+      const p = await app.call(
+        'project.create',
+        projectInput(b, { code: `XM-${String(i).padStart(3, '0')}`, name: `项目${i}` }),
+      )
+      const m = await app.call('milestone.create', { planId: p.plan.id, name: '开工', plannedDate: '2026-05-01' })
+      if (i % 2) await app.call('milestone.complete', { id: m.id, version: 1, actualDate: '2026-05-01' })
+      await app.call('project.setAnnualPlan', { projectId: p.project.id, year: 2026, amount: 120000 })
+      await app.call('report.save', { projectId: p.project.id, period: '2026-10', investment: 10000 * i })
+    }
+    return app.call('overview.ranking', {})
+  }
+
+  it.each([
+    [1, 1, 0],
+    [2, 2, 0],
+    [4, 4, 0],
+    [7, 5, 2],
+  ])('with %i ranked: %i best, %i worst, none in both', async (n, best, worst) => {
+    const o = await ranked(n)
+    expect(o.best).toHaveLength(best)
+    expect(o.worst).toHaveLength(worst)
+    const top = new Set(o.best.map((r) => r.projectId))
+    expect(o.worst.filter((r) => top.has(r.projectId))).toEqual([])
+    // Worst first, each row with its 计分依据.
+    expect(o.worst.map((r) => r.rank)).toEqual([...o.worst.map((r) => r.rank)].sort((a, b) => b! - a!))
+    expect([...o.best, ...o.worst].every((r) => basisText(r.basis) === '节点 1项、投资')).toBe(true)
   })
 })
 

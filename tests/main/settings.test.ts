@@ -3,7 +3,7 @@ import { DEFAULT_RULES } from '../../src/shared/domain'
 import { dump, newApp, refused } from '../helpers/app'
 
 describe('settings, lists and templates', () => {
-  it('starts with the DOMAIN.md defaults and no operator', async () => {
+  it('starts with the docs/rules.md defaults and no operator', async () => {
     const app = newApp()
     const settings = await app.call('settings.get', {})
     expect(settings).toEqual({ operator: null, rules: DEFAULT_RULES, rulesVersion: 1 })

@@ -2,7 +2,7 @@
 import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { formatMoney } from '../../src/shared/money'
-import { formatScore } from '../../src/shared/rules/ranking'
+import { basisText, formatScore, tieText } from '../../src/shared/rules/ranking'
 import { newApp } from '../helpers/app'
 
 describe('the worked example in the docs', () => {
@@ -39,6 +39,14 @@ describe('the worked example in the docs', () => {
     const first = ranking.rows.filter((r) => r.rank === 1)
     expect(first.every((r) => r.score === 10000)).toBe(true)
     expect(doc).toContain(`本月有 ${first.length} 个项目同为 100.00 分，并列第 1 名`)
+    // What the screen, the 通报 and the Excel say beside each row: what counted (the items of the worked
+    // example), and for the shared first place how it was broken.
+    expect(basisText(row.basis)).toBe(`节点 ${b.milestones.length}项、投资、问题办结 ${b.problems.length}项`)
+    expect(tieText(row.tie, row.investmentRate)).toBe('')
+    for (const r of first) expect(r.tie?.size, r.code).toBe(first.length)
+    expect(first.map((r) => tieText(r.tie, r.investmentRate)).every((t) => t.startsWith(`同分${first.length}个`))).toBe(
+      true,
+    )
     expect(doc).toContain(`「${b.reasons[0]!.text}」`)
   })
 })

@@ -36,7 +36,7 @@ describe('dates and periods', () => {
     expect(lastDayOfPeriod('2026-11')).toBe('2026-11-30')
   })
 
-  it('counts whole months elapsed as DOMAIN.md defines 序时进度', () => {
+  it('counts whole months elapsed as docs/rules.md §1 defines 序时进度', () => {
     expect(monthsElapsed('2026-11-21')).toBe(10)
     expect(scheduleProgress('2026-11-21')).toBeCloseTo(10 / 12)
     expect(monthsElapsed('2026-11-30')).toBe(11) // the last day counts its month

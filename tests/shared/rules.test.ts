@@ -1,11 +1,18 @@
 /**
- * The rules of DOMAIN.md, case by case, each expectation worked out by hand from the text (not from the code).
+ * The rules of docs/rules.md, case by case, each expectation worked out by hand from the text (not from the code).
  * D is the "as of" date; for scores D is the last day of the period.
  */
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_RULES, type Thresholds, type Weights } from '../../src/shared/domain'
 import { lightFactsFromRaw, lightOf, type RawProject } from '../../src/shared/rules/lights'
-import { componentHundredths, investmentRate, scoreFactsFromRaw, scoreOf } from '../../src/shared/rules/scores'
+import {
+  componentHundredths,
+  exactPercent,
+  investmentRate,
+  scoreFactsFromRaw,
+  scoreOf,
+  weightShares,
+} from '../../src/shared/rules/scores'
 import { formatChange, formatScore, rankChange, rankGroups, rankProjects } from '../../src/shared/rules/ranking'
 import { frac, roundHalfUp } from '../../src/shared/rules/fraction'
 
@@ -305,6 +312,11 @@ describe('score components and the score for 2026-10 (D = 2026-10-31, m = 10)', 
     })
     expect(a).toEqual({ milestones: 50, investment: 50, problems: 0 })
     expect(b).toEqual({ milestones: 33, investment: 67, problems: 0 })
+    // Those are rounded; what the screens show is the exact share (30 : 60 → 1/3 and 2/3, 40 : 40 → 50%).
+    const present = { milestones: 1, investment: 1, problems: null }
+    const shares = (w: Weights) => Object.values(weightShares(w, present)).map((f) => f && exactPercent(f))
+    expect(shares({ milestones: 30, investment: 60, problems: 10 })).toEqual(['1/3', '2/3', null])
+    expect(shares({ milestones: 40, investment: 40, problems: 20 })).toEqual(['50%', '50%', null])
     expect(c.appliedWeights).toEqual({ milestones: 100, investment: 0, problems: 0 })
     // Each result has its own object: changing one cannot change the next project's.
     b.milestones = 0

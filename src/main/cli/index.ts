@@ -21,6 +21,7 @@ import { IMPORT_FIELDS, IMPORT_FIELD_KEYS, type ImportField } from '../../shared
 import { IMPORT_UNITS, type ImportPreview, type ImportUnit } from '../../shared/excel'
 import { columnNumber } from '../excel/read/refs'
 import { AppError } from '../../shared/errors'
+import { STAGES, STAGE_LABELS, type Stage } from '../../shared/domain'
 
 const HELP = `专班 — 县级重点项目专班管理 命令行
 
@@ -35,11 +36,13 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   backup-folder --db <文件> <文件夹>|--default               修改备份存放位置（--default 恢复为数据库旁的 backups）
   restore --db <文件> <备份文件>                           用备份替换数据库（请先关闭专班；被替换的数据库会先另存为备份）
   import --db <文件> <台账.xlsx> [--dry-run] [--sheet <工作表>] [--map <列>=<字段>]… [--unit <列>=<单位>]…
-                                                          导入台账（--dry-run 只检查不写入）。--map 指定某列是什么，
+         [--stage <阶段>]                                 导入台账（--dry-run 只检查不写入）。--map 指定某列是什么，
                                                           如 --map F=leadUnit 或 --map F=牵头单位（--map F=- 不导入该列）；
-                                                          --unit 为看不懂单位的金额列指定单位，如 --unit D=亿元
-  export --db <文件> --what ledger|ranking|problems [--period <月份>] --out <文件.xlsx>
-                                                          导出为 Excel
+                                                          --unit 为看不懂单位的金额列指定单位，如 --unit D=亿元；
+                                                          --stage 为台账中没有写项目阶段的新项目指定阶段，如 --stage 开工建设
+  export --db <文件> --what ledger|ranking|problems|contacts [--period <月份>] --out <文件.xlsx>
+                                                          导出为 Excel：ledger 台账，ranking 排名（需 --period），
+                                                          problems 问题清单，contacts 专班通讯录
   rank   --db <文件> --period <月份> [--by project|leader|township|unit] [--json]
                                                           某月大排名（默认按项目），如 --period 2026-10
   help                                                    显示本帮助
@@ -216,6 +219,13 @@ function columnOptions<T>(items: string[], flag: string, read: (text: string) =>
 const importFieldOf = (text: string): ImportField | null | undefined =>
   text === '-' ? null : (IMPORT_FIELD_KEYS.find((k) => k === text || IMPORT_FIELDS[k].label === text) ?? undefined)
 const importUnitOf = (text: string): ImportUnit | undefined => IMPORT_UNITS.find((u) => u === text)
+/** --stage: a stage by its label (开工建设) or key (construction); anything else is a usage error. */
+function importStageOf(text: string): Stage {
+  const stage = STAGES.find((s) => s === text.trim() || STAGE_LABELS[s] === text.trim())
+  if (!stage)
+    throw new UsageError(`参数 --stage 的阶段「${text}」不认识，可用：${STAGES.map((s) => STAGE_LABELS[s]).join('、')}`)
+  return stage
+}
 
 /** The preview as lines for the terminal: what was read, how, and what was left out. */
 function describePreview(preview: ImportPreview): string {
@@ -276,6 +286,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         sheet: { type: 'string' },
         map: { type: 'string', multiple: true },
         unit: { type: 'string', multiple: true },
+        stage: { type: 'string' },
         what: { type: 'string' },
         dir: { type: 'string' },
         out: { type: 'string' },
@@ -414,6 +425,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
           mapping: columnOptions(values.map ?? [], '--map', importFieldOf),
           units: columnOptions(values.unit ?? [], '--unit', importUnitOf),
           ...(values.sheet !== undefined && { sheet: values.sheet }),
+          ...(values.stage !== undefined && { stage: importStageOf(values.stage) }),
         }
         // A dry run, or the first look before a database exists, works on a copy in memory: nothing is
         // created at --db (no file, no -wal/-shm, no backups folder) unless something is really imported.
@@ -428,7 +440,9 @@ export async function main(argv: string[], out = console.log, err = console.erro
           if (preview.issueCount > 0) {
             for (const issue of preview.issues) err(issue.message)
             err(`共${preview.issueCount}处问题，未导入任何数据`)
-            err('（命令行中用 --map 列=字段 指定某列是什么，--unit 列=单位 指定金额单位，--sheet 名 选择工作表）')
+            err(
+              '（命令行中用 --map 列=字段 指定某列是什么，--unit 列=单位 指定金额单位，--sheet 名 选择工作表，--stage 阶段 指定新项目的阶段）',
+            )
             return 1
           }
           if (values['dry-run']) {
@@ -448,8 +462,8 @@ export async function main(argv: string[], out = console.log, err = console.erro
       }
       case 'export': {
         const what = need(values.what, '--what')
-        if (!['ledger', 'ranking', 'problems'].includes(what))
-          throw new UsageError(`参数 --what 只能是 ledger、ranking 或 problems，收到「${what}」`)
+        if (!['ledger', 'ranking', 'problems', 'contacts'].includes(what))
+          throw new UsageError(`参数 --what 只能是 ledger、ranking、problems 或 contacts，收到「${what}」`)
         if (what === 'ranking' && !values.period) throw new UsageError('导出排名需要 --period，如 --period 2026-10')
         if (values.period && !isPeriod(values.period))
           throw new UsageError(`参数 --period 应为月份，如 2026-10，收到「${values.period}」`)

@@ -244,7 +244,7 @@ CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, '变更记录不能删除'); END;
 `
 
-// The office's starting lists (DOMAIN.md): every one is editable in 设置 afterwards.
+// The office's starting lists (the county's usual ones, docs/rules.md §1): every one is editable in 设置 afterwards.
 const defaults = `
 INSERT OR IGNORE INTO dict_items (kind, name, sort_order) VALUES
   ('category', '产业', 10), ('category', '基础设施', 20), ('category', '民生', 30), ('category', '社会事业', 40),
@@ -323,12 +323,53 @@ CREATE INDEX task_forces_project_unit ON task_forces (project_id, lead_unit_id);
 CREATE INDEX annual_plans_year ON annual_plans (year, project_id, amount);
 `
 
+// 项目调出与归档 (the project's place on the key-project list) and the demo's marks.
+// A project leaves the list (调出) or is filed when finished (归档) on a date and for a reason, and may come back
+// (恢复): each change is a dated row, never edited or deleted, so a past month knows whether the project was on
+// the list then (it leaves the rankings from the month after the date; its history stays). Its current place is
+// its last change; a project without one is on the list.
+// The demo district's own rows are marked (demo = 1) so that 删除演示数据 removes exactly them. Databases of
+// earlier versions are marked from what only the demo generator leaves: its projects' creation rows in the
+// audit log carry the operator 演示数据, and the leaders, people, townships and units it adds have no creation
+// row at all (every one made through the program has one).
+const listingAndDemo = `
+CREATE TABLE listing_changes (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects (id),
+  status TEXT NOT NULL CHECK (status IN ('listed', 'removed', 'archived')),
+  on_date TEXT NOT NULL CHECK (on_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  reason TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 200),
+  operator TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX listing_changes_project ON listing_changes (project_id, on_date, id, status);
+CREATE TRIGGER listing_changes_keep BEFORE DELETE ON listing_changes
+BEGIN SELECT RAISE(ABORT, '项目调出、归档和恢复的记录不能删除'); END;
+CREATE TRIGGER listing_changes_fixed BEFORE UPDATE ON listing_changes
+BEGIN SELECT RAISE(ABORT, '项目调出、归档和恢复的记录不能修改'); END;
+
+ALTER TABLE projects ADD COLUMN demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1));
+ALTER TABLE leaders ADD COLUMN demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1));
+ALTER TABLE people ADD COLUMN demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1));
+ALTER TABLE dict_items ADD COLUMN demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1));
+
+UPDATE projects SET demo = 1 WHERE id IN (
+  SELECT entity_id FROM audit_log WHERE entity = 'project' AND action = 'create' AND operator = '演示数据');
+UPDATE leaders SET demo = 1 WHERE NOT EXISTS (
+  SELECT 1 FROM audit_log a WHERE a.entity = 'leader' AND a.entity_id = leaders.id AND a.action = 'create');
+UPDATE people SET demo = 1 WHERE NOT EXISTS (
+  SELECT 1 FROM audit_log a WHERE a.entity = 'person' AND a.entity_id = people.id AND a.action = 'create');
+UPDATE dict_items SET demo = 1 WHERE kind IN ('township', 'unit') AND NOT EXISTS (
+  SELECT 1 FROM audit_log a WHERE a.entity = 'dict' AND a.entity_id = dict_items.id AND a.action = 'create');
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial', sql: initial },
   { id: 2, name: 'defaults', sql: defaults },
   { id: 3, name: 'ranking_snapshots', sql: rankingSnapshots },
   { id: 4, name: 'covering_indexes', sql: coveringIndexes },
   { id: 5, name: 'ranking_indexes', sql: rankingIndexes },
+  { id: 6, name: 'listing_and_demo', sql: listingAndDemo },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.id

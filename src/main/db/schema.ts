@@ -7,6 +7,8 @@ export interface DictItemsTable {
   name: string
   sort_order: number
   active: number
+  /** 1: added by the demo district (删除演示数据 removes it unless the office's own records use it). */
+  demo: Generated<number>
   version: Generated<number>
 }
 
@@ -33,6 +35,8 @@ export interface LeadersTable {
   active: number
   created_at: string
   updated_at: string
+  /** 1: a leader of the demo district. */
+  demo: Generated<number>
   version: Generated<number>
 }
 
@@ -57,7 +61,21 @@ export interface ProjectsTable {
   actual_end: string | null
   created_at: string
   updated_at: string
+  /** 1: a project of the demo district. */
+  demo: Generated<number>
   version: Generated<number>
+}
+
+/** 调出 / 归档 / 恢复: a project's dated changes of place on the key-project list (append-only). */
+export interface ListingChangesTable {
+  id: Generated<number>
+  project_id: number
+  /** listed (back on the list), removed (调出), archived (归档) */
+  status: string
+  on_date: string
+  reason: string
+  operator: string
+  created_at: string
 }
 
 export interface LeaderAssignmentsTable {
@@ -83,6 +101,8 @@ export interface PeopleTable {
   unit: string
   phone: string
   created_at: string
+  /** 1: a person of the demo district. */
+  demo: Generated<number>
   version: Generated<number>
 }
 
@@ -214,6 +234,7 @@ export interface Database {
   milestone_templates: MilestoneTemplatesTable
   leaders: LeadersTable
   projects: ProjectsTable
+  listing_changes: ListingChangesTable
   leader_assignments: LeaderAssignmentsTable
   task_forces: TaskForcesTable
   people: PeopleTable

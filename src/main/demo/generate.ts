@@ -72,7 +72,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
   const counts: DemoCounts = { projects: 0, milestones: 0, reports: 0, problems: 0, auditRows: 0 }
 
   const ins = {
-    dict: inserter(db, sqlite, 'dict_items', ['kind', 'name', 'sort_order', 'active']),
+    dict: inserter(db, sqlite, 'dict_items', ['kind', 'name', 'sort_order', 'active', 'demo']),
     leader: inserter(db, sqlite, 'leaders', [
       'name',
       'title',
@@ -82,6 +82,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
       'active',
       'created_at',
       'updated_at',
+      'demo',
     ]),
     project: inserter(db, sqlite, 'projects', [
       'code',
@@ -103,6 +104,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
       'actual_end',
       'created_at',
       'updated_at',
+      'demo',
     ]),
     assignment: inserter(db, sqlite, 'leader_assignments', [
       'project_id',
@@ -113,7 +115,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
       'created_at',
     ]),
     taskForce: inserter(db, sqlite, 'task_forces', ['project_id', 'lead_unit_id']),
-    person: inserter(db, sqlite, 'people', ['name', 'unit', 'phone', 'created_at']),
+    person: inserter(db, sqlite, 'people', ['name', 'unit', 'phone', 'created_at', 'demo']),
     member: inserter(db, sqlite, 'task_force_members', ['task_force_id', 'person_id', 'role', 'duty']),
     plan: inserter(db, sqlite, 'plans', ['project_id', 'goals', 'service_content']),
     milestone: inserter(db, sqlite, 'milestones', [
@@ -210,7 +212,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
   const ensureDict = (kind: string, names: string[]) => {
     const known = dictIds(kind)
     names.forEach((name, i) => {
-      if (!known.has(name)) known.set(name, ins.dict({ kind, name, sort_order: (i + 1) * 10, active: 1 }))
+      if (!known.has(name)) known.set(name, ins.dict({ kind, name, sort_order: (i + 1) * 10, active: 1, demo: 1 }))
     })
     return names.map((n) => known.get(n)!)
   }
@@ -252,13 +254,20 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
           active: 1,
           created_at: stamp(`${year}-01-01`),
           updated_at: stamp(`${year}-01-01`),
+          demo: 1,
         }),
       )
     }
     // A pool of staff per unit, so one person serves several task forces.
     const pool = units.map((unitId, u) =>
       Array.from({ length: Math.max(6, Math.round(options.projects / 8)) }, () =>
-        ins.person({ name: personName(), unit: N.UNITS[u]!, phone: phone(), created_at: stamp(`${year}-01-01`) }),
+        ins.person({
+          name: personName(),
+          unit: N.UNITS[u]!,
+          phone: phone(),
+          created_at: stamp(`${year}-01-01`),
+          demo: 1,
+        }),
       ).map((id) => ({ id, unitId })),
     )
     const width = options.projects > 999 ? 5 : 3
@@ -321,6 +330,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
         actual_end: actualEnd,
         created_at: stamp(created),
         updated_at: stamp(created),
+        demo: 1,
       })
       counts.projects++
       projectIds.push(projectId)

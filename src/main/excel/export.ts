@@ -5,8 +5,14 @@
  */
 import ExcelJS from 'exceljs'
 import { formatDateChinese, formatPeriodChinese, type IsoDate } from '../../shared/dates'
-import { PROBLEM_LEVEL_LABELS, PROBLEM_STATUS_LABELS, PROJECT_LEVEL_LABELS, STAGE_LABELS } from '../../shared/domain'
-import { formatChange } from '../../shared/rules/ranking'
+import {
+  MEMBER_ROLE_LABELS,
+  PROBLEM_LEVEL_LABELS,
+  PROBLEM_STATUS_LABELS,
+  PROJECT_LEVEL_LABELS,
+  STAGE_LABELS,
+} from '../../shared/domain'
+import { basisText, formatChange, tieText } from '../../shared/rules/ranking'
 import { GROUP_LABELS, LIGHT_LABELS, type GroupBy } from '../../shared/rules/types'
 import type { CallName, CallResult } from '../../shared/contract'
 
@@ -121,15 +127,28 @@ export async function exportExcel(
       return toFile(workbook, '专班-重点项目台账导入模板.xlsx')
     }
     case 'ledger': {
-      const [projects, kanban, ranking, details] = await Promise.all([
+      const [projects, kanban, investment, details] = await Promise.all([
         call('project.list', {}),
         call('kanban.cards', {}),
-        call('ranking.projects', { period: options.today.slice(0, 7) }),
+        call('report.figures', { date: options.today }),
         call('project.ledgerDetails', {}),
       ])
       const detailOf = new Map(details.map((d) => [d.projectId, d]))
       const lights = new Map(kanban.cards.map((c) => [c.id, c.light]))
-      const figures = new Map(ranking.rows.map((r) => [r.projectId, r]))
+      const figures = new Map(investment.map((r) => [r.projectId, r]))
+      // The year is named in the headers (an export of January says 2027, never a bare 年度/本年), and 开累
+      // (every month since the project's start) stands beside 本年.
+      const year = Number(options.today.slice(0, 4))
+      const columns: ColumnSpec[] = LEDGER_COLUMNS.flatMap((c) =>
+        c.header === '年度计划投资（万元）'
+          ? [{ ...c, header: `${year}年计划投资（万元）` }]
+          : c.header === '本年完成投资（万元）'
+            ? [
+                { ...c, header: `${year}年完成投资（万元）` },
+                { header: '开累完成投资（万元）', width: 14, kind: 'money' as const },
+              ]
+            : [c],
+      )
       const sorted = [...projects].sort((a, b) => a.code.localeCompare(b.code))
       const rows: unknown[][] = []
       for (const [i, p] of sorted.entries()) {
@@ -147,7 +166,8 @@ export async function exportExcel(
           d.content,
           WAN(p.totalInvestment),
           WAN(f?.annualPlan),
-          WAN(f?.completed ?? 0),
+          WAN(f?.completedThisYear ?? 0),
+          WAN(f?.completedToDate ?? 0),
           `${d.startYear}-${d.endYear}`,
           DATE(d.plannedStart),
           DATE(d.plannedEnd),
@@ -158,7 +178,7 @@ export async function exportExcel(
           LIGHT_LABELS[lights.get(p.id) ?? 'green'],
         ])
       }
-      sheet(workbook, '重点项目台账', `重点项目台账（${stamp}）`, LEDGER_COLUMNS, rows)
+      sheet(workbook, '重点项目台账', `重点项目台账（${stamp}）`, columns, rows)
       return toFile(workbook, `重点项目台账-${options.today}.xlsx`)
     }
     case 'ranking': {
@@ -182,6 +202,8 @@ export async function exportExcel(
           { header: '节点得分（%）', width: 12, kind: 'percent' },
           { header: '投资得分（%）', width: 12, kind: 'percent' },
           { header: '问题得分（%）', width: 12, kind: 'percent' },
+          { header: '计分依据', width: 26 },
+          { header: '同分排序', width: 30 },
           { header: '年度计划投资（万元）', width: 14, kind: 'money' },
           { header: '本年完成投资（万元）', width: 14, kind: 'money' },
           { header: '预警', width: 8 },
@@ -199,6 +221,8 @@ export async function exportExcel(
           r.components.milestones === null ? null : r.components.milestones / 100,
           r.components.investment === null ? null : r.components.investment / 100,
           r.components.problems === null ? null : r.components.problems / 100,
+          basisText(r.basis),
+          tieText(r.tie, r.investmentRate),
           WAN(r.annualPlan),
           WAN(r.completed),
           LIGHT_LABELS[r.light],
@@ -305,7 +329,50 @@ export async function exportExcel(
       )
       return toFile(workbook, `节点计划-${d.project.code}.xlsx`)
     }
+    case 'contacts':
+      return contactsFile(call, workbook, stamp, options.today)
     default:
       throw new Error(`unknown export ${what}`)
   }
+}
+
+/** The columns of the 专班通讯录. */
+export const CONTACT_COLUMNS: ColumnSpec[] = [
+  { header: '序号', width: 6, kind: 'int' },
+  { header: '项目编号', width: 12 },
+  { header: '项目名称', width: 30 },
+  { header: '包联领导', width: 10 },
+  { header: '专班职务', width: 10 },
+  { header: '姓名', width: 10 },
+  { header: '单位', width: 20 },
+  { header: '职务/分工', width: 24 },
+  { header: '电话', width: 18 },
+]
+
+/**
+ * 专班通讯录: the task-force members of every project on the key-project list (taskForce.contacts: by project
+ * code, then 专班长, 联络员, 成员; projects 调出 or 归档 left out), one row each with the project and its
+ * 包联领导. Phones are written as text, as stored (Excel would turn 13800000000 into a number shown as 1.38E+10
+ * and drop a landline's leading 0).
+ */
+async function contactsFile(call: Call, workbook: ExcelJS.Workbook, stamp: string, today: IsoDate) {
+  const contacts = await call('taskForce.contacts', {})
+  sheet(
+    workbook,
+    '专班通讯录',
+    `重点项目专班通讯录（${stamp}）`,
+    CONTACT_COLUMNS,
+    contacts.map((c, i) => [
+      i + 1,
+      c.projectCode,
+      c.projectName,
+      c.leader,
+      MEMBER_ROLE_LABELS[c.role],
+      c.name,
+      c.unit,
+      c.duty,
+      c.phone,
+    ]),
+  )
+  return toFile(workbook, `专班通讯录-${today}.xlsx`)
 }

@@ -12,6 +12,7 @@ import {
   componentHundredths,
   investmentRate,
   milestoneCredit,
+  rankBasis,
   scoreFactsFromRaw,
   scoreOf,
 } from '../../shared/rules/scores'
@@ -38,6 +39,24 @@ export async function lightsAt(db: Kysely<Database>, date: IsoDate, rules: Rules
   }))
 }
 
+/**
+ * How many milestones each project has planned on or before `date` (the 节点 count of a row's 计分依据; the
+ * score itself reads their weights, facts.ts).
+ */
+async function milestonesDueCounts(db: Kysely<Database>, date: IsoDate): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('milestones')
+    .select(['project_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('planned_date', '<=', date)
+    .groupBy('project_id')
+    .execute()
+  return new Map(rows.map((r) => [r.project_id, Number(r.n)]))
+}
+
+/**
+ * Every project's row for `period` (score, components, 计分依据, light) in rank order with shared places and
+ * tie-breaks, and the leader, township and unit rankings built from them.
+ */
 export async function computeRanking(db: Kysely<Database>, period: Period, rules: Rules): Promise<LiveRanking> {
   const date = lastDayOfPeriod(period)
   const refs = await projectRefs(db, date)
@@ -45,6 +64,7 @@ export async function computeRanking(db: Kysely<Database>, period: Period, rules
   const investment = await investmentFacts(db, date, period)
   const scoreFacts = await scoreFactsAll(db, period, investment)
   const lightFacts = await lightFactsAll(db, date, rules.thresholds, undefined, investment)
+  const milestoneCounts = await milestonesDueCounts(db, date)
   // Each row is built once, in one shape, and given its place in the sorted order (no copies: at 10,000 rows
   // copying and grouping copies cost as much as the rules themselves).
   const rows = refs.map((p) => {
@@ -68,12 +88,15 @@ export async function computeRanking(db: Kysely<Database>, period: Period, rules
       completed: facts.completed,
       light: light.light,
       reasons: light.reasons,
+      basis: rankBasis(result, facts, milestoneCounts.get(p.id) ?? 0),
+      tie: null,
     }
     // What the order needs besides the row: the exact investment rate (the row shows it rounded).
     return { code: p.code, score: result.score, investmentRate: rate, leaderOrder: p.leaderOrder ?? 0, row }
   })
-  const ordered = rankOrder(rows).map(({ row: entry, rank }) => {
+  const ordered = rankOrder(rows).map(({ row: entry, rank, tie }) => {
     entry.row.rank = rank
+    entry.row.tie = tie
     return entry
   })
   const projects = ordered.map((entry) => entry.row)

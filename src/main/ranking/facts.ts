@@ -24,7 +24,39 @@ export interface ProjectRefs {
   leaderOrder: number | null
 }
 
-/** Projects with the leader they had on `date` and their current township and lead unit. */
+/**
+ * Whether the project `alias` is on the key-project list now: its last 调出 / 归档 / 恢复 (listing_changes) is
+ * a 恢复, or it has none. The kanban, the 总览 counts and the project lists show only such projects.
+ */
+export function listedNow(alias = 'p') {
+  return notOffList(alias, null)
+}
+
+/**
+ * Whether the project `alias` is measured in the month of `date` (rankings, lights as of a date): it was on
+ * the list when the month began — its last change dated before the month's first day is a 恢复, or it has
+ * none. A project 调出 or 归档 on 2026-10-15 is ranked for 2026-10 and not from 2026-11 on; one put back on
+ * 2026-11-10 is ranked again from 2026-12. The scoring rules themselves do not change.
+ */
+export function listedInMonthOf(date: IsoDate, alias = 'p') {
+  return notOffList(alias, `${date.slice(0, 7)}-01`)
+}
+
+/**
+ * `alias`.id is not among the projects whose last change (dated before `before`, if given) took them off the
+ * list. The set is found once (a few rows: only projects ever 调出 or 归档), not once per project.
+ */
+function notOffList(alias: string, before: IsoDate | null) {
+  const upTo = (t: string) => (before === null ? sql`` : sql` AND ${sql.ref(`${t}.on_date`)} < ${before}`)
+  return sql<boolean>`${sql.ref(`${alias}.id`)} NOT IN (SELECT c.project_id FROM listing_changes c
+    WHERE c.status <> 'listed'${upTo('c')} AND NOT EXISTS (SELECT 1 FROM listing_changes n
+      WHERE n.project_id = c.project_id${upTo('n')} AND (n.on_date > c.on_date OR (n.on_date = c.on_date AND n.id > c.id))))`
+}
+
+/**
+ * Projects measured in the month of `date` (see listedInMonthOf) with the leader they had on `date` and their
+ * current township and lead unit.
+ */
 export async function projectRefs(db: Kysely<Database>, date: IsoDate, ids?: number[]): Promise<ProjectRefs[]> {
   let q = db
     .selectFrom('projects as p')
@@ -51,6 +83,7 @@ export async function projectRefs(db: Kysely<Database>, date: IsoDate, ids?: num
       'l.name as leader_name',
       'l.sort_order as leader_order',
     ])
+    .where(listedInMonthOf(date))
   if (ids) q = q.where('p.id', 'in', ids.length ? ids : [0])
   const rows = await q.orderBy('p.code').execute()
   return rows.map((r) => ({

@@ -28,6 +28,7 @@ export function excelHandlers(deps: Deps, call: Call) {
       mapping: input.mapping as Record<string, ImportField | null>,
       units: input.units,
       ...(input.sheet !== undefined && { sheet: input.sheet }),
+      ...(input.stage !== undefined && { stage: input.stage }),
       today: localToday(deps.clock()),
     })
   return {

@@ -1,4 +1,4 @@
-/** The kanban's data: every project as a card with progress and its light as of today, in one call. */
+/** The kanban's data: every listed project as a card with progress and its light as of today, in one call. */
 import { sql, type Kysely } from 'kysely'
 import { localToday, periodOf, type IsoDate } from '../../shared/dates'
 import { roundHalfUp, frac } from '../../shared/rules/fraction'
@@ -8,11 +8,11 @@ import type { Rules, Stage } from '../../shared/domain'
 import type { Database } from '../db/schema'
 import { readTx, type Deps } from '../context'
 import type { HandlerMap } from '../handler-types'
-import { emptyLightFacts, investmentFacts, lightFactsAll } from '../ranking/facts'
+import { emptyLightFacts, investmentFacts, lightFactsAll, listedNow } from '../ranking/facts'
 import { readRules } from './settings'
 import { projectsWithOwners } from './common'
 
-/** Every project as a card, with its light as of `today`. */
+/** Every project on the key-project list (not 调出 or 归档) as a card, with its light as of `today`. */
 export async function kanbanCards(db: Kysely<Database>, today: IsoDate, rules: Rules): Promise<KanbanCard[]> {
   const rows = await projectsWithOwners(db)
     // One grouped pass over the milestones for all cards.
@@ -51,6 +51,7 @@ export async function kanbanCards(db: Kysely<Database>, today: IsoDate, rules: R
       'm.done',
       'm.due',
     ])
+    .where(listedNow())
     .orderBy('p.position')
     .orderBy('p.id')
     .execute()

@@ -1,14 +1,16 @@
 /** 包联领导: listed in official order (排序号); one with project history is deactivated, never deleted. */
 import { sql, type Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
-import type { Leader } from '../../shared/domain'
+import type { Leader, LeaderUsage } from '../../shared/domain'
 import { audit, created, diff, text } from '../audit'
-import { writeTx, type Deps, type WriteCtx } from '../context'
+import { readTx, writeTx, type Deps, type WriteCtx } from '../context'
 import type { CallArgs } from '../../shared/contract'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
 import { checkVersion, must } from './common'
+import { listedNow } from '../ranking/facts'
 
+/** Leaders with the number of projects on the key-project list each owns now (调出 / 归档 ones not counted). */
 function leaderQuery(db: Kysely<Database>) {
   return db
     .selectFrom('leaders as l')
@@ -16,11 +18,31 @@ function leaderQuery(db: Kysely<Database>) {
     .select((eb) =>
       eb
         .selectFrom('leader_assignments as a')
+        .innerJoin('projects as p', 'p.id', 'a.project_id')
         .select(eb.fn.countAll<number>().as('n'))
         .whereRef('a.leader_id', '=', 'l.id')
         .where('a.end_date', 'is', null)
+        .where(listedNow('p'))
         .as('project_count'),
     )
+}
+
+/**
+ * Projects a leader owns now, on the list or off it (调出 / 归档, which may come back with 恢复): a leader with any
+ * is not deactivated. `offList` of them are not on the key-project list.
+ */
+async function ownedNow(db: Kysely<Database>, id: number): Promise<{ all: number; offList: number }> {
+  const row = await db
+    .selectFrom('leader_assignments as a')
+    .innerJoin('projects as p', 'p.id', 'a.project_id')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('all'),
+      sql<number>`COALESCE(SUM(CASE WHEN ${listedNow('p')} THEN 0 ELSE 1 END), 0)`.as('offList'),
+    ])
+    .where('a.leader_id', '=', id)
+    .where('a.end_date', 'is', null)
+    .executeTakeFirstOrThrow()
+  return { all: Number(row.all), offList: Number(row.offList) }
 }
 
 type LeaderRow = Awaited<ReturnType<ReturnType<typeof leaderQuery>['executeTakeFirstOrThrow']>>
@@ -76,6 +98,41 @@ export async function createLeader(w: WriteCtx, input: CallArgs<'leader.create'>
   return leader
 }
 
+/**
+ * How much a leader is in use: projects owned now (an open assignment), projects owned before and no longer
+ * (history, kept for the rankings of past months), problems assigned to them (all, and those not closed).
+ * NOT_FOUND for an unknown id.
+ */
+export async function leaderUsage(db: Kysely<Database>, id: number): Promise<LeaderUsage> {
+  const leader = must(await db.selectFrom('leaders').selectAll().where('id', '=', id).executeTakeFirst(), '领导', id)
+  const projects = await db
+    .selectFrom('leader_assignments')
+    .select((eb) => [
+      eb.fn.count<number>('project_id').distinct().as('all'),
+      sql<number>`COUNT(DISTINCT CASE WHEN end_date IS NULL THEN project_id END)`.as('current'),
+    ])
+    .where('leader_id', '=', id)
+    .executeTakeFirstOrThrow()
+  const problems = await db
+    .selectFrom('problems')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('all'),
+      sql<number>`COALESCE(SUM(CASE WHEN status <> 'closed' THEN 1 ELSE 0 END), 0)`.as('open'),
+    ])
+    .where('responsible_leader_id', '=', id)
+    .executeTakeFirstOrThrow()
+  const current = Number(projects.current)
+  return {
+    id,
+    name: leader.name,
+    active: leader.active === 1,
+    currentProjects: current,
+    pastProjects: Number(projects.all) - current,
+    problems: Number(problems.all),
+    openProblems: Number(problems.open),
+  }
+}
+
 /** The next free sort number for a new leader (after all others). */
 export async function nextLeaderSortOrder(db: Kysely<Database>): Promise<number> {
   const max = await db
@@ -95,15 +152,20 @@ export function leaderHandlers(deps: Deps) {
 
     'leader.create': (input) => writeTx(deps, (w) => createLeader(w, input)),
 
+    'leader.usage': ({ id }) => readTx(deps, (db) => leaderUsage(db, id)),
+
     'leader.update': ({ id, version, ...changes }) =>
       writeTx(deps, async (w) => {
         const before = await getLeader(w.db, id)
         checkVersion(before, version, `领导「${before.name}」的信息`)
-        if (changes.active === false && before.active && before.projectCount > 0)
-          throw new AppError(
-            'RULE',
-            `「${before.name}」目前包联${before.projectCount}个项目，不能停用。请先为这些项目调整包联领导`,
-          )
+        if (changes.active === false && before.active) {
+          const owned = await ownedNow(w.db, id)
+          if (owned.all > 0)
+            throw new AppError(
+              'RULE',
+              `「${before.name}」目前包联${owned.all}个项目${owned.offList ? `（其中${owned.offList}个已调出或归档）` : ''}，不能停用。请先为这些项目调整包联领导`,
+            )
+        }
         await w.db
           .updateTable('leaders')
           .set({
@@ -119,16 +181,24 @@ export function leaderHandlers(deps: Deps) {
           .where('id', '=', id)
           .execute()
         const after = await getLeader(w.db, id)
+        // Deactivating says how much history the leader has (it stays, under the name, where it is used).
+        const usage = before.active && !after.active ? await leaderUsage(w.db, id) : null
         await audit(w, {
           entity: 'leader',
           entityId: id,
           projectId: null,
           action: 'update',
           changes: diff(before, after, FIELDS),
+          note:
+            `${before.name}（${before.title}）` +
+            (usage ? `，停用时曾包联${usage.pastProjects}个项目、负责${usage.problems}个问题` : ''),
         })
         return after
       }),
 
+    // Deletion, not deactivation: only for a leader entered by mistake, who never owned a project (no assignment,
+    // current or past) and was never given a problem. Anyone with history is refused (RULE) and is deactivated
+    // instead (leader.update active: false), so that past rankings, histories and problems keep the name.
     'leader.delete': ({ id, version }) =>
       writeTx(deps, async (w) => {
         const before = await getLeader(w.db, id)

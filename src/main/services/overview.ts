@@ -7,8 +7,9 @@ import { STAGES, type Stage } from '../../shared/domain'
 import type { Light, Overview, OverviewItem, OverviewRanking } from '../../shared/rules/types'
 import { readOperator, readTx, type Deps } from '../context'
 import type { HandlerMap } from '../handler-types'
-import { emptyLightFacts, investmentFacts, lightFactsAll } from '../ranking/facts'
+import { emptyLightFacts, investmentFacts, lightFactsAll, listedNow } from '../ranking/facts'
 import { lightOf } from '../../shared/rules/lights'
+import { bestAndWorst } from '../../shared/rules/ranking'
 import { readRules } from './settings'
 import { projectRankingRows } from './ranking'
 
@@ -23,19 +24,26 @@ export function overviewHandlers(deps: Deps) {
         // Counts only: the stages from one grouped query, the lights from the same facts as the kanban's (without
         // building every card — at province scale that is most of the time of this call).
         const stages = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>
+        // Only projects on the key-project list (not 调出 or 归档), as on the kanban.
         for (const r of await db
-          .selectFrom('projects')
-          .select(['stage', (eb) => eb.fn.countAll<number>().as('n')])
-          .groupBy('stage')
+          .selectFrom('projects as p')
+          .select(['p.stage', (eb) => eb.fn.countAll<number>().as('n')])
+          .where(listedNow())
+          .groupBy('p.stage')
           .execute())
           stages[r.stage as Stage] = Number(r.n)
         const inv = await investmentFacts(db, today, periodOf(today))
         const facts = await lightFactsAll(db, today, rules.thresholds, undefined, inv)
         const lights: Record<Light, number> = { red: 0, yellow: 0, green: 0 }
-        for (const { id } of await db.selectFrom('projects').select('id').execute())
+        const listed = new Set<number>()
+        for (const { id } of await db.selectFrom('projects as p').select('p.id').where(listedNow()).execute()) {
+          listed.add(id)
           lights[lightOf(facts.get(id) ?? emptyLightFacts(), today, rules.thresholds).light]++
-        const completed = [...inv.completed.values()].reduce((s, v) => s + v, 0)
-        const annualPlan = [...inv.plans.values()].reduce((s, v) => s + v, 0)
+        }
+        // The year's figures of the projects on the list (a project 调出 or 归档 keeps its reports, not its place here).
+        const sumListed = (m: Map<number, number>) => [...m].reduce((s, [id, v]) => (listed.has(id) ? s + v : s), 0)
+        const completed = sumListed(inv.completed)
+        const annualPlan = sumListed(inv.plans)
         const months = monthsElapsed(today)
 
         // Projects under construction or in production owe a report for last month.
@@ -45,6 +53,7 @@ export function overviewHandlers(deps: Deps) {
           .innerJoin('dict_items as u', 'u.id', 'tf.lead_unit_id')
           .select(['p.id', 'p.code', 'p.name', 'u.name as unit'])
           .where('p.stage', 'in', ['construction', 'production'])
+          .where(listedNow())
           .where(({ not, exists, selectFrom }) =>
             not(
               exists(
@@ -71,6 +80,7 @@ export function overviewHandlers(deps: Deps) {
           .innerJoin('dict_items as u', 'u.id', 'q.responsible_unit_id')
           .select(['p.id', 'p.code', 'p.name', 'q.description', 'q.deadline', 'u.name as unit'])
           .where('q.status', '!=', 'closed')
+          .where(listedNow())
           .orderBy('q.deadline')
           .execute()
         const overdueProblems = overdue.filter((q) => q.deadline < today)
@@ -85,6 +95,7 @@ export function overviewHandlers(deps: Deps) {
               .where('m.responsible_unit', '=', unit)
               .where('m.actual_date', 'is', null)
               .where('m.planned_date', '<=', soon)
+              .where(listedNow())
               .orderBy('m.planned_date')
               .limit(50)
               .execute()
@@ -119,16 +130,17 @@ export function overviewHandlers(deps: Deps) {
       readTx(deps, async (db): Promise<OverviewRanking> => {
         const period = addMonths(periodOf(localToday(deps.clock())), -1)
         const { rows, frozen } = await projectRankingRows(db, period)
-        const ranked = rows.filter((r) => r.rank !== null)
         const noChange = { kind: 'none' as const, places: 0 }
+        // 前五 and 后五 never share a project (with fewer than ten ranked, 后五 is shorter).
+        const { best, worst } = bestAndWorst(
+          rows.filter((r) => r.rank !== null),
+          5,
+        )
         return {
           period,
           frozen,
-          best: ranked.slice(0, 5).map((r) => ({ ...r, change: noChange })),
-          worst: ranked
-            .slice(-5)
-            .reverse()
-            .map((r) => ({ ...r, change: noChange })),
+          best: best.map((r) => ({ ...r, change: noChange })),
+          worst: worst.map((r) => ({ ...r, change: noChange })),
         }
       }),
   } satisfies HandlerMap

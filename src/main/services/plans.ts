@@ -1,6 +1,7 @@
 /** 方案 and its 节点: create by hand or from a template, edit, reorder, complete with evidence, reopen with a reason. */
 import { sql, type Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
+import { completionDateErrors, refuseImpossible } from '../../shared/date-checks'
 import { SERVICE_CONTENT_LABELS, type Milestone, type ServiceContent } from '../../shared/domain'
 import { audit, created, diff, text } from '../audit'
 import { writeTx, type Deps, type WriteCtx } from '../context'
@@ -212,7 +213,7 @@ export function planHandlers(deps: Deps) {
         checkVersion(before, version, `节点「${before.name}」`)
         if (before.actual_date)
           throw new AppError('RULE', `节点「${before.name}」已于${before.actual_date}完成。如需修改，请先重新打开`)
-        if (actualDate > w.today) throw new AppError('RULE', '「实际完成日期」不能晚于今天')
+        refuseImpossible(completionDateErrors(actualDate, w.today))
         return changeMilestone(w, before, { actual_date: actualDate, evidence }, 'complete', DONE_FIELDS, before.name)
       }),
 

@@ -1,6 +1,7 @@
 /** 问题清单: raise, assign, escalate (专班 → 包联领导 → 县调度会), 销号 with a resolution, reopen. */
 import { sql, type Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
+import { problemDateErrors, refuseImpossible } from '../../shared/date-checks'
 import {
   PROBLEM_LEVELS,
   PROBLEM_LEVEL_LABELS,
@@ -139,8 +140,7 @@ export function problemHandlers(deps: Deps) {
         )
         await requireDict(w.db, input.categoryId, 'problem_category')
         await requireDict(w.db, input.responsibleUnitId, 'unit')
-        if (input.raisedOn > w.today) throw new AppError('RULE', '「提出日期」不能晚于今天')
-        if (input.deadline < input.raisedOn) throw new AppError('RULE', '「办结时限」不能早于「提出日期」')
+        refuseImpossible(problemDateErrors({ raisedOn: input.raisedOn, deadline: input.deadline }, w.today))
         // By default the problem is the 包联领导's to push (一名领导、一抓到底).
         let leaderId = input.responsibleLeaderId
         if (leaderId === null) {
@@ -198,8 +198,8 @@ export function problemHandlers(deps: Deps) {
         if (changes.categoryId !== undefined) await requireDict(w.db, changes.categoryId, 'problem_category')
         if (changes.responsibleUnitId !== undefined) await requireDict(w.db, changes.responsibleUnitId, 'unit')
         if (changes.responsibleLeaderId) await requireLeaderRef(w.db, changes.responsibleLeaderId)
-        if (changes.deadline !== undefined && changes.deadline < before.raisedOn)
-          throw new AppError('RULE', '「办结时限」不能早于「提出日期」')
+        if (changes.deadline !== undefined)
+          refuseImpossible(problemDateErrors({ raisedOn: before.raisedOn, deadline: changes.deadline }))
         return change(
           w,
           before,
@@ -235,8 +235,7 @@ export function problemHandlers(deps: Deps) {
       writeTx(deps, async (w) => {
         const before = await loadForChange(w, id, version)
         if (before.status === 'closed') throw new AppError('RULE', `该问题已于${before.closedOn}销号`)
-        if (closedOn < before.raisedOn) throw new AppError('RULE', '「销号日期」不能早于「提出日期」')
-        if (closedOn > w.today) throw new AppError('RULE', '「销号日期」不能晚于今天')
+        refuseImpossible(problemDateErrors({ raisedOn: before.raisedOn, closedOn }, w.today))
         return change(w, before, { status: 'closed', resolution, closed_on: closedOn }, 'close')
       }),
 

@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
+import { actualDateErrors, projectDateErrors, refuseImpossible } from '../../shared/date-checks'
 import { formatMoney } from '../../shared/money'
 import {
   PROJECT_LEVEL_LABELS,
@@ -17,7 +18,13 @@ import {
   type Stage,
   type TemplateItem,
   type LedgerDetail,
+  LISTING_STATUS_LABELS,
+  type ListingStatus,
+  type ProjectListing,
 } from '../../shared/domain'
+import { leaderStart } from '../../shared/leader-start'
+import { localToday } from '../../shared/dates'
+import { listedNow } from '../ranking/facts'
 import type { CallArgs } from '../../shared/contract'
 import { spreadTemplate } from '../../shared/milestone-template'
 import { audit, diff, text } from '../audit'
@@ -65,7 +72,7 @@ export async function loadProjectDetail(db: Kysely<Database>, id: number): Promi
     .selectFrom('task_force_members as m')
     .innerJoin('people as p', 'p.id', 'm.person_id')
     .selectAll('m')
-    .select(['p.name', 'p.unit', 'p.phone', 'p.created_at', 'p.version as person_version'])
+    .select(['p.name', 'p.unit', 'p.phone', 'p.created_at', 'p.demo', 'p.version as person_version'])
     .where('m.task_force_id', '=', tf.id)
     .orderBy(sql`CASE m.role WHEN 'head' THEN 0 WHEN 'liaison' THEN 1 ELSE 2 END`)
     .orderBy('m.id')
@@ -80,6 +87,8 @@ export async function loadProjectDetail(db: Kysely<Database>, id: number): Promi
     .execute()
   const annual = await db.selectFrom('annual_plans').selectAll().where('project_id', '=', id).orderBy('year').execute()
   const moves = await db.selectFrom('stage_moves').selectAll().where('project_id', '=', id).orderBy('id').execute()
+  const last = await lastListingChange(db, id)
+  const entered = [localToday(new Date(row.created_at)), ...leaderHistory.map((h) => h.startDate)].sort()[0]!
   return {
     project: toProject(row),
     category: ref(row.category_id),
@@ -98,6 +107,7 @@ export async function loadProjectDetail(db: Kysely<Database>, id: number): Promi
           unit: m.unit,
           phone: m.phone,
           created_at: m.created_at,
+          demo: m.demo,
           version: m.person_version,
         }),
       ),
@@ -120,7 +130,26 @@ export async function loadProjectDetail(db: Kysely<Database>, id: number): Promi
       operator: m.operator,
       createdAt: m.created_at,
     })),
+    listing: toListing(last),
+    listingEarliest: last && last.on_date > entered ? last.on_date : entered,
   }
+}
+
+/** A project's last 调出 / 归档 / 恢复 (listing_changes), or undefined when it never left the list. */
+async function lastListingChange(db: Kysely<Database>, projectId: number) {
+  return db
+    .selectFrom('listing_changes')
+    .select(['status', 'on_date', 'reason'])
+    .where('project_id', '=', projectId)
+    .orderBy('on_date', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst()
+}
+
+function toListing(last: { status: string | null; on_date: string | null; reason: string | null } | undefined) {
+  return last?.status
+    ? { status: last.status as ListingStatus, date: last.on_date, reason: last.reason ?? '' }
+    : ({ status: 'listed', date: null, reason: '' } satisfies ProjectListing)
 }
 
 async function requireLeader(db: Kysely<Database>, id: number) {
@@ -242,6 +271,16 @@ async function listProjects(db: Kysely<Database>, f: CallArgs<'project.list'>): 
         .where('m.actual_date', 'is not', null)
         .as('ms_done'),
     ])
+    // The last 调出 / 归档 / 恢复, if any.
+    .leftJoin('listing_changes as lc', (j) =>
+      j.on(
+        'lc.id',
+        '=',
+        sql<number>`(SELECT c.id FROM listing_changes c WHERE c.project_id = p.id ORDER BY c.on_date DESC, c.id DESC LIMIT 1)`,
+      ),
+    )
+    .select(['lc.status as listing_status', 'lc.on_date as listing_date', 'lc.reason as listing_reason'])
+    .where(f.listing === 'out' ? sql<boolean>`NOT (${listedNow()})` : listedNow())
   if (f.stage) q = q.where('p.stage', '=', f.stage)
   if (f.leaderId) q = q.where('l.id', '=', f.leaderId)
   if (f.townshipId) q = q.where('p.township_id', '=', f.townshipId)
@@ -269,6 +308,7 @@ async function listProjects(db: Kysely<Database>, f: CallArgs<'project.list'>): 
     totalInvestment: r.total_investment,
     milestonesTotal: Number(r.ms_total ?? 0),
     milestonesDone: Number(r.ms_done ?? 0),
+    listing: toListing({ status: r.listing_status, on_date: r.listing_date, reason: r.listing_reason }),
     version: r.version,
   }))
 }
@@ -281,8 +321,10 @@ export async function createProject(w: WriteCtx, input: CallArgs<'project.create
   if (input.categoryId) await requireDict(w.db, input.categoryId, 'category')
   if (input.industryTagId) await requireDict(w.db, input.industryTagId, 'industry_tag')
   const leader = await requireLeader(w.db, input.leaderId)
-  const leaderFrom = input.leaderFrom ?? w.today
-  if (leaderFrom > w.today) throw new AppError('RULE', '「包联起始日期」不能晚于今天')
+  refuseImpossible(projectDateErrors(input))
+  const start = leaderStart(input.leaderFrom, input.startYear, w.today)
+  if ('error' in start) throw new AppError('RULE', start.error)
+  const leaderFrom = start.date
   const template = input.templateId ? await loadTemplate(w.db, input.templateId) : null
   if (template && (!input.plannedStart || !input.plannedEnd))
     throw new AppError('RULE', '按模板生成节点需要先填写「计划开工日期」和「计划竣工日期」')
@@ -370,9 +412,7 @@ export async function updateProject(w: WriteCtx, { id, version, ...changes }: Ca
   if (changes.industryTagId && changes.industryTagId !== before.industryTagId)
     await requireDict(w.db, changes.industryTagId, 'industry_tag')
   const merged = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) }
-  if (merged.endYear < merged.startYear) throw new AppError('RULE', '「建设结束年份」不能早于「建设起始年份」')
-  if (merged.plannedStart && merged.plannedEnd && merged.plannedEnd < merged.plannedStart)
-    throw new AppError('RULE', '「计划竣工日期」不能早于「计划开工日期」')
+  refuseImpossible(projectDateErrors(merged))
   await w.db
     .updateTable('projects')
     .set({
@@ -480,6 +520,76 @@ export async function setAnnualPlan(
 }
 
 const stageText = (s: string | null) => (s ? (STAGE_LABELS[s as Stage] ?? s) : null)
+
+const LISTING_ACTIONS: Record<ListingStatus, { verb: string; date: string; action: string }> = {
+  removed: { verb: '调出', date: '调出日期', action: 'delist' },
+  archived: { verb: '归档', date: '归档日期', action: 'archive' },
+  listed: { verb: '恢复', date: '恢复日期', action: 'relist' },
+}
+
+/**
+ * 调出 (to = removed), 归档 (archived) or 恢复 (listed) of one project, inside the caller's transaction: the
+ * project's version is checked and raised, a dated listing_changes row and an audit row (状态 old → new, the
+ * date and reason in the note) are written. Refused with RULE, changing nothing, when the project is not in a
+ * state to do so (调出/归档 only from the list, 恢复 only when off it; 归档 only in 竣工投产 or with an actual
+ * end) or the date is after today, before the project entered the list or its last change, or (归档) before
+ * its actual end.
+ */
+export async function changeListing(
+  w: WriteCtx,
+  { id, version, date, reason }: { id: number; version: number; date: string; reason: string },
+  to: ListingStatus,
+): Promise<ProjectDetail> {
+  const project = must(
+    await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(),
+    '项目',
+    id,
+  )
+  checkVersion(project, version, `项目「${project.name}」`)
+  const detail = await loadProjectDetail(w.db, id)
+  const from = detail.listing.status
+  const { verb, date: dateLabel, action } = LISTING_ACTIONS[to]
+  const name = `项目「${project.name}」`
+  if (to === 'listed' && from === 'listed') throw new AppError('RULE', `${name}在重点项目名单中，无需恢复`)
+  if (to !== 'listed' && from !== 'listed')
+    throw new AppError(
+      'RULE',
+      `${name}已于${detail.listing.date}${from === 'removed' ? '调出' : '归档'}，不能再${verb}。如需${verb}，请先恢复为重点项目`,
+    )
+  if (to === 'archived' && project.stage !== 'production' && !project.actual_end)
+    throw new AppError(
+      'RULE',
+      `${name}处于「${STAGE_LABELS[project.stage as Stage]}」阶段，尚未竣工投产，不能归档。竣工投产后再归档；不再作为重点项目推进的，请用「调出重点项目」`,
+    )
+  if (date > w.today) throw new AppError('RULE', `「${dateLabel}」不能晚于今天（${w.today}），请重新选择`)
+  if (date < detail.listingEarliest)
+    throw new AppError(
+      'RULE',
+      detail.listing.date && detail.listing.date === detail.listingEarliest
+        ? `「${dateLabel}」不能早于上一次${LISTING_ACTIONS[from].verb}的日期（${detail.listing.date}），请重新选择`
+        : `「${dateLabel}」不能早于项目列入重点项目的日期（${detail.listingEarliest}），请重新选择`,
+    )
+  if (to === 'archived' && project.actual_end && date < project.actual_end)
+    throw new AppError('RULE', `「${dateLabel}」不能早于项目的实际投产日期（${project.actual_end}），请重新选择`)
+  await w.db
+    .insertInto('listing_changes')
+    .values({ project_id: id, status: to, on_date: date, reason, operator: w.operator.name, created_at: w.now })
+    .execute()
+  await w.db
+    .updateTable('projects')
+    .set({ updated_at: w.now, version: sql`version + 1` })
+    .where('id', '=', id)
+    .execute()
+  await audit(w, {
+    entity: 'project',
+    entityId: id,
+    projectId: id,
+    action,
+    changes: [{ field: 'status', old: LISTING_STATUS_LABELS[from], new: LISTING_STATUS_LABELS[to] }],
+    note: `${verb}：${dateLabel} ${date}；${to === 'archived' ? '说明' : '原因'}：${reason}`,
+  })
+  return loadProjectDetail(w.db, id)
+}
 
 export function projectHandlers(deps: Deps) {
   return {
@@ -631,6 +741,7 @@ export function projectHandlers(deps: Deps) {
           if (toIndex < constructionIndex) actualStart = null
           if (toIndex === productionIndex && !actualEnd) actualEnd = movedOn
           if (toIndex < productionIndex) actualEnd = null
+          refuseImpossible(actualDateErrors({ actualStart, actualEnd }))
           await w.db
             .insertInto('stage_moves')
             .values({
@@ -674,5 +785,9 @@ export function projectHandlers(deps: Deps) {
       }),
 
     'project.setAnnualPlan': (input) => writeTx(deps, (w) => setAnnualPlan(w, input)),
+
+    'project.remove': (input) => writeTx(deps, (w) => changeListing(w, input, 'removed')),
+    'project.archive': (input) => writeTx(deps, (w) => changeListing(w, input, 'archived')),
+    'project.restore': (input) => writeTx(deps, (w) => changeListing(w, input, 'listed')),
   } satisfies HandlerMap
 }

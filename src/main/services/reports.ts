@@ -1,10 +1,11 @@
 /** 月报: one per project per month, editable until the month is frozen (月度封账). */
 import { sql, type Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
-import { formatPeriodChinese, periodOf } from '../../shared/dates'
+import { formatPeriodChinese, localToday, periodOf, type IsoDate } from '../../shared/dates'
+import type { InvestmentFigures } from '../../shared/domain'
 import { formatMoney } from '../../shared/money'
 import { audit, diff, text } from '../audit'
-import { writeTx, type Deps } from '../context'
+import { readTx, writeTx, type Deps } from '../context'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
 import { toReport } from '../mappers'
@@ -20,8 +21,63 @@ export async function assertPeriodOpen(db: Kysely<Database>, period: string): Pr
     )
 }
 
+/**
+ * 本年 and 开累 of projects as of `date`, in one pass over the monthly reports: 本年 sums the reports of the
+ * date's year up to and including its month, 开累 every report up to that month (since the project's start).
+ * The annual plan is the date's year's, null when none is entered; `planMissing` when that year is one of
+ * the construction years. `projectIds` limits the projects (default all, in id order); unknown ids are left out.
+ */
+export async function investmentFigures(
+  db: Kysely<Database>,
+  date: IsoDate,
+  projectIds?: readonly number[],
+): Promise<InvestmentFigures[]> {
+  const year = Number(date.slice(0, 4))
+  const until = periodOf(date)
+  const ids = projectIds && (projectIds.length ? [...projectIds] : [0])
+  const projects = await db
+    .selectFrom('projects')
+    .select(['id', 'start_year', 'end_year'])
+    .$if(ids !== undefined, (q) => q.where('id', 'in', ids!))
+    .orderBy('id')
+    .execute()
+  const sums = await db
+    .selectFrom('monthly_reports')
+    .select([
+      'project_id',
+      (eb) => eb.fn.sum<number>('investment').as('toDate'),
+      sql<number>`sum(CASE WHEN period >= ${`${year}-01`} THEN investment ELSE 0 END)`.as('thisYear'),
+    ])
+    .where('period', '<=', until)
+    .$if(ids !== undefined, (q) => q.where('project_id', 'in', ids!))
+    .groupBy('project_id')
+    .execute()
+  const plans = await db
+    .selectFrom('annual_plans')
+    .select(['project_id', 'amount'])
+    .where('year', '=', year)
+    .$if(ids !== undefined, (q) => q.where('project_id', 'in', ids!))
+    .execute()
+  const sumOf = new Map(sums.map((r) => [r.project_id, r]))
+  const planOf = new Map(plans.map((r) => [r.project_id, r.amount]))
+  return projects.map((p) => {
+    const annualPlan = planOf.get(p.id) ?? null
+    return {
+      projectId: p.id,
+      year,
+      annualPlan,
+      completedThisYear: Number(sumOf.get(p.id)?.thisYear ?? 0),
+      completedToDate: Number(sumOf.get(p.id)?.toDate ?? 0),
+      planMissing: annualPlan === null && year >= p.start_year && year <= p.end_year,
+    }
+  })
+}
+
 export function reportHandlers(deps: Deps) {
   return {
+    'report.figures': ({ projectIds, date }) =>
+      readTx(deps, (db) => investmentFigures(db, date ?? localToday(deps.clock()), projectIds)),
+
     'report.list': async ({ projectId, period, year }) => {
       let q = deps.db
         .selectFrom('monthly_reports as r')

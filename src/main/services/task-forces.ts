@@ -1,14 +1,15 @@
 /** 专班: one per project, its 牵头单位 and members; one person may serve in many task forces. */
 import { sql, type Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
-import { MEMBER_ROLE_LABELS, type MemberRole, type TaskForce } from '../../shared/domain'
+import { MEMBER_ROLE_LABELS, type MemberRole, type TaskForce, type TaskForceContact } from '../../shared/domain'
 import { audit, diff, text } from '../audit'
-import { writeTx, type Deps, type WriteCtx } from '../context'
+import { readTx, writeTx, type Deps, type WriteCtx } from '../context'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
 import { toMember, toPerson } from '../mappers'
 import { checkVersion, containsPattern, must, requireDict } from './common'
 import { loadProjectDetail } from './projects'
+import { listedNow } from '../ranking/facts'
 
 async function loadTaskForce(db: Kysely<Database>, id: number): Promise<TaskForce> {
   const tf = must(
@@ -50,13 +51,46 @@ async function requireNoOtherHead(w: WriteCtx, taskForceId: number, exceptMember
 
 const roleText = (r: string) => MEMBER_ROLE_LABELS[r as MemberRole] ?? r
 
+/**
+ * The 专班通讯录: every member of the task force of every project on the key-project list (not those 调出 or
+ * 归档: listedNow) with the project (code, name) and its current 包联领导, ordered by project code, then 专班长,
+ * 联络员, 成员, then when they joined. Phones are as stored. One query, whatever the number of projects.
+ */
+export async function taskForceContacts(db: Kysely<Database>): Promise<TaskForceContact[]> {
+  const rows = await db
+    .selectFrom('task_force_members as m')
+    .innerJoin('task_forces as tf', 'tf.id', 'm.task_force_id')
+    .innerJoin('projects as p', 'p.id', 'tf.project_id')
+    .innerJoin('people as pe', 'pe.id', 'm.person_id')
+    .leftJoin('leader_assignments as la', (j) => j.onRef('la.project_id', '=', 'p.id').on('la.end_date', 'is', null))
+    .leftJoin('leaders as l', 'l.id', 'la.leader_id')
+    .where(listedNow('p'))
+    .select([
+      'p.id as projectId',
+      'p.code as projectCode',
+      'p.name as projectName',
+      'l.name as leader',
+      'm.role',
+      'pe.name',
+      'pe.unit',
+      'm.duty',
+      'pe.phone',
+    ])
+    .orderBy('p.code')
+    .orderBy(sql`CASE m.role WHEN 'head' THEN 0 WHEN 'liaison' THEN 1 ELSE 2 END`)
+    .orderBy('m.id')
+    .execute()
+  return rows.map((r) => ({ ...r, leader: r.leader ?? '', role: r.role as MemberRole }))
+}
+
 export function taskForceHandlers(deps: Deps) {
   return {
     'taskForce.update': ({ id, version, leadUnitId }) =>
       writeTx(deps, async (w) => {
         const before = await loadTaskForce(w.db, id)
         checkVersion(before, version, '专班信息')
-        const unit = await requireDict(w.db, leadUnitId, 'unit')
+        // A deactivated unit may stay where it is; only a new choice must be an active one.
+        const unit = await requireDict(w.db, leadUnitId, 'unit', leadUnitId !== before.leadUnit.id)
         await w.db
           .updateTable('task_forces')
           .set({ lead_unit_id: leadUnitId, version: sql`version + 1` })
@@ -153,6 +187,8 @@ export function taskForceHandlers(deps: Deps) {
         })
         return { id }
       }),
+
+    'taskForce.contacts': () => readTx(deps, taskForceContacts),
 
     'person.list': async ({ text: search }) => {
       let q = deps.db.selectFrom('people').selectAll()

@@ -1,23 +1,44 @@
 /**
  * Form validation with the contract's own schemas: the form shows the very message the main side would send,
- * before anything is sent.
+ * before anything is sent — under its field (`<el-form-item :error="errors.name">`), and the first one also
+ * as a message, in case its field is scrolled out of view.
  */
-import { ref } from 'vue'
+import { ref, type Ref } from 'vue'
 import type { z } from 'zod'
+import { ElMessage } from 'element-plus'
 import { contract, type CallName } from '../../shared/contract'
+import type { FieldIssue } from '../../shared/errors'
 import { issuesOf } from '../../shared/validate'
+
+/**
+ * Puts issues under their fields: each is kept under its whole path ('person.name') and under its first
+ * segment ('person'), the first message of a field winning; an issue of the whole input goes under '_'.
+ */
+export function showIssues(errors: Ref<Record<string, string>>, issues: FieldIssue[]): void {
+  const shown: Record<string, string> = {}
+  for (const issue of issues) {
+    const key = issue.path || '_'
+    shown[key] ??= issue.message
+    shown[key.split('.')[0]!] ??= issue.message
+  }
+  errors.value = shown
+}
 
 export function useSchemaForm<K extends CallName>(name: K) {
   const errors = ref<Record<string, string>>({})
+  /** True when the input passes the call's schema; otherwise its messages are shown under their fields. */
   function validate(input: unknown): input is z.input<(typeof contract)[K]['input']> {
     const result = contract[name].input.safeParse(input)
     errors.value = {}
     if (result.success) return true
-    for (const issue of issuesOf(result.error)) {
-      const key = issue.path.split('.')[0] || '_'
-      errors.value[key] ??= issue.message
-    }
+    const issues = issuesOf(result.error)
+    showIssues(errors, issues)
+    ElMessage({ type: 'error', message: issues[0]!.message, duration: 5000, showClose: true })
     return false
   }
-  return { errors, validate }
+  /** Forgets the messages (the form was reset or closed). */
+  function clear() {
+    errors.value = {}
+  }
+  return { errors, validate, clear }
 }

@@ -1,5 +1,5 @@
 /**
- * 红黄绿灯 as of a date D (DOMAIN.md "Warning lights"). The rule reads facts — overdue and upcoming
+ * 红黄绿灯 as of a date D (docs/rules.md §2 "预警灯"). The rule reads facts — overdue and upcoming
  * milestones, overdue problems, this year's investment — that the main side gathers with SQL for all
  * projects at once, or that `lightFactsFromRaw` derives from one project's records.
  */

@@ -1,9 +1,9 @@
 /**
- * 大排名: competition ranks with shared places (1, 2, 2, 4) and DOMAIN.md's tie order; group rankings by the
+ * 大排名: competition ranks with shared places (1, 2, 2, 4) and the tie order of docs/rules.md §4; group rankings by the
  * mean of their projects' rounded scores; the change against the previous frozen month.
  */
 import { compare, frac, roundHalfUp, type Fraction } from './fraction'
-import type { ChangeKind, Hundredths, Light, RankChange } from './types'
+import type { ChangeKind, Hundredths, Light, RankBasis, RankChange, RankTie } from './types'
 
 export interface Rankable {
   code: string
@@ -16,25 +16,82 @@ export function rankProjects<T extends Rankable>(rows: readonly T[]): (T & { ran
   return rankOrder(rows).map(({ row, rank }) => ({ ...row, rank }))
 }
 
+/** The first tie-breaker (docs/rules.md §4): the investment completion rate, highest first, missing last (0: equal). */
+function byRate(a: Rankable, b: Rankable): number {
+  if (a.investmentRate && b.investmentRate) return compare(b.investmentRate, a.investmentRate)
+  if (a.investmentRate || b.investmentRate) return a.investmentRate ? -1 : 1
+  return 0
+}
+
 /**
  * The order and places of `rankProjects`, without copying the rows: at 10,000 rows of 16 fields the copies
- * were a fifth of the ranking's JavaScript time.
+ * were a fifth of the ranking's JavaScript time. `tie` says, for a row sharing its place, how many share it
+ * and which tie-breaker put it where it is among them: against the row listed before it (the first of them:
+ * against the row after it) — the investment rate when the two rates differ (or one is missing), else the
+ * code.
  */
-export function rankOrder<T extends Rankable>(rows: readonly T[]): { row: T; rank: number | null }[] {
+export function rankOrder<T extends Rankable>(
+  rows: readonly T[],
+): { row: T; rank: number | null; tie: RankTie | null }[] {
   const ranked = rows.filter((r) => r.score !== null)
   const unranked = rows.filter((r) => r.score === null)
   ranked.sort((a, b) => {
     if (a.score !== b.score) return b.score! - a.score!
-    if (a.investmentRate && b.investmentRate) {
-      const c = compare(b.investmentRate, a.investmentRate)
-      if (c !== 0) return c
-    } else if (a.investmentRate || b.investmentRate) return a.investmentRate ? -1 : 1
-    return a.code < b.code ? -1 : a.code > b.code ? 1 : 0
+    return byRate(a, b) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
   })
   unranked.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
-  const out: { row: T; rank: number | null }[] = sharedPlaces(ranked, (r) => r.score!)
-  for (const row of unranked) out.push({ row, rank: null })
+  const out: { row: T; rank: number | null; tie: RankTie | null }[] = sharedPlaces(ranked, (r) => r.score!).map(
+    (p) => ({ ...p, tie: null }),
+  )
+  for (let start = 0; start < out.length;) {
+    let end = start + 1
+    while (end < out.length && out[end]!.rank === out[start]!.rank) end++
+    if (end - start > 1)
+      for (let i = start; i < end; i++) {
+        const neighbour = out[i === start ? i + 1 : i - 1]!.row
+        out[i]!.tie = { size: end - start, by: byRate(out[i]!.row, neighbour) !== 0 ? 'rate' : 'code' }
+      }
+    start = end
+  }
+  for (const row of unranked) out.push({ row, rank: null, tie: null })
   return out
+}
+
+/**
+ * docs/rules.md §4 (前N名 / 后N名). The best `n` and the worst `n` of ranked rows already in rank order (通报's 前三/后三, 总览's 前五/后五). The
+ * worst are listed worst first and never repeat a row of the best: with fewer than 2n rows the worst list
+ * is shorter (one ranked project is only 前三; with four, 前三 and 后三 share none).
+ */
+export function bestAndWorst<T>(ranked: readonly T[], n: number): { best: T[]; worst: T[] } {
+  const best = ranked.slice(0, n)
+  return { best, worst: ranked.slice(Math.max(best.length, ranked.length - n)).reverse() }
+}
+
+/**
+ * docs/rules.md §3 (计分依据) in words: "节点 3项、投资、问题办结 1项"; one component alone "仅计问题办结 1项"; none "无可计分项";
+ * "—" for a row frozen before the basis was kept.
+ */
+export function basisText(basis: RankBasis | undefined): string {
+  if (!basis) return '—'
+  const parts: string[] = []
+  if (basis.milestones !== null) parts.push(`节点 ${basis.milestones}项`)
+  if (basis.investment) parts.push('投资')
+  if (basis.problems !== null) parts.push(`问题办结 ${basis.problems}项`)
+  if (parts.length === 0) return '无可计分项'
+  return parts.length === 1 ? `仅计${parts[0]}` : parts.join('、')
+}
+
+/**
+ * docs/rules.md §4 (the order within a shared place). Why a row sharing its place is listed where it is: "同分3个，按年度投资完成率 87.50%", "同分3个，无年度计划排后",
+ * "同分3个并列，按项目编号". '' when the place is its own (or unknown: a row frozen before ties were kept).
+ * `investmentRate` is the row's rate in hundredths of a percent.
+ */
+export function tieText(tie: RankTie | null | undefined, investmentRate: Hundredths | null): string {
+  if (!tie) return ''
+  if (tie.by === 'code') return `同分${tie.size}个并列，按项目编号`
+  return investmentRate === null
+    ? `同分${tie.size}个，无年度计划排后`
+    : `同分${tie.size}个，按年度投资完成率 ${formatScore(investmentRate)}%`
 }
 
 /** Competition ranking over an already ordered list: equal values share the place of the first of them. */

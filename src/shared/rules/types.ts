@@ -32,6 +32,30 @@ export interface Components {
   problems: Hundredths | null
 }
 
+/**
+ * What a ranking row's score was made of (docs/rules.md §3 "计分依据"): which components counted and how
+ * many items each had, so that a green 0.00 or a 100.00 explains itself. A component counts when it has
+ * something to measure and its weight is not 0.
+ */
+export interface RankBasis {
+  /** Milestones planned on or before D (the month's last day); null: the milestone component did not count. */
+  milestones: number | null
+  /** Whether the investment component counted (an annual plan for the year). */
+  investment: boolean
+  /** Problems whose deadline is on or before D; null: the problem component did not count. */
+  problems: number | null
+}
+
+/**
+ * A project sharing its place with others (equal rounded scores, docs/rules.md §4): how many share it and which
+ * tie-breaker of docs/rules.md §4's order set this row's position among them against the row listed next to it —
+ * 'rate' the investment completion rate (missing last), 'code' the project code (the rates were equal).
+ */
+export interface RankTie {
+  size: number
+  by: 'rate' | 'code'
+}
+
 export type ChangeKind = 'up' | 'down' | 'same' | 'new' | 'none'
 export interface RankChange {
   kind: ChangeKind
@@ -58,6 +82,10 @@ export interface ProjectRankRow {
   completed: Money
   light: Light
   reasons: LightReason[]
+  /** Which components counted, with their item counts. Absent in rows of months frozen before it existed. */
+  basis?: RankBasis
+  /** null: the row's place is its own. Absent in rows of months frozen before it existed. */
+  tie?: RankTie | null
 }
 
 export type GroupBy = 'leader' | 'township' | 'unit'
@@ -123,7 +151,10 @@ export interface Breakdown {
   }
   problems: { id: number; description: string; deadline: IsoDate; closedOn: IsoDate | null; inTime: boolean }[]
   components: Components
-  /** The weights after leaving out missing components. */
+  /**
+   * The weights after leaving out missing components, as whole percents (rounded, so they may add up to 99 or
+   * 101): kept for frozen months. What is shown is `weightShares` of scores.ts, exact.
+   */
   appliedWeights: { milestones: number; investment: number; problems: number }
   score: Hundredths | null
   light: Light
@@ -184,6 +215,7 @@ export interface OverviewRanking {
   period: Period
   frozen: boolean
   best: ProjectRankRow[]
+  /** Worst first; never a project of `best` (shorter, or empty, with fewer than ten ranked). */
   worst: ProjectRankRow[]
 }
 

@@ -49,11 +49,6 @@ async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJ
   const ref = await refMaker(w, plan)
   let created = 0
   let updated = 0
-  // Codes made for rows without one skip every code in use and every code the ledger itself gives.
-  const codes = new Set((await w.db.selectFrom('projects').select('code').execute()).map((p) => p.code))
-  let seq = codes.size
-  for (const row of plan.rows) if (row.code) codes.add(row.code)
-  const thisYear = Number(w.today.slice(0, 4))
   for (const row of plan.rows) {
     // Lets the event loop answer progress and cancel requests while the transaction runs.
     if (job.done % 200 === 0) await new Promise((resolve) => setImmediate(resolve))
@@ -95,12 +90,11 @@ async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJ
       })
       projectId = project.id
     } else {
-      let code = row.code
-      if (!code) {
-        while (!code || codes.has(code)) code = `IMP-${String(++seq).padStart(5, '0')}`
-        codes.add(code)
-      }
-      const fromYear = Math.min(years.startYear, thisYear)
+      // Made by matchLedger on this transaction's data (IMP-00001 …, the first codes not in use).
+      const code = row.code ?? plan.newCodes.get(row.row)!
+      // The ledger's 项目阶段, else the stage chosen in the preview (matchLedger refuses an import with neither).
+      const stage = row.stage ?? plan.options.stage
+      if (!stage) throw new AppError('INVALID_INPUT', '没有为这个新项目选择项目阶段，请在预览中选择后再导入')
       const detail = await createProject(w, {
         code,
         name: row.name,
@@ -114,9 +108,9 @@ async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJ
         ...years,
         plannedStart: row.plannedStart,
         plannedEnd: row.plannedEnd,
-        stage: row.stage ?? 'planning',
+        stage,
         leaderId: await ref.leader(row.leader!),
-        leaderFrom: `${fromYear}-01-01` > w.today ? w.today : `${fromYear}-01-01`,
+        // No date given: createProject takes defaultLeaderStart (src/shared/leader-start.ts), the one rule.
         leadUnitId: await ref.dict('unit', row.leadUnit!),
         goals: '',
         serviceContent: [],
@@ -159,7 +153,11 @@ async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJ
 
 type DictKind = 'township' | 'unit' | 'category' | 'industry_tag'
 
-/** Finds leaders and dictionary items by their normalised names, creating those the ledger names first. */
+/**
+ * Finds leaders and dictionary items by their normalised names (an active one before a deactivated one of the
+ * same name), creating those the ledger names first. A deactivated one is reached only where matchLedger allows
+ * it — an existing project that has it already (createProject and updateProject refuse it as a new choice).
+ */
 async function refMaker(w: WriteCtx, plan: Plan) {
   const dicts = new Map<string, number>()
   for (const r of await w.db

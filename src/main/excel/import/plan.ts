@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { IsoDate } from '../../../shared/dates'
+import { STAGES, STAGE_LABELS, type Stage } from '../../../shared/domain'
 import { IMPORT_FIELDS, AMOUNT_FIELDS, type ImportField } from '../../../shared/import-fields'
 import type { ImportPreview, ImportRowIssue, ImportUnit } from '../../../shared/excel'
 import { normalizePersonName, normalizeText } from '../../../shared/names'
@@ -18,6 +19,7 @@ import { describeTable, type LedgerTable } from '../ledger/header'
 import { place, readRows, type ImportRow, type ReadRows } from '../ledger/rows'
 import { describeAmounts, resolveColumns, unitNotes, type Columns } from './columns'
 import { chooseSheet } from './sheet'
+import { importCodes } from './codes'
 
 export interface ImportOptions {
   /** Column number → field, where the user changed what the header detection chose (null: not imported). */
@@ -26,6 +28,8 @@ export interface ImportOptions {
   sheet?: string
   /** Column number → unit, for amount columns whose unit could not be read. */
   units?: Record<string, ImportUnit>
+  /** The stage chosen in the preview for new projects whose row names none; never assumed when absent. */
+  stage?: Stage
   /** Today, from the injected clock: the year of a plan column that names none. */
   today: IsoDate
 }
@@ -37,6 +41,8 @@ export interface Plan {
   existing: Map<number, { id: number; version: number }>
   /** Leader name → the title written beside it in the ledger, for leaders the import creates. */
   leaderTitles: Map<string, string>
+  /** Sheet row → the code made for a new project whose row has none (IMP-00001 …, the first codes not in use). */
+  newCodes: Map<number, string>
   /** What it was planned from: the import matches it again inside its own transaction. */
   ledger: Ledger
   options: ImportOptions
@@ -55,9 +61,34 @@ export interface Ledger {
   read: ReadRows
 }
 
-async function namesOf(db: Kysely<Database>, kind: string): Promise<Map<string, number>> {
-  const rows = await db.selectFrom('dict_items').select(['id', 'name']).where('kind', '=', kind).execute()
-  return new Map(rows.map((r) => [normalizeText(r.name), r.id]))
+/**
+ * The names in use, normalised, each with whether it can be given anew: true when an active item (or leader)
+ * has it, false when only deactivated (停用) ones do — the import's refMaker then would give a deactivated one.
+ */
+function activeByName<R extends { name: string; active: number }>(
+  rows: R[],
+  normalize: (name: string) => string,
+): Map<string, boolean> {
+  const names = new Map<string, boolean>()
+  for (const r of rows) {
+    const key = normalize(r.name)
+    names.set(key, names.get(key) === true || r.active === 1)
+  }
+  return names
+}
+
+async function namesOf(db: Kysely<Database>, kind: string): Promise<Map<string, boolean>> {
+  const rows = await db.selectFrom('dict_items').select(['name', 'active']).where('kind', '=', kind).execute()
+  return activeByName(rows, normalizeText)
+}
+
+/** How a row that names a deactivated item is told where to enable it, or what else to choose. */
+const DEACTIVATED: Record<'leader' | 'township' | 'leadUnit' | 'category' | 'industryTag', [string, string, string]> = {
+  leader: ['包联领导', '领导', '领导'],
+  township: ['乡镇（街道）', '设置 → 基础名录', '乡镇'],
+  leadUnit: ['牵头单位', '设置 → 基础名录', '单位'],
+  category: ['项目类别', '设置 → 基础名录', '类别'],
+  industryTag: ['产业标签', '设置 → 基础名录', '标签'],
 }
 
 /**
@@ -136,21 +167,24 @@ export async function matchLedger(db: Kysely<Database>, ledger: Ledger, options:
   const conversions = [...ledger.conversions]
   const { rows } = read
 
-  const leaders = new Map(
-    (await db.selectFrom('leaders').select(['id', 'name']).execute()).map((r) => [normalizePersonName(r.name), r.id]),
-  )
+  const leaders = activeByName(await db.selectFrom('leaders').select(['name', 'active']).execute(), normalizePersonName)
   const [townships, units, categories, tags] = await Promise.all(
     ['township', 'unit', 'category', 'industry_tag'].map((k) => namesOf(db, k)),
   )
   const projects = await projectsWithOwners(db)
+    .leftJoin('dict_items as c', 'c.id', 'p.category_id')
+    .leftJoin('dict_items as it', 'it.id', 'p.industry_tag_id')
     .select([
       'p.id',
       'p.code',
       'p.name',
       'p.version',
+      'p.stage',
       't.name as township',
       'l.name as leader',
       'u.name as leadUnit',
+      'c.name as category',
+      'it.name as industryTag',
       'p.start_year',
       'p.end_year',
     ])
@@ -174,6 +208,9 @@ export async function matchLedger(db: Kysely<Database>, ledger: Ledger, options:
   const newKeys = new Map<string, number>() // name + township of a new project → its sheet row
   const codes = new Map<string, number>()
   const leaderTitles = new Map<string, string>()
+  const newUncoded: number[] = [] // sheet rows of new projects without a code, in sheet order
+  const newByStage: Partial<Record<Stage, number>> = {}
+  let stageToChoose = 0
   const missing = { leaders: new Set<string>(), townships: new Set<string>(), units: new Set<string>() }
   const at = (row: number, field: ImportField) => {
     const col = byField.get(field)
@@ -245,6 +282,13 @@ export async function matchLedger(db: Kysely<Database>, ledger: Ledger, options:
         'leader',
         `包联领导是「${row.leader}」，库中是「${match.leader}」。调整包联领导需要日期，请在项目页「调整包联领导」中办理，或把台账改回「${match.leader}」`,
       )
+    // So does the stage: a move is dated and recorded (看板), an import cannot say when it happened.
+    if (match && row.stage && row.stage !== match.stage)
+      issue(
+        row.row,
+        'stage',
+        `项目阶段是「${STAGE_LABELS[row.stage]}」，库中是「${STAGE_LABELS[match.stage as Stage]}」。变更阶段需要日期，请在看板中把项目拖到「${STAGE_LABELS[row.stage]}」办理，或把台账改回「${STAGE_LABELS[match.stage as Stage]}」`,
+      )
     if (match && row.leadUnit && normalizeText(match.leadUnit) !== row.leadUnit)
       issue(
         row.row,
@@ -261,7 +305,38 @@ export async function matchLedger(db: Kysely<Database>, ledger: Ledger, options:
     }
     for (const field of ['leader', 'township', 'leadUnit', 'totalInvestment'] as const)
       if (!missingColumns.includes(field) && !(field === 'totalInvestment' && totalUnreadable)) need(row[field], field)
-    if (isNew) newRows++
+    if (isNew) {
+      newRows++
+      if (!row.code) newUncoded.push(row.row)
+      const stage = row.stage ?? options.stage
+      if (!row.stage) stageToChoose++
+      if (stage) newByStage[stage] = (newByStage[stage] ?? 0) + 1
+    }
+    // A deactivated (停用) item or leader is never given anew — to a new project, or as a change of an existing
+    // one; an existing project that has it already keeps it. The leader and the lead unit of an existing project
+    // do not change by import at all (refused above).
+    const deactivated = (
+      field: keyof typeof DEACTIVATED,
+      name: string | null,
+      names: Map<string, boolean>,
+      current: string | null | undefined,
+    ) => {
+      if (!name || names.get(name) !== false) return
+      if (match && (field === 'leader' || field === 'leadUnit')) return
+      const normalize = field === 'leader' ? normalizePersonName : normalizeText
+      if (match && current && normalize(current) === name) return
+      const [what, where, other] = DEACTIVATED[field]
+      issue(
+        row.row,
+        field,
+        `${what}「${name}」已停用，请先在 ${where} 中启用，或改用其他${other}${match && current ? `，或把台账改回「${current}」` : ''}`,
+      )
+    }
+    deactivated('leader', row.leader, leaders, match?.leader)
+    deactivated('leadUnit', row.leadUnit, units!, match?.leadUnit)
+    deactivated('township', row.township, townships!, match?.township)
+    deactivated('category', row.category, categories!, match?.category)
+    deactivated('industryTag', row.industryTag, tags!, match?.industryTag)
     if (isNew && row.leader && !leaders.has(row.leader)) {
       missing.leaders.add(row.leader)
       if (row.leaderTitle && !leaderTitles.has(row.leader)) leaderTitles.set(row.leader, row.leaderTitle)
@@ -339,12 +414,21 @@ export async function matchLedger(db: Kysely<Database>, ledger: Ledger, options:
       column: '',
       message: `工作表「${table.sheet.name}」没有认出${missingColumns.map((f) => `「${IMPORT_FIELDS[f].label}」`).join('、')}列，而${newRows}个新项目都需要它们。请在预览的“列的对应”中指定是哪一列`,
     })
+  if (stageToChoose > 0 && !options.stage)
+    issues.push({
+      row: 0,
+      column: IMPORT_FIELDS.stage.label,
+      message: `${stageToChoose}个新项目在台账中没有写「项目阶段」${byField.has('stage') ? '' : `（工作表「${table.sheet.name}」没有项目阶段列）`}，不会默认为谋划包装。请在预览中为它们选择阶段（${STAGES.map((s) => STAGE_LABELS[s]).join(' / ')}），或在台账中填写「项目阶段」列`,
+    })
   if (rows.length === 0 && issues.length === 0)
     issues.push({
       row: 0,
       column: '',
       message: `工作表「${table.sheet.name}」表头下面没有读到任何项目行${read.skipped.length ? `（${read.skipped.length}行被当作合计、分组标题或说明跳过，见“跳过的行”）` : ''}。请检查工作表，或选择其他工作表`,
     })
+  // Codes for new projects without one: IMP-00001 upwards, skipping every code in use or given by the ledger.
+  const nextCode = importCodes(new Set([...byCode.keys(), ...codes.keys()]))
+  const newCodes = new Map(newUncoded.map((r) => [r, nextCode()]))
   // By row, then by column as Excel orders them (B before AA).
   const columnOrder = (c: string) => (/^[A-Z]+列$/.test(c) ? columnNumber(c.slice(0, -1)) : 0)
   issues.sort((a, b) => a.row - b.row || columnOrder(a.column) - columnOrder(b.column))
@@ -378,11 +462,16 @@ export async function matchLedger(db: Kysely<Database>, ledger: Ledger, options:
     newLeaderTitles: Object.fromEntries(leaderTitles),
     newTownships: [...missing.townships],
     newUnits: [...missing.units],
+    stage: options.stage ?? null,
+    stageToChoose,
+    newByStage,
     issues: issues.slice(0, 500),
     issueCount: issues.length,
     sample: rows.slice(0, 5).map((r) => ({
       row: r.row,
       code: r.code,
+      autoCode: newCodes.get(r.row) ?? null,
+      stage: r.stage ?? (existing.has(r.row) ? null : (options.stage ?? null)),
       name: r.name,
       totalInvestment: r.totalInvestment,
       annualPlan: r.annualPlan,
@@ -391,7 +480,7 @@ export async function matchLedger(db: Kysely<Database>, ledger: Ledger, options:
       leadUnit: r.leadUnit,
     })),
   }
-  return { preview, rows, existing, leaderTitles, ledger, options }
+  return { preview, rows, existing, leaderTitles, newCodes, ledger, options }
 }
 
 /** The construction years of a row: its own, or from its planned dates, or this year and the next. */

@@ -66,15 +66,22 @@ function readLevel(text: string): ProjectLevel | null {
   if (LEVELS[t]) return LEVELS[t]
   return (PROJECT_LEVELS as readonly string[]).includes(t) ? (t as ProjectLevel) : null
 }
-function readStage(text: string): Stage | null {
-  const exact = STAGES.find((s) => STAGE_LABELS[s] === text)
-  if (exact) return exact
-  if (/投产|竣工|达产/.test(text)) return 'production'
-  if (/开工|在建|续建|施工/.test(text)) return 'construction'
-  if (/签约/.test(text)) return 'signed'
-  if (/招商|洽谈/.test(text)) return 'investment'
-  if (/谋划|包装|前期|储备/.test(text)) return 'planning'
-  return null
+/**
+ * The five stage labels and their obvious equivalents, written as county ledgers write them. Anything else
+ * (前期, 储备, 拟开工, 停工 …) could be more than one stage: it is a row error, never guessed.
+ */
+const STAGE_WORDS: Record<Stage, string[]> = {
+  planning: ['谋划包装', '谋划', '包装', '谋划包装类', '包装一批', '谋划一批', '谋划包装一批'],
+  investment: ['招商洽谈', '招商', '洽谈', '招商一批', '招商洽谈一批', '在谈', '洽谈中'],
+  signed: ['签约落地', '签约', '已签约', '签约一批', '签约落地一批'],
+  construction: ['开工建设', '开工', '已开工', '新开工', '在建', '续建', '施工', '建设中', '开工一批', '开工建设一批'],
+  production: ['竣工投产', '竣工', '投产', '已竣工', '已投产', '建成投产', '投产一批', '竣工投产一批'],
+}
+const STAGE_OF = new Map(STAGES.flatMap((s) => STAGE_WORDS[s].map((w) => [w, s] as const)))
+/** A 项目阶段 cell as a stage, or null when it is not one of the labels or their equivalents. */
+export function readStage(text: string): Stage | null {
+  const t = text.replace(/[\s\u3000]/g, '').replace(/(阶段|项目)$/, '')
+  return STAGE_OF.get(t) ?? STAGE_OF.get(text.replace(/[\s\u3000]/g, '')) ?? null
 }
 
 // A total is the whole cell ("合计", "全县合计（2个）"), never a name that starts with one (合计物流园, 总计量检测中心).
@@ -241,7 +248,10 @@ export function readRows(ctx: RowContext): ReadRows {
     const stageText = take('stage', readText)
     const stage = stageText ? readStage(stageText) : null
     if (stageText && !stage)
-      problem('stage', `「${stageText}」不是阶段，应为 谋划包装 / 招商洽谈 / 签约落地 / 开工建设 / 竣工投产`)
+      problem(
+        'stage',
+        `「${stageText}」不是项目阶段，无法确定是哪个阶段。请写成 ${STAGES.map((s) => STAGE_LABELS[s]).join(' / ')} 之一（也认 谋划、招商、签约、在建、续建、投产 等简称）`,
+      )
     rows.push({
       row: r,
       code: take('code', readText),
