@@ -129,6 +129,8 @@ describe('forms that keep what the user typed (browser mode, Chromium)', () => {
     // A deadline before the day it was raised: under the deadline, and nothing is registered.
     await typeDate(page, '提出日期', '2026-11-20')
     await typeDate(page, '办结时限', '2026-11-19')
+    // Filled in: the 必须填写 under it goes at once (it does not stay until the next 登记).
+    await deadline.locator('.el-form-item__error', { hasText: '必须填写' }).waitFor({ state: 'detached' })
     await dialog.getByRole('button', { name: '登记' }).click()
     await deadline
       .locator('.el-form-item__error', { hasText: '「办结时限」不能早于「提出日期」（2026-11-20）' })
