@@ -122,7 +122,7 @@ export function refuseImpossible(issues: DateIssue[]): void {
 // ---- unusual
 
 function outsideYears(path: string, label: string, date: IsoDate | null | undefined, years: ProjectYears) {
-  if (!date) return []
+  if (!date || !inYearRange(date)) return [] // out of 1990–2100: refused, not merely unusual
   const y = yearOf(date)
   const span = `建设年限（${years.startYear}—${years.endYear}年）`
   if (y < years.startYear) return [{ path, message: `${q(label)}${date}早于项目的${span}` }]
@@ -135,7 +135,7 @@ function outsideYears(path: string, label: string, date: IsoDate | null | undefi
  * the year the project starts, or more than five years after the year it ends.
  */
 function farFromProject(path: string, label: string, date: IsoDate | null | undefined, years: ProjectYears) {
-  if (!date) return []
+  if (!date || !inYearRange(date)) return [] // out of 1990–2100: refused, not merely unusual
   const y = yearOf(date)
   if (y < UNUSUAL_BEFORE_YEAR) return [{ path, message: `${q(label)}${date}早于${UNUSUAL_BEFORE_YEAR}年` }]
   if (y < years.startYear - EARLY_BEFORE_START_YEARS)

@@ -62,6 +62,23 @@ describe('forms that keep what the user typed (browser mode, Chromium)', () => {
     )
   })
 
+  it('a mistyped year (2207) is an error under the field, not an unusual date to confirm', async () => {
+    await openProject(page)
+    await typeDate(page, '计划开工', '2207-01-01')
+    await page.locator('.el-form-item:has-text("计划开工") input').first().press('Tab')
+    const item = page.locator('.el-form-item:has-text("计划开工")')
+    await item.getByText('「计划开工」应在1990年至2100年之间，请核对年份').waitFor()
+    // No 「确认无误」 offered for it (a warning left is the stored date's, already confirmed).
+    expect(await item.getByRole('button', { name: '确认无误' }).count()).toBe(0)
+    expect(await item.textContent()).not.toContain('2207-01-01晚于')
+    await page.getByRole('button', { name: '保存基本信息' }).click()
+    const stored = (await h.app.call('project.get', { id: project.id })).project
+    expect(stored.plannedStart).not.toBe('2207-01-01')
+    // The field went back to the stored date; typing it again clears the message (the next test saves this form).
+    await typeDate(page, '计划开工', stored.plannedStart ?? '')
+    await item.getByText('应在1990年至2100年之间').waitFor({ state: 'detached' })
+  })
+
   it('after a conflict, 重新载入 keeps the draft beside the fresh copy and applies it again', async () => {
     const second = await newPage(h)
     await openProject(page)

@@ -176,3 +176,14 @@ describe('the contract’s dates', () => {
     ).toEqual([{ path: 'endYear', message: '「建设结束年份」不能早于「建设起始年份」' }])
   })
 })
+
+describe('a year the product never takes is not "unusual"', () => {
+  it('2207 (for 2027) and 1899 get no 确认无误 warning: the contract refuses them (fields.ts date)', () => {
+    expect(projectDateWarnings({ ...years, plannedStart: '2207-01-01', plannedEnd: null })).toEqual([])
+    expect(milestoneDateWarnings('1899-05-01', years)).toEqual([])
+    expect(problemDateWarnings({ raisedOn: '2026-11-01', deadline: '2207-01-01' }, years)).toEqual([])
+    // Inside 1990–2100 the unusual is still warned about.
+    expect(projectDateWarnings({ ...years, plannedStart: '2025-03-01', plannedEnd: null })).toHaveLength(1)
+    expect(milestoneDateWarnings('1995-05-01', years)).toHaveLength(1)
+  })
+})
