@@ -79,6 +79,18 @@ describe('forms that keep what the user typed (browser mode, Chromium)', () => {
     await item.getByText('应在1990年至2100年之间').waitFor({ state: 'detached' })
   })
 
+  it('项目编号 is required and limited like 项目名称: too long is said while typing, never cut', async () => {
+    await openProject(page)
+    const item = page.locator('.el-form-item:has-text("项目编号")').first()
+    expect(await item.getAttribute('class')).toContain('is-required')
+    const input = item.locator('input')
+    const long = 'XM-' + '1'.repeat(28)
+    await input.fill(long)
+    await item.getByText('最多30个字，现有31个字').waitFor()
+    expect(await input.inputValue()).toBe(long)
+    await input.fill(project.code)
+  })
+
   it('after a conflict, 重新载入 keeps the draft beside the fresh copy and applies it again', async () => {
     const second = await newPage(h)
     await openProject(page)
