@@ -79,6 +79,8 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   responsibleUnit: '责任单位',
   responsiblePerson: '责任人',
   actualDate: '实际完成日期',
+  // Written so by the demo generator before 0.1.0's issue 16 (a column name): read as the same field.
+  actual_date: '实际完成日期',
   evidence: '佐证说明',
   investment: '本月完成投资（万元）',
   narrative: '形象进度',

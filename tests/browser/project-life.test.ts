@@ -39,6 +39,8 @@ describe('调出、归档、恢复 (browser mode, Chromium)', () => {
     expect((await h.app.call('project.get', { id: project.id })).listing.status).toBe('listed')
     await dialog.getByText('2026年10月仍参加排名，自2026年11月起不再参加排名').waitFor()
     await dialog.getByLabel('调出原因').fill('业主资金链断裂，项目暂停，不再列为重点项目')
+    // Filled in: its 不能为空 goes at once, not at the next 确定调出.
+    await dialog.getByText('「调出原因」不能为空').waitFor({ state: 'detached' })
     await page.screenshot({ path: '/tmp/project-life-remove-dialog.png' })
     await dialog.getByRole('button', { name: '确定调出' }).click()
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { STAGES } from '../../src/shared/domain'
+import { AUDIT_FIELD_LABELS } from '../../src/shared/audit-labels'
 import { dump, newApp, refused } from '../helpers/app'
 
 const withoutMigrationTimes = (d: Record<string, unknown[]>) => ({ ...d, migrations: d.migrations!.length })
@@ -14,6 +15,16 @@ describe('demo data', () => {
     await c.call('demo.load', { seed: 8 })
     expect(withoutMigrationTimes(dump(a))).toEqual(withoutMigrationTimes(dump(b)))
     expect(withoutMigrationTimes(dump(a))).not.toEqual(withoutMigrationTimes(dump(c)))
+  })
+
+  it('writes its audit rows with field names the 变更记录 reads in Chinese (no column names)', async () => {
+    const app = newApp()
+    await app.call('demo.load', {})
+    const fields = app.deps.sqlite.prepare('SELECT DISTINCT field FROM audit_log WHERE field IS NOT NULL').all() as {
+      field: string
+    }[]
+    expect(fields.length).toBeGreaterThan(0)
+    expect(fields.map((f) => f.field).filter((f) => !AUDIT_FIELD_LABELS[f] || f.includes('_'))).toEqual([])
   })
 
   it('looks like a district: 12 townships, 26 leaders, 55 projects across the five stages', async () => {

@@ -116,6 +116,12 @@ describe('the stage of imported projects', () => {
     )
     expect(p.issues[0]!.message).toContain('谋划包装 / 招商洽谈 / 签约落地 / 开工建设 / 竣工投产')
     expect(p.issues[1]!.message).toContain('「未开工」不是项目阶段')
+    // Without a chosen stage: the two cells are the issues — the rows did write a stage, so no "没有写" as well.
+    const unchosen = await preview(app, { base64 })
+    expect(unchosen.issues.map((i) => [i.row, i.column])).toEqual([
+      [3, 'I列'],
+      [4, 'I列'],
+    ])
     await refused(app, 'excel.import', { fileName: '台账.xlsx', base64, stage: 'planning' }, 'INVALID_INPUT')
     expect(await app.call('project.list', {})).toEqual([])
   })

@@ -450,7 +450,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
           position: (m + 1) * 1024,
         })
         counts.milestones++
-        if (actual) log(actual, 'milestone', milestoneId, projectId, 'complete', 'actual_date', null, actual, names[m]!)
+        if (actual) log(actual, 'milestone', milestoneId, projectId, 'complete', 'actualDate', null, actual, names[m]!)
       }
 
       // Annual plans over the construction years; reports for the months before today's.

@@ -309,7 +309,8 @@ export async function matchLedger(db: Kysely<Database>, ledger: Ledger, options:
       newRows++
       if (!row.code) newUncoded.push(row.row)
       const stage = row.stage ?? options.stage
-      if (!row.stage) stageToChoose++
+      // A 项目阶段 cell that was written but not understood is its own issue: not also one to choose.
+      if (!row.stage && !rowHasIssue('stage')) stageToChoose++
       if (stage) newByStage[stage] = (newByStage[stage] ?? 0) + 1
     }
     // A deactivated (停用) item or leader is never given anew — to a new project, or as a change of an existing
