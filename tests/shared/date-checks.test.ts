@@ -9,21 +9,11 @@ import {
   projectDateWarnings,
   refuseImpossible,
 } from '../../src/shared/date-checks'
-import { AppError } from '../../src/shared/errors'
 import { parseInput } from '../../src/shared/validate'
+import { refusal } from '../helpers/refusal'
 
 const years = { startYear: 2026, endYear: 2027 }
 const TODAY = '2026-11-21'
-
-function refusal(fn: () => unknown): AppError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError)
-    return error as AppError
-  }
-  throw new Error('expected a refusal')
-}
 
 describe('impossible dates', () => {
   it('a project: end year before start year, planned completion before planned start', () => {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { PHONE_SHAPES, isPhone, normalizePhone, phoneProblem } from '../../src/shared/phones'
 import { parseInput } from '../../src/shared/validate'
-import { AppError } from '../../src/shared/errors'
-
-function refusal(run: () => unknown): AppError {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof AppError) return error
-    throw error
-  }
-  throw new Error('应被拒绝，却通过了')
-}
+import { refusal } from '../helpers/refusal'
 
 describe('phone numbers (one rule: src/shared/phones.ts)', () => {
   it.each([

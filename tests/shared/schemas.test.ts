@@ -1,18 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../src/shared/errors'
 import { PERSON_NAME_MAX, splitLeaderCell } from '../../src/shared/names'
 import { parseInput } from '../../src/shared/validate'
-
-function refusal(fn: () => unknown): AppError {
-  try {
-    fn()
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError)
-    return error as AppError
-  }
-  throw new Error('expected a refusal')
-}
+import { refusal } from '../helpers/refusal'
 
 const validProject = {
   code: 'XM-001',
