@@ -20,6 +20,9 @@ export function registerBackupFolderHandler(
     const app = main()
     if (!fromWindow(senders, event) || !app)
       return { ok: false, error: { code: 'UNAUTHORIZED', message: '拒绝来自未知页面的请求' } }
+    // The backup folder is the 系统管理员's: the same access check as the backup calls, before any dialog.
+    const allowed = await app.invoke('backup.list', {}, senders.fromOf(event))
+    if (!allowed.ok) return allowed
     const options = {
       title: '选择备份文件夹',
       buttonLabel: '用作备份文件夹',

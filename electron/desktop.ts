@@ -99,7 +99,7 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
       serveRenderer(path.join(__dirname, '../dist/renderer'))
       const senders = new Senders()
       const preloadPath = path.join(__dirname, 'preload.cjs')
-      registerContractHandlers(ipcMain, (name, input) => main.invoke(name, input), senders)
+      registerContractHandlers(ipcMain, (name, input, from) => main.invoke(name, input, from), senders)
       registerPrintHandlers(ipcMain, preloadPath, senders, () => desktop.window)
       registerBackupFolderHandler(
         ipcMain,

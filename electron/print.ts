@@ -9,6 +9,7 @@ import { IPC, isPrintRoute, type Outcome } from '../src/shared/bridge'
 import { APP_ORIGIN, hardenWebContents } from './security'
 import { WEB_PREFERENCES } from './window'
 import { fromWindow, type Senders } from './ipc'
+import type { SessionSlot } from '../src/main/auth/sessions'
 
 /** A failure whose message is for the office as it is (what happened, what to do). */
 class ShownError extends Error {}
@@ -52,6 +53,8 @@ export async function withPrintWindow<T>(
   preloadPath: string,
   route: string,
   senders: Senders,
+  /** The session of the window that asked to print: the print view reads as that account. */
+  slot: SessionSlot,
   use: (win: BrowserWindow) => Promise<T>,
 ): Promise<T> {
   const win = new BrowserWindow({
@@ -61,7 +64,7 @@ export async function withPrintWindow<T>(
     webPreferences: { ...WEB_PREFERENCES, preload: preloadPath },
   })
   try {
-    senders.trust(win.webContents, 'print')
+    senders.trust(win.webContents, 'print', slot)
     hardenWebContents(win.webContents)
     await win.loadURL(`${APP_ORIGIN}/index.html${route}`)
     // The print view marks itself ready once its data is rendered and document.fonts is ready, or says why it
@@ -97,6 +100,7 @@ export function registerPrintHandlers(
         preloadPath,
         route,
         senders,
+        senders.slotOf(event)!,
         (win) =>
           new Promise<void>((resolve, reject) => {
             win.webContents.print({ silent: false, printBackground: true }, (success, reason) => {
@@ -128,7 +132,7 @@ export function registerPrintHandlers(
     if (choice.canceled || !choice.filePath) return { ok: true, result: null }
     let pdf: Buffer
     try {
-      pdf = await withPrintWindow(preloadPath, route, senders, (win) =>
+      pdf = await withPrintWindow(preloadPath, route, senders, senders.slotOf(event)!, (win) =>
         win.webContents.printToPDF({ preferCSSPageSize: true, printBackground: true }),
       )
     } catch (error) {

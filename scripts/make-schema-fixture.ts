@@ -22,9 +22,52 @@ const out = path.resolve(import.meta.dirname, '..', 'tests', 'fixtures', 'schema
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuanban-fixture-'))
 const demoFile = path.join(work, 'demo.db')
 const now = () => new Date('2026-11-21T02:00:00Z')
-const demo = openApp(demoFile, { clock: now })
-await demo.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
+const demo = openApp(demoFile, { clock: now, localName: { name: '王办事', unit: '区发改局' } })
+// From v7 on the database has accounts: an administrator (also office) and one account of each other role.
+if (version >= 7) {
+  await demo.call('auth.setup', { login: 'wangbs', name: '王办事', unit: '区发改局', password: 'Fixture#2026' })
+}
 await demo.call('demo.load', { projects: 20 })
+if (version >= 7) {
+  // One account of each other role, linked to the demo's records, and a 领导批示 written by the leader.
+  const password = 'Fixture#2026'
+  const [leader] = await demo.call('leader.list', {})
+  const [project] = await demo.call('project.list', {})
+  const detail = await demo.call('project.get', { id: project!.id })
+  const [unit] = await demo.call('dict.list', { kind: 'unit' })
+  await demo.call('user.create', {
+    login: 'leader',
+    name: leader!.name,
+    unit: '区政府',
+    roles: ['leader'],
+    leaderId: leader!.id,
+    password,
+  })
+  await demo.call('user.create', {
+    login: 'member',
+    name: detail.taskForce.members[0]!.person.name,
+    unit: detail.taskForce.members[0]!.person.unit,
+    roles: ['member'],
+    personId: detail.taskForce.members[0]!.person.id,
+    password,
+  })
+  await demo.call('user.create', {
+    login: 'liaison',
+    name: '联络员',
+    unit: unit!.name,
+    roles: ['liaison'],
+    unitId: unit!.id,
+    password,
+  })
+  const session = { kind: 'session' as const, slot: { token: null }, source: '样本' }
+  await demo.call('auth.login', { login: 'leader', password }, session)
+  await demo.call('auth.changePassword', { oldPassword: password, password: 'Fixture#2027' }, session)
+  await demo.call(
+    'instruction.create',
+    { projectId: project!.id, givenOn: '2026-11-20', text: '加快推进，月底前完成征地。' },
+    session,
+  )
+}
 await demo.call('ranking.freeze', { period: '2026-10' })
 await demo.close()
 

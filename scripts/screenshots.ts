@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { closeHarness, newPage, startDemo } from '../tests/browser/harness'
 import { HEADER, TITLE, project as row, rawXlsx } from '../tests/helpers/raw-xlsx'
+import { CHANGED, loginAs } from '../tests/helpers/accounts'
 
 const OUT = path.resolve(import.meta.dirname, '..', 'docs', 'screenshots')
 const SIZES = [
@@ -17,6 +18,13 @@ const h = await startDemo(undefined, { name: '王办事', unit: '区发改局' }
 try {
   const [project] = await h.app.call('project.list', { text: 'XM-012' })
   await h.app.call('backup.create', {}) // the 数据备份 tab shows a list
+  // A 县领导 (the leader with the most projects) and a 专班成员, for 账号 and a leader's 我的项目.
+  const leaders = await h.app.call('leader.list', {})
+  const busiest = [...leaders].sort((a, b) => b.projectCount - a.projectCount)[0]!
+  await loginAs(h.app, 'leader', { name: busiest.name, unit: '区政府', roles: ['leader'], leaderId: busiest.id })
+  const detail = await h.app.call('project.get', { id: project!.id })
+  const person = detail.taskForce.members[0]!.person
+  await loginAs(h.app, 'member', { name: person.name, unit: person.unit, roles: ['member'], personId: person.id })
   fs.mkdirSync(OUT, { recursive: true })
   for (const size of SIZES) {
     const { page, errors } = await newPage(h, size)
@@ -32,7 +40,8 @@ try {
       ['ranking', '#/ranking', '.el-table__row'],
       ['problems', '#/problems', '.el-table__row'],
       ['leaders', '#/leaders', '.el-table__row'],
-      ['settings', '#/settings', 'text=操作员'],
+      ['settings', '#/settings', 'text=我的账号'],
+      ['accounts', '#/accounts', '.el-table__row'],
       ['settings-backup', '#/settings?tab=backup', '[data-testid="backup-panel"] .el-table__row'],
     ]
     for (const [name, route, ready] of views) {
@@ -92,6 +101,21 @@ try {
     await shot('import')
     if (errors.length) throw new Error(errors.join('\n'))
     await page.context().close()
+    // Before anyone is logged in: the login screen, the last login name offered.
+    const { page: login } = await newPage(h, size, null)
+    await login.evaluate(`localStorage.setItem('zhuanban.lastLogin', 'wangbs')`)
+    await login.reload()
+    await login.waitForSelector('.login-screen')
+    await login.waitForTimeout(500)
+    await login.screenshot({ path: path.join(OUT, `login-${size.width}.png`) })
+    await login.context().close()
+    // A 县领导's kanban: 只看我的项目, nothing to drag.
+    const { page: leader } = await newPage(h, size, { login: 'leader', password: CHANGED })
+    await leader.goto(`${base}#/kanban`)
+    await leader.waitForSelector('[data-card]')
+    await leader.waitForTimeout(700)
+    await leader.screenshot({ path: path.join(OUT, `leader-kanban-${size.width}.png`) })
+    await leader.context().close()
   }
   console.log(`截图已保存到 ${OUT}`)
 } finally {

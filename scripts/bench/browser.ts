@@ -8,7 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { TOKEN_HEADER } from '../../src/shared/bridge'
 import { launchChromium } from '../../tests/browser/chromium'
 import { openApp } from '../../src/main/app'
 import { startHttpHost } from '../../src/main/http/host'
@@ -17,6 +18,19 @@ import { median, percentile, time, type Figure } from './measure'
 /** A built app: `<dir>/dist-electron/cli.cjs` and `<dir>/dist/renderer` (see run.ts). */
 export function builtApp(dir: string) {
   return { cli: path.join(dir, 'dist-electron', 'cli.cjs'), renderer: path.join(dir, 'dist', 'renderer') }
+}
+
+/** The account the bench's databases have (run.ts sets it up); every served page logs in as it first. */
+export const BENCH_ACCOUNT = { login: 'bench', password: 'Bench#20261121' }
+
+/** Logs the browser context in on the host of `url` (its token from the address), as the login screen would. */
+async function login(context: BrowserContext, url: string): Promise<void> {
+  const { origin, hash } = new URL(url)
+  const res = await context.request.post(`${origin}/api/call/auth.login`, {
+    headers: { [TOKEN_HEADER]: hash.replace('#token=', '') },
+    data: BENCH_ACCOUNT,
+  })
+  if (!res.ok()) throw new Error(`登录失败：${await res.text()}`)
 }
 
 interface Served {
@@ -180,6 +194,7 @@ export async function browserFigures(options: {
       if (served) await stop(served)
       const spawned = Date.now()
       served = await serve(options.app, options.db)
+      await login(context, served.url)
       await page.goto(served.url, { waitUntil: 'commit' })
       // Until the page shows its figures, by the page's clock (not until every resource has loaded).
       const seen = await firstSeen(page, 'overview')
@@ -278,6 +293,7 @@ export async function browserFigures(options: {
     const host = await startHttpHost({ app: small, staticDir: options.app.renderer })
     try {
       // The launch token comes with the first URL (kept for the origin, as in browser-mode use).
+      await login(context, host.url)
       await page.goto(host.url)
       await page.waitForSelector('text=五个一批')
       const printBase = host.url.replace(/#.*$/, '')

@@ -156,9 +156,8 @@ export async function serviceFigures(app: App, runs: number, workDir: string): P
   const imports = await time(
     exportRuns,
     async (i) => {
-      const target = openApp(`${workDir}/import-${i + 10}.db`)
+      const target = openApp(`${workDir}/import-${i + 10}.db`, { localName: { name: '基准测试', unit: '测试' } })
       try {
-        await target.call('settings.setOperator', { name: '基准测试', unit: '测试' })
         await target.call('excel.preview', { fileName: '台账.xlsx', base64: ledger })
         await target.call('excel.import', { fileName: '台账.xlsx', base64: ledger })
       } finally {

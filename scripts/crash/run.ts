@@ -41,8 +41,7 @@ const acked = {
 }
 
 async function seed() {
-  const app = openApp(file)
-  await app.call('settings.setOperator', { name: '崩溃测试', unit: '测试' })
+  const app = openApp(file, { localName: { name: '崩溃测试', unit: '测试' } })
   const township = await app.call('dict.create', { kind: 'township', name: '测试镇' })
   const unit = await app.call('dict.create', { kind: 'unit', name: '测试局' })
   const [category] = await app.call('dict.list', { kind: 'category' })

@@ -4,29 +4,50 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { isCallName, type CallName, type CallResult } from '../shared/contract'
+import { contract, isCallName, type CallName, type CallResult } from '../shared/contract'
+import { ROLES } from '../shared/access'
+import type { Caller } from '../shared/accounts'
 import { AppError, type ApiErrorBody } from '../shared/errors'
 import type { Outcome } from '../shared/bridge'
 import { parseInput } from '../shared/validate'
 import type { Deps } from './context'
 import { createKysely, openSqlite, translateSqliteError, type OpenOptions } from './db/open'
 import { createHandlers } from './handlers'
-import type { Handlers } from './handler-types'
+import type { CallCtx, Handlers } from './handler-types'
+import { runAs } from './auth/current'
+import { authorizeRole, authorizeScope } from './auth/policy'
+import { Sessions, type SessionSlot } from './auth/sessions'
+import { loadCaller } from './auth/callers'
+import { readSecurityPolicy } from './auth/policy-settings'
+import { logSecurity } from './auth/security-log'
 
 export type { Outcome } from '../shared/bridge'
 
+/**
+ * Where a call comes from. A transport passes its window's / tab's session slot and says which transport it
+ * is; the caller is the account logged in on that slot. 'local' is the command line and main-side code: the
+ * person at the database file, trusted with every role (audited under `AppOptions.localName`).
+ */
+export type CallFrom = { kind: 'local' } | { kind: 'session'; slot: SessionSlot; source: string }
+export const LOCAL: CallFrom = { kind: 'local' }
+
 export interface App {
   deps: Deps
-  /** Validates and runs one call; never throws — failures come back as { ok: false, error }. */
-  invoke(name: string, input: unknown): Promise<Outcome<unknown>>
-  /** Typed, throwing form for code inside the main side and tests. */
-  call<K extends CallName>(name: K, input?: unknown): Promise<CallResult<K>>
+  /**
+   * Resolves the caller from `from`, validates the input, checks the call's access (auth/policy.ts) and runs
+   * it; never throws — failures (a refusal included) come back as { ok: false, error }.
+   */
+  invoke(name: string, input: unknown, from: CallFrom): Promise<Outcome<unknown>>
+  /** Typed, throwing form for code inside the main side and tests; as `from` (default: the local caller). */
+  call<K extends CallName>(name: K, input?: unknown, from?: CallFrom): Promise<CallResult<K>>
   /** Waits for running calls, then closes; never throws (see CloseOutcome). */
   close(): Promise<CloseOutcome>
 }
 
 export interface AppOptions extends OpenOptions {
   clock?: () => Date
+  /** The name (and unit) the command line's changes are audited under; default 本机命令行. */
+  localName?: { name: string; unit: string }
 }
 
 export function toErrorBody(error: unknown): ApiErrorBody {
@@ -133,26 +154,110 @@ export function openApp(databasePath: string, options: AppOptions = {}): App {
         deps.db = createKysely(deps.sqlite)
       }
     },
+    sessions: new Sessions(),
   }
   const handlers: Handlers = createHandlers(deps)
   const gate = createGate()
+  const local: Caller = {
+    userId: null,
+    login: '',
+    name: options.localName?.name ?? '本机命令行',
+    unit: options.localName?.unit ?? '',
+    unitId: null,
+    roles: [...ROLES],
+    leaderId: null,
+    personId: null,
+    mustChangePassword: null,
+  }
 
-  async function call<K extends CallName>(name: K, input?: unknown): Promise<CallResult<K>> {
+  /** The account logged in on the slot; an idle session is ended here (and logged) and counts as none. */
+  async function resolveCaller(from: CallFrom): Promise<{ caller: Caller | null; ended: boolean }> {
+    if (from.kind === 'local') return { caller: local, ended: false }
+    const { policy } = await readSecurityPolicy(deps.db)
+    const now = deps.clock()
+    const found = deps.sessions.lookup(from.slot.token, now.getTime(), policy.idleMinutes)
+    if (!found) return { caller: null, ended: false }
+    if (found.expired) {
+      from.slot.token = null
+      const user = await deps.db
+        .selectFrom('users')
+        .select(['login', 'name'])
+        .where('id', '=', found.userId)
+        .executeTakeFirst()
+      await logSecurity(deps.db, now.toISOString(), {
+        event: 'session_ended',
+        userId: user ? found.userId : null,
+        login: user?.login ?? '',
+        name: user?.name ?? '',
+        source: from.source,
+        detail: `${policy.idleMinutes}分钟无操作`,
+      }).catch((error: unknown) => console.error(error))
+      return { caller: null, ended: true }
+    }
+    const caller = await loadCaller(deps.db, found.userId, policy, now)
+    if (!caller) {
+      deps.sessions.end(from.slot.token)
+      from.slot.token = null
+    }
+    return { caller, ended: false }
+  }
+
+  async function run<K extends CallName>(name: K, input: unknown, from: CallFrom): Promise<CallResult<K>> {
+    const { caller, ended } = await resolveCaller(from)
+    const { access } = contract[name]
+    if (ended && access.kind !== 'public')
+      throw new AppError('UNAUTHENTICATED', `长时间未操作，已自动退出登录。请输入密码继续，当前页面会保留`)
+    let args: ReturnType<typeof parseInput<K>>
+    try {
+      authorizeRole(caller, access)
+      args = parseInput(name, input)
+      await authorizeScope(deps.db, caller, access, args as Record<string, unknown>)
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'FORBIDDEN' && caller?.userId != null)
+        await logRefusal(caller, name, from, error.message)
+      throw error
+    }
+    const ctx: CallCtx = {
+      caller,
+      slot: from.kind === 'session' ? from.slot : null,
+      source: from.kind === 'session' ? from.source : '命令行',
+    }
+    const handler = handlers[name] as (a: typeof args, c: CallCtx) => Promise<CallResult<K>>
+    return runAs(caller, () => handler(args, ctx))
+  }
+
+  /** A permission refusal goes into the security log; if even that cannot be written, the refusal still holds. */
+  async function logRefusal(caller: Caller, name: string, from: CallFrom, message: string): Promise<void> {
+    try {
+      await logSecurity(deps.db, deps.clock().toISOString(), {
+        event: 'denied',
+        userId: caller.userId,
+        login: caller.login,
+        name: caller.name,
+        source: from.kind === 'session' ? from.source : '命令行',
+        detail: `${name}：${message}`,
+      })
+    } catch (error) {
+      console.error(error)
+    }
+  }
+
+  async function call<K extends CallName>(name: K, input?: unknown, from: CallFrom = LOCAL): Promise<CallResult<K>> {
     if (!isCallName(name))
       throw new AppError('UNKNOWN_CALL', `没有名为「${String(name)}」的操作，请升级专班或联系技术人员`)
-    const args = parseInput(name, input)
-    const handler = handlers[name] as (a: typeof args) => Promise<CallResult<K>>
-    return EXCLUSIVE_CALLS.has(name) ? gate.exclusive(() => handler(args)) : gate.shared(() => handler(args))
+    return EXCLUSIVE_CALLS.has(name)
+      ? gate.exclusive(() => run(name, input, from))
+      : gate.shared(() => run(name, input, from))
   }
 
   return {
     deps,
     call,
-    async invoke(name, input) {
+    async invoke(name, input, from) {
       try {
         if (!isCallName(name))
           throw new AppError('UNKNOWN_CALL', `没有名为「${String(name)}」的操作，请升级专班或联系技术人员`)
-        return { ok: true, result: await call(name, input) }
+        return { ok: true, result: await call(name, input, from) }
       } catch (error) {
         return { ok: false, error: toErrorBody(error) }
       }

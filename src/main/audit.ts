@@ -49,6 +49,7 @@ export async function audit(w: WriteCtx, event: AuditEvent): Promise<void> {
     at: w.now,
     operator: w.operator.name,
     operator_unit: w.operator.unit,
+    user_id: w.operator.userId,
     entity: event.entity,
     entity_id: event.entityId,
     project_id: event.projectId,

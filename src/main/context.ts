@@ -4,9 +4,11 @@
  */
 import { sql, type Kysely } from 'kysely'
 import { localToday, type IsoDate } from '../shared/dates'
-import type { Operator } from '../shared/domain'
+import type { Caller } from '../shared/accounts'
 import type { Database } from './db/schema'
 import type { SqliteDb } from './db/open'
+import { currentCaller } from './auth/current'
+import type { Sessions } from './auth/sessions'
 
 export interface Deps {
   db: Kysely<Database>
@@ -19,6 +21,15 @@ export interface Deps {
    * sqlite above are new afterwards. Only for restore; the App runs it while no other call is in flight.
    */
   swap(replace: () => Promise<void>): Promise<void>
+  /** The logged-in sessions of this process (auth/sessions.ts). */
+  sessions: Sessions
+}
+
+/** Who a write is recorded under: the caller's account (null for the command line) and its name and unit then. */
+export interface Operator {
+  userId: number | null
+  name: string
+  unit: string
 }
 
 export interface WriteCtx {
@@ -29,11 +40,11 @@ export interface WriteCtx {
   operator: Operator
 }
 
-const NO_OPERATOR: Operator = { name: '未设置操作员', unit: '' }
-
-export async function readOperator(db: Kysely<Database>): Promise<Operator | null> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', 'operator').executeTakeFirst()
-  return row ? (JSON.parse(row.value) as Operator) : null
+/** The operator of a caller; before login (a failed login's bookkeeping) the writes are not audited rows. */
+export function operatorOf(caller: Caller | null): Operator {
+  return caller
+    ? { userId: caller.userId, name: caller.name, unit: caller.unit }
+    : { userId: null, name: '（未登录）', unit: '' }
 }
 
 /**
@@ -72,7 +83,7 @@ export async function writeTx<T>(deps: Deps, fn: (w: WriteCtx) => Promise<T>): P
         db: conn,
         now: clock.toISOString(),
         today: localToday(clock),
-        operator: (await readOperator(conn)) ?? NO_OPERATOR,
+        operator: operatorOf(currentCaller()),
       }
       const result = await fn(ctx)
       await sql`COMMIT`.execute(conn)

@@ -1,7 +1,11 @@
 /** The registry: every feature's handlers merged into one map that must implement the whole contract. */
 import type { Deps } from './context'
-import type { HandlerMap, Handlers } from './handler-types'
+import type { CallCtx, HandlerMap, Handlers } from './handler-types'
+import { currentCaller } from './auth/current'
 import { auditHandlers } from './services/audit-log'
+import { authHandlers } from './services/auth'
+import { userHandlers } from './services/users'
+import { instructionHandlers } from './services/instructions'
 import { backupHandlers } from './services/backups'
 import { excelHandlers } from './services/excel'
 import { kanbanHandlers } from './services/kanban'
@@ -30,10 +34,18 @@ function merge(...maps: HandlerMap[]): HandlerMap {
 }
 
 export function createHandlers(deps: Deps): Handlers {
-  // Exports are built from other calls' results: they call them as a transport would (validated input).
+  // Exports are built from other calls' results: they call them as a transport would (validated input), as
+  // the same caller (already checked for the export itself).
   const call = <K extends CallName>(name: K, input: unknown): Promise<CallResult<K>> =>
-    (all[name] as (a: unknown) => Promise<CallResult<K>>)(parseInput(name, input))
+    (all[name] as (a: unknown, c: CallCtx) => Promise<CallResult<K>>)(parseInput(name, input), {
+      caller: currentCaller(),
+      slot: null,
+      source: '',
+    })
   const all: Handlers = {
+    ...authHandlers(deps),
+    ...userHandlers(deps),
+    ...instructionHandlers(deps),
     ...systemHandlers(deps),
     ...settingsHandlers(deps),
     ...leaderHandlers(deps),
@@ -52,6 +64,9 @@ export function createHandlers(deps: Deps): Handlers {
   } satisfies Handlers
   // The spread above is what the compiler checks for completeness; merge() catches a name given twice.
   merge(
+    authHandlers(deps),
+    userHandlers(deps),
+    instructionHandlers(deps),
     systemHandlers(deps),
     settingsHandlers(deps),
     leaderHandlers(deps),

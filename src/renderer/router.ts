@@ -30,6 +30,12 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./views/settings/index.vue'),
     meta: { title: '设置' },
   },
+  {
+    path: '/accounts',
+    name: 'accounts',
+    component: () => import('./views/accounts/index.vue'),
+    meta: { title: '账号管理' },
+  },
   // Print views: the documents as they go on paper (no app frame).
   {
     path: '/print/ranking/:period(\\d{4}-\\d{2})',

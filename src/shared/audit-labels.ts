@@ -17,6 +17,8 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   period: '月度封账',
   import: '台账导入',
   database: '数据库',
+  user: '账号',
+  instruction: '领导批示',
 }
 
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -43,9 +45,23 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   delist: '调出重点项目',
   archive: '归档',
   relist: '恢复为重点项目',
+  password_reset: '重置密码',
+  unlock: '解除锁定',
+  security: '修改安全策略',
 }
 
 export const AUDIT_FIELD_LABELS: Record<string, string> = {
+  instruction: '批示内容',
+  login: '登录名',
+  roles: '角色',
+  unitId: '责任单位',
+  leaderId: '对应领导',
+  personId: '对应专班人员',
+  lockThreshold: '连续失败次数',
+  lockMinutes: '锁定时长（分钟）',
+  idleMinutes: '无操作退出（分钟）',
+  passwordMaxAgeDays: '密码有效期（天）',
+  separateAdmin: '系统管理员单独设账号',
   code: '项目编号',
   name: '名称',
   level: '项目级别',

@@ -6,6 +6,15 @@
 import type { z } from 'zod'
 import type { ExportedFile, ImportPreview, ImportResult } from './excel'
 import * as s from './schemas'
+import { ADMIN, INSTRUCTION, OFFICE, PUBLIC, READ, SESSION, ofProject, ofUnit, type Access } from './access'
+import type {
+  AuthStatus,
+  CurrentUser,
+  RoleMatrixRow,
+  SecurityLogEntry,
+  SecurityPolicyState,
+  UserAccount,
+} from './accounts'
 import type {
   AnnualPlan,
   AuditEntry,
@@ -15,13 +24,13 @@ import type {
   DictItem,
   DictUsage,
   InvestmentFigures,
+  Instruction,
   LedgerDetail,
   Leader,
   LeaderUsage,
   MilestoneTemplate,
   Milestone,
   MonthlyReport,
-  Operator,
   Person,
   Plan,
   Problem,
@@ -53,137 +62,184 @@ interface CallSpec<I extends z.ZodType, R> {
   result: R
   /** Whether the call changes data (writes are serialised and audited). */
   write: boolean
+  /** Who may make it (access.ts); App.invoke checks it before the handler runs. */
+  access: Access
 }
 
-function read<I extends z.ZodType>(input: I) {
-  return { returns: <R>(): CallSpec<I, R> => ({ input, result: undefined as R, write: false }) }
+// The access argument is required: a call without an access declaration does not compile.
+function read<I extends z.ZodType>(input: I, access: Access) {
+  return { returns: <R>(): CallSpec<I, R> => ({ input, result: undefined as R, write: false, access }) }
 }
-function write<I extends z.ZodType>(input: I) {
-  return { returns: <R>(): CallSpec<I, R> => ({ input, result: undefined as R, write: true }) }
+function write<I extends z.ZodType>(input: I, access: Access) {
+  return { returns: <R>(): CallSpec<I, R> => ({ input, result: undefined as R, write: true, access }) }
 }
 
 export const contract = {
-  'system.info': read(s.emptyInput).returns<SystemInfo>(),
-  'demo.load': write(s.demoLoadInput).returns<{ projects: number; milestones: number; reports: number }>(),
+  /** Before logging in: whether the first administrator must be created (or, upgraded, given a password). */
+  'auth.status': read(s.emptyInput, PUBLIC).returns<AuthStatus>(),
+  /**
+   * First run only (state create-admin or set-password, else RULE): creates the 系统管理员 account (also 重点项目办
+   * unless `alsoOffice` is false) or sets the upgraded administrator's password, and logs it in.
+   */
+  'auth.setup': write(s.setupInput, PUBLIC).returns<CurrentUser>(),
+  /**
+   * Logs in (the transport keeps the session). UNAUTHENTICATED for a wrong name or password (how many tries are
+   * left), a locked account (until when) or a disabled one; every outcome is in the security log.
+   */
+  'auth.login': write(s.loginInput, PUBLIC).returns<CurrentUser>(),
+  /** The logged-in account, or null (not logged in, or the session ended). */
+  'auth.me': read(s.emptyInput, PUBLIC).returns<CurrentUser | null>(),
+  /** Ends the tab's / window's session; with none (already ended, idle) it succeeds and does nothing. */
+  'auth.logout': write(s.emptyInput, PUBLIC).returns<{ ok: true }>(),
+  /** Changes the caller's own password (the old one checked; the rule of accounts.ts passwordProblem). */
+  'auth.changePassword': write(s.changePasswordInput, SESSION).returns<CurrentUser>(),
+  /** The role matrix derived from this contract: every call and which roles may make it. */
+  'auth.roles': read(s.emptyInput, READ).returns<RoleMatrixRow[]>(),
+
+  /** 领导批示 of a project (or of one problem), newest first; all of them without a filter. */
+  'instruction.list': read(s.instructionListInput, READ).returns<Instruction[]>(),
+  /**
+   * A 县领导 writes a 批示 on a project or one of its problems, under its own leader record (RULE when the account
+   * is linked to none; NOT_FOUND for a problem of another project; a date after today refused). Never changed.
+   */
+  'instruction.create': write(s.instructionCreateInput, INSTRUCTION).returns<Instruction>(),
+
+  'user.list': read(s.emptyInput, ADMIN).returns<UserAccount[]>(),
+  /** A new account with an initial password it must change at first login; DUPLICATE for a taken login name. */
+  'user.create': write(s.userCreateInput, ADMIN).returns<UserAccount>(),
+  /** Changes an account (roles, links, 停用); RULE when it would leave no active 系统管理员. */
+  'user.update': write(s.userUpdateInput, ADMIN).returns<UserAccount>(),
+  /** Sets a new initial password (to be changed at next login) and unlocks. */
+  'user.resetPassword': write(s.userResetPasswordInput, ADMIN).returns<UserAccount>(),
+  'user.unlock': write(s.userUnlockInput, ADMIN).returns<UserAccount>(),
+  /** The security log, newest first: logins, failures, lockouts, logouts, refusals, account changes. */
+  'security.log': read(s.securityLogInput, ADMIN).returns<SecurityLogEntry[]>(),
+  'security.policy': read(s.emptyInput, ADMIN).returns<SecurityPolicyState>(),
+  'security.updatePolicy': write(s.securityPolicyInput, ADMIN).returns<SecurityPolicyState>(),
+
+  'system.info': read(s.emptyInput, READ).returns<SystemInfo>(),
+  'demo.load': write(s.demoLoadInput, OFFICE).returns<{ projects: number; milestones: number; reports: number }>(),
   /**
    * Removes the demo district's rows and only them (after a backup; audited): see src/main/demo/remove.ts for
    * what goes, what stays and when it is refused (RULE: no demo data; a frozen month mixing demo and own projects).
    */
-  'demo.remove': write(s.emptyInput).returns<DemoRemoval>(),
+  'demo.remove': write(s.emptyInput, OFFICE).returns<DemoRemoval>(),
 
-  'settings.get': read(s.emptyInput).returns<Settings>(),
-  'settings.setOperator': write(s.operatorInput).returns<Operator>(),
-  'settings.updateRules': write(s.rulesUpdateInput).returns<Settings>(),
+  'settings.get': read(s.emptyInput, READ).returns<Settings>(),
+  'settings.updateRules': write(s.rulesUpdateInput, OFFICE).returns<Settings>(),
   /**
    * The 排名通报's settings (发文机关, 行政层级, 发文字号, 成文日期, 附注) with their version; never saved: defaults
    * derived from the data (`saved: false`).
    */
-  'settings.report': read(s.emptyInput).returns<ReportSettingsState>(),
+  'settings.report': read(s.emptyInput, READ).returns<ReportSettingsState>(),
   /**
    * Saves them whole, audited (one row per changed field). INVALID_INPUT for a 文号 not shaped 〔2026〕12号, a
    * level word not 县/区/市/旗/州/盟, a date not YYYY-MM-DD, text over its limit; CONFLICT for a stale version.
    */
-  'settings.updateReport': write(s.reportSettingsInput).returns<ReportSettingsState>(),
+  'settings.updateReport': write(s.reportSettingsInput, OFFICE).returns<ReportSettingsState>(),
 
-  'dict.list': read(s.dictListInput).returns<DictItem[]>(),
-  'dict.create': write(s.dictCreateInput).returns<DictItem>(),
-  'dict.update': write(s.dictUpdateInput).returns<DictItem>(),
+  'dict.list': read(s.dictListInput, READ).returns<DictItem[]>(),
+  'dict.create': write(s.dictCreateInput, OFFICE).returns<DictItem>(),
+  'dict.update': write(s.dictUpdateInput, OFFICE).returns<DictItem>(),
   /** Projects and problems that use a dictionary item (the confirmation before deactivating it says so). */
-  'dict.usage': read(s.dictUsageInput).returns<DictUsage>(),
+  'dict.usage': read(s.dictUsageInput, READ).returns<DictUsage>(),
 
-  'template.list': read(s.emptyInput).returns<MilestoneTemplate[]>(),
-  'template.create': write(s.templateCreateInput).returns<MilestoneTemplate>(),
-  'template.update': write(s.templateUpdateInput).returns<MilestoneTemplate>(),
+  'template.list': read(s.emptyInput, READ).returns<MilestoneTemplate[]>(),
+  'template.create': write(s.templateCreateInput, OFFICE).returns<MilestoneTemplate>(),
+  'template.update': write(s.templateUpdateInput, OFFICE).returns<MilestoneTemplate>(),
 
-  'leader.list': read(s.leaderListInput).returns<Leader[]>(),
-  'leader.create': write(s.leaderCreateInput).returns<Leader>(),
-  'leader.update': write(s.leaderUpdateInput).returns<Leader>(),
-  'leader.delete': write(s.leaderDeleteInput).returns<{ id: number }>(),
+  'leader.list': read(s.leaderListInput, READ).returns<Leader[]>(),
+  'leader.create': write(s.leaderCreateInput, OFFICE).returns<Leader>(),
+  'leader.update': write(s.leaderUpdateInput, OFFICE).returns<Leader>(),
+  'leader.delete': write(s.leaderDeleteInput, OFFICE).returns<{ id: number }>(),
   /** Projects (current and past) and problems of a leader (the confirmation before deactivating says so). */
-  'leader.usage': read(s.leaderUsageInput).returns<LeaderUsage>(),
+  'leader.usage': read(s.leaderUsageInput, READ).returns<LeaderUsage>(),
 
-  'project.list': read(s.projectListInput).returns<ProjectSummary[]>(),
+  'project.list': read(s.projectListInput, READ).returns<ProjectSummary[]>(),
   /** The ledger's remaining columns for all projects (the Excel ledger export, without a call per project). */
-  'project.ledgerDetails': read(s.emptyInput).returns<LedgerDetail[]>(),
-  'project.get': read(s.projectGetInput).returns<ProjectDetail>(),
-  'project.create': write(s.projectCreateInput).returns<ProjectDetail>(),
-  'project.update': write(s.projectUpdateInput).returns<Project>(),
-  'project.reassignLeader': write(s.reassignLeaderInput).returns<ProjectDetail>(),
-  'project.move': write(s.moveStageInput).returns<Project>(),
-  'project.setAnnualPlan': write(s.annualPlanSetInput).returns<AnnualPlan>(),
+  'project.ledgerDetails': read(s.emptyInput, READ).returns<LedgerDetail[]>(),
+  'project.get': read(s.projectGetInput, READ).returns<ProjectDetail>(),
+  'project.create': write(s.projectCreateInput, OFFICE).returns<ProjectDetail>(),
+  'project.update': write(s.projectUpdateInput, OFFICE).returns<Project>(),
+  'project.reassignLeader': write(s.reassignLeaderInput, OFFICE).returns<ProjectDetail>(),
+  'project.move': write(s.moveStageInput, OFFICE).returns<Project>(),
+  'project.setAnnualPlan': write(s.annualPlanSetInput, OFFICE).returns<AnnualPlan>(),
   /**
    * 调出: the project leaves the key-project list on `date` (not after today, not before it entered the list or
    * its last change) for `reason`; RULE if it is not on the list, CONFLICT on a stale version. It leaves the
    * kanban and lists at once and the rankings from the month after `date`; its records stay.
    */
-  'project.remove': write(s.projectRemoveInput).returns<ProjectDetail>(),
+  'project.remove': write(s.projectRemoveInput, OFFICE).returns<ProjectDetail>(),
   /** 归档: as project.remove, only for a project in 竣工投产 or with an actual end (not dated before that end). */
-  'project.archive': write(s.projectArchiveInput).returns<ProjectDetail>(),
+  'project.archive': write(s.projectArchiveInput, OFFICE).returns<ProjectDetail>(),
   /** 恢复: a removed or archived project back on the list from `date` (ranked again from the month after). */
-  'project.restore': write(s.projectRestoreInput).returns<ProjectDetail>(),
+  'project.restore': write(s.projectRestoreInput, OFFICE).returns<ProjectDetail>(),
 
-  'taskForce.update': write(s.taskForceUpdateInput).returns<TaskForce>(),
-  'taskForce.addMember': write(s.memberAddInput).returns<TaskForceMember>(),
-  'taskForce.updateMember': write(s.memberUpdateInput).returns<TaskForceMember>(),
-  'taskForce.removeMember': write(s.memberRemoveInput).returns<{ id: number }>(),
-  'person.list': read(s.personListInput).returns<Person[]>(),
+  'taskForce.update': write(s.taskForceUpdateInput, OFFICE).returns<TaskForce>(),
+  'taskForce.addMember': write(s.memberAddInput, OFFICE).returns<TaskForceMember>(),
+  'taskForce.updateMember': write(s.memberUpdateInput, OFFICE).returns<TaskForceMember>(),
+  'taskForce.removeMember': write(s.memberRemoveInput, OFFICE).returns<{ id: number }>(),
+  'person.list': read(s.personListInput, READ).returns<Person[]>(),
   /** The 专班通讯录: every project's task-force members (by project code, then 专班长, 联络员, 成员). */
-  'taskForce.contacts': read(s.emptyInput).returns<TaskForceContact[]>(),
-  'person.update': write(s.personUpdateInput).returns<Person>(),
+  'taskForce.contacts': read(s.emptyInput, READ).returns<TaskForceContact[]>(),
+  'person.update': write(s.personUpdateInput, OFFICE).returns<Person>(),
 
-  'plan.update': write(s.planUpdateInput).returns<Plan>(),
-  'milestone.create': write(s.milestoneCreateInput).returns<Milestone>(),
-  'milestone.createFromTemplate': write(s.milestoneFromTemplateInput).returns<Milestone[]>(),
-  'milestone.update': write(s.milestoneUpdateInput).returns<Milestone>(),
-  'milestone.reorder': write(s.milestoneReorderInput).returns<Milestone[]>(),
-  'milestone.complete': write(s.milestoneCompleteInput).returns<Milestone>(),
-  'milestone.reopen': write(s.milestoneReopenInput).returns<Milestone>(),
-  'milestone.remove': write(s.milestoneRemoveInput).returns<{ id: number }>(),
+  'plan.update': write(s.planUpdateInput, ofProject('plan')).returns<Plan>(),
+  'milestone.create': write(s.milestoneCreateInput, ofProject('plan', 'planId')).returns<Milestone>(),
+  'milestone.createFromTemplate': write(s.milestoneFromTemplateInput, ofProject('plan', 'planId')).returns<
+    Milestone[]
+  >(),
+  'milestone.update': write(s.milestoneUpdateInput, ofProject('milestone')).returns<Milestone>(),
+  'milestone.reorder': write(s.milestoneReorderInput, ofProject('plan', 'planId')).returns<Milestone[]>(),
+  'milestone.complete': write(s.milestoneCompleteInput, ofUnit('milestone')).returns<Milestone>(),
+  'milestone.reopen': write(s.milestoneReopenInput, ofProject('milestone')).returns<Milestone>(),
+  'milestone.remove': write(s.milestoneRemoveInput, ofProject('milestone')).returns<{ id: number }>(),
 
-  'report.list': read(s.reportListInput).returns<MonthlyReport[]>(),
-  'report.figures': read(s.reportFiguresInput).returns<InvestmentFigures[]>(),
-  'report.save': write(s.reportSaveInput).returns<MonthlyReport>(),
+  'report.list': read(s.reportListInput, READ).returns<MonthlyReport[]>(),
+  'report.figures': read(s.reportFiguresInput, READ).returns<InvestmentFigures[]>(),
+  'report.save': write(s.reportSaveInput, ofProject('project', 'projectId')).returns<MonthlyReport>(),
 
-  'problem.list': read(s.problemListInput).returns<Problem[]>(),
-  'problem.create': write(s.problemCreateInput).returns<Problem>(),
-  'problem.update': write(s.problemUpdateInput).returns<Problem>(),
-  'problem.start': write(s.problemStartInput).returns<Problem>(),
-  'problem.escalate': write(s.problemEscalateInput).returns<Problem>(),
-  'problem.close': write(s.problemCloseInput).returns<Problem>(),
-  'problem.reopen': write(s.problemReopenInput).returns<Problem>(),
+  'problem.list': read(s.problemListInput, READ).returns<Problem[]>(),
+  'problem.create': write(s.problemCreateInput, ofProject('project', 'projectId')).returns<Problem>(),
+  'problem.update': write(s.problemUpdateInput, ofProject('problem')).returns<Problem>(),
+  'problem.start': write(s.problemStartInput, ofUnit('problem')).returns<Problem>(),
+  'problem.escalate': write(s.problemEscalateInput, ofProject('problem')).returns<Problem>(),
+  'problem.close': write(s.problemCloseInput, ofUnit('problem')).returns<Problem>(),
+  'problem.reopen': write(s.problemReopenInput, ofProject('problem')).returns<Problem>(),
 
-  'kanban.cards': read(s.emptyInput).returns<KanbanData>(),
-  'overview.get': read(s.emptyInput).returns<Overview>(),
-  'overview.ranking': read(s.emptyInput).returns<OverviewRanking>(),
+  'kanban.cards': read(s.emptyInput, READ).returns<KanbanData>(),
+  /** The county at a glance (mine: only the caller's own projects, as 我的项目); 我的待办 always the caller's. */
+  'overview.get': read(s.overviewInput, READ).returns<Overview>(),
+  'overview.ranking': read(s.emptyInput, READ).returns<OverviewRanking>(),
   /** The 总览's 从这里开始 steps: what a new installation already has (counts; active items only). */
-  'overview.setup': read(s.emptyInput).returns<SetupProgress>(),
-  'lights.get': read(s.lightsGetInput).returns<LightRow[]>(),
-  'ranking.projects': read(s.rankingProjectsInput).returns<ProjectRanking>(),
-  'ranking.groups': read(s.rankingGroupsInput).returns<GroupRanking>(),
-  'ranking.breakdown': read(s.breakdownInput).returns<Breakdown>(),
-  'ranking.frozenMonths': read(s.emptyInput).returns<FrozenMonth[]>(),
-  'ranking.freeze': write(s.freezeInput).returns<FrozenMonth>(),
-  'ranking.unfreeze': write(s.unfreezeInput).returns<{ period: string }>(),
+  'overview.setup': read(s.emptyInput, READ).returns<SetupProgress>(),
+  'lights.get': read(s.lightsGetInput, READ).returns<LightRow[]>(),
+  'ranking.projects': read(s.rankingProjectsInput, READ).returns<ProjectRanking>(),
+  'ranking.groups': read(s.rankingGroupsInput, READ).returns<GroupRanking>(),
+  'ranking.breakdown': read(s.breakdownInput, READ).returns<Breakdown>(),
+  'ranking.frozenMonths': read(s.emptyInput, READ).returns<FrozenMonth[]>(),
+  'ranking.freeze': write(s.freezeInput, OFFICE).returns<FrozenMonth>(),
+  'ranking.unfreeze': write(s.unfreezeInput, OFFICE).returns<{ period: string }>(),
 
-  'excel.export': read(s.excelExportInput).returns<ExportedFile>(),
-  'excel.preview': read(s.excelImportInput).returns<ImportPreview>(),
-  'excel.import': write(s.excelImportInput).returns<ImportResult>(),
-  'excel.importProgress': read(s.emptyInput).returns<{ running: boolean; done: number; total: number }>(),
+  'excel.export': read(s.excelExportInput, OFFICE).returns<ExportedFile>(),
+  'excel.preview': read(s.excelImportInput, OFFICE).returns<ImportPreview>(),
+  'excel.import': write(s.excelImportInput, OFFICE).returns<ImportResult>(),
+  'excel.importProgress': read(s.emptyInput, OFFICE).returns<{ running: boolean; done: number; total: number }>(),
   // Asks a running import to stop before it commits (it then rolls back): changes no data itself.
-  'excel.cancelImport': read(s.emptyInput).returns<{ cancelled: boolean }>(),
+  'excel.cancelImport': read(s.emptyInput, OFFICE).returns<{ cancelled: boolean }>(),
 
   // Backups change no data (they copy it), so they are not audited writes.
-  'backup.list': read(s.emptyInput).returns<BackupListing>(),
-  'backup.create': read(s.emptyInput).returns<BackupEntry>(),
+  'backup.list': read(s.emptyInput, ADMIN).returns<BackupListing>(),
+  'backup.create': read(s.emptyInput, ADMIN).returns<BackupEntry>(),
   /** Replaces the open database with a backup (the replaced one is kept as a pre-restore backup). */
-  'backup.restore': write(s.backupRestoreInput).returns<{ restored: BackupEntry; kept: BackupEntry }>(),
+  'backup.restore': write(s.backupRestoreInput, ADMIN).returns<{ restored: BackupEntry; kept: BackupEntry }>(),
   /**
    * Back to the default backup folder. Another folder is chosen only in the desktop's folder dialog or on the
    * command line: a page never hands the host a path to write copies of the database into.
    */
-  'backup.resetFolder': write(s.emptyInput).returns<BackupListing>(),
+  'backup.resetFolder': write(s.emptyInput, ADMIN).returns<BackupListing>(),
 
-  'audit.list': read(s.auditListInput).returns<AuditEntry[]>(),
+  'audit.list': read(s.auditListInput, READ).returns<AuditEntry[]>(),
 } as const
 
 export type Contract = typeof contract

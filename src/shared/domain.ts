@@ -369,6 +369,22 @@ export interface Problem {
   version: number
 }
 
+/** 领导批示: a 县领导's dated instruction on a project (or one of its problems), shown to its 专班 and printed. */
+export interface Instruction {
+  id: number
+  projectId: number
+  projectCode: string
+  projectName: string
+  /** The problem it is about, or null for the project as a whole. */
+  problemId: number | null
+  problemText: string | null
+  leader: { id: number; name: string; title: string }
+  /** The day it was given (ISO). */
+  givenOn: IsoDate
+  text: string
+  createdAt: string
+}
+
 export interface TemplateItem {
   name: string
   weight: number
@@ -381,11 +397,6 @@ export interface MilestoneTemplate {
   name: string
   items: TemplateItem[]
   version: number
-}
-
-export interface Operator {
-  name: string
-  unit: string
 }
 
 export interface Thresholds {
@@ -411,7 +422,6 @@ export interface Rules {
 }
 
 export interface Settings {
-  operator: Operator | null
   rules: Rules
   rulesVersion: number
 }
@@ -458,6 +468,7 @@ export interface ReportSettingsState {
 export interface AuditEntry {
   id: number
   at: string
+  /** The account's name when it made the change (or, before accounts, the operator typed in then). */
   operator: string
   operatorUnit: string
   entity: string
@@ -474,7 +485,6 @@ export interface SystemInfo {
   appVersion: string
   schemaVersion: number
   databasePath: string
-  operator: Operator | null
   projectCount: number
   /** Rows of the demo district still in the database (projects, leaders, people, list items); 0 when none. */
   demoRows: number
@@ -483,11 +493,10 @@ export interface SystemInfo {
 }
 
 /**
- * How far a new installation has come, for the 总览's 从这里开始 steps: whether an operator with a unit is set,
- * and counts of active townships, active lead units (牵头单位), active leaders, projects and monthly reports.
+ * How far a new installation has come, for the 总览's 从这里开始 steps: the number of active accounts, and counts of active townships, active lead units (牵头单位), active leaders, projects and monthly reports.
  */
 export interface SetupProgress {
-  operator: boolean
+  accounts: number
   townships: number
   units: number
   leaders: number

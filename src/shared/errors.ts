@@ -9,6 +9,9 @@ export const ERROR_CODES = [
   'FROZEN', // the month is frozen (月度封账)
   'UNKNOWN_CALL', // no such call in the contract
   'UNAUTHORIZED', // browser mode: missing or wrong token, or a foreign host or page
+  'UNAUTHENTICATED', // not logged in, the session ended (idle), or a login refused
+  'PASSWORD_CHANGE', // logged in, but the password must be changed before anything else
+  'FORBIDDEN', // logged in, but the account's roles do not allow the call (or not on this project / unit)
   'DB_LOCKED',
   'DB_UNREADABLE',
   'DB_NOT_DATABASE',

@@ -1,6 +1,8 @@
 /** Input schemas of every contract call, built from the labelled fields so refusals read as Chinese. */
 import { z } from 'zod'
 import * as f from './fields'
+import { ROLES, ROLE_LABELS } from './access'
+import { SECURITY_EVENTS, SECURITY_EVENT_LABELS, passwordProblem } from './accounts'
 import {
   ADMIN_LEVELS,
   ADMIN_LEVEL_LABELS,
@@ -57,7 +59,109 @@ function impossibleDates<T>(check: (v: T) => DateIssue[]) {
 
 // ---- settings and dictionaries
 
-export const operatorInput = f.input({ name: f.personName('操作员姓名'), unit: f.name('操作员单位', 50) })
+// ---- 领导批示
+
+export const instructionListInput = f.input({
+  projectId: f.id('项目').optional(),
+  problemId: f.id('问题').optional(),
+})
+export const instructionCreateInput = f.input({
+  projectId: f.id('项目'),
+  problemId: f.id('问题').nullable().default(null),
+  givenOn: f.date('批示日期'),
+  text: f.text('批示内容', 1000),
+})
+
+// ---- accounts and the security policy (src/shared/accounts.ts)
+
+/**
+ * A login name: 2–32 letters, digits, Chinese characters, '.', '_' or '-', no spaces; unique regardless of
+ * capital letters (zhangsan and ZhangSan are one name).
+ */
+export const LOGIN_PATTERN = /^[\p{Script=Han}A-Za-z0-9._-]{2,32}$/u
+const loginName = z
+  .string({ error: '「登录名」应为文字' })
+  .trim()
+  .min(1, '「登录名」不能为空')
+  .refine((v) => LOGIN_PATTERN.test(v), '「登录名」应为2–32位字母、数字、汉字或 . _ -，不含空格')
+/** A password as typed: never trimmed or normalised (a space or a full-width letter is part of it). */
+const passwordText = (label: string) =>
+  z
+    .string({ error: `「${label}」应为文字` })
+    .min(1, `「${label}」不能为空`)
+    .max(128, `「${label}」过长`)
+const newPassword = (label = '新密码') => passwordText(label)
+const roleList = z
+  .array(f.oneOf('角色', ROLES, ROLE_LABELS), { error: '「角色」应为角色列表' })
+  .min(1, '请至少选择一个角色')
+  .max(ROLES.length)
+  .refine((v) => new Set(v).size === v.length, '「角色」有重复')
+function passwordRule(v: { login: string; password: string }, ctx: z.RefinementCtx) {
+  const problem = passwordProblem(v.password, v.login)
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['password'] })
+}
+const accountFields = {
+  name: f.personName('姓名'),
+  unit: f.name('单位', 50),
+  phone,
+  roles: roleList,
+  /** The 责任单位 a 责任单位联络员 acts for (a unit list item). */
+  unitId: f.id('责任单位').nullable().default(null),
+  leaderId: f.id('对应领导').nullable().default(null),
+  personId: f.id('对应专班人员').nullable().default(null),
+}
+
+export const loginInput = f.input({ login: loginName, password: passwordText('密码') })
+/** First run: the 系统管理员 (and, unless kept apart, 重点项目办) account; or the upgraded one's password. */
+export const setupInput = f
+  .input({
+    login: loginName,
+    name: f.personName('姓名'),
+    unit: f.name('单位', 50),
+    password: newPassword('密码'),
+    /** Also 重点项目办 (a small office's clerk is often both). */
+    alsoOffice: f.bool('同时担任重点项目办').default(true),
+  })
+  .superRefine(passwordRule)
+export const changePasswordInput = f.input({
+  oldPassword: passwordText('原密码'),
+  password: newPassword(),
+})
+export const userCreateInput = f
+  .input({ login: loginName, ...accountFields, password: newPassword('初始密码') })
+  .superRefine(passwordRule)
+export const userUpdateInput = f.input({
+  id: f.id('账号'),
+  version: f.version(),
+  name: accountFields.name.optional(),
+  unit: accountFields.unit.optional(),
+  phone: phoneText.optional(),
+  roles: roleList.optional(),
+  unitId: f.id('责任单位').nullable().optional(),
+  leaderId: f.id('对应领导').nullable().optional(),
+  personId: f.id('对应专班人员').nullable().optional(),
+  active: f.bool('启用').optional(),
+})
+export const userResetPasswordInput = f.input({
+  id: f.id('账号'),
+  version: f.version(),
+  password: newPassword('新密码'),
+})
+export const userUnlockInput = byIdVersion('账号')
+export const securityLogInput = f.input({
+  event: f.oneOf('事件', SECURITY_EVENTS, SECURITY_EVENT_LABELS).optional(),
+  userId: f.id('账号').optional(),
+  beforeId: f.id('起始记录').optional(),
+  limit: f.int('条数', 1, 1000).default(200),
+})
+export const securityPolicyInput = f.input({
+  version: f.version(),
+  lockThreshold: f.int('连续失败次数', 3, 10),
+  lockMinutes: f.int('锁定时长（分钟）', 5, 1440),
+  idleMinutes: f.int('无操作退出（分钟）', 5, 480),
+  passwordMaxAgeDays: f.int('密码有效期（天）', 0, 365),
+  separateAdmin: f.bool('系统管理员单独设账号'),
+})
 
 export const thresholdsInput = f.input({
   redOverdueDays: f.int('红灯逾期天数', 1, 365),
@@ -481,6 +585,8 @@ export const excelImportInput = f.input({
 
 // ---- audit, system, demo
 
+/** 总览: the county's, or (mine) only the caller's own projects — a leader's 包联 projects, a 专班成员's. */
+export const overviewInput = f.input({ mine: f.bool('只看我的项目').default(false) })
 export const auditListInput = f.input({
   projectId: f.id('项目').optional(),
   entity: f.anyText('对象类型', 30).optional(),

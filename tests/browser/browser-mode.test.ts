@@ -21,7 +21,7 @@ beforeAll(async () => {
   await build({ configFile: 'vite.config.ts', logLevel: 'silent', build: { outDir: rendererDir, emptyOutDir: true } })
   app = openApp(path.join(dir, 'browser.db'), { clock: fixedClock })
   await app.call('demo.load', {})
-  await app.call('settings.setOperator', { name: '王测试', unit: '区重点项目办' })
+  await app.call('auth.setup', { login: 'wangcs', name: '王测试', unit: '区重点项目办', password: 'Zb#20261121' })
   host = await startHttpHost({ app, staticDir: rendererDir })
   browser = await launchChromium()
 }, 60_000)
@@ -40,8 +40,12 @@ describe('browser mode in Chromium', () => {
     page.on('pageerror', (e) => errors.push(e.message))
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
     await page.goto(host.url)
+    // Logged out: the login screen, then the app as the logged-in account.
+    await page.getByLabel('登录名').fill('wangcs')
+    await page.getByLabel('密码', { exact: true }).fill('Zb#20261121')
+    await page.getByRole('button', { name: '登录' }).click()
     await page.waitForSelector('text=五个一批（55个项目）')
-    expect(await page.textContent('header')).toContain('操作员：王测试（区重点项目办）')
+    expect(await page.textContent('header')).toContain('王测试（区重点项目办）')
     // The token leaves the address bar at once (it stays in this tab's session storage).
     expect(page.url()).not.toContain('token')
     await page.reload()

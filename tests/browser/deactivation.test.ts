@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { closeHarness, newPage, openRoute, startDemo, startHarness, type Harness } from './harness'
+import { closeHarness, newPage, openRoute, setupAdmin, startDemo, startHarness, type Harness } from './harness'
 import { readPdf } from './pdf'
 
 let h: Harness
@@ -197,7 +197,7 @@ describe('an empty database: every empty picker says where to add its entries', 
   let empty: Harness
   beforeAll(async () => {
     empty = await startHarness()
-    await empty.app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
+    await setupAdmin(empty)
   }, 120_000)
   afterAll(() => empty?.close())
 

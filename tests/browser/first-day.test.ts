@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { STAGES, STAGE_LABELS } from '../../src/shared/domain'
 import { fixedClock } from '../helpers/clock'
-import { closeHarness, newPage, openRoute, startDemo, startHarness, type Harness } from './harness'
+import { closeHarness, logIn, newPage, openRoute, setupAdmin, startDemo, startHarness, type Harness } from './harness'
 
 /** A project name of exactly 100 characters (the limit of 「项目名称」), ending in a marker. */
 const LONG_NAME = '离石区新能源装备制造产业园基础设施及配套道路管网建设工程'.repeat(4).slice(0, 96) + '终点标记'
@@ -155,7 +155,7 @@ describe('an empty database: 总览 says where to start', () => {
   let errors: string[]
   beforeAll(async () => {
     h = await startHarness()
-    await h.app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
+    await setupAdmin(h)
     ;({ page, errors } = await newPage(h))
   }, 120_000)
   afterAll(() => h?.close())
@@ -167,13 +167,13 @@ describe('an empty database: 总览 says where to start', () => {
     await page.locator('.start-here').waitFor()
     const shown = await steps()
     expect(shown.map((s) => s.text.slice(0, 12))).toEqual([
-      expect.stringContaining('填写操作员与单位'),
+      expect.stringContaining('为同事建立账号'),
       expect.stringContaining('添加乡镇'),
       expect.stringContaining('添加包联领导'),
       expect.stringContaining('新建项目'),
       expect.stringContaining('每月填报'),
     ])
-    expect(shown.map((s) => s.done)).toEqual([true, false, false, false, false])
+    expect(shown.map((s) => s.done)).toEqual([false, false, false, false, false])
     expect(shown.every((s) => s.link.startsWith('#/'))).toBe(true)
     // No chart of nothing: neither the bars nor the donut are drawn on an empty database.
     expect(await page.locator('.overview .chart').count()).toBe(0)
@@ -185,7 +185,7 @@ describe('an empty database: 总览 says where to start', () => {
     await h.app.call('leader.create', { name: '张建国', title: '副区长', sortOrder: 1 })
     await openRoute(page, h, '#/overview')
     await page.locator('.start-here').waitFor()
-    expect((await steps()).map((s) => s.done)).toEqual([true, true, true, false, false])
+    expect((await steps()).map((s) => s.done)).toEqual([false, true, true, false, false])
 
     // Each step leads to its screen.
     await page.locator('.start-here li').nth(2).locator('a').click()
@@ -327,6 +327,7 @@ describe('the demo district at 1366×768', () => {
       timezoneId: 'Asia/Shanghai',
     })
     await context.clock.setFixedTime(fixedClock())
+    await logIn(h, context)
     const touch = await context.newPage()
     await touch.goto(h.host.url)
     await touch.waitForSelector('.frame')

@@ -22,14 +22,21 @@ async function projectIdByCode(code: string): Promise<number> {
 }
 
 describe('the office at work (browser mode, Chromium)', () => {
-  it('first run: names the operator and loads the demo district', async () => {
-    await page.getByLabel('操作员姓名').fill('王办事')
-    await page.getByLabel('操作员单位').fill('区发改局')
+  it('first run: creates the administrator (also 重点项目办) and loads the demo district', async () => {
+    await page.getByLabel('登录名').fill('wangbs')
+    await page.getByLabel('姓名').fill('王办事')
+    await page.getByLabel('单位').fill('区发改局')
+    await page.getByLabel('密码', { exact: true }).fill('Zb#20261121')
+    await page.getByLabel('确认密码').fill('Zb#20261121')
     await page.getByText('载入演示数据').click()
-    await page.getByRole('button', { name: '开始使用' }).click()
+    await page.getByRole('button', { name: '建立账号并开始使用' }).click()
     await page.waitForSelector('text=五个一批（55个项目）', { timeout: 20_000 })
-    expect(await page.textContent('header')).toContain('操作员：王办事（区发改局）')
-    expect((await h.app.call('settings.get', {})).operator).toEqual({ name: '王办事', unit: '区发改局' })
+    expect(await page.textContent('header')).toContain('王办事（区发改局）· 系统管理员、重点项目办')
+    expect(await h.app.call('user.list', {})).toMatchObject([
+      { login: 'wangbs', name: '王办事', unit: '区发改局', roles: ['admin', 'office'], mustChangePassword: false },
+    ])
+    // Later pages (a second tab) log in as this account.
+    h.account = { login: 'wangbs', password: 'Zb#20261121' }
   })
 
   it('creates a project with its leader, task force and plan', async () => {

@@ -3,11 +3,12 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { build } from 'vite'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll } from 'vitest'
 import { openApp, type App } from '../../src/main/app'
 import { startHttpHost, type RunningHost } from '../../src/main/http/host'
 import { fixedClock } from '../helpers/clock'
+import { TOKEN_HEADER } from '../../src/shared/bridge'
 import { launchChromium } from './chromium'
 
 export interface Harness {
@@ -15,8 +16,13 @@ export interface Harness {
   host: RunningHost
   browser: Browser
   dir: string
+  /** The account new pages log in as (startDemo's 系统管理员 + 重点项目办); null: pages start at the login. */
+  account: { login: string; password: string } | null
   close(): Promise<void>
 }
+
+/** The administrator (also 重点项目办) that startDemo sets up, as a one-clerk office has. */
+export const ADMIN = { login: 'wangbs', password: 'Zb#20261121' }
 
 let rendererDir: string | null = null
 
@@ -29,10 +35,11 @@ async function renderer(): Promise<string> {
   return dir
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: { clock?: () => Date } = {}): Promise<Harness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuanban-ui-'))
   // The server's "today" is the fixed test date; the browser's clock is set to the same day in newPage().
-  const app = openApp(path.join(dir, 'ui.db'), { clock: fixedClock })
+  // (A test of time passing — an idle session — gives a clock it moves.)
+  const app = openApp(path.join(dir, 'ui.db'), { clock: options.clock ?? fixedClock })
   const host = await startHttpHost({ app, staticDir: await renderer() })
   const browser = await launchChromium()
   return {
@@ -40,6 +47,7 @@ export async function startHarness(): Promise<Harness> {
     host,
     browser,
     dir,
+    account: null,
     async close() {
       await browser.close()
       await host.close()
@@ -49,13 +57,19 @@ export async function startHarness(): Promise<Harness> {
   }
 }
 
-/** A page on the app, with the browser's clock at the test date, failing the test on any page error. */
+/**
+ * A page on the app, with the browser's clock at the test date, failing the test on any page error; logged in
+ * as `account` (default: the harness's) through the contract's own login call — its session cookie then belongs
+ * to the page's browser context, as after a login on the screen.
+ */
 export async function newPage(
   h: Harness,
   size = { width: 1366, height: 768 },
+  account: { login: string; password: string } | null = h.account,
 ): Promise<{ page: Page; errors: string[] }> {
   const context = await h.browser.newContext({ viewport: size, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
   await context.clock.setFixedTime(fixedClock())
+  if (account) await logIn(h, context, account)
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
@@ -64,9 +78,29 @@ export async function newPage(
   })
   await page.goto(h.host.url)
   // Let the app settle on its first route before a test navigates elsewhere.
-  await page.waitForSelector('.frame, .first-run', { timeout: 20_000 })
+  await page.waitForSelector(SCREENS, { timeout: 20_000 })
   return { page, errors }
 }
+
+/**
+ * Logs a browser context in as `account` (default: the harness's) through the contract's own login call: its
+ * session cookie then belongs to the context, as after a login on the screen.
+ */
+export async function logIn(
+  h: Harness,
+  context: BrowserContext,
+  account: { login: string; password: string } | null = h.account,
+): Promise<void> {
+  if (!account) throw new Error('logIn: the harness has no account')
+  const res = await context.request.post(`http://127.0.0.1:${h.host.port}/api/call/auth.login`, {
+    headers: { [TOKEN_HEADER]: h.host.token },
+    data: account,
+  })
+  if (!res.ok()) throw new Error(`logIn: login as ${account.login} failed: ${await res.text()}`)
+}
+
+/** What the app shows once started: its frame, or one of the screens before it. */
+export const SCREENS = '.frame, .first-run, .login-screen, .password-screen'
 
 /** Picks an option of an Element Plus select identified by its placeholder or aria-label. */
 export async function choose(page: Page, select: string, option: string): Promise<void> {
@@ -107,7 +141,7 @@ export async function openRoute(page: Page, h: Harness, route: string): Promise<
 
 async function booted(page: Page): Promise<boolean> {
   return page
-    .waitForSelector('.frame, .first-run, .print-screen', { timeout: 15_000 })
+    .waitForSelector(`${SCREENS}, .print-screen`, { timeout: 15_000 })
     .then(() => true)
     .catch(() => false)
 }
@@ -121,10 +155,19 @@ async function pageState(page: Page): Promise<string> {
   return `url ${page.url()}, text: ${JSON.stringify(body)}`
 }
 
-/** A harness on the demo district (or `projects` of them), with an operator set, ready for the screens. */
-export async function startDemo(projects?: number, operator = { name: '王办事', unit: '区发改局' }): Promise<Harness> {
+/** Sets up the administrator (also 重点项目办) of an empty harness; new pages then log in as it. */
+export async function setupAdmin(h: Harness, admin = { name: '王办事', unit: '区发改局' }): Promise<void> {
+  await h.app.call('auth.setup', { login: ADMIN.login, password: ADMIN.password, ...admin })
+  h.account = ADMIN
+}
+
+/**
+ * A harness on the demo district (or `projects` of them), with its administrator (also 重点项目办, ADMIN) set
+ * up, ready for the screens: new pages log in as it.
+ */
+export async function startDemo(projects?: number, admin = { name: '王办事', unit: '区发改局' }): Promise<Harness> {
   const h = await startHarness()
-  await h.app.call('settings.setOperator', operator)
+  await setupAdmin(h, admin)
   await h.app.call('demo.load', projects ? { projects } : {})
   return h
 }

@@ -15,7 +15,8 @@ import { formatMoney } from '../../src/shared/money'
 import { fixedClock } from '../helpers/clock'
 import { HEADER, TITLE, project, rawXlsx } from '../helpers/raw-xlsx'
 import { launchChromium } from './chromium'
-import { openRoute, useDemoPage, type Harness } from './harness'
+import { ADMIN, openRoute, useDemoPage, type Harness } from './harness'
+import { TOKEN_HEADER } from '../../src/shared/bridge'
 
 const BACKUP_NOTE = '导入前会自动备份当前数据，如需撤销，可在 设置 → 数据备份 中恢复。'
 
@@ -96,7 +97,7 @@ describe('January 2027 on the 2026 demo data: the project page and the 一项目
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuanban-new-year-'))
     const file = path.join(dir, 'ui.db')
     const old = openApp(file, { clock: fixedClock })
-    await old.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
+    await old.call('auth.setup', { login: ADMIN.login, password: ADMIN.password, name: '王办事', unit: '区发改局' })
     await old.call('demo.load', {})
     await old.close()
     app = openApp(file, { clock: JANUARY })
@@ -118,6 +119,10 @@ describe('January 2027 on the 2026 demo data: the project page and the 一项目
       timezoneId: 'Asia/Shanghai',
     })
     await context.clock.setFixedTime(JANUARY())
+    await context.request.post(`http://127.0.0.1:${host.port}/api/call/auth.login`, {
+      headers: { [TOKEN_HEADER]: host.token },
+      data: ADMIN,
+    })
     page = await context.newPage()
     page.on('pageerror', (e) => errors.push(e.message))
     page.on('console', (m) => {

@@ -22,10 +22,10 @@ const running: Desktop[] = []
 beforeAll(async () => {
   root = await buildShell()
   browser = await launchChromium()
-  // A database an office has worked in: the demo district, an operator set.
+  // A database an office has worked in: the demo district, its administrator (also 重点项目办) set up.
   seeded = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zhuanban-seed-')), 'seed.db')
   const app = openApp(seeded, { clock: fixedClock })
-  await app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
+  await app.call('auth.setup', { login: 'wangbs', name: '王办事', unit: '区发改局', password: 'Zb#20261121' })
   await app.call('demo.load', { projects: 40 })
   await app.close()
 }, 180_000)
@@ -65,9 +65,13 @@ async function start(
   return desktop
 }
 
-/** The main window's page with the app started in it. */
+/** The main window's page with the app started in it, logged in on its login screen as the administrator. */
 async function opened(desktop: Desktop): Promise<Page> {
   const page = await (await desktop.mainWindow()).webContents.page
+  await page.waitForSelector('.login-screen', { timeout: 30_000 })
+  await page.getByLabel('登录名').fill('wangbs')
+  await page.getByLabel('密码', { exact: true }).fill('Zb#20261121')
+  await page.getByRole('button', { name: '登录' }).click()
   await page.waitForSelector('.frame', { timeout: 30_000 })
   return page
 }
@@ -240,7 +244,7 @@ describe('the desktop app on the Electron stand-in', () => {
     await expect.poll(() => fs.readdirSync(path.join(here.data, 'backups')).length).toBeGreaterThan(0)
     const changed = await inPage(
       page,
-      `window.zhuanban.invoke('settings.setOperator', { name: '李改动', unit: '区发改局' })`,
+      `window.zhuanban.invoke('leader.create', { name: '李改动', title: '副区长', sortOrder: 1 })`,
     )
     expect(changed).toMatchObject({ ok: true })
     menuClick(desktop, '数据备份与恢复…')
@@ -248,8 +252,12 @@ describe('the desktop app on the Electron stand-in', () => {
     await panel.locator('.el-table__row:has-text("每日自动")').getByRole('button', { name: '恢复' }).click()
     await page.locator('.el-message-box:visible').getByRole('button', { name: '恢复' }).click()
     await page.getByText(/已恢复到 .* 的数据/).waitFor()
-    const operator = await inPage(page, `window.zhuanban.invoke('settings.get', {})`)
-    expect(operator).toMatchObject({ ok: true, result: { operator: { name: '王办事' } } })
+    const leaders = await inPage<{ ok: boolean; result: { name: string }[] }>(
+      page,
+      `window.zhuanban.invoke('leader.list', {})`,
+    )
+    expect(leaders.ok).toBe(true)
+    expect(leaders.result.map((l) => l.name)).not.toContain('李改动')
   })
 
   it('chooses the backup folder in the system folder dialog only (the page names no path)', async () => {

@@ -130,10 +130,22 @@ describe('the desktop window', () => {
   })
 })
 
+/** The first run's administrator (also 重点项目办), as the start screen creates it. */
+const ADMIN_SETUP = { login: 'wangbs', name: '王办事', unit: '区发改局', password: 'Zb#20261121' }
+
 describe('the contract over IPC', () => {
-  it('answers a call from the app window', async () => {
+  it('answers a call from the app window, as the account logged in on that window', async () => {
     const { window } = await started()
     const handler = mockIpc.handlers.get(IPC.invoke)!
+    // Nobody logged in on the window yet: refused; the first run's administrator then logs the window in.
+    expect(await handler(trustedEvent(window), 'system.info', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    })
+    expect(await handler(trustedEvent(window), 'auth.setup', ADMIN_SETUP)).toMatchObject({
+      ok: true,
+      result: { login: 'wangbs', roles: ['admin', 'office'] },
+    })
     const outcome = (await handler(trustedEvent(window), 'system.info', {})) as {
       ok: boolean
       result: { schemaVersion: number }
@@ -184,6 +196,7 @@ describe('the contract over IPC', () => {
   it('validates input: a bad payload gets a Chinese error and changes nothing', async () => {
     const { window, desktop } = await started()
     const handler = mockIpc.handlers.get(IPC.invoke)!
+    await handler(trustedEvent(window), 'auth.setup', ADMIN_SETUP)
     const out = (await handler(trustedEvent(window), 'leader.create', { name: '', title: 5 })) as {
       ok: false
       error: { code: string; message: string }

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach } from 'vitest'
-import { openApp, type App } from '../../src/main/app'
+import { LOCAL, openApp, type App, type AppOptions } from '../../src/main/app'
 import type { CallInput } from '../../src/shared/contract'
 
 import { fixedClock } from './clock'
@@ -24,8 +24,11 @@ export function tempDir(): string {
   return dir
 }
 
-export function newApp(file = path.join(tempDir(), 'test.db')): App {
-  const app = openApp(file, { clock: fixedClock })
+/** The command line's name in tests' audit rows (the local caller: every role, no login). */
+export const LOCAL_NAME = { name: '王测试', unit: '区重点项目办' }
+
+export function newApp(file = path.join(tempDir(), 'test.db'), options: AppOptions = {}): App {
+  const app = openApp(file, { clock: fixedClock, localName: LOCAL_NAME, ...options })
   opened.push(app)
   return app
 }
@@ -52,9 +55,8 @@ export interface Basics {
   templateId: number
 }
 
-/** The few references a project needs: townships, units, leaders, an operator. */
+/** The few references a project needs: townships, units, leaders. */
 export async function seedBasics(app: App): Promise<Basics> {
-  await app.call('settings.setOperator', { name: '王测试', unit: '区重点项目办' })
   const t1 = await app.call('dict.create', { kind: 'township', name: '城东街道' })
   const t2 = await app.call('dict.create', { kind: 'township', name: '吴桥镇' })
   const u1 = await app.call('dict.create', { kind: 'unit', name: '区发改局' })
@@ -103,7 +105,7 @@ export function projectInput(
 
 /** Asserts that a call is refused with the given code and a Chinese message, returning the error. */
 export async function refused(app: App, name: string, input: unknown, code: string) {
-  const outcome = await app.invoke(name, input)
+  const outcome = await app.invoke(name, input, LOCAL)
   if (outcome.ok) throw new Error(`${name} 应被拒绝，却成功了：${JSON.stringify(outcome.result).slice(0, 200)}`)
   if (outcome.error.code !== code)
     throw new Error(`${name} 的错误代码应为 ${code}，实际为 ${outcome.error.code}：${outcome.error.message}`)

@@ -46,3 +46,27 @@ export function damageMiddle(file: string): void {
   fs.writeSync(fd, noise, 0, noise.length, Math.floor(fs.statSync(file).size / 2))
   fs.closeSync(fd)
 }
+
+/**
+ * Noise over a middle page of one table (found through dbstat), for damage that a command reading that table
+ * meets — wherever the file's layout puts it.
+ */
+export function damageTable(file: string, table: string): void {
+  const db = new Database(file, { readonly: true })
+  let offset: number
+  try {
+    const pages = db.prepare(`SELECT pageno FROM dbstat WHERE name = ? ORDER BY pageno`).all(table) as {
+      pageno: number
+    }[]
+    if (pages.length === 0) throw new Error(`no pages of ${table}`)
+    const pageSize = db.pragma('page_size', { simple: true }) as number
+    offset = (pages[Math.floor(pages.length / 2)]!.pageno - 1) * pageSize
+  } finally {
+    db.close()
+  }
+  const noise = Buffer.alloc(3000)
+  for (let i = 0, x = 7; i < noise.length; i++) noise[i] = x = (x * 1103515245 + 12345) >>> 16
+  const fd = fs.openSync(file, 'r+')
+  fs.writeSync(fd, noise, 0, noise.length, offset)
+  fs.closeSync(fd)
+}

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { LOCAL } from '../../src/main/app'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
@@ -283,7 +284,7 @@ describe('databases whose backups share one folder: each sees only its own', () 
     expect((await a.call('backup.list', {})).backups.map((x) => x.name)).toEqual([ofA.name])
     // Restoring A's backup into B: not offered in the app, refused on the command line.
     await b.call('leader.create', { name: '乙办公室', title: '副区长', sortOrder: 3 })
-    expect((await b.invoke('backup.restore', { name: ofA.name })).ok).toBe(false)
+    expect((await b.invoke('backup.restore', { name: ofA.name }, LOCAL)).ok).toBe(false)
     const bFile = b.deps.databasePath
     await b.close()
     const before = fs.readFileSync(bFile)
@@ -401,14 +402,18 @@ describe('a damaged database is never backed up', () => {
     damageLeaders(file)
     const app = newApp(file) // opened without the check, as a command opens it
     const dir = path.join(path.dirname(file), 'backups')
-    const made = await app.invoke('backup.create', {})
+    const made = await app.invoke('backup.create', {}, LOCAL)
     expect(made).toMatchObject({ ok: false, error: { code: 'DB_DAMAGED' } })
     if (!made.ok) expect(made.error.message).toMatch(/已损坏.*未备份/)
     await expect(ensureDailyBackup(app.deps.sqlite, dir)).rejects.toMatchObject({ code: 'DB_DAMAGED' })
-    const imported = await app.invoke('excel.import', {
-      fileName: '台账.xlsx',
-      base64: await toBase64(await countyLedger()),
-    })
+    const imported = await app.invoke(
+      'excel.import',
+      {
+        fileName: '台账.xlsx',
+        base64: await toBase64(await countyLedger()),
+      },
+      LOCAL,
+    )
     expect(imported.ok).toBe(false) // found while reading for the import, or by the check before its backup
     expect(listBackups(dir)).toEqual([])
   })

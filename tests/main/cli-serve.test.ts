@@ -52,7 +52,16 @@ describe('npm run cli -- serve', () => {
       const refused = await call({})
       expect(refused.status).toBe(401)
       expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('访问令牌')
-      const allowed = await call({ [TOKEN_HEADER]: token })
+      // With the token, before anyone has logged in: refused too, and a new database asks for its administrator.
+      expect((await call({ [TOKEN_HEADER]: token })).status).toBe(401)
+      const setup = await fetch(`${origin}/api/call/auth.setup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
+        body: JSON.stringify({ login: 'admin', name: '王测试', unit: '区重点项目办', password: 'Zb#20261121' }),
+      })
+      expect(setup.status).toBe(200)
+      const cookie = setup.headers.get('set-cookie')!.split(';')[0]!
+      const allowed = await call({ [TOKEN_HEADER]: token, cookie })
       expect(allowed.status).toBe(200)
       expect(((await allowed.json()) as { result: { databasePath: string } }).result.databasePath).toBe(db)
       const code = await new Promise<number | null>((resolve) => {
@@ -106,13 +115,21 @@ Database.prototype.pragma = function (source, options) {
         })
       })
       const { origin, hash } = new URL(url)
+      let cookie = ''
       const call = (name: string, body: unknown) =>
         fetch(`${origin}/api/call/${name}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [TOKEN_HEADER]: hash.replace('#token=', '') },
+          headers: { 'content-type': 'application/json', [TOKEN_HEADER]: hash.replace('#token=', ''), cookie },
           body: JSON.stringify(body),
         })
-      expect((await call('settings.setOperator', { name: '王测试', unit: '区重点项目办' })).status).toBe(200)
+      const setup = await call('auth.setup', {
+        login: 'admin',
+        name: '王测试',
+        unit: '区重点项目办',
+        password: 'Zb#20261121',
+      })
+      expect(setup.status).toBe(200)
+      cookie = setup.headers.get('set-cookie')!.split(';')[0]!
       expect((await call('leader.create', { name: '磁盘满前', title: '副区长', sortOrder: 1 })).status).toBe(200)
       // Another reader keeps SQLite's own closing from folding the WAL in, as the full disk does.
       const reader = new BetterSqlite3(db)

@@ -8,7 +8,7 @@ import { APPLICATION_ID } from '../../src/main/db/open'
 import { migrate } from '../../src/main/db/migrate'
 import { MIGRATIONS } from '../../src/main/db/migrations'
 import { tempDir } from '../helpers/app'
-import { damageMiddle as damage, fingerprint, withPendingWal } from '../helpers/db-files'
+import { damageMiddle as damage, damageTable, fingerprint, withPendingWal } from '../helpers/db-files'
 import { countyLedger } from '../helpers/ledgers'
 import { runCli as run } from '../helpers/cli'
 
@@ -339,7 +339,7 @@ describe('command line', () => {
     expect((await run(['demo', '--db', db, '--projects', '40'])).code).toBe(0)
     expect((await run(['backup', '--db', db])).code).toBe(0)
     const [good] = fs.readdirSync(path.join(dir, 'backups'))
-    damage(db)
+    damageTable(db, 'projects')
     // The check at opening sees nothing wrong, as with damage it does not look at.
     const pragma = BetterSqlite3.prototype.pragma
     const blind = vi.spyOn(BetterSqlite3.prototype, 'pragma').mockImplementation(function (

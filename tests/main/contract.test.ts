@@ -2,6 +2,8 @@
  * The contract as a whole: every call is implemented, every call refuses bad input in Chinese without
  * changing anything, and every write leaves an audit row.
  */
+import { LOCAL, type CallFrom } from '../../src/main/app'
+import { loginAs } from '../helpers/accounts'
 import { describe, expect, it } from 'vitest'
 import { CALL_NAMES, contract, type CallName } from '../../src/shared/contract'
 import { createHandlers } from '../../src/main/handlers'
@@ -45,11 +47,12 @@ describe('the contract', () => {
   })
 
   const writes = CALL_NAMES.filter((n) => contract[n].write)
+  /** The leader session the 批示 scenario logs in (one per app: reset with each test's app). */
+  let leader: CallFrom | undefined
 
   /** A valid input for each write call, built on the state the earlier calls left. */
   type Scenario = (app: App, b: Basics, s: Record<string, number>) => Promise<unknown>
   const scenario: Record<string, Scenario> = {
-    'settings.setOperator': async () => ({ name: '测试员', unit: '区发改局' }),
     'settings.updateRules': async () => ({
       version: 1,
       thresholds: { redOverdueDays: 25, upcomingDays: 7, redInvestmentPercent: 50, yellowInvestmentPercent: 80 },
@@ -195,6 +198,12 @@ describe('the contract', () => {
     },
     'demo.load': async () => ({ projects: 3 }),
     'demo.remove': async () => ({}),
+    // A 批示 is a leader's: written on a leader account's session (see `asLeader`).
+    'instruction.create': async (app, b, s) => {
+      leader ??= (await loginAs(app, 'zhaoyp', { roles: ['leader'], leaderId: b.leaderId })).from
+      const projectId = s.project ?? (await app.call('project.create', projectInput(b, { code: 'PS-01' }))).project.id
+      return { projectId, givenOn: '2026-11-20', text: '加快推进' }
+    },
     'ranking.freeze': async () => ({ period: '2026-09' }),
     'excel.import': async () => ({ fileName: '台账.xlsx', base64: await toBase64(await countyLedger()) }),
     'ranking.unfreeze': async () => ({ period: '2026-09', reason: '数据更正' }),
@@ -203,6 +212,38 @@ describe('the contract', () => {
       return {}
     },
     'backup.restore': async (app) => ({ name: (await app.call('backup.create', {})).name }),
+    'auth.setup': async () => ({ login: 'admin', name: '管理员', unit: '区重点项目办', password: 'Zb#20261121' }),
+    'auth.login': async () => ({ login: 'admin', password: 'Zb#20261121' }),
+    'auth.changePassword': async () => ({ oldPassword: 'Zb#20261121', password: 'Zb#20261122' }),
+    'auth.logout': async () => ({}),
+    'user.create': async (app, b) => ({
+      login: 'liaison',
+      name: '赵联络',
+      unit: '区发改局',
+      unitId: b.unitId,
+      roles: ['liaison'],
+      password: 'Zb#20261121',
+    }),
+    'user.update': async (app) => {
+      const user = (await app.call('user.list', {})).find((u) => u.login === 'liaison')!
+      return { id: user.id, version: user.version, phone: '13800000000' }
+    },
+    'user.resetPassword': async (app) => {
+      const user = (await app.call('user.list', {})).find((u) => u.login === 'liaison')!
+      return { id: user.id, version: user.version, password: 'Zb#20261123' }
+    },
+    'user.unlock': async (app) => {
+      const user = (await app.call('user.list', {})).find((u) => u.login === 'liaison')!
+      return { id: user.id, version: user.version }
+    },
+    'security.updatePolicy': async (app) => ({
+      version: (await app.call('security.policy', {})).version,
+      lockThreshold: 5,
+      lockMinutes: 20,
+      idleMinutes: 30,
+      passwordMaxAgeDays: 90,
+      separateAdmin: false,
+    }),
   }
 
   it('has a scenario for every write call', () => {
@@ -211,12 +252,22 @@ describe('the contract', () => {
 
   it('leaves at least one audit row for every write, with the operator', async () => {
     const app = newApp()
+    leader = undefined
     const b = await seedBasics(app)
     const state: Record<string, number> = {}
-    const auditCount = () => (app.deps.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n
-    // demo.load needs an empty project table, so it runs last.
+    const count = (table: string) =>
+      (app.deps.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+    // Logging in and out changes no data: those calls leave their row in the security log instead.
+    const auditCount = (name: string) => count(name.startsWith('auth.') ? 'security_log' : 'audit_log')
+    // The auth calls run on one session (set up, log in, change the password, log out); demo.load needs an
+    // empty project table, so it runs last.
+    const session = { kind: 'session' as const, slot: { token: null }, source: '测试' }
+    const auth = ['auth.setup', 'auth.login', 'auth.changePassword', 'auth.logout'] as CallName[]
     const order = [
-      ...writes.filter((w) => w !== 'demo.load' && w !== 'demo.remove' && w !== 'milestone.remove'),
+      ...auth,
+      ...writes.filter(
+        (w) => !auth.includes(w) && w !== 'demo.load' && w !== 'demo.remove' && w !== 'milestone.remove',
+      ),
       'milestone.remove',
       'demo.load',
       'demo.remove',
@@ -243,12 +294,16 @@ describe('the contract', () => {
         ).toEqual({ n: 1 })
         continue
       }
-      const before = auditCount()
-      const outcome = await app.invoke(name, input)
-      expect(outcome, name).toMatchObject({ ok: true })
+      const before = auditCount(name)
+      const outcome = await app.invoke(
+        name,
+        input,
+        auth.includes(name) ? session : name === 'instruction.create' ? leader! : LOCAL,
+      )
+      expect(outcome, `${name}: ${JSON.stringify(outcome)}`).toMatchObject({ ok: true })
       if (name === 'project.create')
         state.project = (outcome as { result: { project: { id: number } } }).result.project.id
-      expect(auditCount(), `${name} 应写入变更记录`).toBeGreaterThan(before)
+      expect(auditCount(name), `${name} 应写入变更记录`).toBeGreaterThan(before)
     }
   })
 
@@ -270,7 +325,7 @@ describe('the contract', () => {
     ] as const
     for (const name of versioned) {
       const input = (await scenario[name]!(app, b, state)) as Record<string, unknown>
-      expect((await app.invoke(name, input)).ok, name).toBe(true)
+      expect((await app.invoke(name, input, LOCAL)).ok, name).toBe(true)
       const before = dump(app)
       await refused(app, name, { ...input, version: 1 }, 'CONFLICT')
       expect(dump(app)).toEqual(before)
@@ -358,7 +413,7 @@ describe('the contract', () => {
           deadline: '2026-02-01',
         },
       ],
-      ['settings.setOperator', { name: long, unit: '区发改局' }],
+      ['user.create', { login: 'long', name: long, unit: '区发改局', roles: ['office'], password: 'Zb#20261121' }],
     ]
     for (const [name, input] of cases) await refused(app, name, input, 'INVALID_INPUT')
     expect(dump(app)).toEqual(before)

@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { openApp } from '../../src/main/app'
+import { LOCAL, openApp } from '../../src/main/app'
 import {
   backupPointerFile,
   createBackup,
@@ -147,7 +147,7 @@ describe('the backup folder', () => {
     const app = newApp()
     const before = await app.call('backup.list', {})
     const target = path.join(tempDir(), 'elsewhere')
-    expect((await app.invoke('backup.setFolder', { folder: target })).ok).toBe(false)
+    expect((await app.invoke('backup.setFolder', { folder: target }, LOCAL)).ok).toBe(false)
     await refused(app, 'backup.resetFolder', { folder: target }, 'INVALID_INPUT')
     expect(fs.existsSync(target)).toBe(false)
     expect(await app.call('backup.list', {})).toEqual(before)
@@ -399,7 +399,7 @@ describe('a full disk (SQLite max_page_count)', () => {
     const error = await refused(app, 'demo.load', { projects: 200 }, 'DB_FULL')
     expect(error.message).toContain('磁盘空间已满')
     expect(dump(app)).toEqual(before)
-    const small = await app.invoke('leader.create', { name: '小写入', title: '副区长', sortOrder: 3 })
+    const small = await app.invoke('leader.create', { name: '小写入', title: '副区长', sortOrder: 3 }, LOCAL)
     // A small write may still fit in the two spare pages; either way nothing half-written remains.
     if (!small.ok) expect(small.error.code).toBe('DB_FULL')
     expect(app.deps.sqlite.pragma('quick_check', { simple: true })).toBe('ok')

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it, vi } from 'vitest'
-import { openApp } from '../../src/main/app'
+import { LOCAL, openApp } from '../../src/main/app'
 import { AppError } from '../../src/shared/errors'
 import { APPLICATION_ID, openSqlite, openToLook, readHeader, withStatementCache } from '../../src/main/db/open'
 import { migrate } from '../../src/main/db/migrate'
@@ -151,7 +151,7 @@ describe('opening the database', () => {
       other.close()
       expect(dump(app)).toEqual(before)
       // And once the lock is gone, the same write goes through.
-      expect((await app.invoke('leader.create', { name: '孙三', title: '副区长', sortOrder: 1 })).ok).toBe(true)
+      expect((await app.invoke('leader.create', { name: '孙三', title: '副区长', sortOrder: 1 }, LOCAL)).ok).toBe(true)
     } finally {
       await app.close()
     }
@@ -454,10 +454,10 @@ describe('concurrent calls on one app', () => {
     const { project, plan } = await app.call('project.create', projectInput(b))
     // Fire many writes and reads at once, as the HTTP transport may.
     const writes = Array.from({ length: 20 }, (_, i) =>
-      app.invoke('milestone.create', { planId: plan.id, name: `节点${i}`, plannedDate: '2026-05-01' }),
+      app.invoke('milestone.create', { planId: plan.id, name: `节点${i}`, plannedDate: '2026-05-01' }, LOCAL),
     )
-    const reads = Array.from({ length: 20 }, () => app.invoke('project.get', { id: project.id }))
-    const demo = app.invoke('demo.load', { projects: 1 })
+    const reads = Array.from({ length: 20 }, () => app.invoke('project.get', { id: project.id }, LOCAL))
+    const demo = app.invoke('demo.load', { projects: 1 }, LOCAL)
     const results = await Promise.all([...writes, ...reads])
     expect(results.every((r) => r.ok)).toBe(true)
     expect((await demo).ok).toBe(false) // the database already has a project

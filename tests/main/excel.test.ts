@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { LOCAL } from '../../src/main/app'
 import fs from 'node:fs'
 import path from 'node:path'
 import ExcelJS from 'exceljs'
@@ -339,7 +340,7 @@ describe('a long import', () => {
     const before = dump(app)
     const base64 = await toBase64(await countyLedger({ rows: 3000 }))
     expect(await app.call('excel.importProgress', {})).toEqual({ running: false, done: 0, total: 0 })
-    const running = app.invoke('excel.import', { fileName: '台账.xlsx', base64 })
+    const running = app.invoke('excel.import', { fileName: '台账.xlsx', base64 }, LOCAL)
     let seen = { running: false, done: 0, total: 0 }
     for (let i = 0; i < 400 && !(seen.running && seen.done > 0); i++) {
       await new Promise((r) => setTimeout(r, 5))

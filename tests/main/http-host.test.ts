@@ -4,18 +4,46 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BODY_LIMIT, TOKEN_HEADER, startHttpHost, type RunningHost } from '../../src/main/http/host'
 import { dump, newApp, seedBasics, tempDir } from '../helpers/app'
+import { CHANGED, PASSWORD } from '../helpers/accounts'
 
 const hosts: RunningHost[] = []
 afterEach(async () => {
   for (const h of hosts.splice(0)) await h.close()
 })
 
+/** The host of a database with an office account, logged in: `authed` then carries its session cookie. */
 async function host(staticDir?: string) {
   const app = newApp()
   await seedBasics(app)
+  await app.call('user.create', {
+    login: 'office',
+    name: '王办事',
+    unit: '区重点项目办',
+    roles: ['office'],
+    password: PASSWORD,
+  })
   const h = await startHttpHost({ app, staticDir, token: 'test-token-123' })
   hosts.push(h)
+  authed.cookie = await login(h.port, 'office', PASSWORD)
+  const changed = await request(h.port, {
+    path: '/api/call/auth.changePassword',
+    headers: authed,
+    body: JSON.stringify({ oldPassword: PASSWORD, password: CHANGED }),
+  })
+  expect(changed.status).toBe(200)
   return { app, h }
+}
+
+/** Logs in over HTTP; the session cookie to send back ("zb_session=…"). */
+async function login(port: number, name: string, password: string): Promise<string> {
+  const res = await request(port, {
+    path: '/api/call/auth.login',
+    headers: { ...json, [TOKEN_HEADER]: 'test-token-123' },
+    body: JSON.stringify({ login: name, password }),
+  })
+  expect(res.status, res.body).toBe(200)
+  const set = String(res.headers['set-cookie'])
+  return set.split(';')[0]!
 }
 
 /** A raw request, so that headers such as Host can be set as an attacker would. */
@@ -41,7 +69,8 @@ function request(
 }
 
 const json = { 'content-type': 'application/json' }
-const authed = { ...json, [TOKEN_HEADER]: 'test-token-123' }
+/** The launch token and (set by `host`) the logged-in session's cookie. */
+const authed: Record<string, string> = { ...json, [TOKEN_HEADER]: 'test-token-123' }
 const newLeader = JSON.stringify({ name: '外来', title: '副区长', sortOrder: 1 })
 
 describe('browser mode HTTP host', () => {
@@ -58,6 +87,38 @@ describe('browser mode HTTP host', () => {
     hosts.push(a, b)
     expect(a.token).not.toBe(b.token)
     expect(a.token.length).toBeGreaterThanOrEqual(32)
+  })
+
+  it('keeps the session in an HttpOnly SameSite=Strict cookie; without it, or after logout, calls are refused', async () => {
+    const { app, h } = await host()
+    const res = await request(h.port, {
+      path: '/api/call/auth.login',
+      headers: { ...json, [TOKEN_HEADER]: 'test-token-123' },
+      body: JSON.stringify({ login: 'office', password: CHANGED }),
+    })
+    expect(String(res.headers['set-cookie'])).toMatch(/^zb_session=[\w-]{40,}; Path=\/api; HttpOnly; SameSite=Strict$/)
+    expect(JSON.parse(res.body)).toMatchObject({ ok: true, result: { login: 'office', roles: ['office'] } })
+    const before = dump(app)
+    // The token alone (another local program that read the address) is not a login.
+    const anonymous = await request(h.port, {
+      path: '/api/call/leader.create',
+      headers: { ...json, [TOKEN_HEADER]: 'test-token-123' },
+      body: newLeader,
+    })
+    expect(anonymous.status).toBe(401)
+    expect(JSON.parse(anonymous.body).error).toMatchObject({ code: 'UNAUTHENTICATED', message: '请先登录专班' })
+    // The cookie alone (another site's form) is not enough either: the token is still required.
+    const noToken = await request(h.port, {
+      path: '/api/call/leader.create',
+      headers: { ...json, cookie: authed.cookie! },
+      body: newLeader,
+    })
+    expect(noToken.status).toBe(401)
+    expect(dump(app)).toEqual(before)
+    const out = await request(h.port, { path: '/api/call/auth.logout', headers: authed, body: '{}' })
+    expect(String(out.headers['set-cookie'])).toContain('Max-Age=0')
+    const after = await request(h.port, { path: '/api/call/leader.list', headers: authed, body: '{}' })
+    expect(after.status).toBe(401)
   })
 
   it('answers a call with the token', async () => {

@@ -20,7 +20,6 @@ const STAGE_HEADER = [...HEADER, '项目阶段']
 
 async function operatorApp(): Promise<App> {
   const app = newApp()
-  await app.call('settings.setOperator', { name: '王测试', unit: '县重点项目办' })
   return app
 }
 type Input = Partial<CallInput<'excel.import'>>

@@ -20,7 +20,6 @@ async function preview(app: App, buffer: Buffer, extra: Partial<CallInput<'excel
   return app.call('excel.preview', { fileName: '台账.xlsx', base64: b64(buffer), stage: 'planning', ...extra })
 }
 async function importAll(buffer: Buffer, extra: Partial<CallInput<'excel.import'>> = {}, app = newApp()) {
-  await app.call('settings.setOperator', { name: '王测试', unit: '县重点项目办' })
   const p = await preview(app, buffer, extra)
   expect(p.issues).toEqual([])
   await app.call('excel.import', { fileName: '台账.xlsx', base64: b64(buffer), stage: 'planning', ...extra })
@@ -869,7 +868,6 @@ describe('two offices at once', () => {
     const file = path.join(tempDir(), 'both.db')
     const first = newApp(file)
     const second = newApp(file)
-    for (const app of [first, second]) await app.call('settings.setOperator', { name: '王测试', unit: '县重点项目办' })
     const ledger = await rawXlsx([
       sheet([TITLE, HEADER, project(1, '甲项目', 100, 10, '周明远'), project(2, '乙项目', 200, 20, '郑佳宁')]),
     ])

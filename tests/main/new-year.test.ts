@@ -7,7 +7,7 @@
 import path from 'node:path'
 import ExcelJS from 'exceljs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { openApp, type App } from '../../src/main/app'
+import { LOCAL, openApp, type App } from '../../src/main/app'
 import { scheduleProgress } from '../../src/shared/dates'
 import { newApp, tempDir } from '../helpers/app'
 
@@ -22,7 +22,6 @@ afterEach(async () => {
 async function newYear(): Promise<App> {
   const file = path.join(tempDir(), 'new-year.db')
   const old = newApp(file)
-  await old.call('settings.setOperator', { name: '王测试', unit: '县重点项目办' })
   await old.call('demo.load', {})
   await old.close()
   const app = openApp(file, { clock: JANUARY })
@@ -118,7 +117,7 @@ describe('the first days of 2027 on 2026 data', () => {
     expect(after.previousPeriod).toBe('2026-12')
     expect(after.rows.filter((r) => r.rank !== null).some((r) => r.change.kind !== 'new')).toBe(true)
     // February has not begun: refused as a month in the future.
-    expect((await app.invoke('ranking.projects', { period: '2027-02' })).ok).toBe(false)
+    expect((await app.invoke('ranking.projects', { period: '2027-02' }, LOCAL)).ok).toBe(false)
   })
 
   it('序时进度: 0/12 on 2027-01-15 (no month of 2027 has ended), 1/12 from 2027-01-31', async () => {
@@ -146,7 +145,11 @@ describe('the first days of 2027 on 2026 data', () => {
   it('takes the January 2027 report and refuses February; the ledger export names 2027 and carries 开累', async () => {
     const app = await newYear()
     const ids = await scene(app)
-    const refusedFeb = await app.invoke('report.save', { projectId: ids.planned, period: '2027-02', investment: 1 })
+    const refusedFeb = await app.invoke(
+      'report.save',
+      { projectId: ids.planned, period: '2027-02', investment: 1 },
+      LOCAL,
+    )
     expect(refusedFeb).toMatchObject({ ok: false, error: { code: 'RULE' } })
     const file = await app.call('excel.export', { what: 'ledger' })
     expect(file.fileName).toBe('重点项目台账-2027-01-15.xlsx')

@@ -254,7 +254,6 @@ describe('删除演示数据', () => {
 
   it('removes the whole demo district after a backup, keeping the office settings, lists and templates', async () => {
     const app = newApp()
-    await app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
     const fresh = dump(app)
     await app.call('demo.load', { projects: 12 })
     await app.call('ranking.freeze', { period: '2026-10' })
@@ -301,7 +300,7 @@ describe('删除演示数据', () => {
     ])
     expect(log.at(-1)!.note).toContain('删除演示数据：12个项目、26名领导')
     expect(log.at(-1)!.note).toContain(result.backup)
-    expect(log.at(-1)!.operator).toBe('王办事')
+    expect(log.at(-1)!.operator).toBe('王测试')
     // The guards are back, and the database is whole: the demo can be loaded again.
     expect(app.deps.sqlite.pragma('foreign_key_check')).toEqual([])
     expect(app.deps.sqlite.pragma('integrity_check', { simple: true })).toBe('ok')
@@ -326,7 +325,6 @@ describe('删除演示数据', () => {
 
   it("removes only the demo's rows: the office's project stays whole, with the demo township and leader it uses", async () => {
     const app = newApp()
-    await app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
     await app.call('demo.load', { projects: 12 })
     const township = (await app.call('dict.list', { kind: 'township' }))[0]!
     const unit = await app.call('dict.create', { kind: 'unit', name: '本单位录入的局' })
@@ -361,7 +359,7 @@ describe('删除演示数据', () => {
         ]),
       )
     const ownAudit = (a: App) =>
-      a.deps.sqlite.prepare(`SELECT * FROM audit_log WHERE operator = '王办事' ORDER BY id`).all()
+      a.deps.sqlite.prepare(`SELECT * FROM audit_log WHERE operator = '王测试' ORDER BY id`).all()
     const before = { rows: ownRows(app), audit: ownAudit(app) }
 
     const result = await app.call('demo.remove', {})
@@ -383,7 +381,6 @@ describe('删除演示数据', () => {
 
   it("refuses when a frozen month ranks demo projects and the office's own together (unfreeze it first)", async () => {
     const app = newApp()
-    await app.call('settings.setOperator', { name: '王办事', unit: '区发改局' })
     await app.call('demo.load', { projects: 5 })
     const township = (await app.call('dict.list', { kind: 'township' }))[0]!
     const unit = (await app.call('dict.list', { kind: 'unit' }))[0]!

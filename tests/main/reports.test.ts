@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { LOCAL } from '../../src/main/app'
 import { dump, newApp, projectInput, refused, seedBasics } from '../helpers/app'
 
 async function setup() {
@@ -47,7 +48,7 @@ describe('monthly reports (月报)', () => {
     await refused(app, 'report.save', { projectId: 999, period: '2026-10', investment: 1 }, 'NOT_FOUND')
     expect(dump(app)).toEqual(before)
     // The current month may be reported as it goes.
-    expect((await app.invoke('report.save', { projectId, period: '2026-11', investment: 1 })).ok).toBe(true)
+    expect((await app.invoke('report.save', { projectId, period: '2026-11', investment: 1 }, LOCAL)).ok).toBe(true)
   })
 
   it('makes a frozen month read-only (the hook the month freeze uses)', async () => {

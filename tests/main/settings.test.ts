@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest'
+import { LOCAL } from '../../src/main/app'
 import { DEFAULT_RULES } from '../../src/shared/domain'
 import { dump, newApp, refused } from '../helpers/app'
+import { loginAs } from '../helpers/accounts'
 
 describe('settings, lists and templates', () => {
-  it('starts with the docs/rules.md defaults and no operator', async () => {
+  it('starts with the docs/rules.md defaults', async () => {
     const app = newApp()
     const settings = await app.call('settings.get', {})
-    expect(settings).toEqual({ operator: null, rules: DEFAULT_RULES, rulesVersion: 1 })
+    expect(settings).toEqual({ rules: DEFAULT_RULES, rulesVersion: 1 })
     expect((await app.call('dict.list', { kind: 'industry_tag' })).map((d) => d.name)).toEqual([
       '新能源',
       '新装备',
@@ -20,14 +22,17 @@ describe('settings, lists and templates', () => {
     expect((await app.call('dict.list', { kind: 'problem_category' })).map((d) => d.name)).toContain('水电路讯')
   })
 
-  it('records the operator on every later change', async () => {
+  it('records who made each change: the logged-in account, or the command line under its name', async () => {
     const app = newApp()
     await app.call('leader.create', { name: '甲', title: '副区长', sortOrder: 1 })
-    await app.call('settings.setOperator', { name: '李办事', unit: '区发改局' })
-    await app.call('leader.create', { name: '乙', title: '副区长', sortOrder: 2 })
+    const office = await loginAs(app, 'lbs', { name: '李办事', unit: '区发改局', roles: ['office'] })
+    await app.call('leader.create', { name: '乙', title: '副区长', sortOrder: 2 }, office.from)
     const log = await app.call('audit.list', { entity: 'leader' })
-    expect(log.map((e) => e.operator)).toContain('未设置操作员')
+    expect(log.at(-1)).toMatchObject({ operator: '王测试', operatorUnit: '区重点项目办' })
     expect(log[0]).toMatchObject({ operator: '李办事', operatorUnit: '区发改局' })
+    const rows = app.deps.sqlite.prepare(`SELECT user_id FROM audit_log WHERE entity = 'leader' ORDER BY id`).all()
+    expect(rows.at(0)).toEqual({ user_id: null })
+    expect(rows.at(-1)).toEqual({ user_id: office.userId })
   })
 
   it('updates thresholds and weights with validation and a version, audited', async () => {
@@ -75,7 +80,7 @@ describe('settings, lists and templates', () => {
     await refused(app, 'dict.create', { kind: 'county', name: 'x' }, 'INVALID_INPUT')
     expect(dump(app)).toEqual(before)
     // The same name in another kind is fine.
-    expect((await app.invoke('dict.create', { kind: 'unit', name: '城东街道' })).ok).toBe(true)
+    expect((await app.invoke('dict.create', { kind: 'unit', name: '城东街道' }, LOCAL)).ok).toBe(true)
     const renamed = await app.call('dict.update', { id: item.id, version: 1, name: '城东街道办', sortOrder: 99 })
     const off = await app.call('dict.update', { id: item.id, version: renamed.version, active: false })
     expect(off).toMatchObject({ name: '城东街道办', sortOrder: 99, active: false, version: 3 })

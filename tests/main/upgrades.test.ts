@@ -72,6 +72,29 @@ describe('upgrading databases saved by earlier versions', () => {
         const backups = listBackups(path.join(path.dirname(file), 'backups'))
         expect(backups.map((b) => b.reason)).toEqual(version < LATEST_SCHEMA_VERSION ? ['pre-migration'] : [])
 
+        // Before accounts (v7) the operator was a setting: it becomes the first administrator (login admin, no
+        // password yet — the start screen asks for one), and leaves the settings.
+        const operatorRow = before.get('settings')!.rows.find((r) => (r as unknown[])[0] === 'operator') as
+          unknown[] | undefined
+        if (version < 7) {
+          const operator = JSON.parse(String(operatorRow![1])) as { name: string; unit: string }
+          expect(await app.call('auth.status', {})).toEqual({
+            state: 'set-password',
+            login: 'admin',
+            name: operator.name,
+          })
+          expect(await app.call('user.list', {})).toMatchObject([
+            {
+              login: 'admin',
+              name: operator.name,
+              unit: operator.unit,
+              roles: ['admin', 'office'],
+              mustChangePassword: true,
+            },
+          ])
+          before.get('settings')!.rows = before.get('settings')!.rows.filter((r) => r !== operatorRow)
+        } else expect(await app.call('auth.status', {})).toEqual({ state: 'ready' })
+
         await app.close()
         const after = rows(file, new Map([...before].map(([t, v]) => [t, v.columns])))
         for (const [table, { rows: old }] of before) expect(after.get(table)!.rows, table).toEqual(old)

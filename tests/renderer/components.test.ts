@@ -136,25 +136,32 @@ function fakeClient(answers: Record<string, unknown>): Client & { calls: [string
 }
 
 describe('stores', () => {
-  it('the session store knows when the first run is needed', async () => {
+  it('the session store knows when the first run, a login or a password change is needed', async () => {
     setActivePinia(createPinia())
-    installClient(
-      fakeClient({
-        'system.info': {
-          appVersion: '0.1.0',
-          schemaVersion: 3,
-          databasePath: '/d.db',
-          operator: null,
-          projectCount: 0,
-          warnings: [],
-        },
-        'settings.get': { operator: null, rules: {}, rulesVersion: 1 },
-      }),
-    )
+    installClient(fakeClient({ 'auth.status': { state: 'create-admin' } }))
     const session = useSessionStore()
     await session.load()
-    expect(session.needsFirstRun).toBe(true)
+    expect([session.needsSetup, session.needsLogin, session.info]).toEqual([true, false, null])
     expect(session.loading).toBe(false)
+
+    setActivePinia(createPinia())
+    installClient(fakeClient({ 'auth.status': { state: 'ready' }, 'auth.me': null }))
+    const out = useSessionStore()
+    await out.load()
+    expect([out.needsSetup, out.needsLogin, out.info]).toEqual([false, true, null])
+
+    setActivePinia(createPinia())
+    const user = { id: 2, login: 'li', name: '李四', roles: ['member'], memberProjectIds: [7], myProjectIds: [7] }
+    installClient(
+      fakeClient({ 'auth.status': { state: 'ready' }, 'auth.me': { ...user, mustChangePassword: 'first' } }),
+    )
+    const fresh = useSessionStore()
+    await fresh.load()
+    expect([fresh.needsLogin, fresh.needsPasswordChange, fresh.info]).toEqual([false, true, null])
+    // What the account may do, as shown (the main side checks again): a member edits its own projects only.
+    expect(fresh.can('ranking.freeze')).toBe(false)
+    expect(fresh.canOnProject('milestone.complete', 7)).toBe(true)
+    expect(fresh.canOnProject('milestone.complete', 8)).toBe(false)
   })
 
   it('the session store shows a load failure and resets its loading flag', async () => {
@@ -162,7 +169,7 @@ describe('stores', () => {
     installClient(fakeClient({}))
     const session = useSessionStore()
     await session.load()
-    expect(session.error).toContain('unexpected system.info')
+    expect(session.error).toContain('unexpected auth.status')
     expect(session.loading).toBe(false)
   })
 

@@ -108,22 +108,17 @@ const steps = (w: Awaited<ReturnType<typeof mountOverview>>) =>
 
 describe('总览 on the first day', () => {
   it('an empty database: the five steps with their links and done marks, and no chart', async () => {
-    const w = await mountOverview({ operator: true, townships: 0, units: 3, leaders: 0, projects: 0, reports: 0 })
+    const w = await mountOverview({ accounts: 2, townships: 0, units: 3, leaders: 0, projects: 0, reports: 0 })
     const shown = steps(w)
     expect(shown.map((s) => s.done)).toEqual([true, false, false, false, false])
-    expect(shown[0]!.text).toContain('填写操作员与单位')
+    expect(shown[0]!.text).toContain('为同事建立账号')
+    expect(shown[0]!.text).toContain('已有账号 2 个')
     expect(shown[1]!.text).toContain('添加乡镇/街道与牵头单位')
     expect(shown[1]!.text).toContain('已有乡镇/街道 0 个、牵头单位 3 个')
     expect(shown[2]!.text).toContain('添加包联领导')
     expect(shown[3]!.text).toContain('新建项目或导入Excel台账')
     expect(shown[4]!.text).toContain('每月填报')
-    expect(shown.map((s) => s.to)).toEqual([
-      '/settings?tab=operator',
-      '/settings?tab=dicts',
-      '/leaders',
-      '/kanban',
-      '/kanban',
-    ])
+    expect(shown.map((s) => s.to)).toEqual(['/accounts', '/settings?tab=dicts', '/leaders', '/kanban', '/kanban'])
     expect(w.find('.start-here').text()).toContain('还没有项目')
     expect(w.find('.overview').classes()).toContain('empty')
     expect(w.findAll('.chart')).toHaveLength(0)
@@ -131,7 +126,7 @@ describe('总览 on the first day', () => {
 
   it('with projects but no monthly report yet: the steps stay (four ticked) above the charts', async () => {
     const w = await mountOverview(
-      { operator: true, townships: 2, units: 2, leaders: 3, projects: 4, reports: 0 },
+      { accounts: 5, townships: 2, units: 2, leaders: 3, projects: 4, reports: 0 },
       { ...emptyOverview, stages: { ...emptyOverview.stages, planning: 4 }, lights: { red: 0, yellow: 1, green: 3 } },
     )
     expect(steps(w).map((s) => s.done)).toEqual([true, true, true, true, false])
@@ -142,7 +137,7 @@ describe('总览 on the first day', () => {
 
   it('everything done: no steps, the 总览 as usual', async () => {
     const w = await mountOverview(
-      { operator: true, townships: 2, units: 2, leaders: 3, projects: 4, reports: 9 },
+      { accounts: 5, townships: 2, units: 2, leaders: 3, projects: 4, reports: 9 },
       { ...emptyOverview, stages: { ...emptyOverview.stages, planning: 4 } },
     )
     expect(w.find('.start-here').exists()).toBe(false)

@@ -150,10 +150,9 @@ describe('names in the contract (issue 14)', () => {
       }).person?.name,
     ).toBe('王伟')
     expect(parseInput('person.update', { id: 1, version: 1, name: '阿不都•热合曼' }).name).toBe('阿不都·热合曼')
-    expect(parseInput('settings.setOperator', { name: '王　伟', unit: '区重点项目办\n' })).toEqual({
-      name: '王伟',
-      unit: '区重点项目办',
-    })
+    expect(
+      parseInput('auth.setup', { login: 'wangwei', name: '王　伟', unit: '区重点项目办\n', password: 'Zb#20261121' }),
+    ).toMatchObject({ name: '王伟', unit: '区重点项目办' })
     expect(
       parseInput('milestone.create', {
         planId: 1,
@@ -211,7 +210,10 @@ describe('names in the contract (issue 14)', () => {
     )
     expect(refusal(() => parseInput('leader.update', { id: 1, version: 1, name: long })).message).toContain(message)
     expect(refusal(() => parseInput('person.update', { id: 1, version: 1, name: long })).message).toContain(message)
-    expect(refusal(() => parseInput('settings.setOperator', { name: long, unit: '办' })).message).toContain(message)
+    expect(
+      refusal(() => parseInput('auth.setup', { login: 'wang', name: long, unit: '办', password: 'Zb#20261121' }))
+        .message,
+    ).toContain(message)
     expect(
       refusal(() =>
         parseInput('milestone.create', { planId: 1, name: '节点', plannedDate: '2026-05-01', responsiblePerson: long }),

@@ -363,6 +363,81 @@ UPDATE dict_items SET demo = 1 WHERE kind IN ('township', 'unit') AND NOT EXISTS
   SELECT 1 FROM audit_log a WHERE a.entity = 'dict' AND a.entity_id = dict_items.id AND a.action = 'create');
 `
 
+// Accounts and roles (issue 17), and 领导批示 (a 县领导's dated instruction on a project or one of its problems;
+// kept as given, like the paper it replaces: never changed or deleted). The operator of an earlier database becomes the first 系统管理员 (and 重点项目办,
+// the work it did), login name admin, with no password: the start screen asks for one before anything else.
+// Audit rows written before keep their operator text; new ones also carry the account's id. The security log is
+// append-only like the audit log.
+const accounts = `
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(login) BETWEEN 2 AND 32),
+  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 50),
+  unit TEXT NOT NULL DEFAULT '',
+  unit_id INTEGER REFERENCES dict_items (id),
+  phone TEXT NOT NULL DEFAULT '',
+  leader_id INTEGER REFERENCES leaders (id),
+  person_id INTEGER REFERENCES people (id),
+  password_hash TEXT,
+  must_change INTEGER NOT NULL DEFAULT 1 CHECK (must_change IN (0, 1)),
+  password_changed_at TEXT,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until TEXT,
+  last_login_at TEXT,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE user_roles (
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  role TEXT NOT NULL CHECK (role IN ('admin', 'office', 'leader', 'member', 'liaison')),
+  PRIMARY KEY (user_id, role)
+);
+CREATE TABLE security_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  event TEXT NOT NULL,
+  user_id INTEGER REFERENCES users (id),
+  login TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX security_log_user ON security_log (user_id, id);
+CREATE TRIGGER security_log_append_only_update BEFORE UPDATE ON security_log
+BEGIN SELECT RAISE(ABORT, '安全日志不能修改'); END;
+CREATE TRIGGER security_log_append_only_delete BEFORE DELETE ON security_log
+BEGIN SELECT RAISE(ABORT, '安全日志不能删除'); END;
+ALTER TABLE audit_log ADD COLUMN user_id INTEGER REFERENCES users (id);
+
+CREATE TABLE instructions (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects (id),
+  problem_id INTEGER REFERENCES problems (id),
+  leader_id INTEGER NOT NULL REFERENCES leaders (id),
+  user_id INTEGER REFERENCES users (id),
+  given_on TEXT NOT NULL CHECK (given_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 1000),
+  created_at TEXT NOT NULL
+);
+CREATE INDEX instructions_project ON instructions (project_id, given_on, id);
+CREATE INDEX instructions_problem ON instructions (problem_id);
+CREATE TRIGGER instructions_keep BEFORE DELETE ON instructions
+BEGIN SELECT RAISE(ABORT, '领导批示不能删除'); END;
+CREATE TRIGGER instructions_fixed BEFORE UPDATE ON instructions
+BEGIN SELECT RAISE(ABORT, '领导批示不能修改'); END;
+
+INSERT INTO users (login, name, unit, must_change, created_at, updated_at)
+SELECT 'admin', substr(trim(json_extract(value, '$.name')), 1, 50), coalesce(json_extract(value, '$.unit'), ''), 1,
+       strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM settings
+WHERE key = 'operator' AND json_valid(value) AND trim(coalesce(json_extract(value, '$.name'), '')) <> '';
+INSERT INTO user_roles (user_id, role) SELECT id, 'admin' FROM users;
+INSERT INTO user_roles (user_id, role) SELECT id, 'office' FROM users;
+DELETE FROM settings WHERE key = 'operator';
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial', sql: initial },
   { id: 2, name: 'defaults', sql: defaults },
@@ -370,6 +445,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 4, name: 'covering_indexes', sql: coveringIndexes },
   { id: 5, name: 'ranking_indexes', sql: rankingIndexes },
   { id: 6, name: 'listing_and_demo', sql: listingAndDemo },
+  { id: 7, name: 'accounts_and_instructions', sql: accounts },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.id

@@ -220,6 +220,57 @@ export interface AuditLogTable {
   old_value: string | null
   new_value: string | null
   note: string
+  /** The account that made the change; null in rows written before accounts (issue 17) and by the command line. */
+  user_id: Generated<number | null>
+}
+
+export interface UsersTable {
+  id: Generated<number>
+  login: string
+  name: string
+  unit: string
+  unit_id: number | null
+  phone: string
+  leader_id: number | null
+  person_id: number | null
+  /** null: an upgraded administrator who has not set a password yet. */
+  password_hash: string | null
+  must_change: number
+  password_changed_at: string | null
+  failed_logins: Generated<number>
+  locked_until: string | null
+  last_login_at: string | null
+  active: Generated<number>
+  created_at: string
+  updated_at: string
+  version: Generated<number>
+}
+
+export interface UserRolesTable {
+  user_id: number
+  role: string
+}
+
+export interface InstructionsTable {
+  id: Generated<number>
+  project_id: number
+  problem_id: number | null
+  leader_id: number
+  user_id: number | null
+  given_on: string
+  text: string
+  created_at: string
+}
+
+export interface SecurityLogTable {
+  id: Generated<number>
+  at: string
+  event: string
+  user_id: number | null
+  login: string
+  name: string
+  source: string
+  detail: string
 }
 
 export interface MigrationsTable {
@@ -249,6 +300,10 @@ export interface Database {
   breakdown_snapshots: BreakdownSnapshotsTable
   problems: ProblemsTable
   audit_log: AuditLogTable
+  users: UsersTable
+  user_roles: UserRolesTable
+  security_log: SecurityLogTable
+  instructions: InstructionsTable
   migrations: MigrationsTable
 }
 

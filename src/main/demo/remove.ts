@@ -21,7 +21,8 @@
  * counts and the backup's name.
  */
 import { AppError } from '../../shared/errors'
-import type { DemoRemoval, Operator } from '../../shared/domain'
+import type { DemoRemoval } from '../../shared/domain'
+import type { Operator } from '../context'
 import type { SqliteDb } from '../db/open'
 
 /** The triggers that guard the four "ones" and the audit log; lifted only inside the removal's transaction. */
@@ -194,10 +195,10 @@ export function removeDemo(sqlite: SqliteDb, operator: Operator, now: string, ba
       }
       sqlite
         .prepare(
-          `INSERT INTO audit_log (at, operator, operator_unit, entity, entity_id, project_id, action, field, old_value,
-            new_value, note) VALUES (?, ?, ?, 'database', 0, NULL, 'delete', NULL, NULL, NULL, ?)`,
+          `INSERT INTO audit_log (at, operator, operator_unit, user_id, entity, entity_id, project_id, action, field,
+            old_value, new_value, note) VALUES (?, ?, ?, ?, 'database', 0, NULL, 'delete', NULL, NULL, NULL, ?)`,
         )
-        .run(now, operator.name, operator.unit, removalNote(result))
+        .run(now, operator.name, operator.unit, operator.userId, removalNote(result))
       return result
     } finally {
       sqlite.exec('DROP TABLE temp.demo_projects')

@@ -1,7 +1,9 @@
 /**
  * Browser mode: the same contract over HTTP on 127.0.0.1, serving the built renderer too. Every API request
  * must carry the launch's random token (other local pages and programs cannot reach the data), and must name
- * this host (against DNS rebinding). The transport adds no logic: it hands each call to App.invoke.
+ * this host (against DNS rebinding). Who calls is the account logged in on the tab's session cookie (HttpOnly,
+ * SameSite=Strict: the page's scripts never see it, no other site sends it). The transport adds no logic: it
+ * hands each call with its session to App.invoke, and writes the cookie when a login or logout changed it.
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -22,6 +24,9 @@ export const BODY_LIMIT = 48 * 1024 * 1024
 const STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID_INPUT: 400,
   UNKNOWN_CALL: 404,
+  UNAUTHENTICATED: 401,
+  PASSWORD_CHANGE: 403,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   DUPLICATE: 409,
@@ -64,6 +69,22 @@ function sameToken(given: unknown, expected: string): boolean {
 
 function fail(code: ErrorCode, message: string): { ok: false; error: ApiErrorBody } {
   return { ok: false, error: { code, message } }
+}
+
+/** The session cookie's name; its value is the token auth/sessions.ts issued at login. */
+export const SESSION_COOKIE = 'zb_session'
+
+function sessionFromCookie(header: string | undefined): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=')
+    if (key === SESSION_COOKIE && value.length) return value.join('=') || null
+  }
+  return null
+}
+
+function sessionCookie(token: string | null): string {
+  const base = `${SESSION_COOKIE}=${token ?? ''}; Path=/api; HttpOnly; SameSite=Strict`
+  return token ? base : `${base}; Max-Age=0`
 }
 
 const NOT_FOUND_PAGE = '找不到该页面或文件。请用启动专班时显示的完整地址（含 token）重新打开专班。'
@@ -167,7 +188,14 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
       return reply
         .code(401)
         .send(fail('UNAUTHORIZED', '访问令牌缺失或不正确。请用启动时显示的完整地址（含 token）重新打开专班'))
-    const outcome = await options.app.invoke(request.params.name, request.body ?? {})
+    const before = sessionFromCookie(request.headers.cookie)
+    const slot = { token: before }
+    const outcome = await options.app.invoke(request.params.name, request.body ?? {}, {
+      kind: 'session',
+      slot,
+      source: '浏览器',
+    })
+    if (slot.token !== before) reply.header('Set-Cookie', sessionCookie(slot.token))
     return reply.code(outcome.ok ? 200 : (STATUS[outcome.error.code] ?? 500)).send(outcome)
   })
 

@@ -4,8 +4,7 @@ import { AppError, notFound, staleVersion } from '../../shared/errors'
 import { DICT_KIND_LABELS, type DictKind } from '../../shared/domain'
 import type { Database } from '../db/schema'
 
-/** Gap between sparse positions (kanban cards, milestones): a move rarely needs to renumber. */
-export const GAP = 1024
+export { GAP } from '../../shared/rules/positions'
 
 export function must<T>(row: T | undefined, what: string, id: number | string): T {
   if (row === undefined) throw notFound(what, id)

@@ -1,20 +1,19 @@
 /**
  * The first day: what a new installation already has, so that the 总览 can show the steps of 从这里开始
- * (operator → townships and units → leaders → projects → monthly reports) with a done mark from the data.
+ * (accounts → townships and units → leaders → projects → monthly reports) with a done mark from the data.
  */
 import type { SetupProgress } from '../../shared/domain'
-import { readOperator, readTx, type Deps } from '../context'
+import { readTx, type Deps } from '../context'
 import type { HandlerMap } from '../handler-types'
 
 export function firstDayHandlers(deps: Deps) {
   return {
     /**
-     * `overview.setup` ({}) → SetupProgress: whether an operator with a unit is set, and the counts of active
+     * `overview.setup` ({}) → SetupProgress: the number of active accounts, and the counts of active
      * townships, active units, active leaders, all projects and all monthly reports. Reads only; one snapshot.
      */
     'overview.setup': () =>
       readTx(deps, async (db): Promise<SetupProgress> => {
-        const operator = await readOperator(db)
         const dicts = await db
           .selectFrom('dict_items')
           .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
@@ -38,7 +37,15 @@ export function firstDayHandlers(deps: Deps) {
           .executeTakeFirstOrThrow()
         const dict = (kind: string) => Number(dicts.find((d) => d.kind === kind)?.n ?? 0)
         return {
-          operator: Boolean(operator?.name && operator.unit),
+          accounts: Number(
+            (
+              await db
+                .selectFrom('users')
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .where('active', '=', 1)
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
           townships: dict('township'),
           units: dict('unit'),
           leaders: Number(leaders.n),

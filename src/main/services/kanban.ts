@@ -1,5 +1,18 @@
-/** The kanban's data: every listed project as a card with progress and its light as of today, in one call. */
+/**
+ * The kanban's data (every listed project as a card with progress and its light as of today, in one call), and
+ * a move on it: to another column (a 五个一批 stage move, dated, with its effect on the actual dates) or to
+ * another place in the same column.
+ */
 import { sql, type Kysely } from 'kysely'
+import { AppError } from '../../shared/errors'
+import { actualDateErrors, refuseImpossible } from '../../shared/date-checks'
+import { STAGE_LABELS } from '../../shared/domain'
+import { placeBefore } from '../../shared/rules/positions'
+import { datesAfterMove } from '../../shared/rules/stage-move'
+import { audit, diff, text } from '../audit'
+import { writeTx } from '../context'
+import { toProject } from '../mappers'
+import { checkVersion, must } from './common'
 import { localToday, periodOf, type IsoDate } from '../../shared/dates'
 import { roundHalfUp, frac } from '../../shared/rules/fraction'
 import { lightOf } from '../../shared/rules/lights'
@@ -7,6 +20,8 @@ import type { KanbanCard, KanbanData } from '../../shared/rules/types'
 import type { Rules, Stage } from '../../shared/domain'
 import type { Database } from '../db/schema'
 import { readTx, type Deps } from '../context'
+
+const stageText = (s: string | null) => (s ? (STAGE_LABELS[s as Stage] ?? s) : null)
 import type { HandlerMap } from '../handler-types'
 import { emptyLightFacts, investmentFacts, lightFactsAll, listedNow } from '../ranking/facts'
 import { readRules } from './settings'
@@ -88,6 +103,84 @@ export function kanbanHandlers(deps: Deps) {
       readTx(deps, async (db): Promise<KanbanData> => {
         const today = localToday(deps.clock())
         return { asOf: today, cards: await kanbanCards(db, today, (await readRules(db)).rules) }
+      }),
+
+    'project.move': ({ id, version, toStage, beforeId, date }) =>
+      writeTx(deps, async (w) => {
+        const before = must(
+          await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(),
+          '项目',
+          id,
+        )
+        checkVersion(before, version, `项目「${before.name}」`)
+        if (beforeId === id) throw new AppError('RULE', '不能把项目放在它自己前面')
+        const movedOn = date ?? w.today
+        if (movedOn > w.today) throw new AppError('RULE', '「变更日期」不能晚于今天')
+        const column = await w.db
+          .selectFrom('projects')
+          .select(['id', 'position'])
+          .where('stage', '=', toStage)
+          .where('id', '!=', id)
+          .orderBy('position')
+          .orderBy('id')
+          .execute()
+        const placed = placeBefore(column, id, beforeId ?? null)
+        if (!placed)
+          throw new AppError(
+            'RULE',
+            `目标位置的项目（编号 ${beforeId}）不在「${STAGE_LABELS[toStage]}」阶段，请刷新看板后重试`,
+          )
+        // No room left between the neighbours: the column renumbered with fresh gaps (rare; one statement each).
+        for (const p of placed.renumbered)
+          await w.db.updateTable('projects').set({ position: p.position }).where('id', '=', p.id).execute()
+        const position = placed.position
+        const stageChanged = toStage !== before.stage
+        const { actualStart, actualEnd } = datesAfterMove(before.stage as Stage, toStage, movedOn, {
+          actualStart: before.actual_start,
+          actualEnd: before.actual_end,
+        })
+        if (stageChanged) {
+          refuseImpossible(actualDateErrors({ actualStart, actualEnd }))
+          await w.db
+            .insertInto('stage_moves')
+            .values({
+              project_id: id,
+              from_stage: before.stage,
+              to_stage: toStage,
+              moved_on: movedOn,
+              operator: w.operator.name,
+              created_at: w.now,
+            })
+            .execute()
+        }
+        await w.db
+          .updateTable('projects')
+          .set({
+            stage: toStage,
+            position,
+            actual_start: actualStart,
+            actual_end: actualEnd,
+            updated_at: w.now,
+            version: sql`version + 1`,
+          })
+          .where('id', '=', id)
+          .execute()
+        const after = { stage: toStage, actualStart, actualEnd }
+        await audit(w, {
+          entity: 'project',
+          entityId: id,
+          projectId: id,
+          action: stageChanged ? 'move' : 'reorder',
+          changes: stageChanged
+            ? diff({ stage: before.stage, actualStart: before.actual_start, actualEnd: before.actual_end }, after, {
+                stage: stageText,
+                actualStart: text,
+                actualEnd: text,
+              })
+            : [{ field: 'position', old: String(before.position), new: String(position) }],
+          note: stageChanged ? `变更日期 ${movedOn}` : '',
+        })
+        return toProject(await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
       }),
   } satisfies HandlerMap
 }

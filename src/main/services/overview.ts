@@ -5,7 +5,8 @@
 import { addDays, addMonths, daysBetween, localToday, monthsElapsed, periodOf } from '../../shared/dates'
 import { STAGES, type Stage } from '../../shared/domain'
 import type { Light, Overview, OverviewItem, OverviewRanking } from '../../shared/rules/types'
-import { readOperator, readTx, type Deps } from '../context'
+import { readTx, type Deps } from '../context'
+import { myProjectIds } from '../auth/mine'
 import type { HandlerMap } from '../handler-types'
 import { emptyLightFacts, investmentFacts, lightFactsAll, listedNow } from '../ranking/facts'
 import { lightOf } from '../../shared/rules/lights'
@@ -15,12 +16,14 @@ import { projectRankingRows } from './ranking'
 
 export function overviewHandlers(deps: Deps) {
   return {
-    'overview.get': () =>
+    'overview.get': ({ mine: onlyMine }, { caller }) =>
       readTx(deps, async (db): Promise<Overview> => {
         const today = localToday(deps.clock())
         const reportPeriod = addMonths(periodOf(today), -1)
         const rules = (await readRules(db)).rules
-        const operator = await readOperator(db)
+        const mine = caller ? await myProjectIds(db, caller) : new Set<number>()
+        // 我的项目: every count below over the caller's own projects only (0 stands for "none": never an empty IN).
+        const scope = onlyMine ? [...mine, 0] : null
         // Counts only: the stages from one grouped query, the lights from the same facts as the kanban's (without
         // building every card — at province scale that is most of the time of this call).
         const stages = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>
@@ -29,6 +32,7 @@ export function overviewHandlers(deps: Deps) {
           .selectFrom('projects as p')
           .select(['p.stage', (eb) => eb.fn.countAll<number>().as('n')])
           .where(listedNow())
+          .$if(scope !== null, (q) => q.where('p.id', 'in', scope!))
           .groupBy('p.stage')
           .execute())
           stages[r.stage as Stage] = Number(r.n)
@@ -36,7 +40,12 @@ export function overviewHandlers(deps: Deps) {
         const facts = await lightFactsAll(db, today, rules.thresholds, undefined, inv)
         const lights: Record<Light, number> = { red: 0, yellow: 0, green: 0 }
         const listed = new Set<number>()
-        for (const { id } of await db.selectFrom('projects as p').select('p.id').where(listedNow()).execute()) {
+        for (const { id } of await db
+          .selectFrom('projects as p')
+          .select('p.id')
+          .where(listedNow())
+          .$if(scope !== null, (q) => q.where('p.id', 'in', scope!))
+          .execute()) {
           listed.add(id)
           lights[lightOf(facts.get(id) ?? emptyLightFacts(), today, rules.thresholds).light]++
         }
@@ -54,6 +63,7 @@ export function overviewHandlers(deps: Deps) {
           .select(['p.id', 'p.code', 'p.name', 'u.name as unit'])
           .where('p.stage', 'in', ['construction', 'production'])
           .where(listedNow())
+          .$if(scope !== null, (q) => q.where('p.id', 'in', scope!))
           .where(({ not, exists, selectFrom }) =>
             not(
               exists(
@@ -81,25 +91,38 @@ export function overviewHandlers(deps: Deps) {
           .select(['p.id', 'p.code', 'p.name', 'q.description', 'q.deadline', 'u.name as unit'])
           .where('q.status', '!=', 'closed')
           .where(listedNow())
+          .$if(scope !== null, (q) => q.where('p.id', 'in', scope!))
           .orderBy('q.deadline')
           .execute()
         const overdueProblems = overdue.filter((q) => q.deadline < today)
 
-        const unit = operator?.unit ?? ''
+        // 我的待办: the caller's own projects (专班成员: its 专班's; 县领导: the projects it leads) and its unit (a
+        // 责任单位联络员's unit, from the unit list) — never a typed unit name.
+        const unit = caller?.unitId
+          ? ((await db.selectFrom('dict_items').select('name').where('id', '=', caller.unitId).executeTakeFirst())
+              ?.name ?? '')
+          : ''
+        const ownIds = [...mine]
         const soon = addDays(today, rules.thresholds.upcomingDays - 1)
-        const myMilestones = unit
-          ? await db
-              .selectFrom('milestones as m')
-              .innerJoin('projects as p', 'p.id', 'm.project_id')
-              .select(['p.id', 'p.code', 'p.name', 'm.name as milestone', 'm.planned_date'])
-              .where('m.responsible_unit', '=', unit)
-              .where('m.actual_date', 'is', null)
-              .where('m.planned_date', '<=', soon)
-              .where(listedNow())
-              .orderBy('m.planned_date')
-              .limit(50)
-              .execute()
-          : []
+        const myMilestones =
+          unit || ownIds.length
+            ? await db
+                .selectFrom('milestones as m')
+                .innerJoin('projects as p', 'p.id', 'm.project_id')
+                .select(['p.id', 'p.code', 'p.name', 'm.name as milestone', 'm.planned_date'])
+                .where((eb) =>
+                  eb.or([
+                    ...(unit ? [eb('m.responsible_unit', '=', unit)] : []),
+                    ...(ownIds.length ? [eb('m.project_id', 'in', ownIds)] : []),
+                  ]),
+                )
+                .where('m.actual_date', 'is', null)
+                .where('m.planned_date', '<=', soon)
+                .where(listedNow())
+                .orderBy('m.planned_date')
+                .limit(50)
+                .execute()
+            : []
         return {
           asOf: today,
           reportPeriod,
@@ -120,8 +143,12 @@ export function overviewHandlers(deps: Deps) {
                   : `「${m.milestone}」${m.planned_date}到期`,
               ),
             ),
-            reports: owing.filter((c) => c.unit === unit).map((c) => item(c, `${reportPeriod}月报未报`)),
-            problems: overdue.filter((q) => q.unit === unit).map((q) => item(q, `${q.description}（限${q.deadline}）`)),
+            reports: owing
+              .filter((c) => mine.has(c.id) || (unit !== '' && c.unit === unit))
+              .map((c) => item(c, `${reportPeriod}月报未报`)),
+            problems: overdue
+              .filter((q) => mine.has(q.id) || (unit !== '' && q.unit === unit))
+              .map((q) => item(q, `${q.description}（限${q.deadline}）`)),
           },
         }
       }),

@@ -9,7 +9,7 @@ import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
 import { parseServiceContent, toMilestone } from '../mappers'
 import { GAP, checkVersion, must } from './common'
-import { insertTemplateMilestones, loadTemplate } from './projects'
+import { insertTemplateMilestones, loadTemplate } from './plan-templates'
 
 async function loadMilestone(db: Kysely<Database>, id: number) {
   return must(await db.selectFrom('milestones').selectAll().where('id', '=', id).executeTakeFirst(), '节点', id)

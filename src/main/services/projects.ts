@@ -1,14 +1,14 @@
 /**
  * 重点项目 and its invariants: one 包联领导 at any time (dated history), one 专班 and one 方案 created with it
- * in one transaction, a unique code, 五个一批 stage moves with date and operator, kanban order.
+ * in one transaction, a unique code, the 年度计划 and the listing (调出/归档/恢复). Kanban moves: kanban.ts;
+ * milestone templates: plan-templates.ts.
  */
 import { sql, type Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
-import { actualDateErrors, projectDateErrors, refuseImpossible } from '../../shared/date-checks'
+import { projectDateErrors, refuseImpossible } from '../../shared/date-checks'
 import { formatMoney } from '../../shared/money'
 import {
   PROJECT_LEVEL_LABELS,
-  STAGES,
   STAGE_LABELS,
   type AnnualPlan,
   type LeaderAssignment,
@@ -16,7 +16,6 @@ import {
   type ProjectSummary,
   type ProjectLevel,
   type Stage,
-  type TemplateItem,
   type LedgerDetail,
   LISTING_STATUS_LABELS,
   type ListingStatus,
@@ -26,13 +25,14 @@ import { leaderStart } from '../../shared/leader-start'
 import { localToday } from '../../shared/dates'
 import { listedNow } from '../ranking/facts'
 import type { CallArgs } from '../../shared/contract'
-import { spreadTemplate } from '../../shared/milestone-template'
+import { insertTemplateMilestones, loadTemplate } from './plan-templates'
+import { GAP } from '../../shared/rules/positions'
 import { audit, diff, text } from '../audit'
 import { readTx, writeTx, type Deps, type WriteCtx } from '../context'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
 import { parseServiceContent, toMember, toMilestone, toProject } from '../mappers'
-import { GAP, checkVersion, containsPattern, dictName, must, projectsWithOwners, requireDict } from './common'
+import { checkVersion, containsPattern, dictName, must, projectsWithOwners, requireDict } from './common'
 
 export async function loadProjectDetail(db: Kysely<Database>, id: number): Promise<ProjectDetail> {
   const row = must(await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(), '项目', id)
@@ -179,59 +179,6 @@ async function endOfColumn(db: Kysely<Database>, stage: Stage): Promise<number> 
     .where('stage', '=', stage)
     .executeTakeFirst()
   return (max?.m ?? 0) + GAP
-}
-
-/** Inserts the template's milestones after the plan's last one, dated across [start, end]. */
-export async function insertTemplateMilestones(
-  w: WriteCtx,
-  plan: { id: number; project_id: number },
-  items: TemplateItem[],
-  start: string,
-  end: string,
-) {
-  const max = await w.db
-    .selectFrom('milestones')
-    .select((eb) => eb.fn.max('position').as('m'))
-    .where('plan_id', '=', plan.id)
-    .executeTakeFirst()
-  const base = max?.m ?? 0
-  const planned = spreadTemplate(items, start, end)
-  if (planned.length === 0) return []
-  const rows = await w.db
-    .insertInto('milestones')
-    .values(
-      planned.map((m, i) => ({
-        plan_id: plan.id,
-        project_id: plan.project_id,
-        name: m.name,
-        planned_date: m.plannedDate,
-        weight: m.weight,
-        responsible_unit: '',
-        responsible_person: '',
-        actual_date: null,
-        evidence: '',
-        position: base + (i + 1) * GAP,
-      })),
-    )
-    .returningAll()
-    .execute()
-  await audit(w, {
-    entity: 'plan',
-    entityId: plan.id,
-    projectId: plan.project_id,
-    action: 'template',
-    changes: [{ field: 'milestones', old: null, new: planned.map((m) => `${m.name}(${m.plannedDate})`).join('、') }],
-  })
-  return rows
-}
-
-export async function loadTemplate(db: Kysely<Database>, id: number): Promise<{ name: string; items: TemplateItem[] }> {
-  const row = must(
-    await db.selectFrom('milestone_templates').selectAll().where('id', '=', id).executeTakeFirst(),
-    '节点模板',
-    id,
-  )
-  return { name: row.name, items: JSON.parse(row.items) as TemplateItem[] }
 }
 
 async function listProjects(db: Kysely<Database>, f: CallArgs<'project.list'>): Promise<ProjectSummary[]> {
@@ -519,8 +466,6 @@ export async function setAnnualPlan(
   return { projectId, year, amount: row.amount, version: row.version } satisfies AnnualPlan
 }
 
-const stageText = (s: string | null) => (s ? (STAGE_LABELS[s as Stage] ?? s) : null)
-
 const LISTING_ACTIONS: Record<ListingStatus, { verb: string; date: string; action: string }> = {
   removed: { verb: '调出', date: '调出日期', action: 'delist' },
   archived: { verb: '归档', date: '归档日期', action: 'archive' },
@@ -682,106 +627,6 @@ export function projectHandlers(deps: Deps) {
           note: `自${fromDate}起${note ? `：${note}` : ''}`,
         })
         return loadProjectDetail(w.db, projectId)
-      }),
-
-    'project.move': ({ id, version, toStage, beforeId, date }) =>
-      writeTx(deps, async (w) => {
-        const before = must(
-          await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(),
-          '项目',
-          id,
-        )
-        checkVersion(before, version, `项目「${before.name}」`)
-        if (beforeId === id) throw new AppError('RULE', '不能把项目放在它自己前面')
-        const movedOn = date ?? w.today
-        if (movedOn > w.today) throw new AppError('RULE', '「变更日期」不能晚于今天')
-        const column = await w.db
-          .selectFrom('projects')
-          .select(['id', 'position'])
-          .where('stage', '=', toStage)
-          .where('id', '!=', id)
-          .orderBy('position')
-          .orderBy('id')
-          .execute()
-        let position: number
-        if (beforeId === null) {
-          position = (column.at(-1)?.position ?? 0) + GAP
-        } else {
-          const index = column.findIndex((c) => c.id === beforeId)
-          if (index < 0)
-            throw new AppError(
-              'RULE',
-              `目标位置的项目（编号 ${beforeId}）不在「${STAGE_LABELS[toStage]}」阶段，请刷新看板后重试`,
-            )
-          const prev = index > 0 ? column[index - 1]!.position : 0
-          position = Math.floor((prev + column[index]!.position) / 2)
-          if (position <= prev) {
-            // No room left between the neighbours: renumber the column with fresh gaps (rare; one statement each).
-            const order = [...column.slice(0, index).map((c) => c.id), id, ...column.slice(index).map((c) => c.id)]
-            for (const [i, cardId] of order.entries())
-              if (cardId !== id)
-                await w.db
-                  .updateTable('projects')
-                  .set({ position: (i + 1) * GAP })
-                  .where('id', '=', cardId)
-                  .execute()
-            position = (index + 1) * GAP
-          }
-        }
-        const stageChanged = toStage !== before.stage
-        const fromIndex = STAGES.indexOf(before.stage as Stage)
-        const toIndex = STAGES.indexOf(toStage)
-        const constructionIndex = STAGES.indexOf('construction')
-        const productionIndex = STAGES.indexOf('production')
-        let actualStart = before.actual_start
-        let actualEnd = before.actual_end
-        if (stageChanged) {
-          // 签约 → 开工 is the actual start date; reaching 竣工投产 the completion date. Moving back undoes them.
-          if (toIndex >= constructionIndex && fromIndex < constructionIndex && !actualStart) actualStart = movedOn
-          if (toIndex < constructionIndex) actualStart = null
-          if (toIndex === productionIndex && !actualEnd) actualEnd = movedOn
-          if (toIndex < productionIndex) actualEnd = null
-          refuseImpossible(actualDateErrors({ actualStart, actualEnd }))
-          await w.db
-            .insertInto('stage_moves')
-            .values({
-              project_id: id,
-              from_stage: before.stage,
-              to_stage: toStage,
-              moved_on: movedOn,
-              operator: w.operator.name,
-              created_at: w.now,
-            })
-            .execute()
-        }
-        await w.db
-          .updateTable('projects')
-          .set({
-            stage: toStage,
-            position,
-            actual_start: actualStart,
-            actual_end: actualEnd,
-            updated_at: w.now,
-            version: sql`version + 1`,
-          })
-          .where('id', '=', id)
-          .execute()
-        const after = { stage: toStage, actualStart, actualEnd }
-        await audit(w, {
-          entity: 'project',
-          entityId: id,
-          projectId: id,
-          action: stageChanged ? 'move' : 'reorder',
-          changes: stageChanged
-            ? diff({ stage: before.stage, actualStart: before.actual_start, actualEnd: before.actual_end }, after, {
-                stage: stageText,
-                actualStart: text,
-                actualEnd: text,
-              })
-            : [{ field: 'position', old: String(before.position), new: String(position) }],
-          note: stageChanged ? `变更日期 ${movedOn}` : '',
-        })
-        return toProject(await w.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
       }),
 
     'project.setAnnualPlan': (input) => writeTx(deps, (w) => setAnnualPlan(w, input)),

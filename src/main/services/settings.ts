@@ -17,7 +17,7 @@ import {
   type TemplateItem,
 } from '../../shared/domain'
 import { audit, diff, text } from '../audit'
-import { readOperator, readTx, writeTx, type Deps, type WriteCtx } from '../context'
+import { readTx, writeTx, type Deps, type WriteCtx } from '../context'
 import type { CallArgs } from '../../shared/contract'
 import type { DictItemsTable, MilestoneTemplatesTable } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
@@ -48,7 +48,7 @@ export async function readRules(db: Kysely<Database>): Promise<{ rules: Rules; v
 
 async function readSettings(db: Kysely<Database>): Promise<Settings> {
   const { rules, version } = await readRules(db)
-  return { operator: await readOperator(db), rules, rulesVersion: version }
+  return { rules, rulesVersion: version }
 }
 
 // ---- 排名通报 settings (key 'report'): stored whole as JSON, versioned like the rules; no row until first saved.
@@ -190,21 +190,6 @@ export async function dictUsage(db: Kysely<Database>, id: number): Promise<DictU
 export function settingsHandlers(deps: Deps) {
   return {
     'settings.get': () => readTx(deps, readSettings),
-
-    'settings.setOperator': (input) =>
-      writeTx(deps, async (w) => {
-        const before = await readOperator(w.db)
-        const value = JSON.stringify(input)
-        await w.db
-          .insertInto('settings')
-          .values({ key: 'operator', value })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ value, version: sql`version + 1` }))
-          .execute()
-        const changes = diff(before ?? { name: '', unit: '' }, input, { name: text, unit: text })
-        if (changes.length)
-          await audit(w, { entity: 'setting', entityId: 0, projectId: null, action: 'operator', changes })
-        return input
-      }),
 
     'settings.updateRules': (input) =>
       writeTx(deps, async (w) => {

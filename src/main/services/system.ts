@@ -1,7 +1,7 @@
 /** What the app is and which database it has open; loading the demo district and removing it again. */
 import { sql } from 'kysely'
 import { localToday } from '../../shared/dates'
-import { exclusive, readOperator, type Deps } from '../context'
+import { exclusive, operatorOf, type Deps } from '../context'
 import { schemaVersion } from '../db/migrate'
 import { locationWarnings } from '../db/location'
 import { generateDemo } from '../demo/generate'
@@ -21,7 +21,6 @@ export function systemHandlers(deps: Deps) {
         appVersion: APP_VERSION,
         schemaVersion: schemaVersion(deps.sqlite),
         databasePath: deps.databasePath,
-        operator: await readOperator(deps.db),
         projectCount: Number(count.n),
         demoRows: Number(
           (
@@ -44,7 +43,7 @@ export function systemHandlers(deps: Deps) {
 
     // Checked first (a refusal makes no backup), then backed up (manual, named in the result and the audit
     // row), then removed in one transaction of its own that checks again. What goes and stays: demo/remove.ts.
-    'demo.remove': async () => {
+    'demo.remove': async (_input, { caller }) => {
       await exclusive(deps, () => removeDemoPlan(deps.sqlite))
       const backup = await createBackup(
         deps.sqlite,
@@ -52,7 +51,7 @@ export function systemHandlers(deps: Deps) {
         'manual',
         deps.clock(),
       )
-      const operator = (await readOperator(deps.db)) ?? { name: '未设置操作员', unit: '' }
+      const operator = operatorOf(caller)
       return exclusive(deps, () => removeDemo(deps.sqlite, operator, deps.clock().toISOString(), backup.name))
     },
   } satisfies HandlerMap

@@ -1,20 +1,37 @@
 /**
  * The renderer's one way to the data: `api.call(name, input)`. Installed once at start with the transport's
  * client (tests install a fake). Stores and views call this, never a transport.
+ *
+ * When the session has ended under an open page (idle too long), a call is answered UNAUTHENTICATED: the
+ * installed `onSessionEnded` shows the lock screen, and once the same account has entered its password the
+ * call is made again — the page and what the user was doing stay as they were.
  */
 import type { CallInput, CallName, CallResult } from '../../shared/contract'
-import type { Client } from './client'
+import { ApiError, type Client } from './client'
 
 let client: Client | null = null
+let onSessionEnded: (() => Promise<boolean>) | null = null
 
 export function installClient(c: Client): void {
   client = c
 }
 
+/** `handler` resolves true once the user has logged in again (the call is then retried), false to give up. */
+export function installSessionEnded(handler: (() => Promise<boolean>) | null): void {
+  onSessionEnded = handler
+}
+
 export const api = {
-  call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallResult<K>> {
+  async call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallResult<K>> {
     if (!client) throw new Error('API client not installed')
-    return client.call(name, input)
+    try {
+      return await client.call(name, input)
+    } catch (error) {
+      // Login and logout calls answer for themselves; any other call meets an ended session only by surprise.
+      if (!(error instanceof ApiError) || error.code !== 'UNAUTHENTICATED' || name.startsWith('auth.')) throw error
+      if (!onSessionEnded || !(await onSessionEnded())) throw error
+      return client.call(name, input)
+    }
   },
 }
 
