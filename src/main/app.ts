@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { contract, isCallName, type CallName, type CallResult } from '../shared/contract'
 import { ROLES } from '../shared/access'
+import { CALL_LABELS } from '../shared/call-labels'
 import type { Caller } from '../shared/accounts'
 import { AppError, type ApiErrorBody } from '../shared/errors'
 import type { Outcome } from '../shared/bridge'
@@ -170,13 +171,16 @@ export function openApp(databasePath: string, options: AppOptions = {}): App {
     mustChangePassword: null,
   }
 
-  /** The account logged in on the slot; an idle session is ended here (and logged) and counts as none. */
-  async function resolveCaller(from: CallFrom): Promise<{ caller: Caller | null; ended: boolean }> {
-    if (from.kind === 'local') return { caller: local, ended: false }
+  /**
+   * The account logged in on the slot. A session idle too long, or of an account disabled meanwhile, is ended
+   * here (and logged) and counts as none; `ended` says why.
+   */
+  async function resolveCaller(from: CallFrom): Promise<{ caller: Caller | null; ended: 'idle' | 'disabled' | null }> {
+    if (from.kind === 'local') return { caller: local, ended: null }
     const { policy } = await readSecurityPolicy(deps.db)
     const now = deps.clock()
     const found = deps.sessions.lookup(from.slot.token, now.getTime(), policy.idleMinutes)
-    if (!found) return { caller: null, ended: false }
+    if (!found) return { caller: null, ended: null }
     if (found.expired) {
       from.slot.token = null
       const user = await deps.db
@@ -192,21 +196,35 @@ export function openApp(databasePath: string, options: AppOptions = {}): App {
         source: from.source,
         detail: `${policy.idleMinutes}分钟无操作`,
       }).catch((error: unknown) => console.error(error))
-      return { caller: null, ended: true }
+      return { caller: null, ended: 'idle' }
     }
     const caller = await loadCaller(deps.db, found.userId, policy, now)
-    if (!caller) {
-      deps.sessions.end(from.slot.token)
-      from.slot.token = null
-    }
-    return { caller, ended: false }
+    if (caller) return { caller, ended: null }
+    deps.sessions.end(from.slot.token)
+    from.slot.token = null
+    const user = await deps.db
+      .selectFrom('users')
+      .select(['login', 'name'])
+      .where('id', '=', found.userId)
+      .executeTakeFirst()
+    await logSecurity(deps.db, now.toISOString(), {
+      event: 'session_ended',
+      userId: user ? found.userId : null,
+      login: user?.login ?? '',
+      name: user?.name ?? '',
+      source: from.source,
+      detail: '账号已停用，会话结束',
+    }).catch((error: unknown) => console.error(error))
+    return { caller: null, ended: 'disabled' }
   }
 
   async function run<K extends CallName>(name: K, input: unknown, from: CallFrom): Promise<CallResult<K>> {
     const { caller, ended } = await resolveCaller(from)
     const { access } = contract[name]
-    if (ended && access.kind !== 'public')
+    if (ended === 'idle' && access.kind !== 'public')
       throw new AppError('UNAUTHENTICATED', `长时间未操作，已自动退出登录。请输入密码继续，当前页面会保留`)
+    if (ended === 'disabled' && access.kind !== 'public')
+      throw new AppError('UNAUTHENTICATED', '您的账号已被系统管理员停用，已退出登录。如有疑问请联系系统管理员')
     let args: ReturnType<typeof parseInput<K>>
     try {
       authorizeRole(caller, access)
@@ -235,7 +253,7 @@ export function openApp(databasePath: string, options: AppOptions = {}): App {
         login: caller.login,
         name: caller.name,
         source: from.kind === 'session' ? from.source : '命令行',
-        detail: `${name}：${message}`,
+        detail: `${CALL_LABELS[name as CallName] ?? name}：${message}`,
       })
     } catch (error) {
       console.error(error)

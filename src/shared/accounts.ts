@@ -44,9 +44,12 @@ export interface AuthStatus {
    * former operator) has no password yet; ready: log in.
    */
   state: 'create-admin' | 'set-password' | 'ready'
-  /** For set-password: the administrator account's login name and name. */
+  /** For set-password: the administrator account's login name, name and unit (the former operator's). */
   login?: string
   name?: string
+  unit?: string
+  /** For create-admin: whether the database already holds projects (then no 开始方式 is offered). */
+  hasProjects?: boolean
 }
 
 /** An account as 账号管理 lists it. */

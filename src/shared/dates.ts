@@ -104,10 +104,10 @@ export function formatPeriodChinese(period: Period): string {
 }
 
 /** A moment (ISO, UTC) as this computer's clock reads it: "2026-11-21 09:05". */
-export function formatLocalDateTime(iso: string): string {
+export function formatLocalDateTime(iso: string, seconds = false): string {
   const d = new Date(iso)
   const two = (n: number) => String(n).padStart(2, '0')
-  return `${localToday(d)} ${two(d.getHours())}:${two(d.getMinutes())}`
+  return `${localToday(d)} ${two(d.getHours())}:${two(d.getMinutes())}${seconds ? `:${two(d.getSeconds())}` : ''}`
 }
 
 /** Today's civil date on this computer's clock, in its own time zone (what an office calls today). */

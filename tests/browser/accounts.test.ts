@@ -204,7 +204,7 @@ describe('账号管理 (browser mode, Chromium)', () => {
     const lines = bytes.toString('utf8').slice(1).trimEnd().split('\r\n')
     expect(lines).toEqual([
       '时间,事件,登录名,姓名,来源,说明',
-      '2026-11-21 12:00,账号锁定,lisd,李锁定,测试,连续5次密码错误，锁定15分钟',
+      '2026-11-21 12:00:00,账号锁定,lisd,李锁定,测试,连续5次密码错误，锁定15分钟',
     ])
   })
 

@@ -65,7 +65,7 @@ async function setPolicy(app: App, from: CallFrom, change: Partial<CallInput<'se
 describe('the first run', () => {
   it('has no account and no default password: the start screen asks for the first administrator', async () => {
     const app = newApp()
-    expect(await app.call('auth.status', {})).toEqual({ state: 'create-admin' })
+    expect(await app.call('auth.status', {})).toEqual({ state: 'create-admin', hasProjects: false })
     expect(dump(app).users).toEqual([])
     for (const password of ['admin', '123456', 'Admin@123', PASSWORD]) {
       const outcome = await app.invoke('auth.login', { login: 'admin', password }, newSession())
@@ -144,7 +144,7 @@ describe('the first run', () => {
     expect(errorOf(outcome, 'INVALID_INPUT').message).toContain(message)
     expect(dump(app)).toEqual(before)
     expect(from.slot.token).toBeNull()
-    expect(await app.call('auth.status', {})).toEqual({ state: 'create-admin' })
+    expect(await app.call('auth.status', {})).toEqual({ state: 'create-admin', hasProjects: false })
     // The same rule for an administrator's new account.
     const create = await app.invoke(
       'user.create',
@@ -171,9 +171,10 @@ describe('initial passwords', () => {
     expect(me.mustChangePassword).toBe('first')
     expect(errorOf(await app.invoke('project.list', {}, from), 'PASSWORD_CHANGE').message).toContain('初始密码')
 
-    const before = dump(app)
     const wrongOld = await app.invoke('auth.changePassword', { oldPassword: 'Zb#wrong1', password: CHANGED }, from)
     expect(errorOf(wrongOld, 'INVALID_INPUT').message).toContain('原密码不正确')
+    // (A wrong 原密码 counts as a failed login: see "issues found by the first probe".)
+    const before = dump(app)
     const same = await app.invoke('auth.changePassword', { oldPassword: PASSWORD, password: PASSWORD }, from)
     expect(errorOf(same, 'INVALID_INPUT').message).toContain('不能与原密码相同')
     const weak = await app.invoke('auth.changePassword', { oldPassword: PASSWORD, password: 'zhangsan' }, from)
@@ -190,7 +191,14 @@ describe('initial passwords', () => {
     errorOf(await app.invoke('auth.login', { login: 'zhangsan', password: PASSWORD }, newSession()), 'UNAUTHENTICATED')
     const again = await app.call('auth.login', { login: 'zhangsan', password: CHANGED }, newSession())
     expect(again.mustChangePassword).toBeNull()
-    expect(eventsOf(app, 'zhangsan')).toEqual(['account_created', 'login', 'password_changed', 'login_failed', 'login'])
+    expect(eventsOf(app, 'zhangsan')).toEqual([
+      'account_created',
+      'login',
+      'login_failed', // the wrong 原密码
+      'password_changed',
+      'login_failed',
+      'login',
+    ])
   })
 
   it("ends the account's other sessions when it changes its password, and keeps the one it changed it on", async () => {
@@ -583,7 +591,7 @@ describe('the security log', () => {
     ])
     const refusal = log.find((e) => e.event === 'denied')!
     expect(refusal).toMatchObject({ login: 'zhangsan', source: '测试' })
-    expect(refusal.detail).toContain('security.log')
+    expect(refusal.detail).toContain('查看安全日志')
     expect(log.find((e) => e.event === 'password_reset')!.detail).toContain('李管理')
     // Filtered by event and by account.
     expect((await app.call('security.log', { event: 'locked' }, admin)).map((e) => e.userId)).toEqual([who.userId])
@@ -631,7 +639,12 @@ describe('an upgraded database', () => {
 
   it('makes the former operator the first administrator: the start screen asks for its password', async () => {
     const app = newApp(copyOfV6())
-    expect(await app.call('auth.status', {})).toEqual({ state: 'set-password', login: 'admin', name: '王办事' })
+    expect(await app.call('auth.status', {})).toEqual({
+      state: 'set-password',
+      login: 'admin',
+      name: '王办事',
+      unit: '区发改局',
+    })
     const oldAudit = app.deps.sqlite
       .prepare('SELECT id, operator, operator_unit, user_id FROM audit_log ORDER BY id')
       .all() as {
@@ -685,5 +698,102 @@ describe('an upgraded database', () => {
       'RULE',
     )
     expect(eventsOf(app, 'wangbs')).toEqual(['setup', 'login'])
+  })
+})
+
+describe('issues found by the first probe', () => {
+  it('a wrong 原密码 in 修改密码 counts as a failed login: logged, and the fifth locks and ends the session', async () => {
+    const app = newApp()
+    await seedBasics(app)
+    await app.call('auth.setup', { login: 'admin', name: '王测试', unit: '区重点项目办', password: PASSWORD })
+    const office = await loginAs(app, 'guess', { roles: ['office'] })
+    for (let i = 1; i <= 4; i++) {
+      const out = await app.invoke(
+        'auth.changePassword',
+        { oldPassword: `Wrong#${i}abc`, password: 'Zb#20261199' },
+        office.from,
+      )
+      expect(out).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: expect.stringContaining(`再错${5 - i}次`) },
+      })
+    }
+    const fifth = await app.invoke(
+      'auth.changePassword',
+      { oldPassword: 'Wrong#5abc', password: 'Zb#20261199' },
+      office.from,
+    )
+    expect(fifth).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', message: expect.stringContaining('已锁定') },
+    })
+    expect(await app.invoke('project.list', {}, office.from)).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    })
+    const log = await app.call('security.log', { userId: office.userId })
+    expect(log.filter((e) => e.event === 'login_failed')).toHaveLength(5)
+    expect(log[0]).toMatchObject({ event: 'locked' })
+  })
+
+  it('a session of an account disabled meanwhile says so (not 长时间未操作), and is logged', async () => {
+    const app = newApp()
+    await seedBasics(app)
+    await app.call('auth.setup', { login: 'admin', name: '王测试', unit: '区重点项目办', password: PASSWORD })
+    const office = await loginAs(app, 'soon', { roles: ['office'] })
+    const [user] = (await app.call('user.list', {})).filter((u) => u.login === 'soon')
+    await app.call('user.update', { id: user!.id, version: user!.version, active: false })
+    const out = await app.invoke('project.list', {}, office.from)
+    expect(out).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+    // (user.update ends the sessions at once: the session is simply unknown then — "please log in".)
+    expect(JSON.stringify(out)).not.toContain('长时间未操作')
+  })
+
+  it('keeps only the links its roles use: no leader on an office account, no person left on a former member', async () => {
+    const app = newApp()
+    const b = await seedBasics(app)
+    await app.call('auth.setup', { login: 'admin', name: '王测试', unit: '区重点项目办', password: PASSWORD })
+    const made = await app.call('user.create', {
+      login: 'mixed',
+      name: '混合',
+      unit: '区重点项目办',
+      roles: ['office'],
+      leaderId: b.leaderId,
+      password: 'Zb#20261121',
+    })
+    expect(made).toMatchObject({ leaderId: null, personId: null, unitId: null })
+    // The leader stays free for its real account.
+    await app.call('user.create', {
+      login: 'leader',
+      name: '赵一平',
+      unit: '区政府',
+      roles: ['leader'],
+      leaderId: b.leaderId,
+      password: 'Zb#20261121',
+    })
+    const changed = await app.call('user.update', {
+      id: made.id,
+      version: made.version,
+      roles: ['liaison'],
+      unitId: b.unitId,
+    })
+    expect(changed).toMatchObject({ roles: ['liaison'], unitId: b.unitId, leaderId: null })
+  })
+
+  it('the command line resets a forgotten password (the only administrator): a new initial one, logged', async () => {
+    const app = newApp()
+    await app.call('auth.setup', { login: 'admin', name: '王测试', unit: '区重点项目办', password: 'Zb#20261121' })
+    const [admin] = await app.call('user.list', {})
+    await app.call('user.resetPassword', { id: admin!.id, version: admin!.version, password: 'Xy#98765432' })
+    expect((await app.call('security.log', { event: 'password_reset' }))[0]).toMatchObject({
+      login: 'admin',
+      source: '命令行',
+    })
+    const session = newSession()
+    await app.call('auth.login', { login: 'admin', password: 'Xy#98765432' }, session)
+    expect(await app.invoke('project.list', {}, session)).toMatchObject({
+      ok: false,
+      error: { code: 'PASSWORD_CHANGE' },
+    })
   })
 })

@@ -432,3 +432,29 @@ describe('command line', () => {
     expect(head.out.length).toBeLessThan(whole.length)
   })
 })
+
+describe('reset-password', () => {
+  it('gives a forgotten account (the only administrator) a new initial password that logs in and must be changed', async () => {
+    const { openApp } = await import('../../src/main/app')
+    const db = path.join(tempDir(), 'county.db')
+    const app = openApp(db)
+    await app.call('auth.setup', { login: 'admin', name: '王测试', unit: '区重点项目办', password: 'Zb#20261121' })
+    await app.close()
+    const r = await run(['reset-password', '--db', db, '--login', 'ADMIN'])
+    expect(r.code).toBe(0)
+    const password = /新的初始密码：(\S+)/.exec(r.out)![1]!
+    const again = openApp(db)
+    try {
+      const session = { kind: 'session' as const, slot: { token: null }, source: '测试' }
+      expect(await again.call('auth.login', { login: 'admin', password }, session)).toMatchObject({
+        mustChangePassword: 'first',
+      })
+      expect((await again.call('security.log', { event: 'password_reset' }))[0]).toMatchObject({ source: '命令行' })
+    } finally {
+      await again.close()
+    }
+    const unknown = await run(['reset-password', '--db', db, '--login', 'nobody'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.err).toContain('没有登录名为「nobody」的账号')
+  })
+})

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LOCAL, openApp, type App, type CallFrom } from '../../src/main/app'
 import { ROLES, type Role } from '../../src/shared/access'
 import { CALL_NAMES, type CallName } from '../../src/shared/contract'
+import { CALL_LABELS } from '../../src/shared/call-labels'
 import type { Outcome } from '../../src/shared/bridge'
 import { LOCAL_NAME, dump, fixedClock, newApp, projectInput, seedBasics, type Basics } from '../helpers/app'
 import { CHANGED, PASSWORD, loginAs, newSession, type LoggedIn } from '../helpers/accounts'
@@ -183,7 +184,8 @@ function expectOnlyDenied(before: Dump, after: Dump, userId: number, call: strin
   expect(logAfter!.slice(0, -1)).toEqual(logBefore)
   expect(logAfter).toHaveLength(logBefore!.length + 1)
   expect(logAfter!.at(-1)).toMatchObject({ event: 'denied', user_id: userId })
-  expect(String((logAfter!.at(-1) as { detail: string }).detail)).toContain(call)
+  // Named as the screens name it (账号 → 安全日志 reads in Chinese).
+  expect(String((logAfter!.at(-1) as { detail: string }).detail)).toContain(CALL_LABELS[call as CallName])
 }
 
 function expectForbidden(outcome: Outcome<unknown>, needed: string[]) {

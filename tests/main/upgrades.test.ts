@@ -82,6 +82,7 @@ describe('upgrading databases saved by earlier versions', () => {
             state: 'set-password',
             login: 'admin',
             name: operator.name,
+            unit: operator.unit,
           })
           expect(await app.call('user.list', {})).toMatchObject([
             {

@@ -89,7 +89,9 @@ export function forbidden(caller: Caller, access: Access, what = ''): AppError {
   return new AppError(
     'FORBIDDEN',
     `没有权限：此操作需要${neededRolesText(access)}${what}；您的账号（${caller.name}）是${held}。` +
-      '操作未执行。如确需办理，请联系系统管理员调整角色',
+      (caller.roles.includes('admin')
+        ? '操作未执行。如确需办理，请在「账号」中为办理人设置相应角色'
+        : '操作未执行。如确需办理，请联系系统管理员调整角色'),
   )
 }
 

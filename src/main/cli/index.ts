@@ -2,6 +2,7 @@
  * The command line: `zhuanban <命令> [选项]`. Commands call the same App as the desktop app and browser mode.
  * Later issues add serve, backup, import, export and rank here.
  */
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -45,6 +46,8 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
                                                           problems 问题清单，contacts 专班通讯录
   rank   --db <文件> --period <月份> [--by project|leader|township|unit] [--json]
                                                           某月大排名（默认按项目），如 --period 2026-10
+  reset-password --db <文件> --login <登录名>              忘记密码或账号被锁定时（如唯一的系统管理员）：生成一个新的
+                                                          初始密码并解除锁定，登录后须修改；记入安全日志（来源“命令行”）
   help                                                    显示本帮助
 
 
@@ -55,6 +58,13 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   npm run cli -- serve --db ./zhuanban.db --port 8080
   npm run cli -- check --db ./zhuanban.db
 `
+
+/** A random initial password that meets the rule (accounts.ts): letters of both cases, digits and a sign. */
+function initialPassword(): string {
+  const pick = (chars: string, n: number) =>
+    Array.from({ length: n }, () => chars[crypto.randomInt(chars.length)]).join('')
+  return `${pick('ABCDEFGHJKLMNPQRSTUVWXYZ', 3)}${pick('abcdefghijkmnpqrstuvwxyz', 4)}${pick('23456789', 3)}#`
+}
 
 /** dist/renderer beside the running script (src/main/cli under tsx, dist-electron when built), or ZHUANBAN_RENDERER_DIR. */
 export function findRendererDir(
@@ -291,6 +301,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         dir: { type: 'string' },
         out: { type: 'string' },
         default: { type: 'boolean' },
+        login: { type: 'string' },
       },
       strict: true,
     })
@@ -342,6 +353,23 @@ export async function main(argv: string[], out = console.log, err = console.erro
           out(
             `专班 ${info.appVersion}，数据结构版本 ${info.schemaVersion}，项目 ${info.projectCount} 个，文件 ${info.databasePath}`,
           )
+          return 0
+        } finally {
+          await app.close()
+        }
+      }
+      case 'reset-password': {
+        // Whoever holds the database file can change it anyway: this is the documented way back in when the only
+        // 系统管理员 has forgotten the password (or is locked out), and it is logged like a reset in 账号.
+        const login = need(values.login, '--login')
+        const app = openForCommand(need(values.db, '--db'))
+        try {
+          const user = (await app.call('user.list')).find((u) => u.login.toLowerCase() === login.trim().toLowerCase())
+          if (!user) throw new UsageError(`没有登录名为「${login}」的账号`)
+          const password = initialPassword()
+          await app.call('user.resetPassword', { id: user.id, version: user.version, password })
+          out(`已为 ${user.name}（${user.login}）设置新的初始密码：${password}`)
+          out('请用它登录，登录后须立即修改密码。此操作已记入安全日志。')
           return 0
         } finally {
           await app.close()

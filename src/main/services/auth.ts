@@ -23,10 +23,15 @@ function clockTime(iso: string): string {
 }
 
 async function authStatus(deps: Deps): Promise<AuthStatus> {
-  const users = await deps.db.selectFrom('users').select(['login', 'name', 'password_hash']).execute()
-  if (users.length === 0) return { state: 'create-admin' }
+  const users = await deps.db.selectFrom('users').select(['login', 'name', 'unit', 'password_hash']).execute()
+  if (users.length === 0) {
+    const project = await deps.db.selectFrom('projects').select('id').limit(1).executeTakeFirst()
+    return { state: 'create-admin', hasProjects: project !== undefined }
+  }
   const waiting = users.length === 1 && users[0]!.password_hash === null ? users[0]! : null
-  return waiting ? { state: 'set-password', login: waiting.login, name: waiting.name } : { state: 'ready' }
+  return waiting
+    ? { state: 'set-password', login: waiting.login, name: waiting.name, unit: waiting.unit }
+    : { state: 'ready' }
 }
 
 /** Opens a session on the transport's slot for `userId` and answers as auth.me. */
@@ -39,6 +44,39 @@ async function openSession(deps: Deps, ctx: CallCtx, userId: number) {
     ctx.slot.token = deps.sessions.open(userId, deps.clock().getTime())
   }
   return currentUser(deps.db, caller, policy)
+}
+
+/**
+ * A wrong password for an existing account (at login, or the 原密码 of 修改密码 — one count, so that a logged-in PC
+ * left open gives no unlimited guesses): counted, logged, and at the policy's threshold the account is locked.
+ */
+async function recordFailure(
+  deps: Deps,
+  user: { id: number; login: string; name: string },
+  source: string,
+  what: string,
+): Promise<{ locked: string | null; left: number }> {
+  const { policy } = await readSecurityPolicy(deps.db)
+  return writeTx(deps, async (w) => {
+    const row = await w.db
+      .updateTable('users')
+      .set({ failed_logins: sql`failed_logins + 1` })
+      .where('id', '=', user.id)
+      .returning('failed_logins')
+      .executeTakeFirstOrThrow()
+    const failures = row.failed_logins
+    const who = { userId: user.id, login: user.login, name: user.name, source }
+    await logSecurity(w.db, w.now, { event: 'login_failed', ...who, detail: `${what}（连续第${failures}次）` })
+    if (failures < policy.lockThreshold) return { locked: null, left: policy.lockThreshold - failures }
+    const until = new Date(Date.parse(w.now) + policy.lockMinutes * 60_000).toISOString()
+    await w.db.updateTable('users').set({ locked_until: until, failed_logins: 0 }).where('id', '=', user.id).execute()
+    await logSecurity(w.db, w.now, {
+      event: 'locked',
+      ...who,
+      detail: `连续${failures}次密码错误，锁定${policy.lockMinutes}分钟`,
+    })
+    return { locked: until, left: 0 }
+  })
 }
 
 const logged = (caller: Caller) => ({ userId: caller.userId, login: caller.login, name: caller.name })
@@ -138,39 +176,7 @@ export function authHandlers(deps: Deps) {
           `连续输错密码，账号已锁定，请于 ${clockTime(user.locked_until)} 后再试，或请系统管理员解锁`,
         )
       if (!(await verifyPassword(password, user.password_hash))) {
-        const outcome = await writeTx(deps, async (w) => {
-          const row = await w.db
-            .updateTable('users')
-            .set({ failed_logins: sql`failed_logins + 1` })
-            .where('id', '=', user.id)
-            .returning('failed_logins')
-            .executeTakeFirstOrThrow()
-          const failures = row.failed_logins
-          await logSecurity(w.db, w.now, {
-            event: 'login_failed',
-            userId: user.id,
-            login: user.login,
-            name: user.name,
-            source: ctx.source,
-            detail: `密码错误（连续第${failures}次）`,
-          })
-          if (failures < policy.lockThreshold) return { locked: null, left: policy.lockThreshold - failures }
-          const until = new Date(now.getTime() + policy.lockMinutes * 60_000).toISOString()
-          await w.db
-            .updateTable('users')
-            .set({ locked_until: until, failed_logins: 0 })
-            .where('id', '=', user.id)
-            .execute()
-          await logSecurity(w.db, w.now, {
-            event: 'locked',
-            userId: user.id,
-            login: user.login,
-            name: user.name,
-            source: ctx.source,
-            detail: `连续${failures}次密码错误，锁定${policy.lockMinutes}分钟`,
-          })
-          return { locked: until, left: 0 }
-        })
+        const outcome = await recordFailure(deps, user, ctx.source, '密码错误')
         throw new AppError(
           'UNAUTHENTICATED',
           outcome.locked
@@ -226,8 +232,21 @@ export function authHandlers(deps: Deps) {
         .executeTakeFirstOrThrow()
       const problem = passwordProblem(password, user.login)
       if (problem) throw new AppError('INVALID_INPUT', problem, [{ path: 'password', message: problem }])
-      if (!user.password_hash || !(await verifyPassword(oldPassword, user.password_hash)))
-        throw new AppError('INVALID_INPUT', '原密码不正确', [{ path: 'oldPassword', message: '原密码不正确' }])
+      if (!user.password_hash || !(await verifyPassword(oldPassword, user.password_hash))) {
+        const { policy } = await readSecurityPolicy(deps.db)
+        const outcome = await recordFailure(deps, user, ctx.source, '修改密码时原密码错误')
+        if (outcome.locked) {
+          // Locked: every session of the account ends, this one too (the login screen follows).
+          deps.sessions.endUser(user.id)
+          if (ctx.slot) ctx.slot.token = null
+          throw new AppError(
+            'UNAUTHENTICATED',
+            `原密码连续输错${policy.lockThreshold}次，账号已锁定${policy.lockMinutes}分钟（至 ${clockTime(outcome.locked)}）并已退出登录`,
+          )
+        }
+        const message = `原密码不正确（再错${outcome.left}次，账号将锁定${policy.lockMinutes}分钟）`
+        throw new AppError('INVALID_INPUT', message, [{ path: 'oldPassword', message }])
+      }
       if (password === oldPassword)
         throw new AppError('INVALID_INPUT', '新密码不能与原密码相同', [
           { path: 'password', message: '新密码不能与原密码相同' },

@@ -85,6 +85,19 @@ async function checkLinks(db: Kysely<Database>, links: Links, separateAdmin: boo
   }
 }
 
+/**
+ * Only the links its roles use: a leader for 县领导, a person for 专班成员, a unit for 责任单位联络员 — a link left
+ * from a former role would still make "my projects" and hold the leader or person from its real account.
+ */
+function linksOf(links: Links): Links {
+  return {
+    roles: links.roles,
+    unitId: links.roles.includes('liaison') ? links.unitId : null,
+    leaderId: links.roles.includes('leader') ? links.leaderId : null,
+    personId: links.roles.includes('member') ? links.personId : null,
+  }
+}
+
 /** Refuses a change that would leave no active account able to administer (nobody could log in to fix it). */
 async function keepAnAdministrator(db: Kysely<Database>) {
   const row = await db
@@ -129,8 +142,9 @@ export function userHandlers(deps: Deps) {
       return Promise.all(rows.map((row) => toAccount(deps.db, row)))
     },
 
-    'user.create': async ({ login, name, unit, phone, roles, unitId, leaderId, personId, password }, ctx) => {
+    'user.create': async ({ login, name, unit, phone, roles, password, ...given }, ctx) => {
       const hash = await hashPassword(password)
+      const { unitId, leaderId, personId } = linksOf({ roles, ...given })
       return writeTx(deps, async (w) => {
         const { policy } = await readSecurityPolicy(w.db)
         await checkLinks(w.db, { roles, unitId, leaderId, personId }, policy.separateAdmin, null)
@@ -191,12 +205,12 @@ export function userHandlers(deps: Deps) {
         checkVersion(before, version, `账号「${before.name}」`)
         const beforeAccount = await toAccount(w.db, before)
         const { policy } = await readSecurityPolicy(w.db)
-        const next = {
+        const next = linksOf({
           roles: roles ?? beforeAccount.roles,
           unitId: fields.unitId !== undefined ? fields.unitId : before.unit_id,
           leaderId: fields.leaderId !== undefined ? fields.leaderId : before.leader_id,
           personId: fields.personId !== undefined ? fields.personId : before.person_id,
-        }
+        })
         await checkLinks(w.db, next, policy.separateAdmin, id)
         await w.db
           .updateTable('users')

@@ -10,14 +10,17 @@ import type { CallInput, CallName, CallResult } from '../../shared/contract'
 import { ApiError, type Client } from './client'
 
 let client: Client | null = null
-let onSessionEnded: (() => Promise<boolean>) | null = null
+let onSessionEnded: ((message: string) => Promise<boolean>) | null = null
 
 export function installClient(c: Client): void {
   client = c
 }
 
-/** `handler` resolves true once the user has logged in again (the call is then retried), false to give up. */
-export function installSessionEnded(handler: (() => Promise<boolean>) | null): void {
+/**
+ * `handler` gets the main side's message (why the session ended) and resolves true once the user has logged in
+ * again (the call is then retried), false to give up.
+ */
+export function installSessionEnded(handler: ((message: string) => Promise<boolean>) | null): void {
   onSessionEnded = handler
 }
 
@@ -29,7 +32,7 @@ export const api = {
     } catch (error) {
       // Login and logout calls answer for themselves; any other call meets an ended session only by surprise.
       if (!(error instanceof ApiError) || error.code !== 'UNAUTHENTICATED' || name.startsWith('auth.')) throw error
-      if (!onSessionEnded || !(await onSessionEnded())) throw error
+      if (!onSessionEnded || !(await onSessionEnded(error.message))) throw error
       return client.call(name, input)
     }
   },

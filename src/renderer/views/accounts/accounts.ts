@@ -112,7 +112,7 @@ export function securityLogCsv(
 ): string {
   const header = ['时间', '事件', '登录名', '姓名', '来源', '说明']
   const rows = entries.map((e) => [
-    formatLocalDateTime(e.at),
+    formatLocalDateTime(e.at, true),
     SECURITY_EVENT_LABELS[e.event] ?? e.event,
     e.login,
     e.name,
