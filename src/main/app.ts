@@ -181,7 +181,9 @@ export function openApp(databasePath: string, options: AppOptions = {}): App {
     const now = deps.clock()
     const found = deps.sessions.lookup(from.slot.token, now.getTime(), policy.idleMinutes)
     if (!found) return { caller: null, ended: null }
-    if (found.expired) {
+    // An ended session (idle too long, or its account disabled meanwhile) is logged once, with its account.
+    const endSession = async (why: 'idle' | 'disabled', detail: string) => {
+      deps.sessions.end(from.slot.token)
       from.slot.token = null
       const user = await deps.db
         .selectFrom('users')
@@ -194,28 +196,14 @@ export function openApp(databasePath: string, options: AppOptions = {}): App {
         login: user?.login ?? '',
         name: user?.name ?? '',
         source: from.source,
-        detail: `${policy.idleMinutes}分钟无操作`,
+        detail,
       }).catch((error: unknown) => console.error(error))
-      return { caller: null, ended: 'idle' }
+      return { caller: null, ended: why }
     }
+    if (found.expired) return endSession('idle', `${policy.idleMinutes}分钟无操作`)
     const caller = await loadCaller(deps.db, found.userId, policy, now)
     if (caller) return { caller, ended: null }
-    deps.sessions.end(from.slot.token)
-    from.slot.token = null
-    const user = await deps.db
-      .selectFrom('users')
-      .select(['login', 'name'])
-      .where('id', '=', found.userId)
-      .executeTakeFirst()
-    await logSecurity(deps.db, now.toISOString(), {
-      event: 'session_ended',
-      userId: user ? found.userId : null,
-      login: user?.login ?? '',
-      name: user?.name ?? '',
-      source: from.source,
-      detail: '账号已停用，会话结束',
-    }).catch((error: unknown) => console.error(error))
-    return { caller: null, ended: 'disabled' }
+    return endSession('disabled', '账号已停用，会话结束')
   }
 
   async function run<K extends CallName>(name: K, input: unknown, from: CallFrom): Promise<CallResult<K>> {
