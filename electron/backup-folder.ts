@@ -5,7 +5,7 @@
 import { dialog, type BrowserWindow, type IpcMain } from 'electron'
 import { IPC, type Outcome } from '../src/shared/bridge'
 import type { BackupListing } from '../src/shared/domain'
-import { toErrorBody, type App } from '../src/main/app'
+import { toErrorBody, type SqliteApp } from '../src/main/app'
 import { setBackupFolder } from '../src/main/services/backups'
 import { backupDirOf } from '../src/main/backup/backups'
 import { fromWindow, type Senders } from './ipc'
@@ -14,7 +14,7 @@ export function registerBackupFolderHandler(
   ipcMain: IpcMain,
   senders: Senders,
   parent: () => BrowserWindow | undefined,
-  main: () => App | undefined,
+  main: () => SqliteApp | undefined,
 ): void {
   ipcMain.handle(IPC.chooseBackupFolder, async (event): Promise<Outcome<BackupListing | null>> => {
     const app = main()
@@ -26,7 +26,7 @@ export function registerBackupFolderHandler(
     const options = {
       title: '选择备份文件夹',
       buttonLabel: '用作备份文件夹',
-      defaultPath: backupDirOf(app.deps.sqlite, app.deps.databasePath),
+      defaultPath: backupDirOf(app.deps.store.file.handle, app.deps.databasePath),
       properties: ['openDirectory', 'createDirectory', 'promptToCreate'] as (
         'openDirectory' | 'createDirectory' | 'promptToCreate'
       )[],

@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { app, dialog, ipcMain, Menu, session, shell, type BrowserWindow } from 'electron'
-import type { App, AppOptions } from '../src/main/app'
+import type { AppOptions, SqliteApp } from '../src/main/app'
 import { AppError } from '../src/shared/errors'
 import { IPC, type AppCommand } from '../src/shared/bridge'
 import { DATA_FOLDER_NAME, DATABASE_FILE_NAME, resolveDatabasePath } from '../src/main/paths'
@@ -20,7 +20,7 @@ import { APP_ORIGIN, hardenSession } from './security'
 import { createMainWindow } from './window'
 
 export interface Desktop {
-  main?: App
+  main?: SqliteApp
   window?: BrowserWindow
 }
 
@@ -28,7 +28,7 @@ export interface Desktop {
  * Opens the database with its integrity checked. A damaged one is not opened: the office is told so and
  * offered the newest good backup. Returns undefined when there is nothing to open (the app then quits).
  */
-async function openDatabase(databasePath: string, options: AppOptions): Promise<App | undefined> {
+async function openDatabase(databasePath: string, options: AppOptions): Promise<SqliteApp | undefined> {
   try {
     const start = openAtStart(databasePath, options)
     if (start.ok) return start.app
@@ -92,9 +92,10 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
       }
       const main = desktop.main
       // A backup a day, at start (failures are reported, not fatal: the office can still work).
-      void ensureDailyBackup(main.deps.sqlite, backupDirOf(main.deps.sqlite, main.deps.databasePath)).catch(
-        (e: Error) => dialog.showErrorBox('自动备份未完成', `${e.message}`),
-      )
+      void ensureDailyBackup(
+        main.deps.store.file.handle,
+        backupDirOf(main.deps.store.file.handle, main.deps.databasePath),
+      ).catch((e: Error) => dialog.showErrorBox('自动备份未完成', `${e.message}`))
       hardenSession(session.defaultSession)
       serveRenderer(path.join(__dirname, '../dist/renderer'))
       const senders = new Senders()

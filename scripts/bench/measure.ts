@@ -1,19 +1,54 @@
 /** Timing helpers for the benchmark: repeated runs after a warm-up, medians and percentiles. */
 import { performance } from 'node:perf_hooks'
 
-export interface Figure {
+/** The two stores every figure is measured on, in this order (a SQLite file; the county server's PostgreSQL). */
+export const STORES = ['sqlite', 'postgres'] as const
+export type BenchStore = (typeof STORES)[number]
+export const STORE_NAMES: Record<BenchStore, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' }
+
+/** One store's measurement of a figure. */
+export interface Measured {
+  /** The median (or the percentile the budget names). */
+  value: number
+  /** What the store or Chromium needs for the same rows/elements, measured in the same run; null when none. */
+  floor: number | null
+  runs: number
+  note?: string
+}
+
+/** A figure as one store measured it (what services.ts and browser.ts produce per store). */
+export interface StoreFigure {
   key: string
   label: string
   unit: 'ms' | 'MB'
-  /** The median (or the percentile the budget names). */
-  value: number
   budget: number
-  /** What SQLite or Chromium needs for the same rows/elements, measured in the same run; null when none. */
-  floor: number | null
   /** Upper bound on value ÷ floor, when the budget names one. */
   maxRatio?: number
-  runs: number
-  note?: string
+  measured: Measured
+}
+
+/** A figure on both stores, with the same budget. */
+export interface Figure extends Omit<StoreFigure, 'measured'> {
+  stores: Record<BenchStore, Measured>
+}
+
+/** The progress line of one store's figure. */
+export function logFigure(store: BenchStore, f: StoreFigure): void {
+  const { value, floor } = f.measured
+  console.log(
+    `  [${STORE_NAMES[store]}] ${f.label}: ${value.toFixed(1)} ${f.unit}${floor !== null ? `（下限 ${floor.toFixed(1)}）` : ''}`,
+  )
+}
+
+/** The per-store lists (the same figures in the same order) as figures with both stores side by side. */
+export function sideBySide(per: Record<BenchStore, StoreFigure[]>): Figure[] {
+  const keys = (store: BenchStore) => per[store].map((f) => f.key).join()
+  if (keys('sqlite') !== keys('postgres'))
+    throw new Error(`两种数据库测得的指标不同：${keys('sqlite')} / ${keys('postgres')}`)
+  return per.sqlite.map(({ measured, ...figure }, i) => ({
+    ...figure,
+    stores: { sqlite: measured, postgres: per.postgres[i]!.measured },
+  }))
 }
 
 export function percentile(values: number[], p: number): number {

@@ -2,8 +2,6 @@
  * The main side as one object: open a database file, then `invoke(name, input)` for any contract call.
  * Both transports (Electron IPC, the local HTTP host) and the command line call only this.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { contract, isCallName, type CallName, type CallResult } from '../shared/contract'
 import { ROLES } from '../shared/access'
 import { CALL_LABELS } from '../shared/call-labels'
@@ -12,7 +10,11 @@ import { AppError, type ApiErrorBody } from '../shared/errors'
 import type { Outcome } from '../shared/bridge'
 import { parseInput } from '../shared/validate'
 import type { Deps } from './context'
-import { createKysely, openSqlite, translateSqliteError, type OpenOptions } from './db/open'
+import { translateSqliteError, type OpenOptions } from './db/open'
+import type { CloseOutcome, Store } from './store/port'
+import { openSqliteStore, type SqliteStore } from './store/sqlite'
+import { openStore } from './store/open'
+import type { PostgresOptions } from './store/postgres/store'
 import { createHandlers } from './handlers'
 import type { CallCtx, Handlers } from './handler-types'
 import { runAs } from './auth/current'
@@ -23,6 +25,7 @@ import { readSecurityPolicy } from './auth/policy-settings'
 import { logSecurity } from './auth/security-log'
 
 export type { Outcome } from '../shared/bridge'
+export type { CloseOutcome } from './store/port'
 
 /**
  * Where a call comes from. A transport passes its window's / tab's session slot and says which transport it
@@ -51,8 +54,9 @@ export interface AppOptions extends OpenOptions {
   localName?: { name: string; unit: string }
 }
 
-export function toErrorBody(error: unknown): ApiErrorBody {
-  const known = translateSqliteError(error)
+/** Any failure as the body a transport sends: the store's errors translated (`store`, when known), else INTERNAL. */
+export function toErrorBody(error: unknown, store?: Store): ApiErrorBody {
+  const known = error instanceof AppError ? error : (store?.translateError(error) ?? translateSqliteError(error))
   if (known) return known.toBody()
   // Unexpected: keep the detail for the log, show the user something to act on.
   console.error(error)
@@ -96,65 +100,28 @@ function createGate() {
   }
 }
 
-/** How closing went: whether the last changes are still in the WAL beside the file, and why, in Chinese. */
-export interface CloseOutcome {
-  walKept: boolean
-  /** What to tell the office when `walKept` (nothing was lost: SQLite folds the WAL in at the next open). */
-  message?: string
+/** Opens (or creates) a SQLite file and serves the contract on it; synchronous (the desktop's start). */
+export function openApp(databasePath: string, options: AppOptions = {}): SqliteApp {
+  return createApp(openSqliteStore(databasePath, options), options) as SqliteApp
 }
 
-/**
- * Folds the WAL back into the main file (so a copied or backed-up .db is complete on its own) and closes.
- * `strict` (before a restore replaces the file) throws when the WAL cannot be folded in. Otherwise closing
- * always finishes: with a full disk the checkpoint fails, the WAL stays beside the file — every committed
- * change is in it, and SQLite folds it in at the next open — and the outcome says so.
- */
-async function closeHandles(deps: Deps, strict: boolean): Promise<CloseOutcome> {
-  if (!deps.sqlite.open) return { walKept: false }
-  let failure: unknown = null
-  if (!deps.sqlite.readonly)
-    try {
-      deps.sqlite.pragma('wal_checkpoint(TRUNCATE)')
-    } catch (error) {
-      if (strict) throw error
-      failure = error
-    }
-  try {
-    await deps.db.destroy() // closes the better-sqlite3 handle too
-  } catch (error) {
-    failure ??= error
-  } finally {
-    if (deps.sqlite.open) deps.sqlite.close()
-  }
-  const wal = `${deps.databasePath}-wal`
-  if (deps.databasePath === ':memory:' || !fs.existsSync(wal) || fs.statSync(wal).size === 0) return { walKept: false }
-  const reason = translateSqliteError(failure)
-  const full = reason?.code === 'DB_FULL' ? '（磁盘空间已满）' : ''
-  return {
-    walKept: true,
-    message:
-      `最近的修改未能并入数据库文件${full}，它们完好地保存在 ${wal} 中，下次启动专班时会自动并入。` +
-      `请勿删除或移走该文件${full ? '，并请清理磁盘空间' : ''}`,
-  }
+/** Opens the store `target` names — a SQLite file or a postgres:// URL (store/open.ts) — and serves the contract on it. */
+export async function openAppAt(target: string, options: AppOptions & PostgresOptions = {}): Promise<App> {
+  return createApp(await openStore(target, options), options)
 }
 
-export function openApp(databasePath: string, options: AppOptions = {}): App {
-  const sqlite = openSqlite(databasePath, options)
+/** An App on a SQLite file (the desktop, the command line): its store's `file` is there. */
+export type SqliteApp = App & { deps: Deps & { store: SqliteStore } }
+
+/** Serves the contract on an open store (SQLite or PostgreSQL); the App closes the store when it closes. */
+export function createApp(store: Store, options: AppOptions = {}): App {
   const deps: Deps = {
-    db: createKysely(sqlite),
-    sqlite,
-    databasePath: databasePath === ':memory:' ? databasePath : path.resolve(databasePath),
-    clock: options.clock ?? (() => new Date()),
-    async swap(replace) {
-      await closeHandles(deps, true)
-      try {
-        await replace()
-      } finally {
-        // Whatever `replace` did, the app must hold an open database again (the caller undoes a failed one).
-        deps.sqlite = openSqlite(deps.databasePath, options)
-        deps.db = createKysely(deps.sqlite)
-      }
+    store,
+    get db() {
+      return store.db
     },
+    databasePath: store.location,
+    clock: options.clock ?? (() => new Date()),
     sessions: new Sessions(),
   }
   const handlers: Handlers = createHandlers(deps)
@@ -265,9 +232,9 @@ export function openApp(databasePath: string, options: AppOptions = {}): App {
           throw new AppError('UNKNOWN_CALL', `没有名为「${String(name)}」的操作，请升级专班或联系技术人员`)
         return { ok: true, result: await call(name, input, from) }
       } catch (error) {
-        return { ok: false, error: toErrorBody(error) }
+        return { ok: false, error: toErrorBody(error, store) }
       }
     },
-    close: () => gate.exclusive(() => closeHandles(deps, false)),
+    close: () => gate.exclusive(() => store.close()),
   }
 }

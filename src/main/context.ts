@@ -1,26 +1,24 @@
 /**
- * What every service needs (the database, a clock) and the one way to write: a single IMMEDIATE transaction
+ * What every service needs (the store, a clock, the sessions) and the one way to write: a single transaction
  * that knows the operator and the time, so that every change is atomic and audited under one name.
  */
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import { localToday, type IsoDate } from '../shared/dates'
 import type { Caller } from '../shared/accounts'
 import type { Database } from './db/schema'
-import type { SqliteDb } from './db/open'
+import type { Store } from './store/port'
 import { currentCaller } from './auth/current'
 import type { Sessions } from './auth/sessions'
 
 export interface Deps {
-  db: Kysely<Database>
-  sqlite: SqliteDb
-  databasePath: string
+  /** Where the data lives (store/port.ts): SQLite on the office PC or PostgreSQL on the county server. */
+  store: Store
+  /** The store's Kysely (`store.db`; a getter, since a restore reopens a SQLite file). */
+  readonly db: Kysely<Database>
+  /** Where the data is, for the screens: the file's path, or the server and database (store.location). */
+  readonly databasePath: string
   /** Injected so tests and the demo generator can fix "today". */
   clock: () => Date
-  /**
-   * Closes the database (WAL folded in), lets `replace` change the closed file, and opens it again — db and
-   * sqlite above are new afterwards. Only for restore; the App runs it while no other call is in flight.
-   */
-  swap(replace: () => Promise<void>): Promise<void>
   /** The logged-in sessions of this process (auth/sessions.ts). */
   sessions: Sessions
 }
@@ -49,48 +47,19 @@ export function operatorOf(caller: Caller | null): Operator {
 
 /**
  * Runs a read of several queries on one snapshot: without it, another request's write could land between
- * them (each query otherwise takes the connection on its own) and the result would mix before and after.
+ * them (each query otherwise takes a connection on its own) and the result would mix before and after.
  */
-export async function readTx<T>(deps: Deps, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-  return deps.db.connection().execute(async (conn) => {
-    await sql`BEGIN`.execute(conn)
-    try {
-      return await fn(conn)
-    } finally {
-      if (deps.sqlite.inTransaction) await sql`COMMIT`.execute(conn)
-    }
-  })
+export function readTx<T>(deps: Deps, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  return deps.store.read(fn)
 }
 
 /**
- * Holds the connection for synchronous work on the raw better-sqlite3 handle (bulk loads), so that no
- * Kysely transaction of another request is open on the same connection meanwhile.
+ * Runs `fn` as one write transaction that knows the operator and the time: any throw rolls back all. On
+ * PostgreSQL `fn` may run again after a serialization failure (store/port.ts): keep it to database work.
  */
-export async function exclusive<T>(deps: Deps, fn: () => T): Promise<T> {
-  return deps.db.connection().execute(async () => fn())
-}
-
-/**
- * Runs `fn` in BEGIN IMMEDIATE … COMMIT on one connection: the write lock is taken up front, so another
- * program's write makes us wait (busy timeout) instead of failing half-way, and any throw rolls back all.
- */
-export async function writeTx<T>(deps: Deps, fn: (w: WriteCtx) => Promise<T>): Promise<T> {
-  return deps.db.connection().execute(async (conn) => {
-    await sql`BEGIN IMMEDIATE`.execute(conn)
-    try {
-      const clock = deps.clock()
-      const ctx: WriteCtx = {
-        db: conn,
-        now: clock.toISOString(),
-        today: localToday(clock),
-        operator: operatorOf(currentCaller()),
-      }
-      const result = await fn(ctx)
-      await sql`COMMIT`.execute(conn)
-      return result
-    } catch (error) {
-      if (deps.sqlite.inTransaction) await sql`ROLLBACK`.execute(conn)
-      throw error
-    }
+export function writeTx<T>(deps: Deps, fn: (w: WriteCtx) => Promise<T>): Promise<T> {
+  return deps.store.write((conn) => {
+    const clock = deps.clock()
+    return fn({ db: conn, now: clock.toISOString(), today: localToday(clock), operator: operatorOf(currentCaller()) })
   })
 }

@@ -1,16 +1,9 @@
-/** Row (snake_case, SQLite types) → domain (camelCase) mappers, one per entity. */
+/**
+ * Row (snake_case, the column types of db/schema.ts) → domain (camelCase) mappers, one per entity. JSON columns
+ * are parsed by db/json.ts.
+ */
 import type { Selectable } from 'kysely'
-import type {
-  Milestone,
-  MonthlyReport,
-  Person,
-  Project,
-  ProjectLevel,
-  ServiceContent,
-  Stage,
-  MemberRole,
-  TaskForceMember,
-} from '../shared/domain'
+import type { Milestone, MonthlyReport, Person, Project, TaskForceMember } from '../shared/domain'
 import type {
   MilestonesTable,
   MonthlyReportsTable,
@@ -26,14 +19,14 @@ export function toProject(row: Selectable<ProjectsTable>): Project {
     name: row.name,
     categoryId: row.category_id,
     industryTagId: row.industry_tag_id,
-    level: row.level as ProjectLevel,
+    level: row.level,
     townshipId: row.township_id,
     constructionUnit: row.construction_unit,
     content: row.content,
     totalInvestment: row.total_investment,
     startYear: row.start_year,
     endYear: row.end_year,
-    stage: row.stage as Stage,
+    stage: row.stage,
     position: row.position,
     plannedStart: row.planned_start,
     plannedEnd: row.planned_end,
@@ -70,7 +63,7 @@ export function toMember(member: Selectable<TaskForceMembersTable>, person: Sele
   return {
     id: member.id,
     person: toPerson(person),
-    role: member.role as MemberRole,
+    role: member.role,
     duty: member.duty,
     version: member.version,
   }
@@ -87,8 +80,4 @@ export function toReport(row: Selectable<MonthlyReportsTable>, frozen: boolean):
     updatedAt: row.updated_at,
     version: row.version,
   }
-}
-
-export function parseServiceContent(json: string): ServiceContent[] {
-  return JSON.parse(json) as ServiceContent[]
 }

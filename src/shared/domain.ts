@@ -318,7 +318,7 @@ export interface DemoRemoval {
   frozenMonths: Period[]
   /** Demo leaders, people, townships and units kept because the office's own records use them (names). */
   kept: string[]
-  /** The file name of the backup made just before (设置 → 数据备份 restores it). */
+  /** The file name of the backup made just before (设置 → 数据备份 restores it): a .db copy, or a server's .dump. */
   backup: string
 }
 
@@ -525,4 +525,9 @@ export interface BackupListing {
   /** True when no folder was chosen (backups/ beside the database). */
   isDefault: boolean
   backups: BackupEntry[]
+  /**
+   * True for a server database: its backups are pg_dump files (.dump) on the machine 专班 runs on, the
+   * default folder being <data folder>/server-backups/<database> there. Absent on a SQLite file.
+   */
+  server?: boolean
 }

@@ -601,7 +601,7 @@ export const demoLoadInput = f.input({
 
 export const backupRestoreInput = f.input({
   /** A file name from backup.list (not a path: the renderer cannot point the restore at any file). */
-  name: f.text('备份文件', 100).regex(/^zhuanban-[0-9a-z-]+\.db$/, '「备份文件」应为备份列表中的文件名'),
+  name: f.text('备份文件', 100).regex(/^zhuanban-[0-9a-z-]+\.(db|dump)$/, '「备份文件」应为备份列表中的文件名'),
 })
 
 export { empty as emptyInput }

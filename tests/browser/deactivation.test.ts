@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { closeHarness, newPage, openRoute, setupAdmin, startDemo, startHarness, type Harness } from './harness'
 import { readPdf } from './pdf'
+import { sqliteOf } from '../helpers/app'
 
 let h: Harness
 let page: Page
@@ -92,7 +93,7 @@ describe('deactivation keeps names (browser mode, Chromium)', () => {
     const row = page.locator('.el-table__row', { hasText: '孙停用' })
     await row.getByText('13912345678').waitFor()
     // A phone saved by an earlier version that does not pass the rule: shown, kept when other fields are saved.
-    h.app.deps.sqlite.prepare('UPDATE leaders SET phone = ? WHERE id = ?').run('7654321', leader.id)
+    sqliteOf(h.app).prepare('UPDATE leaders SET phone = ? WHERE id = ?').run('7654321', leader.id)
     await openRoute(page, h, '#/leaders')
     await page.getByLabel('搜索领导').fill('孙停用')
     await row.getByText('7654321').waitFor()

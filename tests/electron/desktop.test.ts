@@ -157,7 +157,7 @@ describe('the contract over IPC', () => {
   it('refuses a foreign sender or a foreign page, and changes nothing', async () => {
     const { window, desktop } = await started()
     const handler = mockIpc.handlers.get(IPC.invoke)!
-    const before = desktop.main!.deps.sqlite.prepare('SELECT count(*) AS n FROM leaders').get()
+    const before = desktop.main!.deps.store.file.handle.prepare('SELECT count(*) AS n FROM leaders').get()
     const input = { name: '外来', title: '副区长', sortOrder: 1 }
     const foreign = { sender: { id: 9999 }, senderFrame: { url: 'app://zhuanban/index.html' } }
     expect(await handler(foreign, 'leader.create', input)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
@@ -166,7 +166,7 @@ describe('the contract over IPC', () => {
       ok: false,
       error: { code: 'UNAUTHORIZED' },
     })
-    expect(desktop.main!.deps.sqlite.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual(before)
+    expect(desktop.main!.deps.store.file.handle.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual(before)
   })
 
   it('lets a hidden print window read while it prints, but never write, and forgets it when it goes', async () => {
@@ -208,7 +208,7 @@ describe('the contract over IPC', () => {
       ok: false,
       error: { code: 'UNKNOWN_CALL' },
     })
-    expect(desktop.main!.deps.sqlite.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual({ n: 0 })
+    expect(desktop.main!.deps.store.file.handle.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual({ n: 0 })
   })
 })
 
@@ -296,7 +296,7 @@ describe('life cycle', () => {
     mockApp.emit('will-quit', event)
     expect(event.defaultPrevented).toBe(true)
     await new Promise((r) => setTimeout(r, 10))
-    expect(desktop.main!.deps.sqlite.open).toBe(false)
+    expect(desktop.main!.deps.store.file.handle.open).toBe(false)
     expect(fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0).toBe(0)
     expect(mockApp.quit).toHaveBeenCalled()
     // The second will-quit (from that quit) goes through.

@@ -3,10 +3,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach } from 'vitest'
-import { LOCAL, openApp, type App, type AppOptions } from '../../src/main/app'
+import { sql } from 'kysely'
+import { LOCAL, openApp, openAppAt, type App, type AppOptions } from '../../src/main/app'
 import type { CallInput } from '../../src/shared/contract'
+import type { SqliteDb } from '../../src/main/db/open'
 
 import { fixedClock } from './clock'
+import { newPgDatabase, TEST_STORE } from './store'
 
 export { TODAY, fixedClock } from './clock'
 
@@ -27,20 +30,94 @@ export function tempDir(): string {
 /** The command line's name in tests' audit rows (the local caller: every role, no login). */
 export const LOCAL_NAME = { name: '王测试', unit: '区重点项目办' }
 
-export function newApp(file = path.join(tempDir(), 'test.db'), options: AppOptions = {}): App {
-  const app = openApp(file, { clock: fixedClock, localName: LOCAL_NAME, ...options })
+/**
+ * A new App on an empty database of the store under test (tests/helpers/store.ts): a SQLite file in a
+ * temporary folder, or a database of its own on the test PostgreSQL server. With `file`, always that SQLite
+ * file (tests of what only a file has: reopening it, its backups, damage).
+ */
+export async function newApp(file?: string, options: AppOptions = {}): Promise<App> {
+  const all = { clock: fixedClock, localName: LOCAL_NAME, ...options }
+  const app =
+    file === undefined && TEST_STORE === 'postgres'
+      ? await openAppAt(await newPgDatabase(), all)
+      : openApp(file ?? path.join(tempDir(), 'test.db'), all)
   opened.push(app)
   return app
 }
 
-/** Every row of every table, in a stable order: two dumps are equal exactly when the data is. */
-export function dump(app: App): Record<string, unknown[]> {
-  const tables = app.deps.sqlite
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
-    .all() as { name: string }[]
-  return Object.fromEntries(
-    tables.map(({ name }) => [name, app.deps.sqlite.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]),
+/**
+ * `count` Apps on ONE new database of the store under test, as several app servers share the county's
+ * PostgreSQL. On SQLite the one App of the desktop, `count` times: its single connection is what serialises
+ * every writer there (other programs on the file are other processes — tests/main/crash.test.ts; two
+ * connections in one process would block each other's thread in SQLite's busy wait).
+ */
+export async function newApps(count: number, options: AppOptions = {}): Promise<App[]> {
+  if (TEST_STORE === 'sqlite') {
+    const app = await newApp(undefined, options)
+    return Array.from({ length: count }, () => app)
+  }
+  const url = await newPgDatabase()
+  const apps: App[] = []
+  for (let i = 0; i < count; i++) {
+    const app = await openAppAt(url, { clock: fixedClock, localName: LOCAL_NAME, ...options })
+    opened.push(app)
+    apps.push(app)
+  }
+  return apps
+}
+
+/** The better-sqlite3 handle of a test's SQLite store (tests of what only a SQLite file has). */
+export function sqliteOf(app: App): SqliteDb {
+  if (!app.deps.store.file) throw new Error('这个测试只适用于 SQLite 数据库文件')
+  return app.deps.store.file.handle
+}
+
+/**
+ * Runs SQL written once for both stores (`?` placeholders, portable SQL) directly on the test's database,
+ * outside the services: to look at rows, or to prove the database itself refuses what the services would.
+ * Rows come back as the store gives them (counts as numbers on both).
+ */
+export async function raw<T = Record<string, unknown>>(app: App, text: string, ...params: unknown[]): Promise<T[]> {
+  const parts = text.split('?')
+  if (parts.length - 1 !== params.length)
+    throw new Error(`raw(): ${parts.length - 1} 个占位符，${params.length} 个参数`)
+  const query = sql.join(
+    parts.map((part, i) => (i < params.length ? sql`${sql.raw(part)}${params[i]}` : sql.raw(part))),
+    sql``,
   )
+  return (await sql<T>`${query}`.execute(app.deps.db)).rows
+}
+
+/** The first row's first column of `raw` as a number (a count, a sum). */
+export async function rawNumber(app: App, text: string, ...params: unknown[]): Promise<number> {
+  const row = (await raw(app, text, ...params))[0]
+  return Number(row ? Object.values(row)[0] : NaN)
+}
+
+/** Every row of every table, in a stable order: two dumps are equal exactly when the data is. */
+export async function dump(app: App): Promise<Record<string, unknown[]>> {
+  if (app.deps.store.file) {
+    const db = app.deps.store.file.handle
+    const tables = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+      .all() as { name: string }[]
+    return Object.fromEntries(
+      tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).all()]),
+    )
+  }
+  const db = app.deps.db
+  const tables = await sql<{ name: string }>`
+    SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`.execute(db)
+  const out: Record<string, unknown[]> = {}
+  // No rowid: by id where the table has one (as SQLite's rowid order), else by the rows' text — stable, and
+  // the same for equal contents.
+  for (const { name } of tables.rows) {
+    const hasId = await sql`SELECT 1 FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = ${name} AND column_name = 'id'`.execute(db)
+    const order = hasId.rows.length ? sql`t.id` : sql`t::text`
+    out[name] = (await sql`SELECT * FROM ${sql.table(name)} t ORDER BY ${order}`.execute(db)).rows
+  }
+  return out
 }
 
 export interface Basics {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { LOCAL, type App, type CallFrom } from '../../src/main/app'
 import type { CallInput } from '../../src/shared/contract'
 import type { Outcome } from '../../src/shared/bridge'
-import { dump, newApp, projectInput, seedBasics, tempDir } from '../helpers/app'
+import { dump, newApp, projectInput, raw, seedBasics, tempDir } from '../helpers/app'
 import { CHANGED, PASSWORD, loginAs, newSession } from '../helpers/accounts'
 
 type Session = Extract<CallFrom, { kind: 'session' }>
@@ -46,16 +46,12 @@ async function firstAdmin(app: App, input: Partial<CallInput<'auth.setup'>> = {}
 }
 
 const securityRows = (app: App) =>
-  app.deps.sqlite.prepare('SELECT event, user_id, login, detail FROM security_log ORDER BY id').all() as {
-    event: string
-    user_id: number | null
-    login: string
-    detail: string
-  }[]
-const eventsOf = (app: App, login: string) =>
-  securityRows(app)
-    .filter((r) => r.login === login)
-    .map((r) => r.event)
+  raw<{ event: string; user_id: number | null; login: string; detail: string }>(
+    app,
+    'SELECT event, user_id, login, detail FROM security_log ORDER BY id',
+  )
+const eventsOf = async (app: App, login: string) =>
+  (await securityRows(app)).filter((r) => r.login === login).map((r) => r.event)
 
 async function setPolicy(app: App, from: CallFrom, change: Partial<CallInput<'security.updatePolicy'>>) {
   const { policy, version } = await app.call('security.policy', {}, from)
@@ -64,9 +60,9 @@ async function setPolicy(app: App, from: CallFrom, change: Partial<CallInput<'se
 
 describe('the first run', () => {
   it('has no account and no default password: the start screen asks for the first administrator', async () => {
-    const app = newApp()
+    const app = await newApp()
     expect(await app.call('auth.status', {})).toEqual({ state: 'create-admin', hasProjects: false })
-    expect(dump(app).users).toEqual([])
+    expect((await dump(app)).users).toEqual([])
     for (const password of ['admin', '123456', 'Admin@123', PASSWORD]) {
       const outcome = await app.invoke('auth.login', { login: 'admin', password }, newSession())
       expect(errorOf(outcome, 'UNAUTHENTICATED').message).toContain('登录名或密码不正确')
@@ -74,7 +70,7 @@ describe('the first run', () => {
   })
 
   it('creates the 系统管理员 (also 重点项目办), logs it in on the slot, and then refuses a second setup', async () => {
-    const app = newApp()
+    const app = await newApp()
     const from = newSession()
     const me = await app.call(
       'auth.setup',
@@ -89,27 +85,27 @@ describe('the first run', () => {
     expect(await app.invoke('user.list', {}, from)).toMatchObject({ ok: true })
     expect(await app.invoke('dict.create', { kind: 'unit', name: '区统计局' }, from)).toMatchObject({ ok: true })
     // The password is stored hashed, never as typed.
-    const stored = app.deps.sqlite.prepare('SELECT password_hash, must_change FROM users').get() as {
-      password_hash: string
-      must_change: number
-    }
-    expect(stored.password_hash).toMatch(/^scrypt\$/)
-    expect(stored.password_hash).not.toContain(PASSWORD)
-    expect(stored.must_change).toBe(0)
-    expect(eventsOf(app, 'admin')).toEqual(['setup'])
+    const [stored] = await raw<{ password_hash: string; must_change: number }>(
+      app,
+      'SELECT password_hash, must_change FROM users',
+    )
+    expect(stored!.password_hash).toMatch(/^scrypt\$/)
+    expect(stored!.password_hash).not.toContain(PASSWORD)
+    expect(stored!.must_change).toBe(0)
+    expect(await eventsOf(app, 'admin')).toEqual(['setup'])
 
-    const before = dump(app)
+    const before = await dump(app)
     const again = await app.invoke(
       'auth.setup',
       { login: 'other', name: '张冒名', unit: '区重点项目办', password: CHANGED },
       newSession(),
     )
     expect(errorOf(again, 'RULE').message).toContain('已经建立')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('creates a 系统管理员 only when alsoOffice is false, or when the policy keeps the administrator apart', async () => {
-    const app = newApp()
+    const app = await newApp()
     const from = newSession()
     const me = await app.call(
       'auth.setup',
@@ -120,7 +116,7 @@ describe('the first run', () => {
     errorOf(await app.invoke('dict.create', { kind: 'unit', name: '区统计局' }, from), 'FORBIDDEN')
 
     // The command line may set the policy before anyone exists: the first administrator then stays apart.
-    const apart = newApp()
+    const apart = await newApp()
     await setPolicy(apart, LOCAL, { separateAdmin: true })
     const alone = await apart.call(
       'auth.setup',
@@ -137,12 +133,12 @@ describe('the first run', () => {
     ['equal to the login name', 'Admin_2026', 'admin_2026', '不能与登录名相同'],
     ['with a space', 'admin', 'Ab#1234 5678', '不能包含空格'],
   ])('refuses a first password %s, in Chinese, and stores nothing', async (_label, login, password, message) => {
-    const app = newApp()
-    const before = dump(app)
+    const app = await newApp()
+    const before = await dump(app)
     const from = newSession()
     const outcome = await app.invoke('auth.setup', { login, name: '李管理', unit: '区重点项目办', password }, from)
     expect(errorOf(outcome, 'INVALID_INPUT').message).toContain(message)
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     expect(from.slot.token).toBeNull()
     expect(await app.call('auth.status', {})).toEqual({ state: 'create-admin', hasProjects: false })
     // The same rule for an administrator's new account.
@@ -152,13 +148,13 @@ describe('the first run', () => {
       LOCAL,
     )
     expect(errorOf(create, 'INVALID_INPUT').message).toContain(message)
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 })
 
 describe('initial passwords', () => {
   it('makes a new account change its password at first login, checking the old one and the rule', async () => {
-    const app = newApp()
+    const app = await newApp()
     const admin = await firstAdmin(app)
     const account = await app.call(
       'user.create',
@@ -174,14 +170,14 @@ describe('initial passwords', () => {
     const wrongOld = await app.invoke('auth.changePassword', { oldPassword: 'Zb#wrong1', password: CHANGED }, from)
     expect(errorOf(wrongOld, 'INVALID_INPUT').message).toContain('原密码不正确')
     // (A wrong 原密码 counts as a failed login: see "issues found by the first probe".)
-    const before = dump(app)
+    const before = await dump(app)
     const same = await app.invoke('auth.changePassword', { oldPassword: PASSWORD, password: PASSWORD }, from)
     expect(errorOf(same, 'INVALID_INPUT').message).toContain('不能与原密码相同')
     const weak = await app.invoke('auth.changePassword', { oldPassword: PASSWORD, password: 'zhangsan' }, from)
     expect(errorOf(weak, 'INVALID_INPUT').message).toMatch(/至少三种|登录名/)
     const asLogin = await app.invoke('auth.changePassword', { oldPassword: PASSWORD, password: 'ZhangSan' }, from)
     errorOf(asLogin, 'INVALID_INPUT')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     errorOf(await app.invoke('project.list', {}, from), 'PASSWORD_CHANGE')
 
     const changed = await app.call('auth.changePassword', { oldPassword: PASSWORD, password: CHANGED }, from)
@@ -191,7 +187,7 @@ describe('initial passwords', () => {
     errorOf(await app.invoke('auth.login', { login: 'zhangsan', password: PASSWORD }, newSession()), 'UNAUTHENTICATED')
     const again = await app.call('auth.login', { login: 'zhangsan', password: CHANGED }, newSession())
     expect(again.mustChangePassword).toBeNull()
-    expect(eventsOf(app, 'zhangsan')).toEqual([
+    expect(await eventsOf(app, 'zhangsan')).toEqual([
       'account_created',
       'login',
       'login_failed', // the wrong 原密码
@@ -202,7 +198,7 @@ describe('initial passwords', () => {
   })
 
   it("ends the account's other sessions when it changes its password, and keeps the one it changed it on", async () => {
-    const app = newApp()
+    const app = await newApp()
     const who = await loginAs(app, 'zhangsan', { roles: ['office'] })
     const other = newSession()
     await app.call('auth.login', { login: 'zhangsan', password: CHANGED }, other)
@@ -215,19 +211,21 @@ describe('initial passwords', () => {
 describe('failed logins and lockout', () => {
   it('says how many tries are left, locks for 15 minutes at the 5th, and logs every step', async () => {
     const time = movableClock()
-    const app = newApp(undefined, { clock: time.clock })
+    const app = await newApp(undefined, { clock: time.clock })
     await loginAs(app, 'zhangsan', { roles: ['office'] })
     const attempt = (password: string) => app.invoke('auth.login', { login: 'zhangsan', password }, newSession())
     for (const left of [4, 3, 2, 1])
       expect(errorOf(await attempt('Zb#wrong1'), 'UNAUTHENTICATED').message).toContain(`再错${left}次`)
     const fifth = errorOf(await attempt('Zb#wrong1'), 'UNAUTHENTICATED')
     expect(fifth.message).toContain('已锁定15分钟')
-    const events = eventsOf(app, 'zhangsan').filter((e) => e === 'login_failed' || e === 'locked')
+    const events = (await eventsOf(app, 'zhangsan')).filter((e) => e === 'login_failed' || e === 'locked')
     expect(events).toEqual(['login_failed', 'login_failed', 'login_failed', 'login_failed', 'login_failed', 'locked'])
-    const locked = app.deps.sqlite.prepare(`SELECT locked_until FROM users WHERE login = 'zhangsan'`).get() as {
-      locked_until: string
-    }
-    expect(locked.locked_until).toBe('2026-11-21T04:15:00.000Z')
+    const [locked] = await raw<{ locked_until: string }>(
+      app,
+      'SELECT locked_until FROM users WHERE login = ?',
+      'zhangsan',
+    )
+    expect(locked!.locked_until).toBe('2026-11-21T04:15:00.000Z')
 
     // The right password while locked is refused too (and logged).
     time.advance(14)
@@ -237,7 +235,7 @@ describe('failed logins and lockout', () => {
         .message,
     ).toContain('锁定')
     expect(from.slot.token).toBeNull()
-    expect(securityRows(app).at(-1)).toMatchObject({ event: 'login_failed', detail: '账号锁定中' })
+    expect((await securityRows(app)).at(-1)).toMatchObject({ event: 'login_failed', detail: '账号锁定中' })
 
     time.advance(2)
     expect(await app.invoke('auth.login', { login: 'zhangsan', password: CHANGED }, from)).toMatchObject({ ok: true })
@@ -250,14 +248,16 @@ describe('failed logins and lockout', () => {
   })
 
   it('refuses an unknown login name without saying it is unknown, and logs it', async () => {
-    const app = newApp()
+    const app = await newApp()
     const outcome = await app.invoke('auth.login', { login: 'nobody', password: PASSWORD }, newSession())
     expect(errorOf(outcome, 'UNAUTHENTICATED').message).toBe('登录名或密码不正确')
-    expect(securityRows(app)).toEqual([{ event: 'login_failed', user_id: null, login: 'nobody', detail: '无此登录名' }])
+    expect(await securityRows(app)).toEqual([
+      { event: 'login_failed', user_id: null, login: 'nobody', detail: '无此登录名' },
+    ])
   })
 
   it('is unlocked at once by an administrator', async () => {
-    const app = newApp()
+    const app = await newApp()
     const admin = await firstAdmin(app)
     await loginAs(app, 'zhangsan', { roles: ['office'] })
     for (let i = 0; i < 5; i++)
@@ -271,7 +271,7 @@ describe('failed logins and lockout', () => {
     expect(await app.invoke('auth.login', { login: 'zhangsan', password: CHANGED }, newSession())).toMatchObject({
       ok: true,
     })
-    expect(securityRows(app).find((r) => r.event === 'unlocked')).toMatchObject({
+    expect((await securityRows(app)).find((r) => r.event === 'unlocked')).toMatchObject({
       login: 'zhangsan',
       user_id: account.id,
     })
@@ -279,7 +279,7 @@ describe('failed logins and lockout', () => {
 
   it('applies the lock threshold and duration of the security policy', async () => {
     const time = movableClock()
-    const app = newApp(undefined, { clock: time.clock })
+    const app = await newApp(undefined, { clock: time.clock })
     const admin = await firstAdmin(app)
     await loginAs(app, 'zhangsan', { roles: ['office'] })
     await setPolicy(app, admin, { lockThreshold: 3, lockMinutes: 5 })
@@ -291,14 +291,14 @@ describe('failed logins and lockout', () => {
     errorOf(await attempt(CHANGED), 'UNAUTHENTICATED')
     time.advance(2)
     expect(await attempt(CHANGED)).toMatchObject({ ok: true })
-    expect(securityRows(app).find((r) => r.event === 'policy_changed')?.detail).toContain('连续失败次数：5 → 3')
+    expect((await securityRows(app)).find((r) => r.event === 'policy_changed')?.detail).toContain('连续失败次数：5 → 3')
   })
 })
 
 describe('idle sessions', () => {
   it('ends a session after 30 minutes without a call, says so, logs it, and lets the account log in again', async () => {
     const time = movableClock()
-    const app = newApp(undefined, { clock: time.clock })
+    const app = await newApp(undefined, { clock: time.clock })
     const who = await loginAs(app, 'zhangsan', { roles: ['office'] })
     // Each call restarts the count: 29 minutes, then 29 more, keep the session.
     time.advance(29)
@@ -309,7 +309,11 @@ describe('idle sessions', () => {
     const ended = errorOf(await app.invoke('project.list', {}, who.from), 'UNAUTHENTICATED')
     expect(ended.message).toContain('长时间未操作')
     expect((who.from as Session).slot.token).toBeNull()
-    expect(securityRows(app).at(-1)).toMatchObject({ event: 'session_ended', user_id: who.userId, login: 'zhangsan' })
+    expect((await securityRows(app)).at(-1)).toMatchObject({
+      event: 'session_ended',
+      user_id: who.userId,
+      login: 'zhangsan',
+    })
     // Once: the next call is simply not logged in.
     expect(errorOf(await app.invoke('project.list', {}, who.from), 'UNAUTHENTICATED').message).not.toContain('长时间')
     expect(await app.call('auth.me', {}, who.from)).toBeNull()
@@ -320,7 +324,7 @@ describe('idle sessions', () => {
 
   it('applies the idle minutes of the security policy', async () => {
     const time = movableClock()
-    const app = newApp(undefined, { clock: time.clock })
+    const app = await newApp(undefined, { clock: time.clock })
     const admin = await firstAdmin(app)
     await setPolicy(app, admin, { idleMinutes: 10 })
     const who = await loginAs(app, 'zhangsan', { roles: ['office'] })
@@ -335,7 +339,7 @@ describe('idle sessions', () => {
 describe('password expiry', () => {
   it('asks for a new password once the password is older than the policy allows', async () => {
     const time = movableClock()
-    const app = newApp(undefined, { clock: time.clock })
+    const app = await newApp(undefined, { clock: time.clock })
     const admin = await firstAdmin(app)
     await setPolicy(app, admin, { passwordMaxAgeDays: 30 })
     await loginAs(app, 'zhangsan', { roles: ['office'] })
@@ -355,7 +359,7 @@ describe('password expiry', () => {
 
   it('never expires a password when the policy says 0 days', async () => {
     const time = movableClock()
-    const app = newApp(undefined, { clock: time.clock })
+    const app = await newApp(undefined, { clock: time.clock })
     const admin = await firstAdmin(app)
     await setPolicy(app, admin, { passwordMaxAgeDays: 0 })
     time.advance(400 * 24 * 60)
@@ -365,7 +369,7 @@ describe('password expiry', () => {
 
   it('expires after the default 90 days', async () => {
     const time = movableClock()
-    const app = newApp(undefined, { clock: time.clock })
+    const app = await newApp(undefined, { clock: time.clock })
     await firstAdmin(app)
     time.advance(91 * 24 * 60)
     const me = await app.call('auth.login', { login: 'admin', password: PASSWORD }, newSession())
@@ -375,7 +379,7 @@ describe('password expiry', () => {
 
 describe('changing accounts', () => {
   it('ends the sessions of a deactivated account (they stay ended when it is enabled again)', async () => {
-    const app = newApp()
+    const app = await newApp()
     const admin = await firstAdmin(app)
     const who = await loginAs(app, 'zhangsan', { roles: ['office'] })
     // A second window of the same account, which makes no call while the account is disabled.
@@ -398,14 +402,14 @@ describe('changing accounts', () => {
   })
 
   it('refuses to deactivate the last active 系统管理员 or take its role away', async () => {
-    const app = newApp()
+    const app = await newApp()
     const admin = await firstAdmin(app)
     const me = (await app.call('user.list', {}, admin))[0]!
-    const before = dump(app)
+    const before = await dump(app)
     for (const change of [{ active: false }, { roles: ['office'] }] as const) {
       const outcome = await app.invoke('user.update', { id: me.id, version: me.version, ...change }, admin)
       expect(errorOf(outcome, 'RULE').message).toContain('至少要保留一个启用的「系统管理员」')
-      expect(dump(app)).toEqual(before)
+      expect(await dump(app)).toEqual(before)
     }
     // With a second administrator, the first may go.
     const second = await loginAs(app, 'admin2', { roles: ['admin'] })
@@ -422,39 +426,39 @@ describe('changing accounts', () => {
   })
 
   it('keeps the 系统管理员 apart when the policy says so', async () => {
-    const app = newApp()
+    const app = await newApp()
     const admin = await firstAdmin(app)
     // The setup account is 系统管理员 and 重点项目办: the policy cannot require the separation yet.
     const { policy, version } = await app.call('security.policy', {}, admin)
-    const unchanged = dump(app)
+    const unchanged = await dump(app)
     const mixed = await app.invoke('security.updatePolicy', { ...policy, separateAdmin: true, version }, admin)
     expect(errorOf(mixed, 'RULE').message).toContain('李管理')
-    expect(dump(app)).toEqual(unchanged)
+    expect(await dump(app)).toEqual(unchanged)
     const me = (await app.call('user.list', {}, admin))[0]!
     await app.call('user.update', { id: me.id, version: me.version, roles: ['admin'] }, admin)
     await setPolicy(app, admin, { separateAdmin: true })
 
-    const before = dump(app)
+    const before = await dump(app)
     const create = await app.invoke(
       'user.create',
       { login: 'both', name: '兼职', unit: '区重点项目办', roles: ['admin', 'office'], password: PASSWORD },
       admin,
     )
     expect(errorOf(create, 'RULE').message).toContain('单独设账号')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const office = await app.call(
       'user.create',
       { login: 'office', name: '王办事', unit: '区重点项目办', roles: ['office'], password: PASSWORD },
       admin,
     )
-    const after = dump(app)
+    const after = await dump(app)
     const update = await app.invoke(
       'user.update',
       { id: office.id, version: office.version, roles: ['office', 'admin'] },
       admin,
     )
     errorOf(update, 'RULE')
-    expect(dump(app)).toEqual(after)
+    expect(await dump(app)).toEqual(after)
   })
 
   it.each([
@@ -462,10 +466,10 @@ describe('changing accounts', () => {
     ['member', '对应专班人员', 'personId'],
     ['liaison', '责任单位', 'unitId'],
   ] as const)('requires the link a %s account needs', async (role, what, field) => {
-    const app = newApp()
+    const app = await newApp()
     const admin = await firstAdmin(app)
     const b = await seedBasics(app)
-    const before = dump(app)
+    const before = await dump(app)
     const create = await app.invoke(
       'user.create',
       { login: 'linked', name: '赵关联', unit: '区发改局', roles: [role], password: PASSWORD },
@@ -474,7 +478,7 @@ describe('changing accounts', () => {
     const error = errorOf(create, 'RULE') as { message: string; issues?: { path: string }[] }
     expect(error.message).toContain(what)
     expect(error.issues?.[0]?.path).toBe(field)
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
 
     // Nor may an account take the role on without it.
     const office = await app.call(
@@ -502,21 +506,21 @@ describe('changing accounts', () => {
   })
 
   it('refuses a login name already taken, whatever its capitals, and logs in regardless of them', async () => {
-    const app = newApp()
+    const app = await newApp()
     const admin = await firstAdmin(app)
     await app.call(
       'user.create',
       { login: 'zhangsan', name: '张三', unit: '区发改局', roles: ['office'], password: PASSWORD },
       admin,
     )
-    const before = dump(app)
+    const before = await dump(app)
     const outcome = await app.invoke(
       'user.create',
       { login: 'ZhangSan', name: '张三丰', unit: '区工信局', roles: ['office'], password: PASSWORD },
       admin,
     )
     expect(errorOf(outcome, 'DUPLICATE').message).toContain('ZhangSan')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const me = await app.call('auth.login', { login: 'ZHANGSAN', password: PASSWORD }, newSession())
     expect(me.login).toBe('zhangsan')
   })
@@ -524,7 +528,7 @@ describe('changing accounts', () => {
 
 describe('resetting a password', () => {
   it('makes the account change it at next login, ends its sessions and unlocks it', async () => {
-    const app = newApp()
+    const app = await newApp()
     const admin = await firstAdmin(app)
     const who = await loginAs(app, 'zhangsan', { roles: ['office'] })
     for (let i = 0; i < 5; i++)
@@ -557,7 +561,7 @@ describe('resetting a password', () => {
 
 describe('the security log', () => {
   it('records every login, logout, failure, lockout, refusal, reset and unlock, newest first, for the administrator only', async () => {
-    const app = newApp()
+    const app = await newApp()
     const admin = await firstAdmin(app)
     const who = await loginAs(app, 'zhangsan', { roles: ['office'] })
     await app.call('auth.logout', {}, who.from)
@@ -598,34 +602,34 @@ describe('the security log', () => {
     const byUser = await app.call('security.log', { userId: who.userId, limit: 3 }, admin)
     expect(byUser.map((e) => e.event)).toEqual(['password_reset', 'unlocked', 'locked'])
     // And nobody can rewrite it.
-    expect(() => app.deps.sqlite.prepare('DELETE FROM security_log').run()).toThrow(/安全日志不能删除/)
-    expect(() => app.deps.sqlite.prepare(`UPDATE security_log SET detail = ''`).run()).toThrow(/安全日志不能修改/)
+    await expect(raw(app, 'DELETE FROM security_log')).rejects.toThrow(/安全日志不能删除/)
+    await expect(raw(app, `UPDATE security_log SET detail = ''`)).rejects.toThrow(/安全日志不能修改/)
+    expect((await securityRows(app)).length).toBeGreaterThan(0)
   })
 
   it("records an account's changes in the audit log under its id and name", async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const who = await loginAs(app, 'zhangsan', { roles: ['office'], name: '张三', unit: '区发改局' })
     const created = await app.call('project.create', projectInput(b), who.from)
-    const rows = app.deps.sqlite
-      .prepare(`SELECT DISTINCT operator, operator_unit, user_id FROM audit_log WHERE project_id = ?`)
-      .all(created.project.id)
+    const rows = await raw(
+      app,
+      'SELECT DISTINCT operator, operator_unit, user_id FROM audit_log WHERE project_id = ?',
+      created.project.id,
+    )
     expect(rows).toEqual([{ operator: '张三', operator_unit: '区发改局', user_id: who.userId }])
     // The command line's own changes carry its name and no account.
-    const local = app.deps.sqlite
-      .prepare(`SELECT DISTINCT operator, user_id FROM audit_log WHERE entity = 'dict'`)
-      .all()
+    const local = await raw(app, `SELECT DISTINCT operator, user_id FROM audit_log WHERE entity = 'dict'`)
     expect(local).toEqual([{ operator: '王测试', user_id: null }])
     // An administrator's change of an account is audited under the administrator.
     const admin = await loginAs(app, 'admin', { roles: ['admin'], name: '李管理' })
     const account = (await app.call('user.list', {}, admin.from)).find((u) => u.id === who.userId)!
     await app.call('user.update', { id: account.id, version: account.version, phone: '13800000000' }, admin.from)
     expect(
-      app.deps.sqlite
-        .prepare(
-          `SELECT operator, user_id, field, new_value FROM audit_log WHERE entity = 'user' AND action = 'update'`,
-        )
-        .all(),
+      await raw(
+        app,
+        `SELECT operator, user_id, field, new_value FROM audit_log WHERE entity = 'user' AND action = 'update'`,
+      ),
     ).toEqual([{ operator: '李管理', user_id: admin.userId, field: 'phone', new_value: '13800000000' }])
   })
 })
@@ -638,19 +642,17 @@ describe('an upgraded database', () => {
   }
 
   it('makes the former operator the first administrator: the start screen asks for its password', async () => {
-    const app = newApp(copyOfV6())
+    const app = await newApp(copyOfV6())
     expect(await app.call('auth.status', {})).toEqual({
       state: 'set-password',
       login: 'admin',
       name: '王办事',
       unit: '区发改局',
     })
-    const oldAudit = app.deps.sqlite
-      .prepare('SELECT id, operator, operator_unit, user_id FROM audit_log ORDER BY id')
-      .all() as {
-      operator: string
-      user_id: number | null
-    }[]
+    const oldAudit = await raw<{ operator: string; user_id: number | null }>(
+      app,
+      'SELECT id, operator, operator_unit, user_id FROM audit_log ORDER BY id',
+    )
     expect(oldAudit.length).toBeGreaterThan(0)
     expect(oldAudit.every((r) => r.user_id === null)).toBe(true)
     // Without a password nobody logs in as it.
@@ -675,9 +677,7 @@ describe('an upgraded database', () => {
     expect(await app.call('user.list', {}, from)).toHaveLength(1)
     // Logged in: it works at once, under its account.
     const leader = await app.call('leader.create', { name: '孙新任', title: '副区长', sortOrder: 99 }, from)
-    const after = app.deps.sqlite
-      .prepare('SELECT id, operator, operator_unit, user_id FROM audit_log ORDER BY id')
-      .all()
+    const after = await raw(app, 'SELECT id, operator, operator_unit, user_id FROM audit_log ORDER BY id')
     expect(after.slice(0, oldAudit.length)).toEqual(oldAudit)
     expect(after.slice(oldAudit.length)).toEqual([
       expect.objectContaining({ operator: '王办事', user_id: me.id }),
@@ -697,13 +697,13 @@ describe('an upgraded database', () => {
       ),
       'RULE',
     )
-    expect(eventsOf(app, 'wangbs')).toEqual(['setup', 'login'])
+    expect(await eventsOf(app, 'wangbs')).toEqual(['setup', 'login'])
   })
 })
 
 describe('issues found by the first probe', () => {
   it('a wrong 原密码 in 修改密码 counts as a failed login: logged, and the fifth locks and ends the session', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
     await app.call('auth.setup', { login: 'admin', name: '王测试', unit: '区重点项目办', password: PASSWORD })
     const office = await loginAs(app, 'guess', { roles: ['office'] })
@@ -737,7 +737,7 @@ describe('issues found by the first probe', () => {
   })
 
   it('a session of an account disabled meanwhile says so (not 长时间未操作), and is logged', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
     await app.call('auth.setup', { login: 'admin', name: '王测试', unit: '区重点项目办', password: PASSWORD })
     const office = await loginAs(app, 'soon', { roles: ['office'] })
@@ -750,7 +750,7 @@ describe('issues found by the first probe', () => {
   })
 
   it('keeps only the links its roles use: no leader on an office account, no person left on a former member', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     await app.call('auth.setup', { login: 'admin', name: '王测试', unit: '区重点项目办', password: PASSWORD })
     const made = await app.call('user.create', {
@@ -781,7 +781,7 @@ describe('issues found by the first probe', () => {
   })
 
   it('the command line resets a forgotten password (the only administrator): a new initial one, logged', async () => {
-    const app = newApp()
+    const app = await newApp()
     await app.call('auth.setup', { login: 'admin', name: '王测试', unit: '区重点项目办', password: 'Zb#20261121' })
     const [admin] = await app.call('user.list', {})
     await app.call('user.resetPassword', { id: admin!.id, version: admin!.version, password: 'Xy#98765432' })

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { LOCAL } from '../../src/main/app'
+import { LOCAL, type App } from '../../src/main/app'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
@@ -11,13 +11,13 @@ import {
   pruneBackups,
   readDatabaseId,
 } from '../../src/main/backup/backups'
-import { newApp, seedBasics, tempDir } from '../helpers/app'
+import { newApp, seedBasics, tempDir, sqliteOf } from '../helpers/app'
 import { setBackupFolder } from '../../src/main/services/backups'
 
 /** zhuanban.db, the usual name: its backups' names start as older versions made them (those are its own). */
 const usualApp = () => newApp(path.join(tempDir(), 'zhuanban.db'))
 /** The identity characters the open database's backup names carry. */
-const tagOf = (app: ReturnType<typeof newApp>) => readDatabaseId(app.deps.sqlite)!.slice(0, 8)
+const tagOf = (app: App) => readDatabaseId(sqliteOf(app))!.slice(0, 8)
 import { countyLedger, toBase64 } from '../helpers/ledgers'
 import { runCli as cli } from '../helpers/cli'
 
@@ -59,10 +59,10 @@ describe('backup retention (7 daily, 4 weekly, 12 monthly)', () => {
 
 describe('backups', () => {
   it('makes a consistent copy through the backup API that opens with the same data', async () => {
-    const app = usualApp()
+    const app = await usualApp()
     await seedBasics(app)
     const dir = tempDir()
-    const made = await createBackup(app.deps.sqlite, dir, 'manual', new Date('2026-11-21T02:03:04Z'))
+    const made = await createBackup(sqliteOf(app), dir, 'manual', new Date('2026-11-21T02:03:04Z'))
     expect(made).toMatchObject({
       name: `zhuanban-20261121-020304-manual-${tagOf(app)}.db`,
       reason: 'manual',
@@ -73,20 +73,20 @@ describe('backups', () => {
     expect(copy.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual({ n: 2 })
     copy.close()
     // Same second again: a second file, not an overwrite.
-    const again = await createBackup(app.deps.sqlite, dir, 'manual', new Date('2026-11-21T02:03:04Z'))
+    const again = await createBackup(sqliteOf(app), dir, 'manual', new Date('2026-11-21T02:03:04Z'))
     expect(again.name).not.toBe(made.name)
     expect(listBackups(dir)).toHaveLength(2)
   })
 
   it('backs up at start only when the newest backup is older than a day, pruning old automatic ones', async () => {
-    const app = usualApp()
+    const app = await usualApp()
     const dir = tempDir()
-    expect(await ensureDailyBackup(app.deps.sqlite, dir, new Date('2026-11-20T08:00:00Z'))).not.toBeNull()
-    expect(await ensureDailyBackup(app.deps.sqlite, dir, new Date('2026-11-21T07:00:00Z'))).toBeNull()
-    expect(await ensureDailyBackup(app.deps.sqlite, dir, new Date('2026-11-21T09:00:00Z'))).not.toBeNull()
+    expect(await ensureDailyBackup(sqliteOf(app), dir, new Date('2026-11-20T08:00:00Z'))).not.toBeNull()
+    expect(await ensureDailyBackup(sqliteOf(app), dir, new Date('2026-11-21T07:00:00Z'))).toBeNull()
+    expect(await ensureDailyBackup(sqliteOf(app), dir, new Date('2026-11-21T09:00:00Z'))).not.toBeNull()
     for (let i = 1; i <= 20; i++)
       fs.writeFileSync(path.join(dir, `zhuanban-202609${String(i).padStart(2, '0')}-080000-auto.db`), '')
-    pruneBackups(app.deps.sqlite, dir, new Date('2026-11-21T09:00:00Z'))
+    pruneBackups(sqliteOf(app), dir, new Date('2026-11-21T09:00:00Z'))
     const left = listBackups(dir)
       .filter((b) => b.reason === 'auto')
       .map((b) => b.at.slice(0, 10))
@@ -105,17 +105,17 @@ describe('backups', () => {
   })
 
   it('reports a backup folder that cannot be made, in Chinese', async () => {
-    const app = newApp()
+    const app = await newApp()
     const file = path.join(tempDir(), 'not-a-folder')
     fs.writeFileSync(file, 'x')
-    await expect(createBackup(app.deps.sqlite, path.join(file, 'backups'), 'manual')).rejects.toMatchObject({
+    await expect(createBackup(sqliteOf(app), path.join(file, 'backups'), 'manual')).rejects.toMatchObject({
       code: 'DB_READONLY',
       message: expect.stringContaining('无法写入备份文件夹'),
     })
   })
 
   it('through the contract: a manual backup beside the database, listed newest first; one before every import', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
     const made = await app.call('backup.create', {})
     expect(path.dirname(made.path)).toBe(path.join(path.dirname(app.deps.databasePath), 'backups'))
@@ -128,7 +128,7 @@ describe('backups', () => {
     const { main } = await import('../../src/main/cli/index')
     const dir = tempDir()
     const db = path.join(dir, 'cli.db')
-    newApp(db)
+    await newApp(db)
     const out: string[] = []
     expect(await main(['backup', '--db', db, '--dir', path.join(dir, 'copies')], (s) => out.push(s))).toBe(0)
     expect(out.join()).toContain('已备份：')
@@ -141,16 +141,16 @@ describe('backups named in the future (a PC clock once set ahead, or now set beh
   const names = (dir: string) => listBackups(dir).map((b) => b.name)
 
   it('never stop the daily backup, in either direction of the skew', async () => {
-    const app = usualApp()
+    const app = await usualApp()
     const dir = tempDir()
     // Made while the clock ran a year ahead; the clock has been put right since.
     fs.writeFileSync(path.join(dir, 'zhuanban-20271121-080000-auto.db'), '')
-    expect(await ensureDailyBackup(app.deps.sqlite, dir, at('2026-11-21T09:00:00Z'))).not.toBeNull()
-    expect(await ensureDailyBackup(app.deps.sqlite, dir, at('2026-11-21T10:00:00Z'))).toBeNull() // today's is there
-    expect(await ensureDailyBackup(app.deps.sqlite, dir, at('2026-11-22T10:00:00Z'))).not.toBeNull()
+    expect(await ensureDailyBackup(sqliteOf(app), dir, at('2026-11-21T09:00:00Z'))).not.toBeNull()
+    expect(await ensureDailyBackup(sqliteOf(app), dir, at('2026-11-21T10:00:00Z'))).toBeNull() // today's is there
+    expect(await ensureDailyBackup(sqliteOf(app), dir, at('2026-11-22T10:00:00Z'))).not.toBeNull()
     // Now the clock is two years behind every backup: backups go on, one a day by the clock as it is.
-    expect(await ensureDailyBackup(app.deps.sqlite, dir, at('2024-11-21T09:00:00Z'))).not.toBeNull()
-    expect(await ensureDailyBackup(app.deps.sqlite, dir, at('2024-11-21T11:00:00Z'))).toBeNull()
+    expect(await ensureDailyBackup(sqliteOf(app), dir, at('2024-11-21T09:00:00Z'))).not.toBeNull()
+    expect(await ensureDailyBackup(sqliteOf(app), dir, at('2024-11-21T11:00:00Z'))).toBeNull()
     const tag = tagOf(app)
     expect(names(dir)).toEqual([
       'zhuanban-20271121-080000-auto.db',
@@ -161,14 +161,14 @@ describe('backups named in the future (a PC clock once set ahead, or now set beh
   })
 
   it("never prune today's real backup because one named later today or on later days exists", async () => {
-    const app = usualApp()
+    const app = await usualApp()
     const dir = tempDir()
     // This morning the clock ran six hours ahead (a backup named 15:00), and last week ten days ahead.
     fs.writeFileSync(path.join(dir, 'zhuanban-20261121-150000-auto.db'), '')
     for (let d = 22; d <= 30; d++) fs.writeFileSync(path.join(dir, `zhuanban-202611${d}-080000-auto.db`), '')
     const now = at('2026-11-21T09:00:00Z')
-    const today = await createBackup(app.deps.sqlite, dir, 'auto', now)
-    expect(pruneBackups(app.deps.sqlite, dir, now)).toEqual([])
+    const today = await createBackup(sqliteOf(app), dir, 'auto', now)
+    expect(pruneBackups(sqliteOf(app), dir, now)).toEqual([])
     expect(fs.existsSync(today.path)).toBe(true)
     // And the retention on its own: the future-named ones take no day, week or month.
     const files = listBackups(dir).map((b) => ({ name: b.name, at: b.at, automatic: true }))
@@ -181,7 +181,7 @@ describe('restore (command line, with 专班 closed)', () => {
     const { main } = await import('../../src/main/cli/index')
     const dir = tempDir()
     const db = path.join(dir, 'office.db')
-    const app = newApp(db)
+    const app = await newApp(db)
     await seedBasics(app)
     const saved = await app.call('backup.create', {})
     await app.call('leader.create', { name: '后来加的', title: '副区长', sortOrder: 99 })
@@ -189,7 +189,7 @@ describe('restore (command line, with 专班 closed)', () => {
     const out: string[] = []
     expect(await main(['restore', '--db', db, saved.path], (s) => out.push(s))).toBe(0)
     expect(out.join('\n')).toContain('原数据库已另存为')
-    const restored = newApp(db)
+    const restored = await newApp(db)
     expect((await restored.call('leader.list', {})).map((l) => l.name)).not.toContain('后来加的')
     const kept = (await restored.call('backup.list', {})).backups.find((b) => b.reason === 'pre-restore')!
     const copy = new BetterSqlite3(kept.path, { readonly: true })
@@ -201,7 +201,7 @@ describe('restore (command line, with 专班 closed)', () => {
     const { main } = await import('../../src/main/cli/index')
     const dir = tempDir()
     const db = path.join(dir, 'office.db')
-    const app = newApp(db)
+    const app = await newApp(db)
     await seedBasics(app)
     await app.close()
     const before = fs.readFileSync(db)
@@ -233,8 +233,8 @@ describe('databases whose backups share one folder: each sees only its own', () 
   it('demo.db and zhuanban.db side by side: a daily backup each, each lists and prunes only its own', async () => {
     const dir = tempDir()
     const shared = path.join(dir, 'backups')
-    const usual = newApp(path.join(dir, 'zhuanban.db'))
-    const demo = newApp(path.join(dir, 'demo.db'))
+    const usual = await newApp(path.join(dir, 'zhuanban.db'))
+    const demo = await newApp(path.join(dir, 'demo.db'))
     await seedBasics(usual)
     await seedBasics(demo)
     // zhuanban.db's automatic backups from September, named as older versions named them (no identity).
@@ -246,13 +246,9 @@ describe('databases whose backups share one folder: each sees only its own', () 
     for (const name of september) fs.writeFileSync(path.join(shared, name), '')
 
     // zhuanban.db's backup of today is not demo.db's: demo.db gets its own, and prunes none of zhuanban.db's.
-    const mine = await ensureDailyBackup(
-      usual.deps.sqlite,
-      path.join(dir, 'elsewhere'),
-      new Date('2026-11-21T02:00:00Z'),
-    )
+    const mine = await ensureDailyBackup(sqliteOf(usual), path.join(dir, 'elsewhere'), new Date('2026-11-21T02:00:00Z'))
     fs.renameSync(mine!.path, path.join(shared, mine!.name))
-    const theirs = await ensureDailyBackup(demo.deps.sqlite, shared, new Date('2026-11-21T03:00:00Z'))
+    const theirs = await ensureDailyBackup(sqliteOf(demo), shared, new Date('2026-11-21T03:00:00Z'))
     expect(theirs).not.toBeNull()
     expect(theirs!.name).toMatch(/^zhuanban-demo-20261121-030000-auto-[0-9a-f]{8}\.db$/)
     const manual = await demo.call('backup.create', {})
@@ -272,14 +268,14 @@ describe('databases whose backups share one folder: each sees only its own', () 
 
   it("two offices' zhuanban.db with one chosen network folder: neither lists, counts or restores the other's", async () => {
     const network = path.join(tempDir(), '共享备份')
-    const a = newApp(path.join(tempDir(), 'zhuanban.db'))
-    const b = newApp(path.join(tempDir(), 'zhuanban.db'))
+    const a = await newApp(path.join(tempDir(), 'zhuanban.db'))
+    const b = await newApp(path.join(tempDir(), 'zhuanban.db'))
     await seedBasics(a)
     await seedBasics(b)
     await setBackupFolder(a.deps, network)
     await setBackupFolder(b.deps, network)
     const ofA = await a.call('backup.create', {})
-    expect(await ensureDailyBackup(b.deps.sqlite, network, new Date())).not.toBeNull()
+    expect(await ensureDailyBackup(sqliteOf(b), network, new Date())).not.toBeNull()
     expect((await b.call('backup.list', {})).backups.map((x) => x.name)).not.toContain(ofA.name)
     expect((await a.call('backup.list', {})).backups.map((x) => x.name)).toEqual([ofA.name])
     // Restoring A's backup into B: not offered in the app, refused on the command line.
@@ -293,7 +289,7 @@ describe('databases whose backups share one folder: each sees only its own', () 
     expect(refused.err).toContain('属于另一个数据库')
     expect(refused.err).toContain('未恢复')
     expect(fs.readFileSync(bFile).equals(before)).toBe(true)
-    const reopened = newApp(bFile)
+    const reopened = await newApp(bFile)
     expect((await reopened.call('leader.list', {})).map((l) => l.name)).toContain('乙办公室')
   })
 
@@ -301,17 +297,17 @@ describe('databases whose backups share one folder: each sees only its own', () 
     const dir = tempDir()
     const shared = path.join(dir, 'backups')
     fs.mkdirSync(shared)
-    const usual = newApp(path.join(dir, 'zhuanban.db'))
+    const usual = await newApp(path.join(dir, 'zhuanban.db'))
     await seedBasics(usual)
     // Made by an older version: no identity inside, the old name.
     const legacy = path.join(shared, 'zhuanban-20261120-080000-manual.db')
-    await usual.deps.sqlite.backup(legacy)
+    await sqliteOf(usual).backup(legacy)
     await usual.call('leader.create', { name: '后来加的', title: '副区长', sortOrder: 9 })
     await usual.call('backup.create', {})
-    const identity = readDatabaseId(usual.deps.sqlite)
+    const identity = readDatabaseId(sqliteOf(usual))
     expect(identity).toMatch(/^[0-9a-f]{32}$/)
 
-    const demo = newApp(path.join(dir, 'demo.db'))
+    const demo = await newApp(path.join(dir, 'demo.db'))
     await demo.call('backup.create', {})
     expect((await demo.call('backup.list', {})).backups.map((b) => b.name)).not.toContain(path.basename(legacy))
     const demoFile = demo.deps.databasePath
@@ -322,7 +318,7 @@ describe('databases whose backups share one folder: each sees only its own', () 
     const { restored } = await usual.call('backup.restore', { name: path.basename(legacy) })
     expect(restored.name).toBe(path.basename(legacy))
     expect((await usual.call('leader.list', {})).map((l) => l.name)).not.toContain('后来加的')
-    expect(readDatabaseId(usual.deps.sqlite)).toBe(identity)
+    expect(readDatabaseId(sqliteOf(usual))).toBe(identity)
     // Its backups are still its own: the 恢复前 one (the undo) is listed and restores.
     const kept = (await usual.call('backup.list', {})).backups.find((b) => b.reason === 'pre-restore')!
     await usual.call('backup.restore', { name: kept.name })
@@ -334,14 +330,14 @@ describe('backup names that are no time (month 13, 30 February)', () => {
   const impossible = ['zhuanban-20261399-999999-auto.db', 'zhuanban-20260230-080000-auto.db']
 
   it('are ignored by the list, the daily backup and the retention: never deleted, never a reason to fail', async () => {
-    const app = usualApp()
+    const app = await usualApp()
     const dir = tempDir()
     for (const name of impossible) fs.writeFileSync(path.join(dir, name), '')
     for (let i = 1; i <= 20; i++)
       fs.writeFileSync(path.join(dir, `zhuanban-202609${String(i).padStart(2, '0')}-080000-auto.db`), '')
     expect(listBackups(dir).map((b) => b.at)).not.toContainEqual(expect.stringMatching(/NaN|-13-|02-30/))
     expect(listBackups(dir)).toHaveLength(20)
-    expect(await ensureDailyBackup(app.deps.sqlite, dir, new Date('2026-11-21T09:00:00Z'))).not.toBeNull()
+    expect(await ensureDailyBackup(sqliteOf(app), dir, new Date('2026-11-21T09:00:00Z'))).not.toBeNull()
     for (const name of impossible) expect(fs.existsSync(path.join(dir, name))).toBe(true)
     // The old automatic ones were pruned as usual.
     expect(fs.existsSync(path.join(dir, 'zhuanban-20260901-080000-auto.db'))).toBe(false)
@@ -351,7 +347,7 @@ describe('backup names that are no time (month 13, 30 February)', () => {
   it('do not break the command line backup, the contract list or browser mode', async () => {
     const dir = tempDir()
     const db = path.join(dir, 'zhuanban.db')
-    const app = newApp(db)
+    const app = await newApp(db)
     fs.mkdirSync(path.join(dir, 'backups'))
     for (const name of impossible) fs.writeFileSync(path.join(dir, 'backups', name), '')
     const list = await app.call('backup.list', {})
@@ -400,12 +396,12 @@ describe('a damaged database is never backed up', () => {
     const file = path.join(tempDir(), 'x.db')
     expect((await cli(['demo', '--db', file, '--projects', '20'])).code).toBe(0)
     damageLeaders(file)
-    const app = newApp(file) // opened without the check, as a command opens it
+    const app = await newApp(file) // opened without the check, as a command opens it
     const dir = path.join(path.dirname(file), 'backups')
     const made = await app.invoke('backup.create', {}, LOCAL)
     expect(made).toMatchObject({ ok: false, error: { code: 'DB_DAMAGED' } })
     if (!made.ok) expect(made.error.message).toMatch(/已损坏.*未备份/)
-    await expect(ensureDailyBackup(app.deps.sqlite, dir)).rejects.toMatchObject({ code: 'DB_DAMAGED' })
+    await expect(ensureDailyBackup(sqliteOf(app), dir)).rejects.toMatchObject({ code: 'DB_DAMAGED' })
     const imported = await app.invoke(
       'excel.import',
       {
@@ -422,7 +418,7 @@ describe('a damaged database is never backed up', () => {
 describe('backup-folder and backup --dir on the command line', () => {
   it('refuse an empty folder, a second folder and a folder with --default, as usage errors', async () => {
     const db = path.join(tempDir(), 'a.db')
-    newApp(db)
+    await newApp(db)
     const empty = await cli(['backup-folder', '--db', db, ''])
     expect(empty).toMatchObject({ code: 2, err: expect.stringContaining('备份文件夹不能为空') })
     expect(empty.err).toContain('--default')
@@ -430,13 +426,13 @@ describe('backup-folder and backup --dir on the command line', () => {
     expect(two).toMatchObject({ code: 2, err: expect.stringContaining('只能给出一个备份文件夹') })
     expect((await cli(['backup-folder', '--db', db, '--default', '/y'])).code).toBe(2)
     // Nothing was changed: still the default (a chosen folder would say so).
-    const app = newApp(db)
+    const app = await newApp(db)
     expect((await app.call('backup.list', {})).isDefault).toBe(true)
   })
 
   it('gives an example of a full path of the system it runs on', async () => {
     const db = path.join(tempDir(), 'a.db')
-    newApp(db)
+    await newApp(db)
     const r = await cli(['backup-folder', '--db', db, 'relative'])
     expect(r.code).toBe(1)
     expect(r.err).toContain('完整路径')
@@ -447,7 +443,7 @@ describe('backup-folder and backup --dir on the command line', () => {
   it('backup --dir: refuses an empty folder; a relative one is taken from the current folder and said in full', async () => {
     const dir = tempDir()
     const db = path.join(dir, 'a.db')
-    newApp(db)
+    await newApp(db)
     expect(await cli(['backup', '--db', db, '--dir', ''])).toMatchObject({
       code: 2,
       err: expect.stringContaining('--dir 不能为空'),

@@ -83,7 +83,7 @@ function byHand(file: string, period: string): { code: string; rank: number | nu
 describe('npm run cli -- rank', () => {
   it('prints the demo ranking of a month, equal to a hand calculation of the rules', async () => {
     const file = path.join(tempDir(), 'rank.db')
-    const app = newApp(file)
+    const app = await newApp(file)
     await app.call('demo.load', {})
     const out: string[] = []
     expect(await main(['rank', '--db', file, '--period', '2026-10', '--json'], (s) => out.push(s))).toBe(0)
@@ -99,7 +99,7 @@ describe('npm run cli -- rank', () => {
 
   it('prints a readable Chinese table by leader', async () => {
     const file = path.join(tempDir(), 'rank2.db')
-    const app = newApp(file)
+    const app = await newApp(file)
     await app.call('demo.load', {})
     const out: string[] = []
     expect(await main(['rank', '--db', file, '--period', '2026-10', '--by', 'leader'], (s) => out.push(s))).toBe(0)

@@ -4,7 +4,7 @@
  */
 import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
-import { dump, newApp, projectInput, refused, seedBasics } from '../helpers/app'
+import { dump, newApp, projectInput, raw, refused, seedBasics } from '../helpers/app'
 
 async function workbookOf(base64: string) {
   const wb = new ExcelJS.Workbook()
@@ -13,7 +13,7 @@ async function workbookOf(base64: string) {
 }
 
 async function setup() {
-  const app = newApp()
+  const app = await newApp()
   const b = await seedBasics(app)
   const two = await app.call('project.create', projectInput(b, { code: 'XM-002', name: '城东物流园' }))
   const one = await app.call('project.create', projectInput(b))
@@ -125,7 +125,7 @@ describe('专班通讯录', () => {
   })
 
   it('exports an empty 通讯录 (no task-force members yet) with its header', async () => {
-    const app = newApp()
+    const app = await newApp()
     const ws = (await workbookOf((await app.call('excel.export', { what: 'contacts' })).base64)).worksheets[0]!
     expect(ws.rowCount).toBe(2)
     expect(ws.getCell('I2').value).toBe('电话')
@@ -136,8 +136,8 @@ describe('phones saved before the rule', () => {
   it('still load, display and export as stored; saving other fields keeps them; a new number is checked', async () => {
     const { app, b, member } = await setup()
     // Written by an earlier version, which accepted any digits: no data is lost.
-    app.deps.sqlite.prepare('UPDATE leaders SET phone = ? WHERE id = ?').run('7654321', b.leaderId)
-    app.deps.sqlite.prepare('UPDATE people SET phone = ? WHERE id = ?').run('123', member.person.id)
+    await raw(app, 'UPDATE leaders SET phone = ? WHERE id = ?', '7654321', b.leaderId)
+    await raw(app, 'UPDATE people SET phone = ? WHERE id = ?', '123', member.person.id)
     const leader = (await app.call('leader.list', {})).find((l) => l.id === b.leaderId)!
     expect(leader.phone).toBe('7654321')
     const renamed = await app.call('leader.update', {
@@ -155,7 +155,7 @@ describe('phones saved before the rule', () => {
     const kept = await app.call('person.update', { id: person.id, version: person.version, unit: '区规划和自然资源局' })
     expect(kept.phone).toBe('123')
     // A new number must follow the rule; refused in Chinese with both shapes, and nothing changes.
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(
       app,
       'leader.update',
@@ -165,7 +165,7 @@ describe('phones saved before the rule', () => {
     expect(error.message).toContain('「电话」应为11位手机号')
     expect(error.message).toContain('0371-12345678')
     await refused(app, 'person.update', { id: person.id, version: kept.version, phone: '1234' }, 'INVALID_INPUT')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const fixed = await app.call('leader.update', { id: b.leaderId, version: renamed.version, phone: '0358 7654321' })
     expect(fixed.phone).toBe('0358-7654321')
   })

@@ -7,14 +7,14 @@ import { loginAs } from '../helpers/accounts'
 import { describe, expect, it } from 'vitest'
 import { CALL_NAMES, contract, type CallName } from '../../src/shared/contract'
 import { createHandlers } from '../../src/main/handlers'
-import { dump, newApp, projectInput, refused, seedBasics, tempDir, type Basics } from '../helpers/app'
+import { dump, newApp, projectInput, rawNumber, refused, seedBasics, tempDir, type Basics } from '../helpers/app'
 import { setBackupFolder } from '../../src/main/services/backups'
 import type { App } from '../../src/main/app'
 import { countyLedger, toBase64 } from '../helpers/ledgers'
 
 describe('the contract', () => {
-  it('has a handler for every call and nothing else', () => {
-    const app = newApp()
+  it('has a handler for every call and nothing else', async () => {
+    const app = await newApp()
     expect(Object.keys(createHandlers(app.deps)).sort()).toEqual([...CALL_NAMES].sort())
   })
 
@@ -23,7 +23,7 @@ describe('the contract', () => {
   })
 
   it('refuses an unknown call', async () => {
-    const app = newApp()
+    const app = await newApp()
     const error = await refused(app, 'project.drop', {}, 'UNKNOWN_CALL')
     expect(error.message).toContain('project.drop')
     await refused(app, '__proto__', {}, 'UNKNOWN_CALL')
@@ -37,12 +37,12 @@ describe('the contract', () => {
       ['an array instead of an object', [1, 2]],
       ['an unknown field', { __unknownField: true }],
     ])('%s', async (_label, input) => {
-      const app = newApp()
+      const app = await newApp()
       await seedBasics(app)
-      const before = dump(app)
+      const before = await dump(app)
       const error = await refused(app, name, input, 'INVALID_INPUT')
       expect(error.message.startsWith('输入有误：')).toBe(true)
-      expect(dump(app)).toEqual(before)
+      expect(await dump(app)).toEqual(before)
     })
   })
 
@@ -251,12 +251,11 @@ describe('the contract', () => {
   })
 
   it('leaves at least one audit row for every write, with the operator', async () => {
-    const app = newApp()
+    const app = await newApp()
     leader = undefined
     const b = await seedBasics(app)
     const state: Record<string, number> = {}
-    const count = (table: string) =>
-      (app.deps.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+    const count = (table: string) => rawNumber(app, `SELECT count(*) AS n FROM ${table}`)
     // Logging in and out changes no data: those calls leave their row in the security log instead.
     const auditCount = (name: string) => count(name.startsWith('auth.') ? 'security_log' : 'audit_log')
     // The auth calls run on one session (set up, log in, change the password, log out); demo.load needs an
@@ -276,25 +275,21 @@ describe('the contract', () => {
       const input = await scenario[name]!(app, b, state)
       if (name === 'demo.load') {
         // The demo only fills an empty database: check it on a fresh one.
-        const fresh = newApp()
-        const n = (fresh.deps.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n
+        const fresh = await newApp()
+        const n = await rawNumber(fresh, 'SELECT count(*) AS n FROM audit_log')
         await fresh.call('demo.load', input)
-        expect(
-          (fresh.deps.sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n,
-        ).toBeGreaterThan(n)
+        expect(await rawNumber(fresh, 'SELECT count(*) AS n FROM audit_log')).toBeGreaterThan(n)
         continue
       }
       if (name === 'demo.remove') {
         // It removes the demo's own audit rows with the demo, and says so in one row of its own.
-        const fresh = newApp()
+        const fresh = await newApp()
         await fresh.call('demo.load', { projects: 3 })
         await fresh.call('demo.remove', input)
-        expect(
-          fresh.deps.sqlite.prepare(`SELECT count(*) AS n FROM audit_log WHERE entity = 'database'`).get(),
-        ).toEqual({ n: 1 })
+        expect(await rawNumber(fresh, `SELECT count(*) AS n FROM audit_log WHERE entity = 'database'`)).toBe(1)
         continue
       }
-      const before = auditCount(name)
+      const before = await auditCount(name)
       const outcome = await app.invoke(
         name,
         input,
@@ -303,12 +298,12 @@ describe('the contract', () => {
       expect(outcome, `${name}: ${JSON.stringify(outcome)}`).toMatchObject({ ok: true })
       if (name === 'project.create')
         state.project = (outcome as { result: { project: { id: number } } }).result.project.id
-      expect(auditCount(name), `${name} 应写入变更记录`).toBeGreaterThan(before)
+      expect(await auditCount(name), `${name} 应写入变更记录`).toBeGreaterThan(before)
     }
   })
 
   it('refuses the stale version of every versioned write and changes nothing', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { project } = await app.call('project.create', projectInput(b))
     const state = { project: project.id }
@@ -326,16 +321,16 @@ describe('the contract', () => {
     for (const name of versioned) {
       const input = (await scenario[name]!(app, b, state)) as Record<string, unknown>
       expect((await app.invoke(name, input, LOCAL)).ok, name).toBe(true)
-      const before = dump(app)
+      const before = await dump(app)
       await refused(app, name, { ...input, version: 1 }, 'CONFLICT')
-      expect(dump(app)).toEqual(before)
+      expect(await dump(app)).toEqual(before)
     }
   })
 
   it('refuses unknown ids on every call that takes one and changes nothing', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
-    const before = dump(app)
+    const before = await dump(app)
     const cases: [CallName, object][] = [
       ['project.get', { id: 9999 }],
       ['project.update', { id: 9999, version: 1, name: 'x' }],
@@ -383,14 +378,14 @@ describe('the contract', () => {
       const error = await refused(app, name, input, 'NOT_FOUND')
       expect(error.message, name).toContain('不存在')
     }
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('refuses over-long text and negative money wherever they are typed', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { project, plan } = await app.call('project.create', projectInput(b))
-    const before = dump(app)
+    const before = await dump(app)
     const long = '字'.repeat(3000)
     const cases: [CallName, object][] = [
       ['project.create', projectInput(b, { code: 'XM-002', content: long })],
@@ -416,6 +411,6 @@ describe('the contract', () => {
       ['user.create', { login: 'long', name: long, unit: '区发改局', roles: ['office'], password: 'Zb#20261121' }],
     ]
     for (const [name, input] of cases) await refused(app, name, input, 'INVALID_INPUT')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 })

@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { LOCAL, openApp } from '../../src/main/app'
+import { LOCAL, openApp, type App } from '../../src/main/app'
 import {
   backupPointerFile,
   createBackup,
@@ -23,11 +23,11 @@ import { openSqlite } from '../../src/main/db/open'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/main/db/migrations'
 import { isNetworkLocation, locationWarnings } from '../../src/main/db/location'
 import { AppError } from '../../src/shared/errors'
-import { dump, fixedClock, newApp, refused, seedBasics, tempDir } from '../helpers/app'
+import { dump, fixedClock, newApp, refused, seedBasics, tempDir, sqliteOf } from '../helpers/app'
 import { setBackupFolder } from '../../src/main/services/backups'
 import { countyLedger, toBase64 } from '../helpers/ledgers'
 
-const leaderNames = async (app: ReturnType<typeof newApp>) => (await app.call('leader.list', {})).map((l) => l.name)
+const leaderNames = async (app: App) => (await app.call('leader.list', {})).map((l) => l.name)
 
 /** Overwrites the middle of a closed database file with garbage, as a failing disk or a torn copy would. */
 function damage(file: string): void {
@@ -65,7 +65,7 @@ async function damagedWithBackup() {
 
 describe('restore inside the app (设置 → 数据备份)', () => {
   it('brings back the old data, keeps the replaced database as a backup, logs it, and can be undone', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
     const saved = await app.call('backup.create', {})
     await app.call('leader.create', { name: '恢复后应消失', title: '副区长', sortOrder: 9 })
@@ -79,25 +79,25 @@ describe('restore inside the app (设置 → 数据备份)', () => {
     // The kept backup is the undo: restoring it brings the later change back.
     await app.call('backup.restore', { name: kept.name })
     expect(await leaderNames(app)).toContain('恢复后应消失')
-    expect(app.deps.sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(sqliteOf(app).pragma('journal_mode', { simple: true })).toBe('wal')
   })
 
   it('refuses an unknown name, a path, or a damaged backup, and changes nothing', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
     const saved = await app.call('backup.create', {})
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'backup.restore', { name: 'zhuanban-20200101-000000-manual.db' }, 'NOT_FOUND')
     await refused(app, 'backup.restore', { name: '../../etc/passwd' }, 'INVALID_INPUT')
     fs.writeFileSync(saved.path, Buffer.alloc(8192, 1))
     const error = await refused(app, 'backup.restore', { name: saved.name }, 'DB_NOT_DATABASE')
     expect(error.message).toContain('不能用来恢复')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     expect(listBackups(path.dirname(saved.path)).map((b) => b.reason)).toEqual(['manual']) // no pre-restore made
   })
 
   it('lets calls already running finish and holds new ones until the database is back', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
     const saved = await app.call('backup.create', {})
     await app.call('leader.create', { name: '后加', title: '副区长', sortOrder: 9 })
@@ -113,22 +113,22 @@ describe('restore inside the app (设置 → 数据备份)', () => {
   })
 
   it('puts the replaced database back when the restored copy cannot be opened', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
     const saved = await app.call('backup.create', {})
     // A backup from a future version passes nothing: refused before anything is replaced.
     const future = new BetterSqlite3(saved.path)
     future.prepare(`INSERT INTO migrations VALUES (?, 'future', '2030-01-01')`).run(LATEST_SCHEMA_VERSION + 1)
     future.close()
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'backup.restore', { name: saved.name }, 'DB_TOO_NEW')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 })
 
 describe('the backup folder', () => {
   it('can be chosen, is used by every backup, is audited, and can be reset to the default', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
     const chosen = path.join(tempDir(), '专班备份')
     const listing = await setBackupFolder(app.deps, chosen)
@@ -144,7 +144,7 @@ describe('the backup folder', () => {
   })
 
   it('cannot be pointed anywhere through the contract (a page would make the host write copies into /etc)', async () => {
-    const app = newApp()
+    const app = await newApp()
     const before = await app.call('backup.list', {})
     const target = path.join(tempDir(), 'elsewhere')
     expect((await app.invoke('backup.setFolder', { folder: target }, LOCAL)).ok).toBe(false)
@@ -154,7 +154,7 @@ describe('the backup folder', () => {
   })
 
   it('refuses a relative path or a folder it cannot write, and keeps the old one', async () => {
-    const app = newApp()
+    const app = await newApp()
     const before = await app.call('backup.list', {})
     await expect(setBackupFolder(app.deps, 'backups')).rejects.toThrow('完整路径')
     const file = path.join(tempDir(), 'a-file')
@@ -170,13 +170,13 @@ describe('integrity at start', () => {
     const file = path.join(dir, 'county.db')
     const app = await demoDatabase(file)
     const good = await createBackup(
-      app.deps.sqlite,
+      sqliteOf(app),
       path.join(dir, 'backups'),
       'manual',
       new Date('2026-11-20T08:00:00Z'),
     )
-    const bad = await createBackup(app.deps.sqlite, path.join(dir, 'backups'), 'auto', new Date('2026-11-21T08:00:00Z'))
-    const projects = app.deps.sqlite.prepare('SELECT count(*) AS n FROM projects').get()
+    const bad = await createBackup(sqliteOf(app), path.join(dir, 'backups'), 'auto', new Date('2026-11-21T08:00:00Z'))
+    const projects = sqliteOf(app).prepare('SELECT count(*) AS n FROM projects').get()
     await app.close()
     damage(bad.path)
     damage(file)
@@ -190,8 +190,8 @@ describe('integrity at start', () => {
     expect(start.backup?.name).toBe(good.name)
 
     const restored = await restoreAtStart(file, start.backup!, { clock: fixedClock })
-    expect(restored.deps.sqlite.prepare('SELECT count(*) AS n FROM projects').get()).toEqual(projects)
-    expect(restored.deps.sqlite.pragma('quick_check', { simple: true })).toBe('ok')
+    expect(sqliteOf(restored).prepare('SELECT count(*) AS n FROM projects').get()).toEqual(projects)
+    expect(sqliteOf(restored).pragma('quick_check', { simple: true })).toBe('ok')
     await restored.close()
     // The damaged file is kept (moved into the backup folder), never deleted.
     expect(fs.readdirSync(path.join(dir, 'backups')).some((n) => n.startsWith('damaged-'))).toBe(true)
@@ -212,7 +212,7 @@ describe('integrity at start', () => {
   it("says in Chinese what the integrity check found, without SQLite's English lines", async () => {
     const file = path.join(tempDir(), 'county.db')
     const app = await demoDatabase(file)
-    const { rootpage } = app.deps.sqlite.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'leaders'`).get() as {
+    const { rootpage } = sqliteOf(app).prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'leaders'`).get() as {
       rootpage: number
     }
     await app.close()
@@ -232,14 +232,9 @@ describe('integrity at start', () => {
     const dir = tempDir()
     const file = path.join(dir, 'county.db')
     const app = await demoDatabase(file)
-    const today = await createBackup(app.deps.sqlite, path.join(dir, 'backups'), 'manual', fixedClock())
+    const today = await createBackup(sqliteOf(app), path.join(dir, 'backups'), 'manual', fixedClock())
     // Made last week while the clock ran a year ahead: older data under a newer name.
-    const ahead = await createBackup(
-      app.deps.sqlite,
-      path.join(dir, 'backups'),
-      'auto',
-      new Date('2027-11-14T08:00:00Z'),
-    )
+    const ahead = await createBackup(sqliteOf(app), path.join(dir, 'backups'), 'auto', new Date('2027-11-14T08:00:00Z'))
     await app.close()
     damage(file)
     const start = openAtStart(file, { clock: fixedClock })
@@ -260,7 +255,7 @@ describe('integrity at start', () => {
   it("never offers to restore over another program's database", async () => {
     const dir = tempDir()
     const file = path.join(dir, 'other.db')
-    const ours = newApp(path.join(dir, 'ours.db'))
+    const ours = await newApp(path.join(dir, 'ours.db'))
     await ours.call('backup.create', {})
     const other = new BetterSqlite3(file)
     other.exec('CREATE TABLE t (a)')
@@ -287,7 +282,7 @@ describe('integrity at start', () => {
     const { file, good } = await damagedWithBackup()
     expect(await restoreBackup(file, good.path)).toBeNull() // nothing readable to keep: moved aside instead
     const reopened = openApp(file)
-    expect(reopened.deps.sqlite.pragma('quick_check', { simple: true })).toBe('ok')
+    expect(sqliteOf(reopened).pragma('quick_check', { simple: true })).toBe('ok')
     await reopened.close()
   })
 })
@@ -333,7 +328,7 @@ describe('a file at the path that is not a whole 专班 database', () => {
     expect(fs.readFileSync(file).equals(before)).toBe(true)
 
     const restored = await restoreAtStart(file, start.backup!, { clock: fixedClock })
-    expect(restored.deps.sqlite.prepare('SELECT count(*) AS n FROM projects').get()).toEqual({ n: 20 })
+    expect(sqliteOf(restored).prepare('SELECT count(*) AS n FROM projects').get()).toEqual({ n: 20 })
     await restored.close()
   })
 })
@@ -391,33 +386,33 @@ describe('upgrades make a backup first', () => {
 
 describe('a full disk (SQLite max_page_count)', () => {
   it('refuses a large write with a Chinese message and leaves every row as it was', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
-    const before = dump(app)
-    const pages = app.deps.sqlite.pragma('page_count', { simple: true }) as number
-    app.deps.sqlite.pragma(`max_page_count = ${pages + 2}`)
+    const before = await dump(app)
+    const pages = sqliteOf(app).pragma('page_count', { simple: true }) as number
+    sqliteOf(app).pragma(`max_page_count = ${pages + 2}`)
     const error = await refused(app, 'demo.load', { projects: 200 }, 'DB_FULL')
     expect(error.message).toContain('磁盘空间已满')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const small = await app.invoke('leader.create', { name: '小写入', title: '副区长', sortOrder: 3 }, LOCAL)
     // A small write may still fit in the two spare pages; either way nothing half-written remains.
     if (!small.ok) expect(small.error.code).toBe('DB_FULL')
-    expect(app.deps.sqlite.pragma('quick_check', { simple: true })).toBe('ok')
+    expect(sqliteOf(app).pragma('quick_check', { simple: true })).toBe('ok')
   })
 
   it('an Excel import that does not fit changes nothing', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
-    const before = dump(app)
-    const pages = app.deps.sqlite.pragma('page_count', { simple: true }) as number
-    app.deps.sqlite.pragma(`max_page_count = ${pages + 1}`)
+    const before = await dump(app)
+    const pages = sqliteOf(app).pragma('page_count', { simple: true }) as number
+    sqliteOf(app).pragma(`max_page_count = ${pages + 1}`)
     await refused(
       app,
       'excel.import',
       { fileName: '台账.xlsx', base64: await toBase64(await countyLedger({ rows: 300 })) },
       'DB_FULL',
     )
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 })
 
@@ -466,7 +461,7 @@ describe('a database on a network drive', () => {
 
   it('is shown as a warning in system.info (and none for a local disk)', async () => {
     expect(locationWarnings('\\\\server\\share\\a.db', probe('win32', null))[0]).toContain('网络共享文件夹')
-    expect((await newApp().call('system.info', {})).warnings).toEqual([])
+    expect((await (await newApp()).call('system.info', {})).warnings).toEqual([])
   })
 })
 
@@ -479,10 +474,10 @@ describe('a damaged database finds only its own backups', () => {
     const own = await demoApp.call('backup.create', {})
     await demoApp.close()
     // zhuanban.db's backup is newer, in the same backups folder.
-    const other = newApp(usual)
+    const other = await newApp(usual)
     await seedBasics(other)
     const newer = await createBackup(
-      other.deps.sqlite,
+      sqliteOf(other),
       path.join(dir, 'backups'),
       'manual',
       new Date('2026-11-21T04:05:00Z'),
@@ -513,7 +508,7 @@ describe('a damaged database finds only its own backups', () => {
     const dir = tempDir()
     const demo = path.join(dir, 'demo.db')
     await (await demoDatabase(demo)).close()
-    const other = newApp(path.join(dir, 'zhuanban.db'))
+    const other = await newApp(path.join(dir, 'zhuanban.db'))
     await seedBasics(other)
     const foreign = await other.call('backup.create', {})
     await other.close()
@@ -539,7 +534,7 @@ describe('a chosen backup folder is found even when the database cannot be read'
     await setBackupFolder(app.deps, chosen)
     const good = await app.call('backup.create', {})
     expect(path.dirname(good.path)).toBe(chosen)
-    const identity = readDatabaseId(app.deps.sqlite)
+    const identity = readDatabaseId(sqliteOf(app))
     await app.close()
     // A file anyone can read says where the backups are.
     const pointer = fs.readFileSync(backupPointerFile(file), 'utf8')
@@ -551,8 +546,8 @@ describe('a chosen backup folder is found even when the database cannot be read'
     expect(start).toMatchObject({ ok: false, damaged: true, backup: { name: good.name, path: good.path } })
     if (start.ok) return
     const restored = await restoreAtStart(file, start.backup!, { clock: fixedClock })
-    expect(restored.deps.sqlite.prepare('SELECT count(*) AS n FROM projects').get()).toEqual({ n: 20 })
-    expect(readDatabaseId(restored.deps.sqlite)).toBe(identity)
+    expect(sqliteOf(restored).prepare('SELECT count(*) AS n FROM projects').get()).toEqual({ n: 20 })
+    expect(readDatabaseId(sqliteOf(restored))).toBe(identity)
     expect((await restored.call('backup.list', {})).backups.map((b) => b.name)).toContain(good.name)
     await restored.close()
   })
@@ -560,7 +555,7 @@ describe('a chosen backup folder is found even when the database cannot be read'
   it('the pointer follows the folder and goes with 恢复默认; a folder chosen before pointers gets one at the next start', async () => {
     const dir = tempDir()
     const file = path.join(dir, 'county.db')
-    const app = newApp(file)
+    const app = await newApp(file)
     const first = path.join(tempDir(), 'a')
     const second = path.join(tempDir(), 'b')
     await setBackupFolder(app.deps, first)
@@ -569,8 +564,8 @@ describe('a chosen backup folder is found even when the database cannot be read'
     await app.call('backup.resetFolder', {})
     expect(fs.existsSync(backupPointerFile(file))).toBe(false)
     // Chosen by an older version (only in the database): the day's backup writes the pointer.
-    app.deps.sqlite.prepare(`INSERT INTO settings (key, value) VALUES ('backup_dir', ?)`).run(JSON.stringify(first))
-    await ensureDailyBackup(app.deps.sqlite, first)
+    sqliteOf(app).prepare(`INSERT INTO settings (key, value) VALUES ('backup_dir', ?)`).run(JSON.stringify(first))
+    await ensureDailyBackup(sqliteOf(app), first)
     expect(fs.readFileSync(backupPointerFile(file), 'utf8').split(/\r?\n/)[0]).toBe(first)
   })
   it('offers nothing when the identity is lost and backups of two databases of that name share the folder', async () => {
@@ -600,7 +595,7 @@ describe('restoring over a database that opens but is damaged (command line)', (
     const file = path.join(dir, 'county.db')
     const app = await demoDatabase(file)
     const good = await app.call('backup.create', {})
-    const { rootpage } = app.deps.sqlite.prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'leaders'`).get() as {
+    const { rootpage } = sqliteOf(app).prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'leaders'`).get() as {
       rootpage: number
     }
     await app.close()
@@ -611,7 +606,7 @@ describe('restoring over a database that opens but is damaged (command line)', (
     expect(listBackups(path.dirname(good.path)).map((b) => b.reason)).toEqual(['manual'])
     expect(fs.readdirSync(path.dirname(good.path)).some((n) => n.startsWith('damaged-'))).toBe(true)
     const reopened = openApp(file)
-    expect(reopened.deps.sqlite.pragma('quick_check', { simple: true })).toBe('ok')
+    expect(sqliteOf(reopened).pragma('quick_check', { simple: true })).toBe('ok')
     await reopened.close()
   })
 })

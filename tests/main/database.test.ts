@@ -8,7 +8,7 @@ import { APPLICATION_ID, openSqlite, openToLook, readHeader, withStatementCache 
 import { migrate } from '../../src/main/db/migrate'
 import { summarizeIntegrity } from '../../src/main/db/integrity'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/main/db/migrations'
-import { dump, fixedClock, newApp, projectInput, refused, seedBasics, tempDir } from '../helpers/app'
+import { dump, fixedClock, newApp, projectInput, refused, seedBasics, tempDir, sqliteOf } from '../helpers/app'
 import { damageMiddle as damage, fingerprint, withPendingWal } from '../helpers/db-files'
 
 function openError(fn: () => unknown): AppError {
@@ -22,9 +22,9 @@ function openError(fn: () => unknown): AppError {
 }
 
 describe('opening the database', () => {
-  it('uses WAL, foreign keys, full sync and marks the file as ours', () => {
-    const app = newApp()
-    const db = app.deps.sqlite
+  it('uses WAL, foreign keys, full sync and marks the file as ours', async () => {
+    const app = await newApp()
+    const db = sqliteOf(app)
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(db.pragma('synchronous', { simple: true })).toBe(2)
@@ -46,9 +46,11 @@ describe('opening the database', () => {
     again.close()
   })
 
-  it('creates every table the services use', () => {
+  it('creates every table the services use', async () => {
     const tables = (
-      newApp().deps.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as {
+      sqliteOf(await newApp())
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+        .all() as {
         name: string
       }[]
     ).map((t) => t.name)
@@ -86,7 +88,7 @@ describe('opening the database', () => {
     expect(db.prepare('SELECT max(id) AS v FROM migrations').get()).toEqual({ v: LATEST_SCHEMA_VERSION })
     db.close()
     const app = openApp(file, { clock: fixedClock })
-    expect(app.deps.sqlite.prepare('SELECT count(*) AS n FROM dict_items').get()).toMatchObject({
+    expect(sqliteOf(app).prepare('SELECT count(*) AS n FROM dict_items').get()).toMatchObject({
       n: expect.any(Number),
     })
     void app.close()
@@ -144,12 +146,12 @@ describe('opening the database', () => {
       await seedBasics(app)
       const other = new BetterSqlite3(file)
       other.exec('BEGIN IMMEDIATE')
-      const before = dump(app)
+      const before = await dump(app)
       const error = await refused(app, 'leader.create', { name: '孙三', title: '副区长', sortOrder: 1 }, 'DB_LOCKED')
       expect(error.message).toContain('正被另一个程序使用')
       other.exec('ROLLBACK')
       other.close()
-      expect(dump(app)).toEqual(before)
+      expect(await dump(app)).toEqual(before)
       // And once the lock is gone, the same write goes through.
       expect((await app.invoke('leader.create', { name: '孙三', title: '副区长', sortOrder: 1 }, LOCAL)).ok).toBe(true)
     } finally {
@@ -372,7 +374,7 @@ describe('closing', () => {
     } finally {
       full.mockRestore()
     }
-    expect(app.deps.sqlite.open).toBe(false)
+    expect(sqliteOf(app).open).toBe(false)
     expect(closed).toMatchObject({ walKept: true })
     expect(closed.message).toContain(`${file}-wal`)
     expect(closed.message).toContain('磁盘空间已满')
@@ -380,7 +382,7 @@ describe('closing', () => {
     expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(0)
     reader.close()
     const reopened = openApp(file, { clock: fixedClock })
-    expect(reopened.deps.sqlite.prepare('SELECT count(*) AS n FROM leaders').get()).toEqual({ n: 2 })
+    expect(sqliteOf(reopened).prepare('SELECT count(*) AS n FROM leaders').get()).toEqual({ n: 2 })
     expect(await reopened.close()).toEqual({ walKept: false })
   })
 })
@@ -438,7 +440,7 @@ describe('the statement cache under Kysely', () => {
   })
 
   it('serves the app: reads after a write see the write through the kept statements', async () => {
-    const app = newApp()
+    const app = await newApp()
     const basics = await seedBasics(app)
     for (let i = 0; i < 3; i++) expect(await app.call('project.list', {})).toHaveLength(0)
     const { project } = await app.call('project.create', projectInput(basics, { name: '缓存之后新建的项目' }))
@@ -449,7 +451,7 @@ describe('the statement cache under Kysely', () => {
 
 describe('concurrent calls on one app', () => {
   it('serialises writes and keeps every read on one snapshot', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { project, plan } = await app.call('project.create', projectInput(b))
     // Fire many writes and reads at once, as the HTTP transport may.

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { dump, newApp, projectInput, refused, seedBasics } from '../helpers/app'
 
 async function setup() {
-  const app = newApp()
+  const app = await newApp()
   const b = await seedBasics(app)
   const detail = await app.call('project.create', projectInput(b)) // 2026–2027, planned 2026-03-01 … 2027-06-30
   const milestone = await app.call('milestone.create', {
@@ -28,7 +28,7 @@ async function setup() {
 describe('impossible dates are refused and change nothing', () => {
   it('a project: years or planned dates in the wrong order, on create and on update', async () => {
     const { app, b, project } = await setup()
-    const before = dump(app)
+    const before = await dump(app)
     const create = await refused(
       app,
       'project.create',
@@ -48,7 +48,7 @@ describe('impossible dates are refused and change nothing', () => {
       'RULE',
     )
     expect(planned.issues?.[0]?.path).toBe('plannedEnd')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('a project reaching 竣工投产 before its actual start', async () => {
@@ -60,7 +60,7 @@ describe('impossible dates are refused and change nothing', () => {
       date: '2026-05-01',
     })
     expect(started.actualStart).toBe('2026-05-01')
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(
       app,
       'project.move',
@@ -68,7 +68,7 @@ describe('impossible dates are refused and change nothing', () => {
       'RULE',
     )
     expect(error.message).toBe('「竣工投产日期」2026-04-30不能早于项目的实际开工日期2026-05-01')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const done = await app.call('project.move', {
       id: project.id,
       version: started.version,
@@ -80,7 +80,7 @@ describe('impossible dates are refused and change nothing', () => {
 
   it('a milestone completed in the future', async () => {
     const { app, milestone } = await setup()
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(
       app,
       'milestone.complete',
@@ -88,12 +88,12 @@ describe('impossible dates are refused and change nothing', () => {
       'RULE',
     )
     expect(error.issues).toEqual([{ path: 'actualDate', message: '「实际完成日期」不能晚于今天（2026-11-21）' }])
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('a problem raised in the future, due before it was raised, closed before it was raised or in the future', async () => {
     const { app, b, project, problem } = await setup()
-    const before = dump(app)
+    const before = await dump(app)
     const raise = {
       projectId: project.id,
       categoryId: b.problemCategoryId,
@@ -135,12 +135,12 @@ describe('impossible dates are refused and change nothing', () => {
       'RULE',
     )
     expect(closedLater.message).toBe('「销号日期」不能晚于今天（2026-11-21）')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('an empty required date says 必须填写, and a year no project is built in is refused', async () => {
     const { app, planId, milestone } = await setup()
-    const before = dump(app)
+    const before = await dump(app)
     const empty = await refused(
       app,
       'milestone.complete',
@@ -155,7 +155,7 @@ describe('impossible dates are refused and change nothing', () => {
       'INVALID_INPUT',
     )
     expect(typo.message).toContain('「计划完成日期」应在1990年至2100年之间')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 })
 

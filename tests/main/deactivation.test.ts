@@ -13,7 +13,7 @@ async function workbookOf(base64: string) {
 }
 
 async function setup() {
-  const app = newApp()
+  const app = await newApp()
   const b = await seedBasics(app)
   const one = await app.call('project.create', projectInput(b))
   const two = await app.call('project.create', projectInput(b, { code: 'XM-002', name: '城东物流园' }))
@@ -89,7 +89,7 @@ describe('dictionary items: usage, deactivation, re-enabling', () => {
     })
     expect(saved.townshipId).toBe(b.townshipId)
     // Not for a new project, nor for moving another project there; refused in Chinese, nothing changed.
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(
       app,
       'project.create',
@@ -99,7 +99,7 @@ describe('dictionary items: usage, deactivation, re-enabling', () => {
     expect(error.message).toContain('「城东街道」已停用')
     const third = (await app.call('project.list', { text: 'XM-003' }))[0]!
     await refused(app, 'project.update', { id: third.id, version: third.version, townshipId: b.townshipId }, 'RULE')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('records deactivating and re-enabling in the audit log, naming the item and how much it was used', async () => {
@@ -119,9 +119,9 @@ describe('dictionary items: usage, deactivation, re-enabling', () => {
     })
     expect(reEnabled).toMatchObject({ field: 'active', oldValue: '否', newValue: '是', note: '乡镇/街道「城东街道」' })
     // A stale copy cannot flip it back.
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'dict.update', { id: b.townshipId, version: off.version, active: false }, 'CONFLICT')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('lets a 专班 keep a deactivated 牵头单位 but not choose one anew', async () => {
@@ -132,7 +132,7 @@ describe('dictionary items: usage, deactivation, re-enabling', () => {
     expect(kept.leadUnit).toEqual({ id: b.unitId, name: '区发改局' })
     const moved = await app.call('taskForce.update', { id: tf.id, version: kept.version, leadUnitId: b.unit2Id })
     expect(moved.leadUnit.name).toBe('区工信局')
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(
       app,
       'taskForce.update',
@@ -140,7 +140,7 @@ describe('dictionary items: usage, deactivation, re-enabling', () => {
       'RULE',
     )
     expect(error.message).toContain('单位「区发改局」已停用')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     expect((await app.call('project.get', { id: two.project.id })).taskForce.leadUnit.name).toBe('区发改局')
   })
 })
@@ -171,7 +171,7 @@ describe('leaders: usage, deactivation (not deletion), re-enabling', () => {
   })
 
   it('deactivates a leader with history (never deletes), keeps the name in the history, and re-enables', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { project } = await app.call('project.create', projectInput(b))
     await app.call('project.reassignLeader', {
@@ -181,9 +181,9 @@ describe('leaders: usage, deactivation (not deletion), re-enabling', () => {
       fromDate: '2026-06-01',
       note: '',
     })
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'leader.delete', { id: b.leaderId, version: 1 }, 'RULE')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const off = await app.call('leader.update', { id: b.leaderId, version: 1, active: false })
     expect(off.active).toBe(false)
     expect((await app.call('leader.list', {})).map((l) => l.name)).toEqual(['钱二和'])
@@ -213,9 +213,9 @@ describe('leaders: usage, deactivation (not deletion), re-enabling', () => {
 
   it('refuses to deactivate a leader who owns projects now, saying how many', async () => {
     const { app, b } = await setup()
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(app, 'leader.update', { id: b.leaderId, version: 1, active: false }, 'RULE')
     expect(error.message).toContain('目前包联3个项目')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 })

@@ -13,7 +13,8 @@ import { landedProjects } from '../helpers/ledgers'
 const DIR = path.join(__dirname, '../fixtures/field-cases')
 const base64Of = (name: string) => fs.readFileSync(path.join(DIR, name)).toString('base64')
 
-async function importCase(name: string, app: App = newApp()) {
+async function importCase(name: string, given?: App) {
+  const app = given ?? (await newApp())
   const base64 = base64Of(name)
   // The field cases have no 项目阶段 column: their new projects take the stage chosen in the preview.
   const preview = await app.call('excel.preview', { fileName: name, base64, stage: 'planning' })

@@ -4,7 +4,7 @@ import { dump, newApp, projectInput, refused, seedBasics } from '../helpers/app'
 
 describe('overview.setup', () => {
   it('counts nothing on a new database and ticks each step as its data arrives', async () => {
-    const app = newApp()
+    const app = await newApp()
     expect(await app.call('overview.setup', {})).toEqual({
       accounts: 0,
       townships: 0,
@@ -29,7 +29,7 @@ describe('overview.setup', () => {
   })
 
   it('counts only active townships, units and leaders (a stopped one is no longer there to pick)', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     await app.call('dict.update', { id: b.township2Id, version: 1, active: false })
     const free = await app.call('leader.create', { name: '孙三立', title: '副区长', sortOrder: 20 })
@@ -38,11 +38,11 @@ describe('overview.setup', () => {
   })
 
   it('refuses input it does not take and changes nothing', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(app, 'overview.setup', { projects: 1 }, 'INVALID_INPUT')
     expect(error.message).toContain('输入有误')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 })

@@ -13,7 +13,7 @@ afterEach(async () => {
 
 /** The host of a database with an office account, logged in: `authed` then carries its session cookie. */
 async function host(staticDir?: string) {
-  const app = newApp()
+  const app = await newApp()
   await seedBasics(app)
   await app.call('user.create', {
     login: 'office',
@@ -81,7 +81,7 @@ describe('browser mode HTTP host', () => {
   })
 
   it('makes a fresh random token for each launch', async () => {
-    const app = newApp()
+    const app = await newApp()
     const a = await startHttpHost({ app })
     const b = await startHttpHost({ app })
     hosts.push(a, b)
@@ -98,7 +98,7 @@ describe('browser mode HTTP host', () => {
     })
     expect(String(res.headers['set-cookie'])).toMatch(/^zb_session=[\w-]{40,}; Path=\/api; HttpOnly; SameSite=Strict$/)
     expect(JSON.parse(res.body)).toMatchObject({ ok: true, result: { login: 'office', roles: ['office'] } })
-    const before = dump(app)
+    const before = await dump(app)
     // The token alone (another local program that read the address) is not a login.
     const anonymous = await request(h.port, {
       path: '/api/call/leader.create',
@@ -114,7 +114,7 @@ describe('browser mode HTTP host', () => {
       body: newLeader,
     })
     expect(noToken.status).toBe(401)
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const out = await request(h.port, { path: '/api/call/auth.logout', headers: authed, body: '{}' })
     expect(String(out.headers['set-cookie'])).toContain('Max-Age=0')
     const after = await request(h.port, { path: '/api/call/leader.list', headers: authed, body: '{}' })
@@ -135,19 +135,19 @@ describe('browser mode HTTP host', () => {
     ['a token of the right length but wrong', { ...json, [TOKEN_HEADER]: 'test-token-124' }, 401],
   ])('refuses %s with a Chinese error and changes nothing', async (_label, headers, status) => {
     const { app, h } = await host()
-    const before = dump(app)
+    const before = await dump(app)
     const res = await request(h.port, { path: '/api/call/leader.create', headers, body: newLeader })
     expect(res.status).toBe(status)
     expect(JSON.parse(res.body)).toMatchObject({
       ok: false,
       error: { code: 'UNAUTHORIZED', message: expect.stringContaining('访问令牌') },
     })
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('refuses a request addressed to another host name (DNS rebinding)', async () => {
     const { app, h } = await host()
-    const before = dump(app)
+    const before = await dump(app)
     const res = await request(h.port, {
       path: '/api/call/leader.create',
       headers: { ...authed, host: `evil.example:${h.port}` },
@@ -155,12 +155,12 @@ describe('browser mode HTTP host', () => {
     })
     expect(res.status).toBe(403)
     expect(JSON.parse(res.body).error.message).toContain('拒绝访问')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('refuses malformed JSON, a wrong content type and an oversized body, changing nothing', async () => {
     const { app, h } = await host()
-    const before = dump(app)
+    const before = await dump(app)
     const bad = await request(h.port, { path: '/api/call/leader.create', headers: authed, body: '{"name": "甲", ' })
     expect(bad.status).toBe(400)
     expect(JSON.parse(bad.body).error).toMatchObject({
@@ -181,12 +181,12 @@ describe('browser mode HTTP host', () => {
     const big = await request(h.port, { path: '/api/call/leader.create', headers: authed, body: huge })
     expect(big.status).toBe(413)
     expect(JSON.parse(big.body).error.message).toContain('请求内容过大')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('refuses an unknown call and invalid input with the contract’s Chinese errors', async () => {
     const { app, h } = await host()
-    const before = dump(app)
+    const before = await dump(app)
     const unknown = await request(h.port, { path: '/api/call/leader.drop', headers: authed, body: '{}' })
     expect(unknown.status).toBe(404)
     expect(JSON.parse(unknown.body).error.code).toBe('UNKNOWN_CALL')
@@ -195,7 +195,7 @@ describe('browser mode HTTP host', () => {
     expect(JSON.parse(invalid.body).error.message).toContain('「姓名」不能为空')
     const other = await request(h.port, { method: 'GET', path: '/api/whatever', headers: authed })
     expect(other.status).toBe(404)
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('takes __proto__ and constructor keys as no fields at all: validated as usual, nothing polluted', async () => {
@@ -260,7 +260,7 @@ describe('browser mode HTTP host', () => {
       const dir = tempDir()
       fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>专班</title>')
       const { app, h } = await host(built ? dir : undefined)
-      const before = dump(app)
+      const before = await dump(app)
       for (const page of [
         '/%E0%A4%A',
         '/assets/%E0%A4%A',
@@ -297,7 +297,7 @@ describe('browser mode HTTP host', () => {
         })
         expect(res.headers['cache-control'], api).toBe('no-store')
       }
-      expect(dump(app)).toEqual(before)
+      expect(await dump(app)).toEqual(before)
     },
   )
 

@@ -10,7 +10,8 @@ import type { App } from '../../src/main/app'
 import type { CallInput } from '../../src/shared/contract'
 import { importCode, importCodes } from '../../src/main/excel/import/codes'
 import { readStage } from '../../src/main/excel/ledger/rows'
-import { dump, newApp, refused } from '../helpers/app'
+import { dump, newApp, refused, tempDir } from '../helpers/app'
+import { dumpTableRows } from '../../src/main/backup/server'
 import { HEADER, TITLE, project, rawXlsx, type RawCell } from '../helpers/raw-xlsx'
 
 const b64 = (buffer: Buffer) => buffer.toString('base64')
@@ -19,7 +20,7 @@ const ledger = async (rows: RawCell[][], header: string[] = HEADER) =>
 const STAGE_HEADER = [...HEADER, '项目阶段']
 
 async function operatorApp(): Promise<App> {
-  const app = newApp()
+  const app = await newApp()
   return app
 }
 type Input = Partial<CallInput<'excel.import'>>
@@ -41,10 +42,10 @@ describe('the stage of imported projects', () => {
     expect(asked.issues[0]!.message).toContain('不会默认为谋划包装')
     expect(asked.sample.map((s) => s.stage)).toEqual([null, null])
     // The contract refuses the same import (the CLI and a stale dialog too), and writes nothing.
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(app, 'excel.import', { fileName: '台账.xlsx', base64 }, 'INVALID_INPUT')
     expect(error.message).toContain('没有写「项目阶段」')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
 
     const chosen = await preview(app, { base64, stage: 'construction' })
     expect(chosen).toMatchObject({ stage: 'construction', stageToChoose: 2, issueCount: 0 })
@@ -212,24 +213,43 @@ describe('codes made for imported projects', () => {
 
 describe('the backup before an import', () => {
   it('holds the data as it was before the import (reason pre-import)', async () => {
-    const app = await operatorApp()
-    await app.call('demo.load', { projects: 5 })
-    const base64 = await ledger([project(1, '甲项目', 100, 10, '周明远')])
-    await importLedger(app, { base64, stage: 'planning' })
-    const backups = (await app.call('backup.list', {})).backups.filter((b) => b.reason === 'pre-import')
-    expect(backups).toHaveLength(1)
-    expect(path.dirname(backups[0]!.path)).toBe(path.join(path.dirname(app.deps.databasePath), 'backups'))
-    const copy = new BetterSqlite3(backups[0]!.path, { readonly: true })
+    // A server database's default backup folder is under the app's data folder: a temporary one here.
+    const config = process.env.XDG_CONFIG_HOME
+    process.env.XDG_CONFIG_HOME = tempDir()
     try {
-      expect((copy.prepare('SELECT count(*) AS n FROM projects').get() as { n: number }).n).toBe(5)
+      const app = await operatorApp()
+      await app.call('demo.load', { projects: 5 })
+      const base64 = await ledger([project(1, '甲项目', 100, 10, '周明远')])
+      await importLedger(app, { base64, stage: 'planning' })
+      const listing = await app.call('backup.list', {})
+      const backups = listing.backups.filter((b) => b.reason === 'pre-import')
+      expect(backups).toHaveLength(1)
+      if (app.deps.store.file) {
+        // A SQLite file: a copy in backups/ beside it.
+        expect(path.dirname(backups[0]!.path)).toBe(path.join(path.dirname(app.deps.databasePath), 'backups'))
+        const copy = new BetterSqlite3(backups[0]!.path, { readonly: true })
+        try {
+          expect((copy.prepare('SELECT count(*) AS n FROM projects').get() as { n: number }).n).toBe(5)
+        } finally {
+          copy.close()
+        }
+      } else {
+        // A server database: a pg_dump in its default folder on the app server.
+        expect(listing).toMatchObject({ isDefault: true, server: true })
+        expect(listing.folder.startsWith(process.env.XDG_CONFIG_HOME!)).toBe(true)
+        expect(path.dirname(backups[0]!.path)).toBe(listing.folder)
+        expect(backups[0]!.name).toMatch(/-pre-import\.dump$/)
+        expect(await dumpTableRows(backups[0]!.path, 'projects')).toHaveLength(5)
+      }
+      expect(await app.call('project.list', {})).toHaveLength(6)
+      // A ledger with problems makes no backup: nothing is about to change.
+      const another = await ledger([project(1, '乙项目', 100, 10, '周明远')])
+      await refused(app, 'excel.import', { fileName: '台账.xlsx', base64: another }, 'INVALID_INPUT')
+      expect((await app.call('backup.list', {})).backups.filter((b) => b.reason === 'pre-import')).toHaveLength(1)
     } finally {
-      copy.close()
+      if (config === undefined) delete process.env.XDG_CONFIG_HOME
+      else process.env.XDG_CONFIG_HOME = config
     }
-    expect(await app.call('project.list', {})).toHaveLength(6)
-    // A ledger with problems makes no backup: nothing is about to change.
-    const another = await ledger([project(1, '乙项目', 100, 10, '周明远')])
-    await refused(app, 'excel.import', { fileName: '台账.xlsx', base64: another }, 'INVALID_INPUT')
-    expect((await app.call('backup.list', {})).backups.filter((b) => b.reason === 'pre-import')).toHaveLength(1)
   })
 })
 
@@ -318,7 +338,7 @@ describe('deactivated (停用) list items and leaders', () => {
     expect(message(4, 'J列')).toContain('或把台账改回「基础设施」')
 
     // Nothing is written.
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(
       app,
       'excel.import',
@@ -326,7 +346,7 @@ describe('deactivated (停用) list items and leaders', () => {
       'INVALID_INPUT',
     )
     expect(error.message).toContain('已停用')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
 
     // Without the refused rows the ledger imports, and 甲项目 keeps its deactivated items.
     const good = await ledger(

@@ -5,7 +5,7 @@ import { newApp, TODAY } from '../helpers/app'
 
 describe('kanban cards and the overview', () => {
   it('gives every project a card with progress and the light of today, agreeing with lights.get', async () => {
-    const app = newApp()
+    const app = await newApp()
     await app.call('demo.load', {})
     const { asOf, cards } = await app.call('kanban.cards', {})
     expect(asOf).toBe(TODAY)
@@ -30,7 +30,7 @@ describe('kanban cards and the overview', () => {
   })
 
   it('sums the district up and lists what is missing, overdue and mine', async () => {
-    const app = newApp()
+    const app = await newApp()
     await app.call('demo.load', {})
     const o = await app.call('overview.get', {})
     expect(o.reportPeriod).toBe('2026-10')

@@ -19,7 +19,8 @@ const b64 = (buffer: Buffer) => buffer.toString('base64')
 async function preview(app: App, buffer: Buffer, extra: Partial<CallInput<'excel.preview'>> = {}) {
   return app.call('excel.preview', { fileName: '台账.xlsx', base64: b64(buffer), stage: 'planning', ...extra })
 }
-async function importAll(buffer: Buffer, extra: Partial<CallInput<'excel.import'>> = {}, app = newApp()) {
+async function importAll(buffer: Buffer, extra: Partial<CallInput<'excel.import'>> = {}, given?: App) {
+  const app = given ?? (await newApp())
   const p = await preview(app, buffer, extra)
   expect(p.issues).toEqual([])
   await app.call('excel.import', { fileName: '台账.xlsx', base64: b64(buffer), stage: 'planning', ...extra })
@@ -68,7 +69,7 @@ describe('units in headers', () => {
   })
 
   it('asks for a unit it cannot read (（万美元）), reads nothing of that column until one is chosen', async () => {
-    const app = newApp()
+    const app = await newApp()
     const file = await rawXlsx([
       sheet([
         TITLE,
@@ -85,14 +86,14 @@ describe('units in headers', () => {
         project(1, '甲项目', 100, 50, '周明远'),
       ]),
     ])
-    const before = dump(app)
+    const before = await dump(app)
     const p = await preview(app, file)
     expect(p.columns.find((c) => c.letter === 'D')).toMatchObject({ unit: null, unitText: '万美元' })
     expect(p.issues.map((i) => i.message)).toEqual([
       '工作表「台账」D列「总投资（万美元）」的金额单位「万美元」无法识别，没有读取这一列。请在预览中为这一列选择单位（元、万元、亿元……）',
     ])
     await refused(app, 'excel.import', { fileName: 'x.xlsx', base64: b64(file) }, 'INVALID_INPUT')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const chosen = await importAll(file, { units: { '4': '万元' } }, app)
     expect(chosen.preview.conversions).toEqual(['D列「总投资（万美元）」：按所选单位 万元 读取'])
     expect(await projects(app)).toMatchObject([{ total: 10000 }])
@@ -147,7 +148,7 @@ describe('header shapes', () => {
     const file = await rawXlsx([
       sheet([TITLE, HEADER.map((h) => (h === '包联领导' ? title : h)), project(1, '甲', 100, 10, '周明远')]),
     ])
-    const p = await preview(newApp(), file)
+    const p = await preview(await newApp(), file)
     expect(p.columns.find((c) => c.header === title)!.field).toBe('leader')
   })
 
@@ -159,7 +160,7 @@ describe('header shapes', () => {
         [1, '甲项目', '新建', 100, '周明远', '县发改局', '城关镇'],
       ]),
     ])
-    const app = newApp()
+    const app = await newApp()
     const p = await preview(app, file)
     expect(p.columns.find((c) => c.letter === 'F')!.field).toBeNull()
     expect(p.issues.map((i) => i.message)).toEqual([expect.stringContaining('没有认出「牵头单位」列')])
@@ -226,7 +227,7 @@ describe('sheets', () => {
       { activeTab },
     )
   it('proposes the active sheet, lets the user choose another, and never reads a hidden one by default', async () => {
-    const app = newApp()
+    const app = await newApp()
     expect((await preview(app, await two(1))).sheet).toBe('二表')
     expect((await preview(app, await two(0))).sheet).toBe('一表')
     const chosen = await preview(app, await two(1), { sheet: '一表' })
@@ -269,7 +270,7 @@ describe('cell forms', () => {
   })
 
   it('reports a saved #REF! as a formula error in its cell, and rounds a computed =元/10000 as Excel shows it', async () => {
-    const app = newApp()
+    const app = await newApp()
     const broken = await rawXlsx([
       sheet([TITLE, HEADER, project(1, '甲项目', { formula: 'Sheet2!A1', error: '#REF!' }, 10, '周明远')]),
     ])
@@ -288,7 +289,7 @@ describe('cell forms', () => {
   })
 
   it('refuses a typed amount that could mean two things, and one with more than two decimals', async () => {
-    const app = newApp()
+    const app = await newApp()
     const file = await rawXlsx([
       sheet([
         TITLE,
@@ -324,7 +325,7 @@ describe('cell forms', () => {
 
 describe('identity of projects and names', () => {
   it('matches a name wrapped with Alt+Enter to the same name without the break, township and all', async () => {
-    const app = newApp()
+    const app = await newApp()
     await importAll(
       await rawXlsx([sheet([TITLE, HEADER, project(1, '智能装备产业园一期', 100, 10, '周明远')])]),
       {},
@@ -335,7 +336,7 @@ describe('identity of projects and names', () => {
   })
 
   it('puts a title written with the name into the leader’s title, and refuses two leaders in one cell', async () => {
-    const app = newApp()
+    const app = await newApp()
     const file = await rawXlsx([
       sheet([
         TITLE,
@@ -367,7 +368,7 @@ describe('identity of projects and names', () => {
   })
 
   it('refuses a control character in a name with a message', async () => {
-    const app = newApp()
+    const app = await newApp()
     // Excel writes a control character as _x0001_ (XML cannot hold it).
     const file = await rawXlsx([sheet([TITLE, HEADER, project(1, '甲_x0001_项目', 100, 10, '周明远')])])
     const p = await preview(app, file)
@@ -466,7 +467,7 @@ describe('command line', () => {
     expect(done.code).toBe(0)
     expect(done.out).toContain('金额：D列「总投资（万美元）」：按所选单位 亿元 读取，换算为万元（×10,000）')
     expect(done.out).toContain('F「主办科室」→ 牵头单位')
-    const app = newApp(db)
+    const app = await newApp(db)
     expect(await projects(app)).toMatchObject([{ name: '甲项目', total: 2500000 }])
     expect((await app.call('project.list', {}))[0]!.leadUnit.name).toBe('县发改局')
     expect((await app.call('project.list', {}))[0]!.stage).toBe('investment')
@@ -513,7 +514,7 @@ describe('found by probing (each a kind)', () => {
   })
 
   it('takes two leaders on two lines or with a full-width space as two (refused), and a title after a space as the title', async () => {
-    const app = newApp()
+    const app = await newApp()
     const p = await preview(
       app,
       await rawXlsx([
@@ -575,12 +576,12 @@ describe('found by probing (each a kind)', () => {
     const onlyGroups = await rawXlsx([
       sheet([TITLE, ['序号', '项目名称', '总投资', '所在乡镇'], ['一', '甲项目', 1], ['二', '乙项目', 2]]),
     ])
-    const p = await preview(newApp(), onlyGroups)
+    const p = await preview(await newApp(), onlyGroups)
     expect(p.issues.map((i) => i.message)).toEqual([expect.stringContaining('表头下面没有读到任何项目行')])
   })
 
   it('on re-import, refuses a changed leader or lead unit, a code added to a project known by name, and a plan outside the years', async () => {
-    const app = newApp()
+    const app = await newApp()
     await importAll(
       await rawXlsx([
         sheet([TITLE, [...HEADER, '建设起止年限'], [...project(1, '甲项目', 100, 10, '周明远'), '2025-2027']]),
@@ -588,7 +589,7 @@ describe('found by probing (each a kind)', () => {
       {},
       app,
     )
-    const before = dump(app)
+    const before = await dump(app)
     const changed = await preview(
       app,
       await rawXlsx([sheet([TITLE, HEADER, [1, '甲项目', '新建', 100, 10, '郑佳宁', '县住建局', '城关镇']])]),
@@ -610,11 +611,11 @@ describe('found by probing (each a kind)', () => {
       ]),
     )
     expect(outside.issues.map((i) => i.message)).toEqual([expect.stringContaining('建设年限是2024—2025年，不含2026年')])
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('checks an update and the names it would create against the same limits as the forms, before writing', async () => {
-    const app = newApp()
+    const app = await newApp()
     await importAll(await rawXlsx([sheet([TITLE, HEADER, project(1, '甲项目', 100, 10, '周明远')])]), {}, app)
     const p = await preview(
       app,
@@ -634,7 +635,7 @@ describe('found by probing (each a kind)', () => {
 
   it('refuses a construction period whose end could be a year or a month', async () => {
     const p = await preview(
-      newApp(),
+      await newApp(),
       await rawXlsx([
         sheet([
           TITLE,
@@ -732,7 +733,7 @@ describe('found by the second probe (each a kind)', () => {
   })
 
   it('refuses shrinking the construction years past a plan the project has', async () => {
-    const app = newApp()
+    const app = await newApp()
     const withYears = (years: string, plan: number) =>
       rawXlsx([sheet([TITLE, [...HEADER, '建设起止年限'], [...project(1, '甲项目', 100, plan, '周明远'), years]])])
     await importAll(await withYears('2025-2027', 10), {}, app)
@@ -751,7 +752,7 @@ describe('found by the second probe (each a kind)', () => {
 
   it('refuses two units or townships in one cell, and leader cells that are not one plain name', async () => {
     const p = await preview(
-      newApp(),
+      await newApp(),
       await rawXlsx([
         sheet([
           TITLE,
@@ -819,7 +820,7 @@ describe('found by the second probe (each a kind)', () => {
   })
 
   it('refuses when a note under the table states a unit the header does not, and says so once when a column is missing', async () => {
-    const app = newApp()
+    const app = await newApp()
     const noted = await rawXlsx([
       sheet([
         TITLE,
@@ -839,14 +840,14 @@ describe('found by the second probe (each a kind)', () => {
         [2, '丙', '新建', 1, 1, '县发改局', '城关镇'],
       ]),
     ])
-    const q = await preview(newApp(), noLeader)
+    const q = await preview(await newApp(), noLeader)
     expect(q.issues.map((i) => i.message)).toEqual([
       expect.stringContaining('没有认出「包联领导」列，而2个新项目都需要它们'),
     ])
   })
 
   it('refuses a mapping to a column that does not exist or two columns for one field; a mapped field leaves its old column', async () => {
-    const app = newApp()
+    const app = await newApp()
     const file = await rawXlsx([sheet([TITLE, HEADER, project(1, '甲项目', 100, 10, '周明远')])])
     const base64 = b64(file)
     await refused(app, 'excel.preview', { fileName: 'x.xlsx', base64, mapping: { '26': 'leadUnit' } }, 'INVALID_INPUT')
@@ -866,8 +867,8 @@ describe('two offices at once', () => {
     const { planImport } = await import('../../src/main/excel/import/plan')
     const { commitImport } = await import('../../src/main/excel/import/commit')
     const file = path.join(tempDir(), 'both.db')
-    const first = newApp(file)
-    const second = newApp(file)
+    const first = await newApp(file)
+    const second = await newApp(file)
     const ledger = await rawXlsx([
       sheet([TITLE, HEADER, project(1, '甲项目', 100, 10, '周明远'), project(2, '乙项目', 200, 20, '郑佳宁')]),
     ])
@@ -875,13 +876,13 @@ describe('two offices at once', () => {
     const stale = await planImport(second.deps.db, ledger, '台账.xlsx', { today: '2026-11-21', stage: 'planning' })
     expect(stale.preview).toMatchObject({ creates: 2, updates: 0, issueCount: 0 })
     await first.call('excel.import', { fileName: '台账.xlsx', base64: b64(ledger), stage: 'planning' })
-    const before = dump(second)
+    const before = await dump(second)
     const error = await commitImport(second.deps, stale).catch((e: Error & { code?: string }) => e)
     expect(error).toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('预览时新增2个、更新0个，现在是新增0个、更新2个'),
     })
-    expect(dump(second)).toEqual(before)
+    expect(await dump(second)).toEqual(before)
     expect(await second.call('project.list', {})).toHaveLength(2)
   })
 })

@@ -21,7 +21,7 @@ afterEach(async () => {
 /** The 2026 demo district (made on 2026-11-21), then the same database opened on 2027-01-15. */
 async function newYear(): Promise<App> {
   const file = path.join(tempDir(), 'new-year.db')
-  const old = newApp(file)
+  const old = await newApp(file)
   await old.call('demo.load', {})
   await old.close()
   const app = openApp(file, { clock: JANUARY })

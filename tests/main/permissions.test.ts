@@ -5,17 +5,20 @@
  * 专班's projects) and a 责任单位联络员 (its own unit's problems and milestones) on real records; and the local
  * command line, a session with nobody logged in and an account that must still change its password.
  */
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LOCAL, openApp, type App, type CallFrom } from '../../src/main/app'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { LOCAL, openApp, openAppAt, type App, type CallFrom } from '../../src/main/app'
 import { ROLES, type Role } from '../../src/shared/access'
 import { CALL_NAMES, type CallName } from '../../src/shared/contract'
 import { CALL_LABELS } from '../../src/shared/call-labels'
 import type { Outcome } from '../../src/shared/bridge'
-import { LOCAL_NAME, dump, fixedClock, newApp, projectInput, seedBasics, type Basics } from '../helpers/app'
+import { LOCAL_NAME, dump, fixedClock, newApp, projectInput, raw, seedBasics, type Basics } from '../helpers/app'
 import { CHANGED, PASSWORD, loginAs, newSession, type LoggedIn } from '../helpers/accounts'
+import { TEST_STORE, withDatabase } from '../helpers/store'
 
 // ---- The issue's table: who may make each call ----------------------------------------------------------
 
@@ -178,14 +181,19 @@ type Dump = Record<string, unknown[]>
 
 /** The refusal left every table as it was, but one 'denied' row of `userId` added to the security log. */
 function expectOnlyDenied(before: Dump, after: Dump, userId: number, call: string) {
-  const { security_log: logBefore, ...restBefore } = before
-  const { security_log: logAfter, ...restAfter } = after
+  const { security_log: unsortedBefore, ...restBefore } = before
+  const { security_log: unsortedAfter, ...restAfter } = after
+  // In the order written (a PostgreSQL dump orders rows by their text, not their id).
+  const byId = (rows: unknown[] | undefined) =>
+    [...rows!].sort((x, y) => (x as { id: number }).id - (y as { id: number }).id)
+  const logBefore = byId(unsortedBefore)
+  const logAfter = byId(unsortedAfter)
   expect(restAfter).toEqual(restBefore)
-  expect(logAfter!.slice(0, -1)).toEqual(logBefore)
-  expect(logAfter).toHaveLength(logBefore!.length + 1)
-  expect(logAfter!.at(-1)).toMatchObject({ event: 'denied', user_id: userId })
+  expect(logAfter.slice(0, -1)).toEqual(logBefore)
+  expect(logAfter).toHaveLength(logBefore.length + 1)
+  expect(logAfter.at(-1)).toMatchObject({ event: 'denied', user_id: userId })
   // Named as the screens name it (账号 → 安全日志 reads in Chinese).
-  expect(String((logAfter!.at(-1) as { detail: string }).detail)).toContain(CALL_LABELS[call as CallName])
+  expect(String((logAfter.at(-1) as { detail: string }).detail)).toContain(CALL_LABELS[call as CallName])
 }
 
 function expectForbidden(outcome: Outcome<unknown>, needed: string[]) {
@@ -199,20 +207,44 @@ function expectForbidden(outcome: Outcome<unknown>, needed: string[]) {
     else expect(need).not.toContain(`「${ROLE_NAMES[role]}」`)
 }
 
-// ---- Shared databases (one per role): the helpers' newApp closes its apps after every test -------------
+// ---- Shared databases (one per role): the helpers' newApp closes its apps (and drops their PostgreSQL
+// databases) after every test, so these are made here, on the store under test, and kept for the file -----
 
 const sharedDirs: string[] = []
+const sharedDatabases: string[] = []
 const sharedApps: App[] = []
-function sharedApp(): App {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuanban-perm-'))
-  sharedDirs.push(dir)
-  const app = openApp(path.join(dir, 'test.db'), { clock: fixedClock, localName: LOCAL_NAME })
+
+/** One statement on the test PostgreSQL server's maintenance database (creating and dropping databases). */
+async function onServer(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: inject('pgUrl') })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
+
+async function sharedApp(): Promise<App> {
+  const options = { clock: fixedClock, localName: LOCAL_NAME }
+  let app: App
+  if (TEST_STORE === 'postgres') {
+    const name = `zb_perm_${process.pid}_${randomBytes(4).toString('hex')}`
+    await onServer(`CREATE DATABASE ${name}`)
+    sharedDatabases.push(name)
+    app = await openAppAt(withDatabase(inject('pgUrl'), name), options)
+  } else {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuanban-perm-'))
+    sharedDirs.push(dir)
+    app = openApp(path.join(dir, 'test.db'), options)
+  }
   sharedApps.push(app)
   return app
 }
 afterAll(async () => {
   for (const app of sharedApps.splice(0)) await app.close()
   for (const dir of sharedDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+  for (const name of sharedDatabases.splice(0)) await onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
 })
 
 /** Two projects: A with a 专班成员 (孙专班) and B without; each with milestones and problems of two units. */
@@ -301,7 +333,7 @@ describe('the permission matrix', () => {
   })
 
   it('is what 账号管理 shows (auth.roles), for every call and role', async () => {
-    const app = newApp()
+    const app = await newApp()
     const rows = await app.call('auth.roles', {})
     const expected = CALL_NAMES.filter((n) => !PUBLIC_CALLS.includes(n) && !SESSION_CALLS.includes(n)).map((call) => {
       const group = groupOf(call) as keyof typeof TABLE
@@ -313,7 +345,7 @@ describe('the permission matrix', () => {
   const worlds = new Map<Role, { app: App; who: LoggedIn }>()
   beforeAll(async () => {
     for (const role of ROLES) {
-      const app = sharedApp()
+      const app = await sharedApp()
       const w = await buildWorld(app)
       worlds.set(role, { app, who: await loginAs(app, role, accountOf(role, w)) })
     }
@@ -329,11 +361,11 @@ describe('the permission matrix', () => {
     expect(group, `${name} 不在权限表中：请按 issue 17 的角色表归类`).toBeDefined()
     const may = TABLE[group as keyof typeof TABLE][role]
     const { app, who } = worlds.get(role)!
-    const before = dump(app)
+    const before = await dump(app)
     const outcome = await app.invoke(name, {}, who.from)
     if (may === 'none') {
       expectForbidden(outcome, NEEDED[group as keyof typeof NEEDED])
-      expectOnlyDenied(before, dump(app), who.userId, name)
+      expectOnlyDenied(before, await dump(app), who.userId, name)
     } else if (!outcome.ok) {
       // Past the access check ({} is usually not a valid input: INVALID_INPUT is fine here).
       expect(ACCESS_CODES, `${name} as ${role}: ${outcome.error.message}`).not.toContain(outcome.error.code)
@@ -458,28 +490,30 @@ describe('scoped writes', () => {
   })
 
   it("lets a 专班成员 write its own 专班's project and refuses the other one, which stays unchanged", async () => {
-    const app = newApp()
+    const app = await newApp()
     const w = await buildWorld(app)
     const member = await loginAs(app, 'sun', { roles: ['member'], personId: w.personId })
     for (const [name, step] of MEMBER_STEPS) {
-      const before = dump(app)
+      const before = await dump(app)
       const refusedOutcome = await app.invoke(name, await step(app, w, w.B), member.from)
       expectForbidden(refusedOutcome, NEEDED[groupOf(name) as 'member' | 'liaison'])
       expect((refusedOutcome as { error: { message: string } }).error.message).toContain('不是您')
-      expectOnlyDenied(before, dump(app), member.userId, name)
+      expectOnlyDenied(before, await dump(app), member.userId, name)
 
       const outcome = await app.invoke(name, await step(app, w, w.A), member.from)
       expect(outcome, name).toMatchObject({ ok: true })
     }
     // Its changes are audited under its account.
-    const rows = app.deps.sqlite
-      .prepare(`SELECT DISTINCT operator, user_id FROM audit_log WHERE project_id = ? AND user_id IS NOT NULL`)
-      .all(w.A.projectId)
+    const rows = await raw(
+      app,
+      'SELECT DISTINCT operator, user_id FROM audit_log WHERE project_id = ? AND user_id IS NOT NULL',
+      w.A.projectId,
+    )
     expect(rows).toEqual([{ operator: '测试sun', user_id: member.userId }])
   })
 
   it('refuses a 专班成员 who is in no 专班, and one whose account names another person', async () => {
-    const app = newApp()
+    const app = await newApp()
     const w = await buildWorld(app)
     const stranger = await app.call('taskForce.addMember', {
       taskForceId: (await app.call('project.get', { id: w.B.projectId })).taskForce.id,
@@ -488,25 +522,25 @@ describe('scoped writes', () => {
     })
     // 周外人 is in B's 专班 only: A's records are not his.
     const other = await loginAs(app, 'zhou', { roles: ['member'], personId: stranger.person.id })
-    const before = dump(app)
+    const before = await dump(app)
     const outcome = await app.invoke(
       'report.save',
       { projectId: w.A.projectId, period: '2026-10', investment: 1 },
       other.from,
     )
     expectForbidden(outcome, NEEDED.member)
-    expectOnlyDenied(before, dump(app), other.userId, 'report.save')
+    expectOnlyDenied(before, await dump(app), other.userId, 'report.save')
   })
 
   it("lets a 责任单位联络员 start and close its unit's problems and complete its unit's milestones, nothing else", async () => {
-    const app = newApp()
+    const app = await newApp()
     const w = await buildWorld(app)
     const liaison = await loginAs(app, 'lian', { roles: ['liaison'], unitId: w.b.unitId })
     const as = (name: CallName, input: Record<string, unknown>) => app.invoke(name, input, liaison.from)
     const refuses = async (name: CallName, input: Record<string, unknown>, needed: string[]) => {
-      const before = dump(app)
+      const before = await dump(app)
       expectForbidden(await as(name, input), needed)
-      expectOnlyDenied(before, dump(app), liaison.userId, name)
+      expectOnlyDenied(before, await dump(app), liaison.userId, name)
     }
     for (const p of [w.A, w.B]) {
       // Another unit's problem and milestone: refused, unchanged.
@@ -553,7 +587,7 @@ describe('scoped writes', () => {
   })
 
   it('lets a 县领导 give a 批示 on a real project, and refuses 重点项目办 and 专班成员 the same', async () => {
-    const app = newApp()
+    const app = await newApp()
     const w = await buildWorld(app)
     const leader = await loginAs(app, 'zhao', { roles: ['leader'], leaderId: w.b.leaderId })
     const office = await loginAs(app, 'office', { roles: ['office'] })
@@ -565,17 +599,17 @@ describe('scoped writes', () => {
       text: '请发改局本周内协调落实',
     }
     for (const who of [office, member]) {
-      const before = dump(app)
+      const before = await dump(app)
       expectForbidden(await app.invoke('instruction.create', input, who.from), NEEDED.leader)
-      expectOnlyDenied(before, dump(app), who.userId, 'instruction.create')
+      expectOnlyDenied(before, await dump(app), who.userId, 'instruction.create')
     }
     expect(await app.invoke('instruction.create', input, leader.from)).toMatchObject({ ok: true })
-    const rows = app.deps.sqlite.prepare(`SELECT operator, user_id FROM audit_log WHERE entity = 'instruction'`).all()
+    const rows = await raw(app, `SELECT operator, user_id FROM audit_log WHERE entity = 'instruction'`)
     expect(rows).toEqual([{ operator: '测试zhao', user_id: leader.userId }])
   })
 
   it('lets 重点项目办 make every scoped write on any project', async () => {
-    const app = newApp()
+    const app = await newApp()
     const w = await buildWorld(app)
     const office = await loginAs(app, 'office', { roles: ['office'] })
     for (const p of [w.A, w.B])
@@ -589,7 +623,7 @@ describe('scoped writes', () => {
 describe('callers outside the matrix', () => {
   let app: App
   beforeAll(async () => {
-    app = sharedApp()
+    app = await sharedApp()
     await buildWorld(app)
   })
 
@@ -600,7 +634,7 @@ describe('callers outside the matrix', () => {
 
   it('answers UNAUTHENTICATED to every call but the public ones when nobody is logged in, and writes nothing', async () => {
     const from: CallFrom = newSession()
-    const before = dump(app)
+    const before = await dump(app)
     for (const name of CALL_NAMES) {
       const outcome = await app.invoke(name, {}, from)
       if (PUBLIC_CALLS.includes(name)) {
@@ -611,11 +645,11 @@ describe('callers outside the matrix', () => {
       expect((outcome as { error: { message: string } }).error.message).toMatch(chinese)
     }
     expect(await app.call('auth.me', {}, from)).toBeNull()
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('answers PASSWORD_CHANGE to every read and write of an account with its initial password', async () => {
-    const fresh = newApp()
+    const fresh = await newApp()
     const world = await buildWorld(fresh)
     // Every role, so that only the password stands in the way.
     await fresh.call('user.create', {
@@ -631,14 +665,14 @@ describe('callers outside the matrix', () => {
     const from = newSession()
     const me = await fresh.call('auth.login', { login: 'every', password: PASSWORD }, from)
     expect(me.mustChangePassword).toBe('first')
-    const before = dump(fresh)
+    const before = await dump(fresh)
     for (const name of CALL_NAMES) {
       if (PUBLIC_CALLS.includes(name) || SESSION_CALLS.includes(name)) continue
       const outcome = await fresh.invoke(name, {}, from)
       expect(outcome, name).toMatchObject({ ok: false, error: { code: 'PASSWORD_CHANGE' } })
       expect((outcome as { error: { message: string } }).error.message).toContain('初始密码')
     }
-    expect(dump(fresh)).toEqual(before)
+    expect(await dump(fresh)).toEqual(before)
     // What it may do: see who it is, change the password, log out.
     expect(await fresh.call('auth.me', {}, from)).toMatchObject({ login: 'every', mustChangePassword: 'first' })
     const changed = await fresh.call('auth.changePassword', { oldPassword: PASSWORD, password: CHANGED }, from)
@@ -652,7 +686,7 @@ describe('callers outside the matrix', () => {
   })
 
   it('lets an account with its initial password log out without changing it', async () => {
-    const fresh = newApp()
+    const fresh = await newApp()
     await fresh.call('user.create', {
       login: 'later',
       name: '稍后改',

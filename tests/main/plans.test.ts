@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { dump, newApp, projectInput, refused, seedBasics } from '../helpers/app'
 
 async function setup() {
-  const app = newApp()
+  const app = await newApp()
   const b = await seedBasics(app)
   const detail = await app.call('project.create', projectInput(b))
   return { app, b, plan: detail.plan, projectId: detail.project.id }
@@ -55,9 +55,9 @@ describe('plans and milestones (一套方案)', () => {
       evidence: '施工许可证已核发',
     })
     expect(done).toMatchObject({ actualDate: '2026-10-15', evidence: '施工许可证已核发', version: 2 })
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'milestone.complete', { id: m.id, version: 2, actualDate: '2026-10-16' }, 'RULE')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     await refused(app, 'milestone.reopen', { id: m.id, version: 2, reason: '  ' }, 'INVALID_INPUT')
     const reopened = await app.call('milestone.reopen', { id: m.id, version: 2, reason: '许可证信息有误，需重新办理' })
     expect(reopened).toMatchObject({ actualDate: null, evidence: '', version: 3 })
@@ -82,11 +82,11 @@ describe('plans and milestones (一套方案)', () => {
     const c = await app.call('milestone.create', { planId: plan.id, name: 'C', plannedDate: '2026-03-01' })
     const reordered = await app.call('milestone.reorder', { planId: plan.id, orderedIds: [c.id, a.id, b.id] })
     expect(reordered.map((m) => m.name)).toEqual(['C', 'A', 'B'])
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'milestone.reorder', { planId: plan.id, orderedIds: [a.id, b.id] }, 'CONFLICT')
     await refused(app, 'milestone.reorder', { planId: plan.id, orderedIds: [a.id, a.id, b.id] }, 'CONFLICT')
     await refused(app, 'milestone.reorder', { planId: plan.id, orderedIds: [a.id, b.id, 9999] }, 'CONFLICT')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('edits and removes with a version and a reason', async () => {
@@ -116,7 +116,7 @@ describe('plans and milestones (一套方案)', () => {
 
   it('refuses weights outside 1–100 and unknown plans', async () => {
     const { app, plan } = await setup()
-    const before = dump(app)
+    const before = await dump(app)
     await refused(
       app,
       'milestone.create',
@@ -142,6 +142,6 @@ describe('plans and milestones (一套方案)', () => {
       { planId: plan.id, templateId: 1, startDate: '2026-12-31', endDate: '2026-01-01' },
       'INVALID_INPUT',
     )
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 })

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { dump, newApp, projectInput, refused, seedBasics } from '../helpers/app'
+import { dump, newApp, projectInput, raw, refused, seedBasics } from '../helpers/app'
 
 async function setup() {
-  const app = newApp()
+  const app = await newApp()
   const b = await seedBasics(app)
   const { project } = await app.call('project.create', projectInput(b))
   const problem = await app.call('problem.create', {
@@ -68,7 +68,7 @@ describe('problems (问题清单)', () => {
 
   it('销号 requires a resolution; the database refuses one without it too', async () => {
     const { app, problem } = await setup()
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(
       app,
       'problem.close',
@@ -77,17 +77,16 @@ describe('problems (问题清单)', () => {
     )
     expect(error.message).toContain('「办理结果」不能为空')
     await refused(app, 'problem.close', { id: problem.id, version: 1, closedOn: '2026-11-01' }, 'INVALID_INPUT')
-    expect(() =>
-      app.deps.sqlite
-        .prepare(`UPDATE problems SET status = 'closed', closed_on = '2026-11-01' WHERE id = ?`)
-        .run(problem.id),
-    ).toThrow(/CHECK/)
-    expect(dump(app)).toEqual(before)
+    // SQLite: "CHECK constraint failed"; PostgreSQL: "violates check constraint".
+    await expect(
+      raw(app, `UPDATE problems SET status = 'closed', closed_on = '2026-11-01' WHERE id = ?`, problem.id),
+    ).rejects.toThrow(/check constraint/i)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('refuses escalating down or sideways, acting on closed problems, and bad dates', async () => {
     const { app, problem, b, projectId } = await setup()
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'problem.escalate', { id: problem.id, version: 1, toLevel: 'task_force', note: '同级' }, 'RULE')
     await refused(
       app,
@@ -129,7 +128,7 @@ describe('problems (问题清单)', () => {
       },
       'NOT_FOUND',
     )
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const closed = await app.call('problem.close', {
       id: problem.id,
       version: 1,

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { dump, newApp, projectInput, refused, seedBasics } from '../helpers/app'
+import type { App } from '../../src/main/app'
+import { dump, newApp, projectInput, raw, rawNumber, refused, seedBasics } from '../helpers/app'
+
+/** A unique index or constraint refused the row: SQLite's wording or PostgreSQL's. */
+const UNIQUE = /UNIQUE constraint failed|duplicate key value violates unique constraint/
 
 describe('projects: 一个项目、一名领导、一个专班、一套方案', () => {
   it('creates the project with its leader, task force and plan in one go', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const detail = await app.call(
       'project.create',
@@ -30,15 +34,14 @@ describe('projects: 一个项目、一名领导、一个专班、一套方案', 
     expect(detail.plan.milestones.at(-1)!.plannedDate).toBe('2027-06-30')
     const dates = detail.plan.milestones.map((m) => m.plannedDate)
     expect([...dates].sort()).toEqual(dates)
-    const sql = app.deps.sqlite
-    expect(sql.prepare('SELECT count(*) AS n FROM task_forces WHERE project_id = ?').get(detail.project.id)).toEqual({
-      n: 1,
-    })
-    expect(sql.prepare('SELECT count(*) AS n FROM plans WHERE project_id = ?').get(detail.project.id)).toEqual({ n: 1 })
+    expect(await rawNumber(app, 'SELECT count(*) AS n FROM task_forces WHERE project_id = ?', detail.project.id)).toBe(
+      1,
+    )
+    expect(await rawNumber(app, 'SELECT count(*) AS n FROM plans WHERE project_id = ?', detail.project.id)).toBe(1)
   })
 
   it('writes an audit row with the operator for the creation', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { project } = await app.call('project.create', projectInput(b))
     const log = await app.call('audit.list', { projectId: project.id })
@@ -49,42 +52,42 @@ describe('projects: 一个项目、一名领导、一个专班、一套方案', 
   })
 
   it('refuses a duplicate project code and leaves the database as it was', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     await app.call('project.create', projectInput(b))
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(app, 'project.create', projectInput(b, { name: '另一个项目' }), 'DUPLICATE')
     expect(error.message).toContain('项目编号「XM-001」已被项目「城东年产10万吨新型建材项目」使用')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('refuses a project whose template cannot be dated, creating nothing at all', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
-    const before = dump(app)
+    const before = await dump(app)
     await refused(
       app,
       'project.create',
       projectInput(b, { templateId: b.templateId, plannedStart: null, plannedEnd: null }),
       'RULE',
     )
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('refuses unknown or wrong-kind references', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'project.create', projectInput(b, { leaderId: 999 }), 'NOT_FOUND')
     // A unit given where a township is expected.
     const error = await refused(app, 'project.create', projectInput(b, { townshipId: b.unitId }), 'NOT_FOUND')
     expect(error.message).toContain('乡镇/街道')
     await refused(app, 'project.create', projectInput(b, { leadUnitId: b.townshipId }), 'NOT_FOUND')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('refuses a deactivated leader or township for a new project', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const [leader] = (await app.call('leader.list', {})).filter((l) => l.id === b.leader2Id)
     await app.call('leader.update', { id: b.leader2Id, version: leader!.version, active: false })
@@ -97,7 +100,7 @@ describe('projects: 一个项目、一名领导、一个专班、一套方案', 
 
   describe('exactly one 包联领导 at any time', () => {
     it('reassigns with a date and keeps the history', async () => {
-      const app = newApp()
+      const app = await newApp()
       const b = await seedBasics(app)
       const { project } = await app.call('project.create', projectInput(b))
       const after = await app.call('project.reassignLeader', {
@@ -118,25 +121,26 @@ describe('projects: 一个项目、一名领导、一个专班、一套方案', 
     })
 
     it('refuses a second current leader at the database level', async () => {
-      const app = newApp()
+      const app = await newApp()
       const b = await seedBasics(app)
       const { project } = await app.call('project.create', projectInput(b))
-      const before = dump(app)
-      expect(() =>
-        app.deps.sqlite
-          .prepare(
-            `INSERT INTO leader_assignments (project_id, leader_id, start_date, end_date, note, created_at) VALUES (?, ?, '2026-05-01', NULL, '', 'x')`,
-          )
-          .run(project.id, b.leader2Id),
-      ).toThrow(/UNIQUE/)
-      expect(dump(app)).toEqual(before)
+      const before = await dump(app)
+      await expect(
+        raw(
+          app,
+          `INSERT INTO leader_assignments (project_id, leader_id, start_date, end_date, note, created_at) VALUES (?, ?, '2026-05-01', NULL, '', 'x')`,
+          project.id,
+          b.leader2Id,
+        ),
+      ).rejects.toThrow(UNIQUE)
+      expect(await dump(app)).toEqual(before)
     })
 
     it('refuses reassigning to the same leader, before the current start, or in the future', async () => {
-      const app = newApp()
+      const app = await newApp()
       const b = await seedBasics(app)
       const { project } = await app.call('project.create', projectInput(b))
-      const before = dump(app)
+      const before = await dump(app)
       const base = { projectId: project.id, version: project.version, note: '' }
       expect(
         (
@@ -168,11 +172,11 @@ describe('projects: 一个项目、一名领导、一个专班、一套方案', 
           )
         ).message,
       ).toContain('不能晚于今天')
-      expect(dump(app)).toEqual(before)
+      expect(await dump(app)).toEqual(before)
     })
 
     it('does not let history be deleted or rewritten', async () => {
-      const app = newApp()
+      const app = await newApp()
       const b = await seedBasics(app)
       const { project } = await app.call('project.create', projectInput(b))
       await app.call('project.reassignLeader', {
@@ -182,35 +186,34 @@ describe('projects: 一个项目、一名领导、一个专班、一套方案', 
         fromDate: '2026-07-01',
         note: '',
       })
-      expect(() =>
-        app.deps.sqlite.prepare('DELETE FROM leader_assignments WHERE project_id = ?').run(project.id),
-      ).toThrow(/不能删除/)
-      expect(() =>
-        app.deps.sqlite
-          .prepare(`UPDATE leader_assignments SET end_date = '2026-08-01' WHERE end_date IS NOT NULL`)
-          .run(),
-      ).toThrow(/不能修改/)
+      const before = await dump(app)
+      await expect(raw(app, 'DELETE FROM leader_assignments WHERE project_id = ?', project.id)).rejects.toThrow(
+        /不能删除/,
+      )
+      await expect(
+        raw(app, `UPDATE leader_assignments SET end_date = '2026-08-01' WHERE end_date IS NOT NULL`),
+      ).rejects.toThrow(/不能修改/)
+      expect(await dump(app)).toEqual(before)
     })
   })
 
   it('refuses a second task force, a second plan, or losing either', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { project } = await app.call('project.create', projectInput(b))
-    const before = dump(app)
-    const sql = app.deps.sqlite
-    expect(() =>
-      sql.prepare('INSERT INTO task_forces (project_id, lead_unit_id) VALUES (?, ?)').run(project.id, b.unit2Id),
-    ).toThrow(/UNIQUE/)
-    expect(() => sql.prepare(`INSERT INTO plans (project_id, goals) VALUES (?, '')`).run(project.id)).toThrow(/UNIQUE/)
-    expect(() => sql.prepare('DELETE FROM plans WHERE project_id = ?').run(project.id)).toThrow(/必须有一套方案/)
-    expect(() => sql.prepare('DELETE FROM task_forces WHERE project_id = ?').run(project.id)).toThrow(/必须有一个专班/)
-    expect(() => sql.prepare('DELETE FROM projects WHERE id = ?').run(project.id)).toThrow(/不能删除/)
-    expect(dump(app)).toEqual(before)
+    const before = await dump(app)
+    await expect(
+      raw(app, 'INSERT INTO task_forces (project_id, lead_unit_id) VALUES (?, ?)', project.id, b.unit2Id),
+    ).rejects.toThrow(UNIQUE)
+    await expect(raw(app, `INSERT INTO plans (project_id, goals) VALUES (?, '')`, project.id)).rejects.toThrow(UNIQUE)
+    await expect(raw(app, 'DELETE FROM plans WHERE project_id = ?', project.id)).rejects.toThrow(/必须有一套方案/)
+    await expect(raw(app, 'DELETE FROM task_forces WHERE project_id = ?', project.id)).rejects.toThrow(/必须有一个专班/)
+    await expect(raw(app, 'DELETE FROM projects WHERE id = ?', project.id)).rejects.toThrow(/不能删除/)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('updates fields with a version and audits old → new in readable form', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { project } = await app.call('project.create', projectInput(b))
     const updated = await app.call('project.update', {
@@ -234,11 +237,11 @@ describe('projects: 一个项目、一名领导、一个专班、一套方案', 
   })
 
   it('refuses a stale version and changes nothing (lost update)', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { project } = await app.call('project.create', projectInput(b))
     await app.call('project.update', { id: project.id, version: 1, name: '第一人改的名称' })
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(
       app,
       'project.update',
@@ -246,22 +249,22 @@ describe('projects: 一个项目、一名领导、一个专班、一套方案', 
       'CONFLICT',
     )
     expect(error.message).toContain('请刷新后重新操作')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('refuses an update that puts the end before the start, merging with what is stored', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { project } = await app.call('project.create', projectInput(b))
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'project.update', { id: project.id, version: 1, plannedEnd: '2026-01-01' }, 'RULE')
     await refused(app, 'project.update', { id: project.id, version: 1, endYear: 2025 }, 'RULE')
     await refused(app, 'project.update', { id: project.id, version: 1, code: 'XM 001' }, 'INVALID_INPUT')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('lists with every filter', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     await app.call('project.create', projectInput(b))
     await app.call(
@@ -295,7 +298,7 @@ describe('projects: 一个项目、一名领导、一个专班、一套方案', 
 
 describe('stage moves (五个一批) and kanban order', () => {
   async function setup() {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const ids: number[] = []
     for (const [i, stage] of (['signed', 'signed', 'construction', 'construction'] as const).entries()) {
@@ -308,7 +311,7 @@ describe('stage moves (五个一批) and kanban order', () => {
     return { app, b, ids }
   }
 
-  const column = async (app: ReturnType<typeof newApp>, stage: string) =>
+  const column = async (app: App, stage: string) =>
     (await app.call('project.list', { stage: stage as 'signed' })).map((p) => p.code)
 
   it('a 签约 → 开工 move records the date, the operator and the actual start', async () => {
@@ -336,9 +339,9 @@ describe('stage moves (五个一批) and kanban order', () => {
 
   it('defaults the date to today and refuses a future one', async () => {
     const { app, ids } = await setup()
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'project.move', { id: ids[0]!, version: 1, toStage: 'construction', date: '2026-11-22' }, 'RULE')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     expect((await app.call('project.move', { id: ids[0]!, version: 1, toStage: 'construction' })).actualStart).toBe(
       '2026-11-21',
     )
@@ -382,12 +385,12 @@ describe('stage moves (五个一批) and kanban order', () => {
 
   it('refuses a target card in another column, itself as target, or a stale card', async () => {
     const { app, ids } = await setup()
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'project.move', { id: ids[0]!, version: 1, toStage: 'construction', beforeId: ids[1]! }, 'RULE')
     await refused(app, 'project.move', { id: ids[0]!, version: 1, toStage: 'signed', beforeId: ids[0]! }, 'RULE')
     await refused(app, 'project.move', { id: ids[0]!, version: 9, toStage: 'construction' }, 'CONFLICT')
     await refused(app, 'project.move', { id: 999, version: 1, toStage: 'construction' }, 'NOT_FOUND')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('moving back before 开工 clears the actual start; reaching 竣工投产 sets the completion', async () => {
@@ -417,12 +420,12 @@ describe('stage moves (五个一批) and kanban order', () => {
 
 describe('annual planned investment', () => {
   it('sets one figure per project and year, versioned and within the construction period', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { project } = await app.call('project.create', projectInput(b))
     const created = await app.call('project.setAnnualPlan', { projectId: project.id, year: 2026, amount: 60000 })
     expect(created).toEqual({ projectId: project.id, year: 2026, amount: 60000, version: 1 })
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'project.setAnnualPlan', { projectId: project.id, year: 2026, amount: 1 }, 'CONFLICT')
     await refused(app, 'project.setAnnualPlan', { projectId: project.id, year: 2030, amount: 1 }, 'RULE')
     await refused(
@@ -431,7 +434,7 @@ describe('annual planned investment', () => {
       { projectId: project.id, year: 2026, amount: -5, version: 1 },
       'INVALID_INPUT',
     )
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const updated = await app.call('project.setAnnualPlan', {
       projectId: project.id,
       year: 2026,

@@ -8,7 +8,7 @@ import { lightFactsFromRaw, lightOf } from '../../src/shared/rules/lights'
 import { basisText, tieText } from '../../src/shared/rules/ranking'
 import { componentHundredths, componentsOf, scoreFactsOfBreakdown } from '../../src/shared/rules/scores'
 import ExcelJS from 'exceljs'
-import { dump, newApp, projectInput, refused, seedBasics, type Basics } from '../helpers/app'
+import { dump, newApp, projectInput, raw, refused, seedBasics, type Basics } from '../helpers/app'
 
 async function workbookOf(base64: string) {
   const wb = new ExcelJS.Workbook()
@@ -62,7 +62,7 @@ async function scenario(app: App, b: Basics) {
 
 describe('the ranking of a month', () => {
   it('equals the hand calculation, with places, components and lights', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { p1, p2, p3 } = await scenario(app, b)
     const r = await app.call('ranking.projects', { period: '2026-10' })
@@ -79,7 +79,7 @@ describe('the ranking of a month', () => {
   })
 
   it('ranks leaders, townships and units by the mean of their projects', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     await scenario(app, b)
     const leaders = await app.call('ranking.groups', { period: '2026-10', by: 'leader' })
@@ -102,7 +102,7 @@ describe('the ranking of a month', () => {
   })
 
   it('counts a project for the leader it had on the last day of the month (reassigned mid-year)', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { p1 } = await scenario(app, b)
     const project = (await app.call('project.get', { id: p1 })).project
@@ -123,7 +123,7 @@ describe('the ranking of a month', () => {
   })
 
   it('refuses a month that has not begun', async () => {
-    const app = newApp()
+    const app = await newApp()
     await refused(app, 'ranking.projects', { period: '2026-12' }, 'RULE')
     await refused(app, 'ranking.groups', { period: '2027-01', by: 'leader' }, 'RULE')
     await refused(app, 'ranking.groups', { period: '2026-10', by: 'county' }, 'INVALID_INPUT')
@@ -132,7 +132,7 @@ describe('the ranking of a month', () => {
 
 describe('月度封账', () => {
   it('freezes a month into a snapshot that later edits do not change', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { p1, p2 } = await scenario(app, b)
     const before = await app.call('ranking.projects', { period: '2026-10' })
@@ -156,7 +156,7 @@ describe('月度封账', () => {
   })
 
   it('keeps the rules used: editing weights later does not change a frozen month', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     await scenario(app, b)
     await app.call('ranking.freeze', { period: '2026-10' })
@@ -174,7 +174,7 @@ describe('月度封账', () => {
   })
 
   it('shows rank changes against the previous frozen month, skipping months not frozen', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { p1, p2 } = await scenario(app, b)
     // In August 乙 is ahead: its milestone is not yet due and its August investment is on plan … check by ranking.
@@ -198,19 +198,19 @@ describe('月度封账', () => {
   })
 
   it('refuses to freeze the current month, a month twice, and unfreezing without a reason', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
     await refused(app, 'ranking.freeze', { period: '2026-11' }, 'RULE')
     await app.call('ranking.freeze', { period: '2026-10' })
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'ranking.freeze', { period: '2026-10' }, 'RULE')
     await refused(app, 'ranking.unfreeze', { period: '2026-10', reason: '' }, 'INVALID_INPUT')
     await refused(app, 'ranking.unfreeze', { period: '2026-09', reason: '误操作' }, 'RULE')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('unfreezes with a reason, audited, and the month is live and editable again', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { p2 } = await scenario(app, b)
     await app.call('ranking.freeze', { period: '2026-10' })
@@ -231,7 +231,7 @@ describe('月度封账', () => {
 
 describe('the breakdown of a score', () => {
   it('lists what counted and how, live and frozen, agreeing with the ranking row', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { p1 } = await scenario(app, b)
     const live = await app.call('ranking.breakdown', { projectId: p1, period: '2026-10' })
@@ -252,7 +252,7 @@ describe('the breakdown of a score', () => {
   })
 
   it('agrees with the ranking for every demo project, and the SQL lights agree with the pure rule', async () => {
-    const app = newApp()
+    const app = await newApp()
     await app.call('demo.load', {})
     for (const period of ['2026-03', '2026-10']) {
       const ranking = await app.call('ranking.projects', { period })
@@ -311,7 +311,7 @@ describe('the breakdown of a score', () => {
 
 describe('the ranking explains itself (issue 16)', () => {
   it('every row carries its 计分依据 and, when it shares its place, its tie-break', async () => {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     const { p1, p2, p3 } = await scenario(app, b)
     // 丁 ties with 乙 at 37.50 (a milestone due, not done → 0; its plan fully reported → 1): with no rate
@@ -341,17 +341,25 @@ describe('the ranking explains itself (issue 16)', () => {
   })
 
   it('a month frozen before the basis existed shows — and never fails (screen, 总览, Excel)', async () => {
-    const app = newApp()
+    const app = await newApp()
     await app.call('demo.load', { projects: 12 })
     await app.call('ranking.freeze', { period: '2026-10' })
     // Rows as they were stored before issue 16: no basis, no tie.
-    for (const { period, kind, key, row } of app.deps.sqlite
-      .prepare(`SELECT period, kind, key, row FROM ranking_snapshots WHERE kind = 'project'`)
-      .all() as { period: string; kind: string; key: number; row: string }[]) {
+    const stored = await raw<{ period: string; kind: string; key: number; row: string }>(
+      app,
+      `SELECT period, kind, key, row FROM ranking_snapshots WHERE kind = 'project'`,
+    )
+    expect(stored.length).toBeGreaterThan(0)
+    for (const { period, kind, key, row } of stored) {
       const { basis: _b, tie: _t, ...old } = JSON.parse(row) as Record<string, unknown>
-      app.deps.sqlite
-        .prepare('UPDATE ranking_snapshots SET row = ? WHERE period = ? AND kind = ? AND key = ?')
-        .run(JSON.stringify(old), period, kind, key)
+      await raw(
+        app,
+        'UPDATE ranking_snapshots SET row = ? WHERE period = ? AND kind = ? AND key = ?',
+        JSON.stringify(old),
+        period,
+        kind,
+        key,
+      )
     }
     const r = await app.call('ranking.projects', { period: '2026-10' })
     expect(r.frozen).toBe(true)
@@ -366,7 +374,7 @@ describe('the ranking explains itself (issue 16)', () => {
   })
 
   it('exports 计分依据 and 同分排序 columns in the Excel ranking', async () => {
-    const app = newApp()
+    const app = await newApp()
     await app.call('demo.load', {})
     const rows = (await app.call('ranking.projects', { period: '2026-10' })).rows
     const ws = (await workbookOf((await app.call('excel.export', { what: 'ranking', period: '2026-10' })).base64))
@@ -390,7 +398,7 @@ describe('the ranking explains itself (issue 16)', () => {
 describe('前五 and 后五 on 总览 never share a project', () => {
   /** `n` projects ranked for October with distinct scores: project i has i of 10 milestones on time. */
   async function ranked(n: number) {
-    const app = newApp()
+    const app = await newApp()
     const b = await seedBasics(app)
     for (let i = 1; i <= n; i++) {
       const p = await app.call(
@@ -425,7 +433,7 @@ describe('前五 and 后五 on 总览 never share a project', () => {
 describe('frozen snapshot property', () => {
   it('does not change, whatever is edited in that month afterwards', async () => {
     const fc = (await import('fast-check')).default
-    const app = newApp()
+    const app = await newApp()
     await app.call('demo.load', { projects: 12 })
     await app.call('ranking.freeze', { period: '2026-09' })
     const snapshot = async () => [

@@ -15,7 +15,7 @@ const VALID = {
 
 describe('通报设置', () => {
   it('defaults: nothing printed as sender, the print day, the level word 县 when the data names none', async () => {
-    const app = newApp()
+    const app = await newApp()
     expect(await app.call('settings.report', {})).toEqual({
       report: { issuer: '', level: '县', docNumber: '', date: '', remarks: '' },
       version: 1,
@@ -26,10 +26,10 @@ describe('通报设置', () => {
   })
 
   it('derives the level word from the leaders’ titles and the units (区 for a 区), until saved', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app) // 副区长, 区委常委, 区发改局, 区工信局
     expect((await app.call('settings.report', {})).report.level).toBe('区')
-    const banner = newApp()
+    const banner = await newApp()
     await banner.call('leader.create', { name: '巴特尔', title: '副旗长', sortOrder: 1 })
     await banner.call('leader.create', { name: '乌兰', title: '旗委常委', sortOrder: 2 })
     await banner.call('dict.create', { kind: 'unit', name: '市场监督管理局' }) // 市场 is not 市
@@ -37,7 +37,7 @@ describe('通报设置', () => {
   })
 
   it('saves them whole with a version, audited field by field; a stale version is refused', async () => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
     const saved = await app.call('settings.updateReport', { version: 1, ...VALID })
     expect(saved).toEqual({ report: VALID, version: 2, saved: true })
@@ -54,9 +54,9 @@ describe('通报设置', () => {
     )
     expect(log[0]).toMatchObject({ operator: '王测试', operatorUnit: '区重点项目办' })
     // A copy read before the first save is stale.
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'settings.updateReport', { version: 1, ...VALID, docNumber: '〔2026〕13号' }, 'CONFLICT')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const next = await app.call('settings.updateReport', {
       version: 2,
       ...VALID,
@@ -88,18 +88,18 @@ describe('通报设置', () => {
     ['remarks over 300 characters', { remarks: '注'.repeat(301) }, '「附注」不能超过300个字'],
     ['no version', { version: undefined }, '版本号'],
   ])('refuses %s with a message saying what to do, changing nothing', async (_label, change, message) => {
-    const app = newApp()
+    const app = await newApp()
     await seedBasics(app)
     await app.call('settings.updateReport', { version: 1, ...VALID })
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(app, 'settings.updateReport', { version: 2, ...VALID, ...change }, 'INVALID_INPUT')
     expect(error.message).toContain(message)
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     expect((await app.call('settings.report', {})).report).toEqual(VALID)
   })
 
   it('accepts an empty 文号, date and remarks (none printed; the print day), and a 文号 with its 机关代字', async () => {
-    const app = newApp()
+    const app = await newApp()
     for (const docNumber of ['', '〔2026〕1号', '某重办〔2026〕125号', 'XZ〔2027〕3号'])
       await app.call('settings.updateReport', {
         version: (await app.call('settings.report', {})).version,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { LOCAL } from '../../src/main/app'
-import { dump, newApp, projectInput, refused, seedBasics } from '../helpers/app'
+import { dump, newApp, projectInput, raw, refused, seedBasics } from '../helpers/app'
 
 async function setup() {
-  const app = newApp()
+  const app = await newApp()
   const b = await seedBasics(app)
   const { project } = await app.call('project.create', projectInput(b))
   return { app, projectId: project.id }
@@ -19,10 +19,10 @@ describe('monthly reports (月报)', () => {
       narrative: '主体结构施工中',
     })
     expect(created).toMatchObject({ investment: 150000, frozen: false, version: 1 })
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(app, 'report.save', { projectId, period: '2026-10', investment: 1 }, 'CONFLICT')
     expect(error.message).toContain('已有人填报')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const updated = await app.call('report.save', {
       projectId,
       period: '2026-10',
@@ -42,11 +42,11 @@ describe('monthly reports (月报)', () => {
 
   it('refuses a future month, negative money and an unknown project', async () => {
     const { app, projectId } = await setup()
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'report.save', { projectId, period: '2026-12', investment: 1 }, 'RULE')
     await refused(app, 'report.save', { projectId, period: '2026-10', investment: -1 }, 'INVALID_INPUT')
     await refused(app, 'report.save', { projectId: 999, period: '2026-10', investment: 1 }, 'NOT_FOUND')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     // The current month may be reported as it goes.
     expect((await app.invoke('report.save', { projectId, period: '2026-11', investment: 1 }, LOCAL)).ok).toBe(true)
   })
@@ -54,10 +54,8 @@ describe('monthly reports (月报)', () => {
   it('makes a frozen month read-only (the hook the month freeze uses)', async () => {
     const { app, projectId } = await setup()
     await app.call('report.save', { projectId, period: '2026-09', investment: 100 })
-    app.deps.sqlite
-      .prepare(`INSERT INTO frozen_periods (period, frozen_at, operator) VALUES ('2026-09', 'x', '项目办')`)
-      .run()
-    const before = dump(app)
+    await raw(app, `INSERT INTO frozen_periods (period, frozen_at, operator) VALUES ('2026-09', 'x', '项目办')`)
+    const before = await dump(app)
     const error = await refused(
       app,
       'report.save',
@@ -66,7 +64,7 @@ describe('monthly reports (月报)', () => {
     )
     expect(error.message).toContain('2026年9月已封账')
     await refused(app, 'report.save', { projectId, period: '2026-09', investment: 200 }, 'FROZEN')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const listed = await app.call('report.list', { projectId })
     expect(listed.map((r) => [r.period, r.frozen])).toEqual([['2026-09', true]])
   })

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { LOCAL } from '../../src/main/app'
 import { DEFAULT_RULES } from '../../src/shared/domain'
-import { dump, newApp, refused } from '../helpers/app'
+import { dump, newApp, raw, refused } from '../helpers/app'
 import { loginAs } from '../helpers/accounts'
 
 describe('settings, lists and templates', () => {
   it('starts with the docs/rules.md defaults', async () => {
-    const app = newApp()
+    const app = await newApp()
     const settings = await app.call('settings.get', {})
     expect(settings).toEqual({ rules: DEFAULT_RULES, rulesVersion: 1 })
     expect((await app.call('dict.list', { kind: 'industry_tag' })).map((d) => d.name)).toEqual([
@@ -23,20 +23,20 @@ describe('settings, lists and templates', () => {
   })
 
   it('records who made each change: the logged-in account, or the command line under its name', async () => {
-    const app = newApp()
+    const app = await newApp()
     await app.call('leader.create', { name: '甲', title: '副区长', sortOrder: 1 })
     const office = await loginAs(app, 'lbs', { name: '李办事', unit: '区发改局', roles: ['office'] })
     await app.call('leader.create', { name: '乙', title: '副区长', sortOrder: 2 }, office.from)
     const log = await app.call('audit.list', { entity: 'leader' })
     expect(log.at(-1)).toMatchObject({ operator: '王测试', operatorUnit: '区重点项目办' })
     expect(log[0]).toMatchObject({ operator: '李办事', operatorUnit: '区发改局' })
-    const rows = app.deps.sqlite.prepare(`SELECT user_id FROM audit_log WHERE entity = 'leader' ORDER BY id`).all()
+    const rows = await raw(app, `SELECT user_id FROM audit_log WHERE entity = 'leader' ORDER BY id`)
     expect(rows.at(0)).toEqual({ user_id: null })
     expect(rows.at(-1)).toEqual({ user_id: office.userId })
   })
 
   it('updates thresholds and weights with validation and a version, audited', async () => {
-    const app = newApp()
+    const app = await newApp()
     const rules = {
       thresholds: { redOverdueDays: 20, upcomingDays: 5, redInvestmentPercent: 40, yellowInvestmentPercent: 70 },
       weights: { milestones: 40, investment: 40, problems: 20 },
@@ -44,7 +44,7 @@ describe('settings, lists and templates', () => {
     const updated = await app.call('settings.updateRules', { version: 1, ...rules })
     expect(updated.rules).toEqual(rules)
     expect(updated.rulesVersion).toBe(2)
-    const before = dump(app)
+    const before = await dump(app)
     await refused(app, 'settings.updateRules', { version: 1, ...rules }, 'CONFLICT')
     await refused(
       app,
@@ -58,7 +58,7 @@ describe('settings, lists and templates', () => {
       { version: 2, ...rules, thresholds: { ...rules.thresholds, redOverdueDays: 0 } },
       'INVALID_INPUT',
     )
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     const log = await app.call('audit.list', { entity: 'setting' })
     expect(log.map((e) => [e.field, e.oldValue, e.newValue])).toEqual(
       expect.arrayContaining([
@@ -69,16 +69,16 @@ describe('settings, lists and templates', () => {
   })
 
   it('adds, renames, reorders and deactivates list items; refuses duplicates', async () => {
-    const app = newApp()
+    const app = await newApp()
     const item = await app.call('dict.create', { kind: 'township', name: '城东街道' })
     await app.call('dict.create', { kind: 'township', name: '吴桥镇' })
-    const before = dump(app)
+    const before = await dump(app)
     expect((await refused(app, 'dict.create', { kind: 'township', name: '城东街道' }, 'DUPLICATE')).message).toContain(
       '乡镇/街道「城东街道」已存在',
     )
     await refused(app, 'dict.update', { id: item.id, version: 1, name: '吴桥镇' }, 'DUPLICATE')
     await refused(app, 'dict.create', { kind: 'county', name: 'x' }, 'INVALID_INPUT')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
     // The same name in another kind is fine.
     expect((await app.invoke('dict.create', { kind: 'unit', name: '城东街道' }, LOCAL)).ok).toBe(true)
     const renamed = await app.call('dict.update', { id: item.id, version: 1, name: '城东街道办', sortOrder: 99 })
@@ -92,7 +92,7 @@ describe('settings, lists and templates', () => {
   })
 
   it('creates and edits milestone templates', async () => {
-    const app = newApp()
+    const app = await newApp()
     const t = await app.call('template.create', {
       name: '基础设施节点',
       items: [

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { dump, newApp, projectInput, refused, seedBasics } from '../helpers/app'
 
 async function setup() {
-  const app = newApp()
+  const app = await newApp()
   const b = await seedBasics(app)
   const detail = await app.call('project.create', projectInput(b))
   return { app, b, tf: detail.taskForce }
@@ -42,7 +42,7 @@ describe('task forces (专班)', () => {
       person: { name: '乙', unit: '区发改局' },
       role: 'liaison',
     })
-    const before = dump(app)
+    const before = await dump(app)
     const error = await refused(
       app,
       'taskForce.addMember',
@@ -51,7 +51,7 @@ describe('task forces (专班)', () => {
     )
     expect(error.message).toContain('已有专班长「甲」')
     await refused(app, 'taskForce.updateMember', { id: liaison.id, version: liaison.version, role: 'head' }, 'RULE')
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('refuses the same person twice, neither or both of person and personId, and unknown ids', async () => {
@@ -61,7 +61,7 @@ describe('task forces (专班)', () => {
       person: { name: '甲', unit: '区发改局' },
       role: 'member',
     })
-    const before = dump(app)
+    const before = await dump(app)
     await refused(
       app,
       'taskForce.addMember',
@@ -82,7 +82,7 @@ describe('task forces (专班)', () => {
       { taskForceId: 999, person: { name: '乙', unit: '某局' }, role: 'member' },
       'NOT_FOUND',
     )
-    expect(dump(app)).toEqual(before)
+    expect(await dump(app)).toEqual(before)
   })
 
   it('changes the lead unit, updates and removes members, each audited', async () => {

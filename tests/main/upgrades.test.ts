@@ -11,7 +11,7 @@ import { openApp } from '../../src/main/app'
 import { listBackups } from '../../src/main/backup/backups'
 import { migrate } from '../../src/main/db/migrate'
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/main/db/migrations'
-import { fixedClock, tempDir } from '../helpers/app'
+import { fixedClock, tempDir, sqliteOf } from '../helpers/app'
 
 const FIXTURES = path.resolve('tests/fixtures/schema')
 const versions = MIGRATIONS.map((m) => m.id)
@@ -66,7 +66,7 @@ describe('upgrading databases saved by earlier versions', () => {
 
       const app = openApp(file, { clock: fixedClock })
       try {
-        expect(app.deps.sqlite.prepare('SELECT max(id) AS v FROM migrations').get()).toEqual({
+        expect(sqliteOf(app).prepare('SELECT max(id) AS v FROM migrations').get()).toEqual({
           v: LATEST_SCHEMA_VERSION,
         })
         const backups = listBackups(path.join(path.dirname(file), 'backups'))
@@ -124,8 +124,8 @@ describe('upgrading databases saved by earlier versions', () => {
         const november = await reopened.call('ranking.projects', { period: '2026-11' })
         expect(november.rows.some((r) => r.change.kind !== 'new' && r.change.kind !== 'none')).toBe(true)
         await reopened.call('leader.create', { name: '升级后新增', title: '副区长', sortOrder: 99 })
-        expect(reopened.deps.sqlite.pragma('integrity_check', { simple: true })).toBe('ok')
-        expect(reopened.deps.sqlite.pragma('foreign_key_check')).toEqual([])
+        expect(sqliteOf(reopened).pragma('integrity_check', { simple: true })).toBe('ok')
+        expect(sqliteOf(reopened).pragma('foreign_key_check')).toEqual([])
       } finally {
         await reopened.close()
       }
@@ -153,7 +153,7 @@ describe('upgrading databases saved by earlier versions', () => {
         expect(after.get(table)!.rows, table).toEqual(old)
     // And the normal upgrade still completes afterwards.
     const app = openApp(file, { clock: fixedClock })
-    expect(app.deps.sqlite.prepare('SELECT max(id) AS v FROM migrations').get()).toEqual({ v: LATEST_SCHEMA_VERSION })
+    expect(sqliteOf(app).prepare('SELECT max(id) AS v FROM migrations').get()).toEqual({ v: LATEST_SCHEMA_VERSION })
     return app.close()
   })
 })

@@ -9,7 +9,7 @@ describe('the worked example in the docs', () => {
   it('matches what the program computes for XM-012 in October 2026', async () => {
     // Spaces collapsed: Prettier pads the Markdown tables.
     const doc = fs.readFileSync('docs/ranking-worked-example.md', 'utf8').replace(/ +/g, ' ')
-    const app = newApp()
+    const app = await newApp()
     await app.call('demo.load', {})
     const [project] = await app.call('project.list', { text: 'XM-012' })
     const b = await app.call('ranking.breakdown', { projectId: project!.id, period: '2026-10' })

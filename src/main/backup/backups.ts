@@ -36,12 +36,19 @@ export interface BackupInfo {
  * made by older versions (or of a database that had none yet); they belong to the database whose name they
  * carry — none meaning zhuanban.db. Every name stays within what the restore call accepts (lower-case
  * letters, digits and hyphens after `zhuanban-`).
+ *
+ * A server database's backups (pg_dump files, backup/server.ts) are named the same way but end in .dump: a
+ * folder shared by both never mixes them up — a SQLite database never lists, counts, prunes or restores a
+ * dump, nor a server database a SQLite file.
  */
-const NAME =
-  /^zhuanban-(?:([0-9a-z-]+?)-)?(\d{8})-(\d{6})-(auto|manual|pre-migration|pre-import|pre-restore)(?:-([0-9a-f]{8}))?\.db$/
+export type BackupFormat = 'db' | 'dump'
+const NAMES: Record<BackupFormat, RegExp> = {
+  db: /^zhuanban-(?:([0-9a-z-]+?)-)?(\d{8})-(\d{6})-(auto|manual|pre-migration|pre-import|pre-restore)(?:-([0-9a-f]{8}))?\.db$/,
+  dump: /^zhuanban-(?:([0-9a-z-]+?)-)?(\d{8})-(\d{6})-(auto|manual|pre-migration|pre-import|pre-restore)(?:-([0-9a-f]{8}))?\.dump$/,
+}
 
 /** How many characters of the identity a backup's name carries. */
-const TAG_LENGTH = 8
+export const TAG_LENGTH = 8
 
 export function defaultBackupDir(databasePath: string): string {
   return path.join(path.dirname(path.resolve(databasePath)), 'backups')
@@ -191,7 +198,8 @@ function syncBackupPointer(sqlite: SqliteDb): void {
   }
 }
 
-function stamp(date: Date): string {
+/** A backup name's UTC date and time: 20261121-020304. */
+export function stamp(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
 }
 
@@ -206,8 +214,8 @@ interface ParsedName {
  * What a backup's name says; null for a name that is not a backup's, or whose date and time do not exist
  * (month 13, 30 February, 99:99): such a file is left alone — never listed, offered, counted or deleted.
  */
-export function parseBackupName(name: string): ParsedName | null {
-  const m = NAME.exec(name)
+export function parseBackupName(name: string, format: BackupFormat = 'db'): ParsedName | null {
+  const m = NAMES[format].exec(name)
   if (!m) return null
   const [, hint, d, t, reason, tag] = m
   const at = `${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6, 8)}T${t!.slice(0, 2)}:${t!.slice(2, 4)}:${t!.slice(4, 6)}Z`
@@ -230,12 +238,12 @@ export function backupTag(name: string): string | null {
   return parseBackupName(name)?.tag ?? null
 }
 
-/** The backups in `dir`, newest first: all of them, or only `owner`'s. */
-export function listBackups(dir: string, owner?: BackupOwner): BackupInfo[] {
+/** The backups in `dir`, newest first: all of them, or only `owner`'s (SQLite files, or with 'dump' pg_dump files). */
+export function listBackups(dir: string, owner?: BackupOwner, format: BackupFormat = 'db'): BackupInfo[] {
   if (!fs.existsSync(dir)) return []
   return fs
     .readdirSync(dir)
-    .map((name) => ({ name, parsed: parseBackupName(name) }))
+    .map((name) => ({ name, parsed: parseBackupName(name, format) }))
     .filter((x): x is { name: string; parsed: ParsedName } => x.parsed !== null)
     .filter(({ parsed }) => !owner || belongsTo(parsed, owner))
     .flatMap(({ name, parsed }) => {
@@ -250,7 +258,7 @@ export function listBackups(dir: string, owner?: BackupOwner): BackupInfo[] {
 }
 
 /** The folder must exist (it is created) and be writable. */
-function checkWritableDir(dir: string): void {
+export function checkWritableDir(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true })
     fs.accessSync(dir, fs.constants.W_OK)

@@ -5,7 +5,7 @@
  */
 import { formatLocalDateTime } from '../../shared/dates'
 import { AppError } from '../../shared/errors'
-import { openApp, type App, type AppOptions } from '../app'
+import { openApp, type SqliteApp, type AppOptions } from '../app'
 import { keepingWal, readHeader } from '../db/open'
 import { backupTag, listBackups, type BackupInfo } from './backups'
 import { inspectDatabaseFile } from './inspect'
@@ -13,7 +13,7 @@ import { checkBackupFile, checkSameDatabase, restoreBackup } from './restore'
 import { namedInFuture } from './retention'
 
 export type StartOutcome =
-  | { ok: true; app: App }
+  | { ok: true; app: SqliteApp }
   | {
       ok: false
       error: AppError
@@ -76,7 +76,11 @@ export function openAtStart(databasePath: string, options: AppOptions = {}): Sta
 }
 
 /** Puts `backup` in place of the damaged database (kept aside in the backup folder) and opens it. */
-export async function restoreAtStart(databasePath: string, backup: BackupInfo, options: AppOptions = {}): Promise<App> {
+export async function restoreAtStart(
+  databasePath: string,
+  backup: BackupInfo,
+  options: AppOptions = {},
+): Promise<SqliteApp> {
   await restoreBackup(databasePath, backup.path, new Date(), { damaged: true })
   return openApp(databasePath, { ...options, checkIntegrity: true })
 }

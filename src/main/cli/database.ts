@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { openApp, type App, type AppOptions } from '../app'
+import { openApp, type SqliteApp, type AppOptions } from '../app'
 import { AppError } from '../../shared/errors'
 import { damagedMessage, failedStart, type StartOutcome } from '../backup/startup'
 import { runIntegrityCheck } from '../db/integrity'
@@ -55,7 +55,7 @@ export function explainReadError(file: string, error: AppError): AppError {
  * Opens `file` for a command, its integrity checked first. `create`: a missing file becomes a new database;
  * otherwise it is an error.
  */
-export function openForCommand(file: string, options: AppOptions & { create?: boolean } = {}): App {
+export function openForCommand(file: string, options: AppOptions & { create?: boolean } = {}): SqliteApp {
   const { create, ...open } = options
   if (!create && !options.inMemoryCopy && !fs.existsSync(file))
     throw new AppError('NOT_FOUND', `找不到数据库文件：${path.resolve(file)}。请检查路径和文件名`)

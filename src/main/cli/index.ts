@@ -6,7 +6,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import type { App } from '../app'
+import { openAppAt, type App, type SqliteApp } from '../app'
 import { isPeriod, localToday } from '../../shared/dates'
 import type { GroupBy } from '../../shared/rules/types'
 import { formatGroupRanking, formatProjectRanking } from './rank-table'
@@ -17,6 +17,9 @@ import { backupDirOf, createBackup, ensureDailyBackup, pruneBackups } from '../b
 import { setBackupFolder } from '../services/backups'
 import { readHeader, translateSqliteError } from '../db/open'
 import { checkDatabase, explainReadError, isDatabaseFile, openForCommand } from './database'
+import { isServerUrl } from '../store/open'
+import { moveToServer } from '../store/postgres/move'
+import { describeUrl } from '../store/postgres/store'
 import { restoreBackup } from '../backup/restore'
 import { IMPORT_FIELDS, IMPORT_FIELD_KEYS, type ImportField } from '../../shared/import-fields'
 import { IMPORT_UNITS, type ImportPreview, type ImportUnit } from '../../shared/excel'
@@ -29,7 +32,8 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
 用法：zhuanban <命令> [选项]
 
 命令：
-  serve  [--db <文件>] [--port <端口>]                     浏览器模式：在本机启动专班，用浏览器打开显示的地址
+  serve  [--db <文件>|<postgres://…>] [--port <端口>]       浏览器模式：在本机启动专班，用浏览器打开显示的地址
+                                                          （--db 也可以是县服务器 PostgreSQL 数据库的地址）
   demo   --db <文件> [--seed <数字>] [--projects <数量>]   在空数据库中生成演示数据
   check  --db <文件>                                      检查数据库完整性
   info   --db <文件>                                      显示数据库概况
@@ -48,6 +52,9 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
                                                           某月大排名（默认按项目），如 --period 2026-10
   reset-password --db <文件> --login <登录名>              忘记密码或账号被锁定时（如唯一的系统管理员）：生成一个新的
                                                           初始密码并解除锁定，登录后须修改；记入安全日志（来源“命令行”）
+  migrate-to-server --from <文件> --to <postgres://…>     把本机数据库迁移到县服务器的 PostgreSQL 空数据库：所有数据
+                                                          （含变更记录、封账、账号）原样复制，核对每张表的行数和各月
+                                                          排名一致；本机文件不被修改，目标数据库必须是新建的空库
   help                                                    显示本帮助
 
 
@@ -302,6 +309,8 @@ export async function main(argv: string[], out = console.log, err = console.erro
         out: { type: 'string' },
         default: { type: 'boolean' },
         login: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
       },
       strict: true,
     })
@@ -309,24 +318,29 @@ export async function main(argv: string[], out = console.log, err = console.erro
     switch (command) {
       case 'serve': {
         const port = toPort(values.port)
-        const file = values.db ?? defaultDatabasePath()
-        fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
-        // Integrity checked first; a damaged file is refused with its newest good backup and left as it is.
-        const app = openForCommand(file, { create: true })
+        const target = values.db ?? defaultDatabasePath()
+        // --db may name the county server's PostgreSQL database instead of a file (store/open.ts).
+        const server = isServerUrl(target)
+        if (!server) fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true })
+        // A file's integrity is checked first; a damaged file is refused with its newest good backup and left as it is.
+        const app: App = server ? await openAppAt(target) : openForCommand(target, { create: true })
         // Listening from here on: a Ctrl+C while the host starts still closes the database properly.
         const stopped = untilStopped()
         for (const warning of await app.call('system.info').then((i) => i.warnings)) err(`注意：${warning}`)
         const host = await startHttpHost({ app, port, staticDir: findRendererDir() })
-        out(`专班浏览器模式已启动（数据库：${path.resolve(file)}）`)
+        out(`专班浏览器模式已启动（数据库：${server ? describeUrl(target) : path.resolve(target)}）`)
         out(`请用浏览器打开：${host.url}`)
         out('此地址仅本机可用，含一次性访问令牌，请勿外传。按 Ctrl+C 退出。')
-        // The day's backup runs while the office works (as on the desktop): at 10,000 projects it takes
-        // seconds, and the backup API copies in steps between requests. It is finished before the database
-        // is closed.
-        const daily = ensureDailyBackup(app.deps.sqlite, backupDirOf(app.deps.sqlite, app.deps.databasePath)).then(
-          (made) => made && out(`已自动备份：${made.path}`),
-          (e: Error) => err(`自动备份未完成：${e.message}`),
-        )
+        // The day's backup of a file runs while the office works (as on the desktop): at 10,000 projects it
+        // takes seconds, and the backup API copies in steps between requests. It is finished before the
+        // database is closed.
+        const file = app.deps.store.file
+        const daily = file
+          ? ensureDailyBackup(file.handle, backupDirOf(file.handle, file.path)).then(
+              (made) => made && out(`已自动备份：${made.path}`),
+              (e: Error) => err(`自动备份未完成：${e.message}`),
+            )
+          : Promise.resolve()
         await stopped
         return await shutDown(host, daily, app, out, err)
       }
@@ -335,7 +349,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const projects = toInt(values.projects, '--projects', 55)
         const app = openForCommand(need(values.db, '--db'), { create: true })
         try {
-          const counts = generateDemo(app.deps.db, app.deps.sqlite, { seed, projects, today: localToday() })
+          const counts = await generateDemo(app.deps.store, { seed, projects, today: localToday() })
           out(
             `已生成演示数据：${counts.projects}个项目、${counts.milestones}个节点、${counts.reports}份月报、${counts.problems}个问题`,
           )
@@ -404,7 +418,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
           throw new UsageError('参数 --dir 不能为空：请给出备份文件夹，或不写 --dir（备份到设置的备份位置）')
         // A damaged database is not backed up (the copy would pass for a good backup): refused with the newest
         // good backup and the command that restores it, as check says.
-        let app: App
+        let app: SqliteApp
         try {
           app = openForCommand(need(values.db, '--db'), { checkIntegrity: true })
         } catch (error) {
@@ -417,9 +431,11 @@ export async function main(argv: string[], out = console.log, err = console.erro
         try {
           // --dir: a folder for this one backup (a relative one from the current folder); the setting stays.
           const dir =
-            values.dir !== undefined ? path.resolve(values.dir) : backupDirOf(app.deps.sqlite, app.deps.databasePath)
-          const made = await createBackup(app.deps.sqlite, dir, 'manual')
-          pruneBackups(app.deps.sqlite, dir)
+            values.dir !== undefined
+              ? path.resolve(values.dir)
+              : backupDirOf(app.deps.store.file.handle, app.deps.databasePath)
+          const made = await createBackup(app.deps.store.file.handle, dir, 'manual')
+          pruneBackups(app.deps.store.file.handle, dir)
           out(`已备份：${made.path}（${(made.bytes / 1024 / 1024).toFixed(1)} MB）`)
           if (values.dir !== undefined) out(`备份文件夹：${dir}（由 --dir 指定，只用于这一次；备份位置的设置未改变）`)
           return 0
@@ -536,6 +552,29 @@ export async function main(argv: string[], out = console.log, err = console.erro
         } finally {
           await app.close()
         }
+      }
+      case 'migrate-to-server': {
+        const from = need(values.from, '--from')
+        const to = need(values.to, '--to')
+        if (!isServerUrl(to))
+          throw new UsageError(
+            `参数 --to 应为 PostgreSQL 数据库地址，如 postgres://用户名:密码@服务器:5432/zhuanban，收到「${to}」`,
+          )
+        dbFile = from
+        out(`正在把 ${path.resolve(from)} 迁移到 ${describeUrl(to)} …`)
+        const report = await moveToServer(from, to, {
+          // A large table (the audit log of years) says how far it has got.
+          onProgress: ({ table, rows }) => rows % 100_000 === 0 && out(`  正在复制 ${table}：已 ${rows} 行…`),
+        })
+        for (const t of report.tables.filter((t) => t.rows > 0)) out(`  ${t.table}：${t.rows} 行`)
+        const total = report.tables.reduce((sum, t) => sum + t.rows, 0)
+        out(`已核对：${report.tables.length} 张数据表共 ${total} 行，两边行数一致`)
+        out(
+          `已核对：排名一致（封账月份 ${report.frozenMonths.length ? report.frozenMonths.join('、') : '无'}；` +
+            `实时排名 ${report.liveMonths.join('、')}）`,
+        )
+        out('迁移完成。本机数据库文件未被修改；请在各台电脑的专班中改为连接县服务器。')
+        return 0
       }
       default:
         throw new UsageError(`未知命令「${command}」`)

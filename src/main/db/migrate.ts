@@ -17,25 +17,38 @@ export interface MigrateOptions {
   beforeMigrating?: (fromVersion: number) => void
 }
 
-export function migrate(db: BetterSqlite3.Database, options: MigrateOptions = {}): number[] {
-  const migrations = options.migrations ?? MIGRATIONS
-  const now = options.now ?? (() => new Date().toISOString())
-  const applied = appliedMigrations(db)
+/**
+ * The record of applied migrations against the program's list (either store's): refuses a database of a
+ * newer version (DB_TOO_NEW) and one whose record differs from the list (DB_NOT_DATABASE). Returns the
+ * newest applied version (0: none).
+ */
+export function checkApplied(
+  applied: readonly { id: number; name: string }[],
+  list: readonly { id: number; name: string }[],
+): number {
   const newest = applied.at(-1)?.id ?? 0
-  const latest = migrations.at(-1)?.id ?? 0
+  const latest = list.at(-1)?.id ?? 0
   if (newest > latest)
     throw new AppError(
       'DB_TOO_NEW',
       `该数据库由更新版本的专班创建（数据结构版本 ${newest}，本程序只支持到 ${latest}）。请升级专班后再打开`,
     )
   applied.forEach((row, i) => {
-    const expected = migrations[i]
+    const expected = list[i]
     if (!expected || expected.id !== row.id || expected.name !== row.name)
       throw new AppError(
         'DB_NOT_DATABASE',
         `数据库的升级记录与本程序不符（第 ${row.id} 号「${row.name}」），请联系技术人员`,
       )
   })
+  return newest
+}
+
+export function migrate(db: BetterSqlite3.Database, options: MigrateOptions = {}): number[] {
+  const migrations = options.migrations ?? MIGRATIONS
+  const now = options.now ?? (() => new Date().toISOString())
+  const applied = appliedMigrations(db)
+  const newest = checkApplied(applied, migrations)
   const pending = migrations.slice(applied.length)
   if (pending.length && applied.length) options.beforeMigrating?.(newest)
   const ran: number[] = []

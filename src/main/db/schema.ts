@@ -1,19 +1,52 @@
-/** Row types of the SQLite tables as Kysely sees them (snake_case); domain types live in src/shared. */
+/**
+ * Row types of the tables as Kysely sees them (snake_case), the same on both stores; domain types live in
+ * src/shared. The column types say what the CHECKs (and the services, where there is none) let in:
+ * - a code column (stage, level, status, role, kind) is its union from src/shared;
+ * - a flag is `0 | 1`: an integer on both stores (SQLite INTEGER, PostgreSQL smallint, each with CHECK IN (0, 1);
+ *   see src/main/store/postgres/migrations.ts), never a boolean — compare with 0/1, `bool()` turns it into one;
+ * - a civil date is IsoDate ("YYYY-MM-DD"), a report month Period ("YYYY-MM"): plain strings (src/shared/dates.ts);
+ *   moments (created_at, updated_at, at, …) are ISO timestamps, plain `string`;
+ * - money is Money (src/shared/money.ts): an integer count of hundredths of 万元 (1234.56 万元 is 123456), read as a
+ *   number on both stores (SQLite INTEGER; PostgreSQL bigint, parsed exactly by the store, never rounded);
+ * - a JSON column is its text as stored (both stores give text back): read it only through src/main/db/json.ts,
+ *   which parses and checks it once; write it with JSON.stringify.
+ */
 import type { Generated, Kysely } from 'kysely'
+import type { Role } from '../../shared/access'
+import type { SecurityEvent } from '../../shared/accounts'
+import type { IsoDate, Period } from '../../shared/dates'
+import type {
+  DictKind,
+  ListingStatus,
+  MemberRole,
+  ProblemLevel,
+  ProblemStatus,
+  ProjectLevel,
+  Stage,
+} from '../../shared/domain'
+import type { Money } from '../../shared/money'
+import type { GroupBy } from '../../shared/rules/types'
+
+/** A 0/1 flag column (INTEGER / smallint with CHECK IN (0, 1)). */
+export type Flag = 0 | 1
+
+/** What a ranking_snapshots row ranks: the projects, or the groups of one GroupBy. */
+export type RankingKind = 'project' | GroupBy
 
 export interface DictItemsTable {
   id: Generated<number>
-  kind: string
+  kind: DictKind
   name: string
   sort_order: number
-  active: number
+  active: Flag
   /** 1: added by the demo district (删除演示数据 removes it unless the office's own records use it). */
-  demo: Generated<number>
+  demo: Generated<Flag>
   version: Generated<number>
 }
 
 export interface SettingsTable {
   key: string
+  /** JSON (json.ts): the value of `key` — rules, report, security, or a backup setting. */
   value: string
   version: Generated<number>
 }
@@ -21,6 +54,7 @@ export interface SettingsTable {
 export interface MilestoneTemplatesTable {
   id: Generated<number>
   name: string
+  /** JSON (json.ts): TemplateItem[]. */
   items: string
   version: Generated<number>
 }
@@ -32,11 +66,11 @@ export interface LeadersTable {
   unit: string
   phone: string
   sort_order: number
-  active: number
+  active: Flag
   created_at: string
   updated_at: string
   /** 1: a leader of the demo district. */
-  demo: Generated<number>
+  demo: Generated<Flag>
   version: Generated<number>
 }
 
@@ -46,23 +80,23 @@ export interface ProjectsTable {
   name: string
   category_id: number | null
   industry_tag_id: number | null
-  level: string
+  level: ProjectLevel
   township_id: number
   construction_unit: string
   content: string
-  total_investment: number
+  total_investment: Money
   start_year: number
   end_year: number
-  stage: string
+  stage: Stage
   position: number
-  planned_start: string | null
-  planned_end: string | null
-  actual_start: string | null
-  actual_end: string | null
+  planned_start: IsoDate | null
+  planned_end: IsoDate | null
+  actual_start: IsoDate | null
+  actual_end: IsoDate | null
   created_at: string
   updated_at: string
   /** 1: a project of the demo district. */
-  demo: Generated<number>
+  demo: Generated<Flag>
   version: Generated<number>
 }
 
@@ -71,8 +105,8 @@ export interface ListingChangesTable {
   id: Generated<number>
   project_id: number
   /** listed (back on the list), removed (调出), archived (归档) */
-  status: string
-  on_date: string
+  status: ListingStatus
+  on_date: IsoDate
   reason: string
   operator: string
   created_at: string
@@ -82,8 +116,8 @@ export interface LeaderAssignmentsTable {
   id: Generated<number>
   project_id: number
   leader_id: number
-  start_date: string
-  end_date: string | null
+  start_date: IsoDate
+  end_date: IsoDate | null
   note: string
   created_at: string
 }
@@ -102,7 +136,7 @@ export interface PeopleTable {
   phone: string
   created_at: string
   /** 1: a person of the demo district. */
-  demo: Generated<number>
+  demo: Generated<Flag>
   version: Generated<number>
 }
 
@@ -110,7 +144,7 @@ export interface TaskForceMembersTable {
   id: Generated<number>
   task_force_id: number
   person_id: number
-  role: string
+  role: MemberRole
   duty: string
   version: Generated<number>
 }
@@ -119,6 +153,7 @@ export interface PlansTable {
   id: Generated<number>
   project_id: number
   goals: string
+  /** JSON (json.ts): ServiceContent[]. */
   service_content: string
   version: Generated<number>
 }
@@ -128,11 +163,11 @@ export interface MilestonesTable {
   plan_id: number
   project_id: number
   name: string
-  planned_date: string
+  planned_date: IsoDate
   weight: number
   responsible_unit: string
   responsible_person: string
-  actual_date: string | null
+  actual_date: IsoDate | null
   evidence: string
   position: number
   version: Generated<number>
@@ -141,16 +176,16 @@ export interface MilestonesTable {
 export interface AnnualPlansTable {
   project_id: number
   year: number
-  amount: number
+  amount: Money
   version: Generated<number>
 }
 
 export interface StageMovesTable {
   id: Generated<number>
   project_id: number
-  from_stage: string
-  to_stage: string
-  moved_on: string
+  from_stage: Stage
+  to_stage: Stage
+  moved_on: IsoDate
   operator: string
   created_at: string
 }
@@ -158,8 +193,8 @@ export interface StageMovesTable {
 export interface MonthlyReportsTable {
   id: Generated<number>
   project_id: number
-  period: string
-  investment: number
+  period: Period
+  investment: Money
   narrative: string
   created_at: string
   updated_at: string
@@ -167,25 +202,29 @@ export interface MonthlyReportsTable {
 }
 
 export interface FrozenPeriodsTable {
-  period: string
+  period: Period
   frozen_at: string
   operator: string
-  as_of: string
+  /** The period's last day; '' in months frozen before snapshots (schema version 3), which have none. */
+  as_of: IsoDate | ''
+  /** JSON (json.ts): the Rules the snapshot was made with; '{}' in months frozen before snapshots. */
   rules: string
 }
 
 export interface RankingSnapshotsTable {
-  period: string
-  kind: string
+  period: Period
+  kind: RankingKind
   key: number
   position: number
   rank: number | null
+  /** JSON (json.ts): the project row (kind project) or the group row, without its change. */
   row: string
 }
 
 export interface BreakdownSnapshotsTable {
-  period: string
+  period: Period
   project_id: number
+  /** JSON (json.ts): the project's Breakdown. */
   breakdown: string
 }
 
@@ -194,14 +233,14 @@ export interface ProblemsTable {
   project_id: number
   category_id: number
   description: string
-  raised_on: string
+  raised_on: IsoDate
   responsible_unit_id: number
   responsible_leader_id: number | null
-  deadline: string
-  level: string
-  status: string
+  deadline: IsoDate
+  level: ProblemLevel
+  status: ProblemStatus
   resolution: string
-  closed_on: string | null
+  closed_on: IsoDate | null
   created_at: string
   updated_at: string
   version: Generated<number>
@@ -235,12 +274,12 @@ export interface UsersTable {
   person_id: number | null
   /** null: an upgraded administrator who has not set a password yet. */
   password_hash: string | null
-  must_change: number
+  must_change: Flag
   password_changed_at: string | null
   failed_logins: Generated<number>
   locked_until: string | null
   last_login_at: string | null
-  active: Generated<number>
+  active: Generated<Flag>
   created_at: string
   updated_at: string
   version: Generated<number>
@@ -248,7 +287,7 @@ export interface UsersTable {
 
 export interface UserRolesTable {
   user_id: number
-  role: string
+  role: Role
 }
 
 export interface InstructionsTable {
@@ -257,7 +296,7 @@ export interface InstructionsTable {
   problem_id: number | null
   leader_id: number
   user_id: number | null
-  given_on: string
+  given_on: IsoDate
   text: string
   created_at: string
 }
@@ -265,7 +304,7 @@ export interface InstructionsTable {
 export interface SecurityLogTable {
   id: Generated<number>
   at: string
-  event: string
+  event: SecurityEvent
   user_id: number | null
   login: string
   name: string

@@ -1,15 +1,17 @@
 /**
- * The deterministic demo district (and, with a size parameter, the province-scale benchmark database).
- * Rows go in through statements that Kysely compiles once and SQLite prepares once: a 10,000-project
- * database is a million rows, too many for one query build per row.
+ * The deterministic demo district (and, with a size parameter, the province-scale benchmark database), on
+ * either store: one write transaction (all of it or none), the ids given here, the rows written in multi-row
+ * batches on PostgreSQL and through prepared statements on a SQLite file (demo/rows.ts) — a 10,000-project
+ * database is a million rows.
  */
-import type { Insertable, Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import { addDays, addMonths, daysBetween, periodOf, type IsoDate } from '../../shared/dates'
 import type { Database } from '../db/schema'
-import type { SqliteDb } from '../db/open'
+import type { Store } from '../store/port'
 import { AppError } from '../../shared/errors'
-import { STAGES, type Stage } from '../../shared/domain'
+import { STAGES, type DictKind, type Stage } from '../../shared/domain'
 import { Random } from './random'
+import { DemoWriter } from './rows'
 import * as N from './names'
 
 export interface DemoOptions {
@@ -35,20 +37,6 @@ export interface DemoCounts {
   auditRows: number
 }
 
-function inserter<T extends keyof Database & string>(
-  db: Kysely<Database>,
-  sqlite: SqliteDb,
-  table: T,
-  columns: readonly (keyof Insertable<Database[T]> & string)[],
-) {
-  const sample = Object.fromEntries(columns.map((c) => [c, null])) as unknown as Insertable<Database[T]>
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table is generic here; the columns are checked above
-  const compiled = (db.insertInto(table) as any).values(sample).compile() as { sql: string }
-  const stmt = sqlite.prepare(compiled.sql)
-  return (row: Insertable<Database[T]>): number =>
-    Number(stmt.run(...columns.map((c) => (row as Record<string, unknown>)[c] ?? null)).lastInsertRowid)
-}
-
 const STAGE_SHARES: [Stage, number][] = [
   ['planning', 0.1],
   ['investment', 0.1],
@@ -57,9 +45,21 @@ const STAGE_SHARES: [Stage, number][] = [
   ['production', 0.15],
 ]
 
-export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: DemoOptions): DemoCounts {
-  const existing = sqlite.prepare('SELECT count(*) AS n FROM projects').get() as { n: number }
-  if (existing.n > 0)
+/**
+ * Loads the demo district into an empty database (refused, RULE, when it has projects) as one write
+ * transaction of `store`. The same options give the same rows with the same ids on both stores.
+ */
+export function generateDemo(store: Store, options: DemoOptions): Promise<DemoCounts> {
+  // On PostgreSQL `write` may run this again after a serialization failure: all state starts afresh inside.
+  return store.write((db) => generateInto(db, store, options))
+}
+
+async function generateInto(db: Kysely<Database>, store: Store, options: DemoOptions): Promise<DemoCounts> {
+  const existing = await db
+    .selectFrom('projects')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  if (Number(existing.n) > 0)
     throw new AppError('RULE', '数据库中已有项目，演示数据只能载入空数据库。请新建一个数据库文件后再载入')
   const rnd = new Random(options.seed)
   const today = options.today
@@ -71,9 +71,11 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
   const stamp = (d: IsoDate) => `${d}T01:30:00.000Z`
   const counts: DemoCounts = { projects: 0, milestones: 0, reports: 0, problems: 0, auditRows: 0 }
 
+  // Declared parents before children: the order the buffered rows are written in.
+  const out = new DemoWriter(db, store)
   const ins = {
-    dict: inserter(db, sqlite, 'dict_items', ['kind', 'name', 'sort_order', 'active', 'demo']),
-    leader: inserter(db, sqlite, 'leaders', [
+    dict: await out.table('dict_items', ['kind', 'name', 'sort_order', 'active', 'demo']),
+    leader: await out.table('leaders', [
       'name',
       'title',
       'unit',
@@ -84,7 +86,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
       'updated_at',
       'demo',
     ]),
-    project: inserter(db, sqlite, 'projects', [
+    project: await out.table('projects', [
       'code',
       'name',
       'category_id',
@@ -106,7 +108,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
       'updated_at',
       'demo',
     ]),
-    assignment: inserter(db, sqlite, 'leader_assignments', [
+    assignment: await out.table('leader_assignments', [
       'project_id',
       'leader_id',
       'start_date',
@@ -114,11 +116,11 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
       'note',
       'created_at',
     ]),
-    taskForce: inserter(db, sqlite, 'task_forces', ['project_id', 'lead_unit_id']),
-    person: inserter(db, sqlite, 'people', ['name', 'unit', 'phone', 'created_at', 'demo']),
-    member: inserter(db, sqlite, 'task_force_members', ['task_force_id', 'person_id', 'role', 'duty']),
-    plan: inserter(db, sqlite, 'plans', ['project_id', 'goals', 'service_content']),
-    milestone: inserter(db, sqlite, 'milestones', [
+    taskForce: await out.table('task_forces', ['project_id', 'lead_unit_id']),
+    person: await out.table('people', ['name', 'unit', 'phone', 'created_at', 'demo']),
+    member: await out.table('task_force_members', ['task_force_id', 'person_id', 'role', 'duty']),
+    plan: await out.table('plans', ['project_id', 'goals', 'service_content']),
+    milestone: await out.table('milestones', [
       'plan_id',
       'project_id',
       'name',
@@ -130,8 +132,8 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
       'evidence',
       'position',
     ]),
-    annual: inserter(db, sqlite, 'annual_plans', ['project_id', 'year', 'amount']),
-    move: inserter(db, sqlite, 'stage_moves', [
+    annual: await out.table('annual_plans', ['project_id', 'year', 'amount'], { id: false }),
+    move: await out.table('stage_moves', [
       'project_id',
       'from_stage',
       'to_stage',
@@ -139,7 +141,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
       'operator',
       'created_at',
     ]),
-    report: inserter(db, sqlite, 'monthly_reports', [
+    report: await out.table('monthly_reports', [
       'project_id',
       'period',
       'investment',
@@ -147,7 +149,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
       'created_at',
       'updated_at',
     ]),
-    problem: inserter(db, sqlite, 'problems', [
+    problem: await out.table('problems', [
       'project_id',
       'category_id',
       'description',
@@ -162,7 +164,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
       'created_at',
       'updated_at',
     ]),
-    audit: inserter(db, sqlite, 'audit_log', [
+    audit: await out.table('audit_log', [
       'at',
       'operator',
       'operator_unit',
@@ -203,13 +205,11 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
     counts.auditRows++
   }
 
-  const dictIds = (kind: string) =>
-    new Map(
-      (
-        sqlite.prepare('SELECT name, id FROM dict_items WHERE kind = ?').all(kind) as { name: string; id: number }[]
-      ).map((r) => [r.name, r.id]),
-    )
-  const ensureDict = (kind: string, names: string[]) => {
+  // The lists already there (the starting categories, tags and problem categories; townships and units of an
+  // earlier demo): read once, before any row of the demo is written.
+  const dictRows = await db.selectFrom('dict_items').select(['kind', 'name', 'id']).orderBy('id').execute()
+  const dictIds = (kind: DictKind) => new Map(dictRows.filter((r) => r.kind === kind).map((r) => [r.name, r.id]))
+  const ensureDict = (kind: DictKind, names: string[]) => {
     const known = dictIds(kind)
     names.forEach((name, i) => {
       if (!known.has(name)) known.set(name, ins.dict({ kind, name, sort_order: (i + 1) * 10, active: 1, demo: 1 }))
@@ -218,7 +218,7 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
   }
 
   const projectIds: number[] = []
-  const run = sqlite.transaction(() => {
+  const run = async () => {
     const townships = ensureDict('township', N.TOWNSHIPS)
     const units = ensureDict('unit', N.UNITS)
     const categories = dictIds('category')
@@ -537,14 +537,17 @@ export function generateDemo(db: Kysely<Database>, sqlite: SqliteDb, options: De
         log(raised, 'problem', problemId, projectId, 'create', 'description', null, category)
         if (closed) log(closed, 'problem', problemId, projectId, 'close', 'status', '办理中', '已销号')
       }
+      if (out.full) await out.flush()
     }
     // Years of everyday edits, as a long-used database has them: the audit log is the largest table.
     for (let k = 0; counts.auditRows < (options.auditRowsAtLeast ?? 0); k++) {
       const projectId = projectIds[k % projectIds.length]!
       const when = addDays(today, -rnd.int(1, 3000))
       log(when, 'project', projectId, projectId, 'update', 'content', `第${k}版建设内容`, `第${k + 1}版建设内容`)
+      if (out.full) await out.flush()
     }
-  })
-  run()
+  }
+  await run()
+  await out.finish()
   return counts
 }

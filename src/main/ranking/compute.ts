@@ -1,20 +1,20 @@
 /**
- * The ranking of a month, live: facts from SQL, rules from src/shared. Also one project's breakdown, from its
- * own records, by the very same rules.
+ * The ranking of a month, live: facts from SQL, rules from src/shared. Also one project's breakdown: its own
+ * records listed, its score and light from the very same facts and rules as its ranking row.
  */
 import type { Kysely } from 'kysely'
 import { lastDayOfPeriod, periodMonth, type IsoDate, type Period } from '../../shared/dates'
-import type { Rules, Stage } from '../../shared/domain'
+import type { Rules } from '../../shared/domain'
 import { roundHalfUp } from '../../shared/rules/fraction'
-import { lightFactsFromRaw, lightOf, type RawProject } from '../../shared/rules/lights'
+import { lightOf, type RawProject } from '../../shared/rules/lights'
 import { rankGroups, rankOrder, type GroupMember } from '../../shared/rules/ranking'
 import {
   componentHundredths,
   investmentRate,
   milestoneCredit,
   rankBasis,
-  scoreFactsFromRaw,
   scoreOf,
+  type ScoreFacts,
 } from '../../shared/rules/scores'
 import type { Breakdown, GroupBy, GroupRankRow, LightRow, ProjectRankRow } from '../../shared/rules/types'
 import type { Database } from '../db/schema'
@@ -28,6 +28,8 @@ export type LiveGroupRow = Omit<GroupRankRow, 'change'>
 export interface LiveRanking {
   projects: LiveProjectRow[]
   groups: Record<GroupBy, LiveGroupRow[]>
+  /** The facts each project's score was computed from (for the frozen month's breakdowns: one source). */
+  facts: Map<number, ScoreFacts>
 }
 
 export async function lightsAt(db: Kysely<Database>, date: IsoDate, rules: Rules, ids?: number[]): Promise<LightRow[]> {
@@ -76,7 +78,7 @@ export async function computeRanking(db: Kysely<Database>, period: Period, rules
       projectId: p.id,
       code: p.code,
       name: p.name,
-      stage: p.stage as Stage,
+      stage: p.stage,
       leader: p.leaderId !== null ? { id: p.leaderId, name: p.leaderName ?? '' } : null,
       township: { id: p.townshipId, name: p.townshipName },
       leadUnit: { id: p.leadUnitId, name: p.leadUnitName },
@@ -125,7 +127,11 @@ export async function computeRanking(db: Kysely<Database>, period: Period, rules
     rankGroups([...groups].map(([key, g]) => ({ key, tieOrder: g.tieOrder, members: g.members }))).map(
       ({ key, ...rest }) => ({ group: { id: key, name: groups.get(key)!.name }, ...rest }),
     )
-  return { projects, groups: { leader: group(byLeader), township: group(byTownship), unit: group(byUnit) } }
+  return {
+    projects,
+    groups: { leader: group(byLeader), township: group(byTownship), unit: group(byUnit) },
+    facts: scoreFacts,
+  }
 }
 
 /** One project's records, loaded (only this project's) for its breakdown. */
@@ -190,8 +196,11 @@ export async function computeBreakdown(
   )
   const date = lastDayOfPeriod(period)
   const raw = await rawProject(db, projectId, date)
-  const result = scoreOf(scoreFactsFromRaw(raw, period), period, rules.weights)
-  const light = lightOf(lightFactsFromRaw(raw, date, rules.thresholds), date, rules.thresholds)
+  // The score and the light from the same facts as the ranking's row (facts.ts); `raw` lists what they counted.
+  const facts = (await scoreFactsAll(db, period, undefined, [projectId])).get(projectId) ?? EMPTY_SCORE_FACTS
+  const result = scoreOf(facts, period, rules.weights)
+  const lights = await lightFactsAll(db, date, rules.thresholds, [projectId])
+  const light = lightOf(lights.get(projectId) ?? emptyLightFacts(), date, rules.thresholds)
   const year = Number(period.slice(0, 4))
   const reports = raw.reports.filter((r) => r.period <= period)
   return {

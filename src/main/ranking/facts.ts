@@ -4,16 +4,17 @@
  */
 import { sql, type Kysely } from 'kysely'
 import { lastDayOfPeriod, periodOf, type IsoDate, type Period } from '../../shared/dates'
-import type { Thresholds } from '../../shared/domain'
+import type { Stage, Thresholds } from '../../shared/domain'
 import { upcomingUntil, type LightFacts } from '../../shared/rules/lights'
 import type { ScoreFacts } from '../../shared/rules/scores'
+import { dialectOf } from '../store/dialects'
 import type { Database } from '../db/schema'
 
 export interface ProjectRefs {
   id: number
   code: string
   name: string
-  stage: string
+  stage: Stage
   townshipId: number
   townshipName: string
   leadUnitId: number
@@ -109,12 +110,15 @@ export type InvestmentFacts = Awaited<ReturnType<typeof investmentFacts>>
 export async function investmentFacts(db: Kysely<Database>, date: IsoDate, untilPeriod: Period) {
   const completed = await db
     .selectFrom('monthly_reports')
-    .select(['project_id', (eb) => eb.fn.sum<number>('investment').as('total')])
+    .select([
+      dialectOf(db).groupKey('project_id').as('project_id'),
+      (eb) => eb.fn.sum<number>('investment').as('total'),
+    ])
     .where('period', '>=', yearStart(date))
     .where('period', '<=', untilPeriod)
-    // "+" keeps SQLite from walking the (project_id, period) key for the grouping: the covering
-    // (period, project_id, investment) index reads only this year's rows.
-    .groupBy(sql`+project_id`)
+    // Not the (project_id, period) key for the grouping: the covering (period, project_id, investment) index
+    // reads only this year's rows.
+    .groupBy(dialectOf(db).groupKey('project_id'))
     .execute()
   const plans = await db
     .selectFrom('annual_plans')
@@ -127,13 +131,20 @@ export async function investmentFacts(db: Kysely<Database>, date: IsoDate, until
   }
 }
 
+/**
+ * What each project's score of `period` is computed from (DOMAIN.md §4, docs/rules.md): the one source of
+ * score facts — the live ranking, a frozen month's breakdowns (from the same ranking's facts) and a live
+ * breakdown (`ids` = that one project) all take them from here. Map by project id; a project with nothing
+ * due and nothing reported is absent (EMPTY_SCORE_FACTS).
+ */
 export async function scoreFactsAll(
   db: Kysely<Database>,
   period: Period,
   investment?: InvestmentFacts,
+  ids?: readonly number[],
 ): Promise<Map<number, ScoreFacts>> {
   const date = lastDayOfPeriod(period)
-  const milestones = await db
+  let milestonesQuery = db
     .selectFrom('milestones')
     .select([
       'project_id',
@@ -143,8 +154,9 @@ export async function scoreFactsAll(
     ])
     .where('planned_date', '<=', date)
     .groupBy('project_id')
-    .execute()
-  const problems = await db
+  if (ids) milestonesQuery = milestonesQuery.where('project_id', 'in', ids.length ? [...ids] : [0])
+  const milestones = await milestonesQuery.execute()
+  let problemsQuery = db
     .selectFrom('problems')
     .select([
       'project_id',
@@ -153,7 +165,8 @@ export async function scoreFactsAll(
     ])
     .where('deadline', '<=', date)
     .groupBy('project_id')
-    .execute()
+  if (ids) problemsQuery = problemsQuery.where('project_id', 'in', ids.length ? [...ids] : [0])
+  const problems = await problemsQuery.execute()
   const inv = investment ?? (await investmentFacts(db, date, period))
   const facts = new Map<number, ScoreFacts>()
   const get = (id: number) => {
@@ -171,7 +184,8 @@ export async function scoreFactsAll(
     }
     return f
   }
-  for (const id of new Set([...inv.completed.keys(), ...inv.plans.keys()])) get(id)
+  const wanted = ids ? new Set(ids) : null
+  for (const id of new Set([...inv.completed.keys(), ...inv.plans.keys()])) if (!wanted || wanted.has(id)) get(id)
   for (const m of milestones)
     Object.assign(get(m.project_id), { dueWeight: Number(m.due), creditHalves: Number(m.credit) })
   for (const p of problems)

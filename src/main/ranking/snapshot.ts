@@ -9,6 +9,7 @@ import { milestoneCredit, scoreOf, type ScoreFacts } from '../../shared/rules/sc
 import type { Breakdown } from '../../shared/rules/types'
 import type { Database } from '../db/schema'
 import type { LiveProjectRow } from './compute'
+import { EMPTY_SCORE_FACTS } from './facts'
 
 function groupBy<T extends { project_id: number }>(rows: T[]): Map<number, T[]> {
   const map = new Map<number, T[]>()
@@ -25,6 +26,7 @@ export async function snapshotBreakdowns(
   period: Period,
   rules: Rules,
   rows: LiveProjectRow[],
+  facts: Map<number, ScoreFacts>,
 ): Promise<void> {
   const date = lastDayOfPeriod(period)
   const year = Number(period.slice(0, 4))
@@ -59,14 +61,6 @@ export async function snapshotBreakdowns(
       .execute(),
   )
   const values = rows.map((row): { period: string; project_id: number; breakdown: string } => {
-    const facts: ScoreFacts = {
-      dueWeight: 0,
-      creditHalves: 0,
-      completed: row.completed,
-      annualPlan: row.annualPlan,
-      problemsDue: 0,
-      problemsInTime: 0,
-    }
     const ms = (milestones.get(row.projectId) ?? []).map((m) => ({
       id: m.id,
       name: m.name,
@@ -82,10 +76,6 @@ export async function snapshotBreakdowns(
       closedOn: p.closed_on,
       inTime: p.closed_on !== null && p.closed_on <= p.deadline,
     }))
-    facts.dueWeight = ms.reduce((s, m) => s + m.weight, 0)
-    facts.creditHalves = ms.reduce((s, m) => s + m.weight * m.credit * 2, 0)
-    facts.problemsDue = pbs.length
-    facts.problemsInTime = pbs.filter((p) => p.inTime).length
     const breakdown: Breakdown = {
       projectId: row.projectId,
       code: row.code,
@@ -103,7 +93,8 @@ export async function snapshotBreakdowns(
       },
       problems: pbs,
       components: row.components,
-      appliedWeights: scoreOf(facts, period, rules.weights).appliedWeights,
+      // The ranking's own facts for this project (ranking/facts.ts): the breakdown cannot disagree with its row.
+      appliedWeights: scoreOf(facts.get(row.projectId) ?? EMPTY_SCORE_FACTS, period, rules.weights).appliedWeights,
       score: row.score,
       light: row.light,
       reasons: row.reasons,

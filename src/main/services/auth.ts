@@ -150,7 +150,11 @@ export function authHandlers(deps: Deps) {
 
     'auth.login': async ({ login, password }, ctx) => {
       const { policy } = await readSecurityPolicy(deps.db)
-      const user = await deps.db.selectFrom('users').selectAll().where('login', '=', login).executeTakeFirst()
+      const user = await deps.db
+        .selectFrom('users')
+        .selectAll()
+        .where(deps.store.dialect.equalsIgnoringCase('login', login))
+        .executeTakeFirst()
       const now = deps.clock()
       const at = now.toISOString()
       const fail = async (detail: string, message: string): Promise<never> => {

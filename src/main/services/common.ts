@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely'
 import { AppError, notFound, staleVersion } from '../../shared/errors'
 import { DICT_KIND_LABELS, type DictKind } from '../../shared/domain'
-import type { Database } from '../db/schema'
+import type { Database, Flag } from '../db/schema'
 
 export { GAP } from '../../shared/rules/positions'
 
@@ -46,17 +46,16 @@ export async function leaderName(db: Kysely<Database>, id: number | null): Promi
   return row?.name ?? `#${id}`
 }
 
-/** Whether SQLite refused a write for a UNIQUE constraint (the race-free duplicate check). */
-export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE'
-}
+export { isUniqueViolation } from '../store/errors'
 
 /** A LIKE pattern that matches `text` literally anywhere (escape char \). */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
-export const bool = (v: number): boolean => v === 1
+export const bool = (v: Flag): boolean => v === 1
+/** A boolean as a 0/1 flag column stores it. */
+export const flag = (v: boolean): Flag => (v ? 1 : 0)
 
 /**
  * Projects with their current 包联领导 (l), township (t), task force (tf) and lead unit (u): the base of the

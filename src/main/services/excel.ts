@@ -7,7 +7,7 @@ import type { Deps } from '../context'
 import type { HandlerMap } from '../handler-types'
 import type { Plan } from '../excel/import/plan'
 import { importJob } from '../excel/progress'
-import { backupDirOf, createBackup } from '../backup/backups'
+import { createStoreBackup } from '../backup/any-store'
 
 type Call = <K extends CallName>(name: K, input: unknown) => Promise<CallResult<K>>
 
@@ -40,9 +40,9 @@ export function excelHandlers(deps: Deps, call: Call) {
     'excel.preview': async (input) => (await plan(input)).preview,
     'excel.import': async (input) => {
       const planned = await plan(input)
-      // A valid file is about to change many projects at once: keep the database as it was first.
-      if (planned.preview.issueCount === 0)
-        await createBackup(deps.sqlite, backupDirOf(deps.sqlite, deps.databasePath), 'pre-import', deps.clock())
+      // A valid file is about to change many projects at once: keep the database as it was first (a copy of
+      // the SQLite file, or a pg_dump of the server database).
+      if (planned.preview.issueCount === 0) await createStoreBackup(deps.store, 'pre-import', deps.clock())
       return (await committer()).commitImport(deps, planned)
     },
     'excel.importProgress': async () => importJob.status(),

@@ -21,7 +21,7 @@ import type { Rules, Stage } from '../../shared/domain'
 import type { Database } from '../db/schema'
 import { readTx, type Deps } from '../context'
 
-const stageText = (s: string | null) => (s ? (STAGE_LABELS[s as Stage] ?? s) : null)
+const stageText = (s: Stage) => STAGE_LABELS[s]
 import type { HandlerMap } from '../handler-types'
 import { emptyLightFacts, investmentFacts, lightFactsAll, listedNow } from '../ranking/facts'
 import { readRules } from './settings'
@@ -79,7 +79,7 @@ export async function kanbanCards(db: Kysely<Database>, today: IsoDate, rules: R
       id: r.id,
       code: r.code,
       name: r.name,
-      stage: r.stage as Stage,
+      stage: r.stage,
       position: r.position,
       level: r.level,
       categoryId: r.category_id,
@@ -135,7 +135,7 @@ export function kanbanHandlers(deps: Deps) {
           await w.db.updateTable('projects').set({ position: p.position }).where('id', '=', p.id).execute()
         const position = placed.position
         const stageChanged = toStage !== before.stage
-        const { actualStart, actualEnd } = datesAfterMove(before.stage as Stage, toStage, movedOn, {
+        const { actualStart, actualEnd } = datesAfterMove(before.stage, toStage, movedOn, {
           actualStart: before.actual_start,
           actualEnd: before.actual_end,
         })

@@ -7,7 +7,7 @@ import { readTx, writeTx, type Deps, type WriteCtx } from '../context'
 import type { CallArgs } from '../../shared/contract'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
-import { checkVersion, must } from './common'
+import { checkVersion, flag, must } from './common'
 import { listedNow } from '../ranking/facts'
 
 /** Leaders with the number of projects on the key-project list each owns now (调出 / 归档 ones not counted). */
@@ -174,7 +174,7 @@ export function leaderHandlers(deps: Deps) {
             ...(changes.unit !== undefined && { unit: changes.unit }),
             ...(changes.phone !== undefined && { phone: changes.phone }),
             ...(changes.sortOrder !== undefined && { sort_order: changes.sortOrder }),
-            ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
+            ...(changes.active !== undefined && { active: flag(changes.active) }),
             updated_at: w.now,
             version: sql`version + 1`,
           })

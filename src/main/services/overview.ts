@@ -35,7 +35,7 @@ export function overviewHandlers(deps: Deps) {
           .$if(scope !== null, (q) => q.where('p.id', 'in', scope!))
           .groupBy('p.stage')
           .execute())
-          stages[r.stage as Stage] = Number(r.n)
+          stages[r.stage] = Number(r.n)
         const inv = await investmentFacts(db, today, periodOf(today))
         const facts = await lightFactsAll(db, today, rules.thresholds, undefined, inv)
         const lights: Record<Light, number> = { red: 0, yellow: 0, green: 0 }

@@ -9,6 +9,7 @@ import { GAP } from '../../shared/rules/positions'
 import { audit } from '../audit'
 import type { WriteCtx } from '../context'
 import type { Database } from '../db/schema'
+import { parseTemplateItems } from '../db/json'
 import { must } from './common'
 
 /** Inserts the template's milestones after the plan's last one, dated across [start, end]. */
@@ -61,5 +62,5 @@ export async function loadTemplate(db: Kysely<Database>, id: number): Promise<{ 
     '节点模板',
     id,
   )
-  return { name: row.name, items: JSON.parse(row.items) as TemplateItem[] }
+  return { name: row.name, items: parseTemplateItems(row.items, row.name) }
 }

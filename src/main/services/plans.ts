@@ -7,7 +7,8 @@ import { audit, created, diff, text } from '../audit'
 import { writeTx, type Deps, type WriteCtx } from '../context'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
-import { parseServiceContent, toMilestone } from '../mappers'
+import { parseServiceContent } from '../db/json'
+import { toMilestone } from '../mappers'
 import { GAP, checkVersion, must } from './common'
 import { insertTemplateMilestones, loadTemplate } from './plan-templates'
 
@@ -19,10 +20,7 @@ async function loadPlan(db: Kysely<Database>, id: number) {
   return must(await db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst(), '方案', id)
 }
 
-const contentText = (json: string) =>
-  parseServiceContent(json)
-    .map((c: ServiceContent) => SERVICE_CONTENT_LABELS[c])
-    .join('、')
+const contentText = (content: ServiceContent[]) => content.map((c) => SERVICE_CONTENT_LABELS[c]).join('、')
 
 type MilestoneRow = Awaited<ReturnType<typeof loadMilestone>>
 type MilestoneFormat = Parameters<typeof diff<Milestone>>[2]
@@ -78,14 +76,15 @@ export function planHandlers(deps: Deps) {
           .where('id', '=', id)
           .returningAll()
           .executeTakeFirstOrThrow()
+        const serviceContentAfter = parseServiceContent(row.service_content, row.project_id)
         await audit(w, {
           entity: 'plan',
           entityId: id,
           projectId: before.project_id,
           action: 'update',
           changes: diff(
-            { goals: before.goals, serviceContent: before.service_content },
-            { goals: row.goals, serviceContent: row.service_content },
+            { goals: before.goals, serviceContent: parseServiceContent(before.service_content, before.project_id) },
+            { goals: row.goals, serviceContent: serviceContentAfter },
             { goals: text, serviceContent: contentText },
           ),
         })
@@ -99,7 +98,7 @@ export function planHandlers(deps: Deps) {
           id,
           projectId: row.project_id,
           goals: row.goals,
-          serviceContent: parseServiceContent(row.service_content),
+          serviceContent: serviceContentAfter,
           milestones: milestones.map(toMilestone),
           version: row.version,
         }

@@ -48,8 +48,8 @@ function toProblem(r: ProblemRow): Problem {
     responsibleLeader:
       r.responsible_leader_id !== null ? { id: r.responsible_leader_id, name: r.leader_name ?? '' } : null,
     deadline: r.deadline,
-    level: r.level as ProblemLevel,
-    status: r.status as ProblemStatus,
+    level: r.level,
+    status: r.status,
     resolution: r.resolution,
     closedOn: r.closed_on,
     version: r.version,

@@ -14,7 +14,6 @@ import {
   type LeaderAssignment,
   type ProjectDetail,
   type ProjectSummary,
-  type ProjectLevel,
   type Stage,
   type LedgerDetail,
   LISTING_STATUS_LABELS,
@@ -22,16 +21,18 @@ import {
   type ProjectListing,
 } from '../../shared/domain'
 import { leaderStart } from '../../shared/leader-start'
-import { localToday } from '../../shared/dates'
+import { localToday, type IsoDate } from '../../shared/dates'
 import { listedNow } from '../ranking/facts'
 import type { CallArgs } from '../../shared/contract'
 import { insertTemplateMilestones, loadTemplate } from './plan-templates'
 import { GAP } from '../../shared/rules/positions'
 import { audit, diff, text } from '../audit'
 import { readTx, writeTx, type Deps, type WriteCtx } from '../context'
+import type { Dialect } from '../store/port'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
-import { parseServiceContent, toMember, toMilestone, toProject } from '../mappers'
+import { parseServiceContent } from '../db/json'
+import { toMember, toMilestone, toProject } from '../mappers'
 import { checkVersion, containsPattern, dictName, must, projectsWithOwners, requireDict } from './common'
 
 export async function loadProjectDetail(db: Kysely<Database>, id: number): Promise<ProjectDetail> {
@@ -117,15 +118,15 @@ export async function loadProjectDetail(db: Kysely<Database>, id: number): Promi
       id: plan.id,
       projectId: id,
       goals: plan.goals,
-      serviceContent: parseServiceContent(plan.service_content),
+      serviceContent: parseServiceContent(plan.service_content, id),
       milestones: milestones.map(toMilestone),
       version: plan.version,
     },
     annualPlans: annual.map((a) => ({ projectId: a.project_id, year: a.year, amount: a.amount, version: a.version })),
     stageMoves: moves.map((m) => ({
       id: m.id,
-      fromStage: m.from_stage as Stage,
-      toStage: m.to_stage as Stage,
+      fromStage: m.from_stage,
+      toStage: m.to_stage,
       movedOn: m.moved_on,
       operator: m.operator,
       createdAt: m.created_at,
@@ -146,10 +147,12 @@ async function lastListingChange(db: Kysely<Database>, projectId: number) {
     .executeTakeFirst()
 }
 
-function toListing(last: { status: string | null; on_date: string | null; reason: string | null } | undefined) {
+function toListing(
+  last: { status: ListingStatus | null; on_date: IsoDate | null; reason: string | null } | undefined,
+): ProjectListing {
   return last?.status
-    ? { status: last.status as ListingStatus, date: last.on_date, reason: last.reason ?? '' }
-    : ({ status: 'listed', date: null, reason: '' } satisfies ProjectListing)
+    ? { status: last.status, date: last.on_date, reason: last.reason ?? '' }
+    : { status: 'listed', date: null, reason: '' }
 }
 
 async function requireLeader(db: Kysely<Database>, id: number) {
@@ -181,7 +184,11 @@ async function endOfColumn(db: Kysely<Database>, stage: Stage): Promise<number> 
   return (max?.m ?? 0) + GAP
 }
 
-async function listProjects(db: Kysely<Database>, f: CallArgs<'project.list'>): Promise<ProjectSummary[]> {
+async function listProjects(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  f: CallArgs<'project.list'>,
+): Promise<ProjectSummary[]> {
   let q = projectsWithOwners(db)
     .leftJoin('dict_items as c', 'c.id', 'p.category_id')
     .leftJoin('dict_items as it', 'it.id', 'p.industry_tag_id')
@@ -237,16 +244,18 @@ async function listProjects(db: Kysely<Database>, f: CallArgs<'project.list'>): 
   if (f.industryTagId) q = q.where('p.industry_tag_id', '=', f.industryTagId)
   if (f.text) {
     const pattern = containsPattern(f.text)
-    q = q.where(sql<boolean>`(p.name LIKE ${pattern} ESCAPE '\\' OR p.code LIKE ${pattern} ESCAPE '\\')`)
+    q = q.where((eb) =>
+      eb.or([dialect.likeIgnoringCase('p.name', pattern), dialect.likeIgnoringCase('p.code', pattern)]),
+    )
   }
   const rows = await q.orderBy('p.position').orderBy('p.id').execute()
   return rows.map((r) => ({
     id: r.id,
     code: r.code,
     name: r.name,
-    stage: r.stage as Stage,
+    stage: r.stage,
     position: r.position,
-    level: r.level as ProjectLevel,
+    level: r.level,
     category: r.category_id !== null ? { id: r.category_id, name: r.category_name ?? '' } : null,
     industryTag: r.industry_tag_id !== null ? { id: r.industry_tag_id, name: r.industry_tag_name ?? '' } : null,
     township: { id: r.township_id, name: r.township_name },
@@ -504,7 +513,7 @@ export async function changeListing(
   if (to === 'archived' && project.stage !== 'production' && !project.actual_end)
     throw new AppError(
       'RULE',
-      `${name}处于「${STAGE_LABELS[project.stage as Stage]}」阶段，尚未竣工投产，不能归档。竣工投产后再归档；不再作为重点项目推进的，请用「调出重点项目」`,
+      `${name}处于「${STAGE_LABELS[project.stage]}」阶段，尚未竣工投产，不能归档。竣工投产后再归档；不再作为重点项目推进的，请用「调出重点项目」`,
     )
   if (date > w.today) throw new AppError('RULE', `「${dateLabel}」不能晚于今天（${w.today}），请重新选择`)
   if (date < detail.listingEarliest)
@@ -538,7 +547,7 @@ export async function changeListing(
 
 export function projectHandlers(deps: Deps) {
   return {
-    'project.list': (input) => listProjects(deps.db, input),
+    'project.list': (input) => listProjects(deps.db, deps.store.dialect, input),
 
     'project.ledgerDetails': async () =>
       (

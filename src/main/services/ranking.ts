@@ -5,7 +5,6 @@
 import type { Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
 import { formatPeriodChinese, lastDayOfPeriod, localToday, periodOf, type Period } from '../../shared/dates'
-import type { Rules } from '../../shared/domain'
 import { rankChange } from '../../shared/rules/ranking'
 import type {
   Breakdown,
@@ -17,13 +16,12 @@ import type {
 } from '../../shared/rules/types'
 import { audit } from '../audit'
 import { readTx, writeTx, type Deps } from '../context'
-import type { Database } from '../db/schema'
+import type { Database, RankingKind } from '../db/schema'
+import { parseBreakdownSnapshot, parseFrozenRules, parseGroupRankingRow, parseProjectRankingRow } from '../db/json'
 import type { HandlerMap } from '../handler-types'
 import { computeBreakdown, computeRanking, lightsAt, type LiveGroupRow, type LiveProjectRow } from '../ranking/compute'
 import { snapshotBreakdowns } from '../ranking/snapshot'
 import { readRules } from './settings'
-
-type Kind = 'project' | GroupBy
 
 async function frozenRow(db: Kysely<Database>, period: Period) {
   return db.selectFrom('frozen_periods').selectAll().where('period', '=', period).executeTakeFirst()
@@ -47,21 +45,30 @@ async function previousFrozen(db: Kysely<Database>, period: Period): Promise<Per
   return (row?.p as string | null | undefined) ?? null
 }
 
-async function snapshotRows<T>(db: Kysely<Database>, period: Period, kind: Kind): Promise<T[]> {
-  const rows = await db
+async function snapshotRows(db: Kysely<Database>, period: Period, kind: RankingKind) {
+  return db
     .selectFrom('ranking_snapshots')
-    .select('row')
+    .select(['key', 'row'])
     .where('period', '=', period)
     .where('kind', '=', kind)
     .orderBy('position')
     .execute()
-  return rows.map((r) => JSON.parse(r.row) as T)
+}
+
+/** A frozen month's project rows, in their order. */
+async function snapshotProjectRows(db: Kysely<Database>, period: Period): Promise<LiveProjectRow[]> {
+  return (await snapshotRows(db, period, 'project')).map((r) => parseProjectRankingRow(r.row, period, r.key))
+}
+
+/** A frozen month's rows of one group ranking, in their order. */
+async function snapshotGroupRows(db: Kysely<Database>, period: Period, by: GroupBy): Promise<LiveGroupRow[]> {
+  return (await snapshotRows(db, period, by)).map((r) => parseGroupRankingRow(r.row, period, by, r.key))
 }
 
 async function snapshotRanks(
   db: Kysely<Database>,
   period: Period | null,
-  kind: Kind,
+  kind: RankingKind,
 ): Promise<Map<number, number | null> | undefined> {
   if (!period) return undefined
   if (!(await snapshotOf(db, period))) {
@@ -89,7 +96,7 @@ function refuseFuture(period: Period, today: string) {
 async function meta(db: Kysely<Database>, period: Period): Promise<RankingMeta & { live: boolean }> {
   const frozen = await frozenRow(db, period)
   const snapshot = await snapshotOf(db, period)
-  const rules = snapshot ? (JSON.parse(snapshot.rules) as Rules) : (await readRules(db)).rules
+  const rules = snapshot ? parseFrozenRules(snapshot.rules, period) : (await readRules(db)).rules
   return {
     period,
     asOf: lastDayOfPeriod(period),
@@ -128,9 +135,7 @@ export async function projectRankingRows(
   period: Period,
 ): Promise<{ rows: LiveProjectRow[]; frozen: boolean }> {
   const { live, rules, frozen } = await meta(db, period)
-  const rows = live
-    ? (await computeRanking(db, period, rules)).projects
-    : await snapshotRows<LiveProjectRow>(db, period, 'project')
+  const rows = live ? (await computeRanking(db, period, rules)).projects : await snapshotProjectRows(db, period)
   return { rows, frozen }
 }
 
@@ -145,9 +150,7 @@ export function rankingHandlers(deps: Deps) {
       readTx(deps, async (db) => {
         refuseFuture(period, today())
         const { live, ...m } = await meta(db, period)
-        const rows = live
-          ? (await computeRanking(db, period, m.rules)).projects
-          : await snapshotRows<LiveProjectRow>(db, period, 'project')
+        const rows = live ? (await computeRanking(db, period, m.rules)).projects : await snapshotProjectRows(db, period)
         const previous = await snapshotRanks(db, m.previousPeriod, 'project')
         return { ...m, rows: withChange(rows, (r) => r.projectId, previous) as ProjectRankRow[] }
       }),
@@ -158,7 +161,7 @@ export function rankingHandlers(deps: Deps) {
         const { live, ...m } = await meta(db, period)
         const rows = live
           ? (await computeRanking(db, period, m.rules)).groups[by]
-          : await snapshotRows<LiveGroupRow>(db, period, by)
+          : await snapshotGroupRows(db, period, by)
         const previous = await snapshotRanks(db, m.previousPeriod, by)
         return { ...m, by, rows: withChange(rows, (r) => r.group.id, previous) as GroupRankRow[] }
       }),
@@ -174,7 +177,7 @@ export function rankingHandlers(deps: Deps) {
             .executeTakeFirst()
           if (!row)
             throw new AppError('NOT_FOUND', `${formatPeriodChinese(period)}封账时没有该项目（编号 ${projectId}）`)
-          return JSON.parse(row.breakdown) as Breakdown
+          return parseBreakdownSnapshot(row.breakdown, period, projectId)
         }
         return computeBreakdown(db, projectId, period, (await readRules(db)).rules)
       }),
@@ -209,7 +212,7 @@ export function rankingHandlers(deps: Deps) {
           .insertInto('frozen_periods')
           .values({ period, frozen_at: w.now, operator: w.operator.name, as_of: asOf, rules: JSON.stringify(rules) })
           .execute()
-        const insert = async (kind: Kind, rows: { key: number; rank: number | null; row: unknown }[]) => {
+        const insert = async (kind: RankingKind, rows: { key: number; rank: number | null; row: unknown }[]) => {
           for (let i = 0; i < rows.length; i += 500)
             await w.db
               .insertInto('ranking_snapshots')
@@ -234,7 +237,7 @@ export function rankingHandlers(deps: Deps) {
             by,
             live.groups[by].map((r) => ({ key: r.group.id, rank: r.rank, row: r })),
           )
-        await snapshotBreakdowns(w.db, period, rules, live.projects)
+        await snapshotBreakdowns(w.db, period, rules, live.projects, live.facts)
         await audit(w, {
           entity: 'period',
           entityId: periodKey(period),

@@ -20,16 +20,17 @@ import { audit, diff, text } from '../audit'
 import { readTx, writeTx, type Deps, type WriteCtx } from '../context'
 import type { CallArgs } from '../../shared/contract'
 import type { DictItemsTable, MilestoneTemplatesTable } from '../db/schema'
+import { parseReportSetting, parseRulesSetting, parseTemplateItems } from '../db/json'
 import type { HandlerMap } from '../handler-types'
 import type { Selectable } from 'kysely'
-import { bool, checkVersion, isUniqueViolation, must } from './common'
+import { bool, checkVersion, flag, isUniqueViolation, must } from './common'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema'
 
 export function toDictItem(row: Selectable<DictItemsTable>): DictItem {
   return {
     id: row.id,
-    kind: row.kind as DictKind,
+    kind: row.kind,
     name: row.name,
     sortOrder: row.sort_order,
     active: bool(row.active),
@@ -38,12 +39,12 @@ export function toDictItem(row: Selectable<DictItemsTable>): DictItem {
 }
 
 function toTemplate(row: Selectable<MilestoneTemplatesTable>): MilestoneTemplate {
-  return { id: row.id, name: row.name, items: JSON.parse(row.items) as TemplateItem[], version: row.version }
+  return { id: row.id, name: row.name, items: parseTemplateItems(row.items, row.name), version: row.version }
 }
 
 export async function readRules(db: Kysely<Database>): Promise<{ rules: Rules; version: number }> {
   const row = await db.selectFrom('settings').select(['value', 'version']).where('key', '=', 'rules').executeTakeFirst()
-  return row ? { rules: JSON.parse(row.value) as Rules, version: row.version } : { rules: DEFAULT_RULES, version: 1 }
+  return row ? { rules: parseRulesSetting(row.value), version: row.version } : { rules: DEFAULT_RULES, version: 1 }
 }
 
 async function readSettings(db: Kysely<Database>): Promise<Settings> {
@@ -82,7 +83,7 @@ export async function readReportSettings(db: Kysely<Database>): Promise<ReportSe
     .select(['value', 'version'])
     .where('key', '=', 'report')
     .executeTakeFirst()
-  if (row) return { report: JSON.parse(row.value) as ReportSettings, version: row.version, saved: true }
+  if (row) return { report: parseReportSetting(row.value), version: row.version, saved: true }
   return {
     report: { issuer: '', level: await derivedLevel(db), docNumber: '', date: '', remarks: '' },
     version: 1,
@@ -149,7 +150,7 @@ export async function createDictItem(
  */
 export async function dictUsage(db: Kysely<Database>, id: number): Promise<DictUsage> {
   const row = must(await db.selectFrom('dict_items').selectAll().where('id', '=', id).executeTakeFirst(), '字典项', id)
-  const kind = row.kind as DictKind
+  const kind = row.kind
   const n = async (q: Promise<{ n: number | string | bigint } | undefined>) => Number((await q)?.n ?? 0)
   const projectsBy = (column: 'township_id' | 'category_id' | 'industry_tag_id') =>
     n(
@@ -269,7 +270,7 @@ export function settingsHandlers(deps: Deps) {
         const values = {
           ...(changes.name !== undefined && { name: changes.name }),
           ...(changes.sortOrder !== undefined && { sort_order: changes.sortOrder }),
-          ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
+          ...(changes.active !== undefined && { active: flag(changes.active) }),
         }
         try {
           const row = await w.db
@@ -288,13 +289,13 @@ export function settingsHandlers(deps: Deps) {
             action: 'update',
             changes: diff(toDictItem(before), item, { name: text, sortOrder: text, active: text }),
             note:
-              `${DICT_KIND_LABELS[before.kind as DictKind]}「${before.name}」` +
+              `${DICT_KIND_LABELS[before.kind]}「${before.name}」` +
               (usage ? `，停用时${usage.projects}个项目、${usage.problems}个问题在用` : ''),
           })
           return item
         } catch (error) {
           if (isUniqueViolation(error))
-            throw new AppError('DUPLICATE', `${DICT_KIND_LABELS[before.kind as DictKind]}「${changes.name}」已存在`)
+            throw new AppError('DUPLICATE', `${DICT_KIND_LABELS[before.kind]}「${changes.name}」已存在`)
           throw error
         }
       }),

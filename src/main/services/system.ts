@@ -1,12 +1,11 @@
 /** What the app is and which database it has open; loading the demo district and removing it again. */
 import { sql } from 'kysely'
 import { localToday } from '../../shared/dates'
-import { exclusive, operatorOf, type Deps } from '../context'
-import { schemaVersion } from '../db/migrate'
+import { operatorOf, type Deps } from '../context'
 import { locationWarnings } from '../db/location'
 import { generateDemo } from '../demo/generate'
 import { removeDemo, removeDemoPlan } from '../demo/remove'
-import { backupDirOf, createBackup } from '../backup/backups'
+import { createStoreBackup } from '../backup/any-store'
 import type { HandlerMap } from '../handler-types'
 import { APP_VERSION } from '../version'
 
@@ -19,7 +18,7 @@ export function systemHandlers(deps: Deps) {
         .executeTakeFirstOrThrow()
       return {
         appVersion: APP_VERSION,
-        schemaVersion: schemaVersion(deps.sqlite),
+        schemaVersion: await deps.store.schemaVersion(),
         databasePath: deps.databasePath,
         projectCount: Number(count.n),
         demoRows: Number(
@@ -29,30 +28,23 @@ export function systemHandlers(deps: Deps) {
               + (SELECT count(*) FROM dict_items WHERE demo = 1) AS n`.execute(deps.db)
           ).rows[0]!.n,
         ),
-        warnings: locationWarnings(deps.databasePath),
+        warnings: deps.store.file ? locationWarnings(deps.store.file.path) : [],
       }
     },
 
-    // One SQLite transaction of its own (bulk statements on the raw handle), holding the connection meanwhile.
+    // One write transaction of its own (all of the demo or none of it), rows in multi-row batches.
     'demo.load': async ({ seed, projects }) => {
-      const counts = await exclusive(deps, () =>
-        generateDemo(deps.db, deps.sqlite, { seed, projects, today: localToday(deps.clock()) }),
-      )
+      const counts = await generateDemo(deps.store, { seed, projects, today: localToday(deps.clock()) })
       return { projects: counts.projects, milestones: counts.milestones, reports: counts.reports }
     },
 
-    // Checked first (a refusal makes no backup), then backed up (manual, named in the result and the audit
-    // row), then removed in one transaction of its own that checks again. What goes and stays: demo/remove.ts.
+    // Checked first (a refusal makes no backup), then backed up (manual, named in the result and the audit row:
+    // a copy of the file, or a pg_dump of the server database), then removed in one write transaction of its
+    // own that checks again. What goes and stays: demo/remove.ts.
     'demo.remove': async (_input, { caller }) => {
-      await exclusive(deps, () => removeDemoPlan(deps.sqlite))
-      const backup = await createBackup(
-        deps.sqlite,
-        backupDirOf(deps.sqlite, deps.databasePath),
-        'manual',
-        deps.clock(),
-      )
-      const operator = operatorOf(caller)
-      return exclusive(deps, () => removeDemo(deps.sqlite, operator, deps.clock().toISOString(), backup.name))
+      await deps.store.read((db) => removeDemoPlan(db))
+      const backup = (await createStoreBackup(deps.store, 'manual', deps.clock())).name
+      return removeDemo(deps.store, operatorOf(caller), deps.clock().toISOString(), backup)
     },
   } satisfies HandlerMap
 }

@@ -49,7 +49,7 @@ async function requireNoOtherHead(w: WriteCtx, taskForceId: number, exceptMember
     throw new AppError('RULE', `该专班已有专班长「${head.name}」，一个专班只能有一名专班长。请先把其角色改为成员`)
 }
 
-const roleText = (r: string) => MEMBER_ROLE_LABELS[r as MemberRole] ?? r
+const roleText = (r: MemberRole) => MEMBER_ROLE_LABELS[r]
 
 /**
  * The 专班通讯录: every member of the task force of every project on the key-project list (not those 调出 or
@@ -80,7 +80,7 @@ export async function taskForceContacts(db: Kysely<Database>): Promise<TaskForce
     .orderBy(sql`CASE m.role WHEN 'head' THEN 0 WHEN 'liaison' THEN 1 ELSE 2 END`)
     .orderBy('m.id')
     .execute()
-  return rows.map((r) => ({ ...r, leader: r.leader ?? '', role: r.role as MemberRole }))
+  return rows.map((r) => ({ ...r, leader: r.leader ?? '', role: r.role }))
 }
 
 export function taskForceHandlers(deps: Deps) {
@@ -194,7 +194,12 @@ export function taskForceHandlers(deps: Deps) {
       let q = deps.db.selectFrom('people').selectAll()
       if (search) {
         const pattern = containsPattern(search)
-        q = q.where(sql<boolean>`(name LIKE ${pattern} ESCAPE '\\' OR unit LIKE ${pattern} ESCAPE '\\')`)
+        q = q.where((eb) =>
+          eb.or([
+            deps.store.dialect.likeIgnoringCase('name', pattern),
+            deps.store.dialect.likeIgnoringCase('unit', pattern),
+          ]),
+        )
       }
       return (await q.orderBy('unit').orderBy('name').orderBy('id').limit(500).execute()).map(toPerson)
     },

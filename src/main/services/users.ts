@@ -14,7 +14,7 @@ import type { CallCtx, HandlerMap } from '../handler-types'
 import { hashPassword } from '../auth/passwords'
 import { readSecurityPolicy } from '../auth/policy-settings'
 import { logSecurity } from '../auth/security-log'
-import { checkVersion, dictName, isUniqueViolation, leaderName, must, requireDict } from './common'
+import { checkVersion, dictName, flag, isUniqueViolation, leaderName, must, requireDict } from './common'
 import { AUDIT_FIELD_LABELS } from '../../shared/audit-labels'
 
 type UserRow = Selectable<UsersTable>
@@ -133,7 +133,7 @@ async function securityEvent(w: WriteCtx, ctx: CallCtx, event: SecurityEvent, us
   })
 }
 
-const rolesText = (roles: readonly string[]) => roles.map((r) => ROLE_LABELS[r as Role] ?? r).join('、')
+const rolesText = (roles: readonly Role[]) => roles.map((r) => ROLE_LABELS[r]).join('、')
 
 export function userHandlers(deps: Deps) {
   return {
@@ -221,7 +221,7 @@ export function userHandlers(deps: Deps) {
             unit_id: next.unitId,
             leader_id: next.leaderId,
             person_id: next.personId,
-            ...(active !== undefined && { active: active ? 1 : 0 }),
+            ...(active !== undefined && { active: flag(active) }),
             updated_at: w.now,
             version: sql`version + 1`,
           })
@@ -324,7 +324,7 @@ export function userHandlers(deps: Deps) {
       return rows.map((r): SecurityLogEntry => ({
         id: r.id,
         at: r.at,
-        event: r.event as SecurityEvent,
+        event: r.event,
         userId: r.user_id,
         login: r.login,
         name: r.name,

@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { IsoDate } from '../../../shared/dates'
-import { STAGES, STAGE_LABELS, type Stage } from '../../../shared/domain'
+import { STAGES, STAGE_LABELS, type DictKind, type Stage } from '../../../shared/domain'
 import { IMPORT_FIELDS, AMOUNT_FIELDS, type ImportField } from '../../../shared/import-fields'
 import type { ImportPreview, ImportRowIssue, ImportUnit } from '../../../shared/excel'
 import { normalizePersonName, normalizeText } from '../../../shared/names'
@@ -77,7 +77,7 @@ function activeByName<R extends { name: string; active: number }>(
   return names
 }
 
-async function namesOf(db: Kysely<Database>, kind: string): Promise<Map<string, boolean>> {
+async function namesOf(db: Kysely<Database>, kind: DictKind): Promise<Map<string, boolean>> {
   const rows = await db.selectFrom('dict_items').select(['name', 'active']).where('kind', '=', kind).execute()
   return activeByName(rows, normalizeText)
 }
@@ -169,7 +169,7 @@ export async function matchLedger(db: Kysely<Database>, ledger: Ledger, options:
 
   const leaders = activeByName(await db.selectFrom('leaders').select(['name', 'active']).execute(), normalizePersonName)
   const [townships, units, categories, tags] = await Promise.all(
-    ['township', 'unit', 'category', 'industry_tag'].map((k) => namesOf(db, k)),
+    (['township', 'unit', 'category', 'industry_tag'] as const).map((k) => namesOf(db, k)),
   )
   const projects = await projectsWithOwners(db)
     .leftJoin('dict_items as c', 'c.id', 'p.category_id')
@@ -287,7 +287,7 @@ export async function matchLedger(db: Kysely<Database>, ledger: Ledger, options:
       issue(
         row.row,
         'stage',
-        `项目阶段是「${STAGE_LABELS[row.stage]}」，库中是「${STAGE_LABELS[match.stage as Stage]}」。变更阶段需要日期，请在看板中把项目拖到「${STAGE_LABELS[row.stage]}」办理，或把台账改回「${STAGE_LABELS[match.stage as Stage]}」`,
+        `项目阶段是「${STAGE_LABELS[row.stage]}」，库中是「${STAGE_LABELS[match.stage]}」。变更阶段需要日期，请在看板中把项目拖到「${STAGE_LABELS[row.stage]}」办理，或把台账改回「${STAGE_LABELS[match.stage]}」`,
       )
     if (match && row.leadUnit && normalizeText(match.leadUnit) !== row.leadUnit)
       issue(

@@ -1,0 +1,101 @@
+/**
+ * Applies PostgreSQL's static migration list (migrations.ts): each in its own transaction, under an advisory
+ * lock so that of several app servers starting at once one migrates and the others wait and then find it
+ * done. Refuses a database migrated by a newer 专班, one whose record differs from the list, and a database
+ * that holds someone else's tables (never writes our schema beside them).
+ */
+import type pg from 'pg'
+import { AppError } from '../../../shared/errors'
+import { openSqlite } from '../../db/open'
+import { checkApplied, schemaVersion } from '../../db/migrate'
+import { copyRows } from './copy'
+import { PG_MIGRATIONS, type PgMigration } from './migrations'
+
+/** pg_advisory_lock key: "ZBAN" as in SQLite's application_id, so other programs' locks do not collide. */
+const MIGRATION_LOCK = 0x5a42414e
+
+async function applied(client: pg.PoolClient): Promise<{ id: number; name: string }[] | null> {
+  const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('migrations')::text AS t`)
+  if (!exists.rows[0]?.t) return null
+  return (await client.query<{ id: number; name: string }>('SELECT id, name FROM migrations ORDER BY id')).rows
+}
+
+export interface PgMigrateOptions {
+  migrations?: readonly PgMigration[]
+  now?: () => string
+  /**
+   * What a new database is filled with, in the transaction of its last migration (so that it has its rows or
+   * nothing): by default the starting rows (dictionaries, the milestone template, the rules) of a freshly
+   * migrated SQLite database, copied (one source for both stores); a desktop's data when it moves to the
+   * server (store/postgres/move.ts).
+   */
+  fill?: (client: pg.PoolClient) => Promise<void>
+}
+
+/**
+ * The starting rows of a new database: every row of a freshly migrated in-memory SQLite database, inserted in
+ * the transaction of the last migration (a new database has its rows or nothing). The two migration lists
+ * must be at the same version (else the tables would differ).
+ */
+async function seedNewDatabase(client: pg.PoolClient, version: number): Promise<void> {
+  const sqlite = openSqlite(':memory:')
+  try {
+    if (schemaVersion(sqlite) !== version)
+      throw new Error(`SQLite schema ${schemaVersion(sqlite)} and PostgreSQL schema ${version} differ`)
+    await copyRows(sqlite, client)
+  } finally {
+    sqlite.close()
+  }
+}
+
+export async function migratePostgres(client: pg.PoolClient, options: PgMigrateOptions = {}): Promise<number[]> {
+  const migrations = options.migrations ?? PG_MIGRATIONS
+  const now = options.now ?? (() => new Date().toISOString())
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
+  try {
+    const done = await applied(client)
+    if (done === null) {
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = current_schema()`,
+      )
+      if (rows[0]!.n > 0)
+        throw new AppError(
+          'DB_NOT_DATABASE',
+          '这个数据库里已有其他程序的数据表，不是专班的数据库。请为专班新建一个空数据库（见说明书「服务器数据库」）',
+        )
+    }
+    const rows = done ?? []
+    const newest = checkApplied(
+      rows,
+      migrations.map((m) => ({ id: m.version, name: m.name })),
+    )
+    const ran: number[] = []
+    for (const m of migrations.slice(rows.length)) {
+      try {
+        await client.query('BEGIN')
+        await client.query(m.sql)
+        await client.query('INSERT INTO migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
+          m.version,
+          m.name,
+          now(),
+        ])
+        if (done === null && m === migrations.at(-1))
+          await (options.fill ? options.fill(client) : seedNewDatabase(client, m.version))
+        await client.query('COMMIT')
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {})
+        if (error instanceof AppError) throw error
+        console.error(error)
+        throw new AppError(
+          'DB_MIGRATION',
+          `数据库升级失败（第 ${m.version} 号「${m.name}」），数据库仍保持升级前的版本 ${ran.at(-1) ?? newest}，数据未受影响。` +
+            '请用原来版本的专班继续工作，并联系技术人员',
+        )
+      }
+      ran.push(m.version)
+    }
+    return ran
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {})
+  }
+}

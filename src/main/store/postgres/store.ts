@@ -1,0 +1,182 @@
+/**
+ * The county server's store: PostgreSQL through node-postgres (a pool of connections) and Kysely's
+ * PostgreSQL dialect. Writes run SERIALIZABLE — PostgreSQL then refuses a transaction whose reads another
+ * committed write has changed (40001) — and are run again a bounded number of times; reads run on one
+ * REPEATABLE READ snapshot. Values come back as the services expect them on SQLite too: bigint counts and
+ * sums as numbers (refused past 2^53 rather than rounded), json columns as their text.
+ */
+import pg from 'pg'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import { AppError } from '../../../shared/errors'
+import type { Database } from '../../db/schema'
+import type { IntegrityResult, Store } from '../port'
+import { POSTGRES_DIALECT } from '../dialects'
+import { isRetryable, translatePgError } from './errors'
+import { migratePostgres } from './migrate'
+
+export interface PostgresOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number
+  /**
+   * How long a write keeps being run again after serialization failures before it is reported as busy
+   * (default 15 s; a hot spot — dozens of users adding to one plan at the same moment — needs a few rounds).
+   */
+  retryForMs?: number
+}
+
+/** A whole number from PostgreSQL's text (bigint, an integer numeric): never silently rounded. */
+function exactNumber(text: string): number {
+  const value = Number(text)
+  if (Number.isInteger(value) && !Number.isSafeInteger(value))
+    throw new AppError('INTERNAL', `数据库返回的数值 ${text} 超出了程序能精确处理的范围，请联系技术人员`)
+  return value
+}
+
+const OID = { int8: 20, numeric: 1700, date: 1082, json: 114, jsonb: 3802 } as const
+
+/** node-postgres's parsers, per pool (not the global pg.types): counts and sums as numbers, json as text. */
+const TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) => {
+    if (oid === OID.int8 || oid === OID.numeric) return exactNumber
+    if (oid === OID.json || oid === OID.jsonb || oid === OID.date) return (text: string) => text
+    return pg.types.getTypeParser(oid, format as 'text')
+  }) as pg.CustomTypesConfig['getTypeParser'],
+}
+
+/** The URL without its password: what the screens and messages show. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    const socket = u.searchParams.get('host')
+    const host = socket ?? `${u.hostname}${u.port ? `:${u.port}` : ''}`
+    return `postgres://${u.username ? `${decodeURIComponent(u.username)}@` : ''}${host}${u.pathname}`
+  } catch {
+    return 'postgres://（地址无法解析）'
+  }
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Connects to the database at `url` (postgres://user:password@host:port/database, or ?host=/socket/dir),
+ * applies the migrations, and returns the Store. Throws AppErrors (unreachable, refused login, not ours,
+ * too new) with nothing changed.
+ */
+export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<Store> {
+  const location = describeUrl(url)
+  const newPool = () => {
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: TYPES })
+    // An idle connection the server drops (restart, network, a restore by another app server) must not crash
+    // the process; the next query reconnects.
+    pool.on('error', (error) => console.error(`数据库连接中断（${location}）：${error.message}`))
+    return pool
+  }
+  /** A pool on the database, migrated, and the database's name as the server has it; ended when it cannot be. */
+  const connect = async (): Promise<{ pool: pg.Pool; database: string }> => {
+    const pool = newPool()
+    try {
+      const client = await pool.connect()
+      try {
+        await migratePostgres(client)
+        const { rows } = await client.query<{ name: string }>('SELECT current_database() AS name')
+        return { pool, database: rows[0]!.name }
+      } finally {
+        client.release()
+      }
+    } catch (error) {
+      await pool.end().catch(() => {})
+      throw translatePgError(error, location) ?? error
+    }
+  }
+  const kysely = (pool: pg.Pool) => new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const opened = await connect()
+  // A restore replaces the database under the store (`server.swap`): the pool and its Kysely change then.
+  let db = kysely(opened.pool)
+  const retryForMs = options.retryForMs ?? 15_000
+
+  const store: Store = {
+    kind: 'postgres',
+    location,
+    get db() {
+      return db
+    },
+    dialect: POSTGRES_DIALECT,
+    file: null,
+    server: {
+      url,
+      database: opened.database,
+      async swap(replace) {
+        await db.destroy() // ends the pool: no connection of this store is left on the database
+        let failure: unknown = null
+        try {
+          await replace()
+        } catch (error) {
+          failure = error
+        }
+        // Whatever `replace` did, the store must hold a pool on the database again (the caller undoes a failed
+        // one). When it cannot be opened now, a pool that connects on the next query is left, so that the App
+        // keeps answering (with the store's errors) rather than "pool ended".
+        try {
+          db = kysely((await connect()).pool)
+        } catch (error) {
+          db = kysely(newPool())
+          throw failure ?? error
+        }
+        if (failure) throw failure
+      },
+    },
+    read: (fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
+    async write(fn) {
+      const deadline = Date.now() + retryForMs
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().setIsolationLevel('serializable').execute(fn)
+        } catch (error) {
+          if (!isRetryable(error) || Date.now() >= deadline) throw error
+          // Writers that read each other's rows: all but one are refused, and run again after a random wait
+          // that grows with each refusal (full jitter), so that a crowd spreads out instead of colliding again.
+          await pause(Math.random() * Math.min(200, 2 ** attempt))
+        }
+      }
+    },
+    async schemaVersion() {
+      const row = await db
+        .selectFrom('migrations')
+        .select((eb) => eb.fn.max('id').as('v'))
+        .executeTakeFirst()
+      return Number(row?.v ?? 0)
+    },
+    integrityCheck: () => checkPostgres(db),
+    translateError: (error) => translatePgError(error, location),
+    async close() {
+      await db.destroy().catch((error: unknown) => console.error(error))
+      return { walKept: false }
+    },
+  }
+  return store
+}
+
+/**
+ * What can be checked from a connection without extensions: every constraint the schema declares is there
+ * and validated (none left NOT VALID or dropped by hand), and every table can be read to its end. Damage
+ * below that (pages, indexes) is the server's own to find (data checksums, amcheck, the administrator).
+ */
+async function checkPostgres(db: Kysely<Database>): Promise<IntegrityResult> {
+  const details: string[] = []
+  const unvalidated = await sql<{ name: string }>`
+    SELECT conname AS name FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+    WHERE n.nspname = current_schema() AND NOT c.convalidated`.execute(db)
+  for (const r of unvalidated.rows) details.push(`约束 ${r.name} 未生效（NOT VALID）`)
+  const tables = await sql<{ name: string }>`
+    SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`.execute(db)
+  for (const { name } of tables.rows) {
+    try {
+      await sql`SELECT count(*) FROM ${sql.table(name)}`.execute(db)
+    } catch (error) {
+      details.push(`数据表 ${name} 无法读取：${(error as Error).message}`)
+    }
+  }
+  return details.length
+    ? { ok: false, summary: `完整性检查发现${details.length}处问题`, details }
+    : { ok: true, summary: '', details: [] }
+}

@@ -1,0 +1,194 @@
+/**
+ * 迁移到服务器 (store/postgres/move.ts, `zhuanban migrate-to-server`): a desktop's SQLite file into an empty
+ * PostgreSQL database — every row of every table the same, the rankings the same, accounts that still log
+ * in — and the refusals: a target that is not empty, a file that is not ours, a row the server cannot hold
+ * (the target left empty). Runs in the postgres project only (it needs the server).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import crypto from 'node:crypto'
+import BetterSqlite3 from 'better-sqlite3'
+import pg from 'pg'
+import { afterEach, describe, expect, it } from 'vitest'
+import { openApp, openAppAt, type App } from '../../src/main/app'
+import { moveToServer } from '../../src/main/store/postgres/move'
+import { AppError } from '../../src/shared/errors'
+import { dump, fixedClock, tempDir } from '../helpers/app'
+import { newPgDatabase } from '../helpers/store'
+import { newSession } from '../helpers/accounts'
+import { runCli as cli } from '../helpers/cli'
+
+const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'schema', 'v7.db')
+const opened: App[] = []
+afterEach(async () => {
+  for (const app of opened.splice(0)) await app.close()
+})
+
+const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')
+
+/** A copy of the v7 fixture (20 demo projects, a frozen month, an account of each role, a 批示). */
+function desktopFile(source = FIXTURE): string {
+  const file = path.join(tempDir(), '专班.db')
+  fs.copyFileSync(source, file)
+  return file
+}
+
+/** Each table's rows as sorted JSON (row order differs between the stores; contents must not). */
+function normalised(tables: Record<string, unknown[]>): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(tables)
+      .filter(([name]) => name !== 'migrations')
+      .map(([name, rows]) => [name, rows.map((r) => JSON.stringify(r)).sort()]),
+  )
+}
+
+async function tableCount(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = current_schema()`,
+    )
+    return rows[0]!.n
+  } finally {
+    await client.end()
+  }
+}
+
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  if (!(error instanceof AppError)) throw new Error(`应被拒绝（AppError），实际为：${String(error)}`)
+  return error
+}
+
+describe('迁移到服务器', () => {
+  it('copies every row of every table, leaves the file as it was, and the server ranks and logs in the same', async () => {
+    const file = desktopFile()
+    const before = sha(file)
+    const url = await newPgDatabase()
+    const progress: string[] = []
+    const report = await moveToServer(file, url, { today: '2026-11-21', onProgress: (p) => progress.push(p.table) })
+    expect(sha(file)).toBe(before)
+    expect(report.frozenMonths).toHaveLength(1)
+    expect(report.liveMonths).toEqual(['2026-10', '2026-11'].filter((p) => !report.frozenMonths.includes(p)))
+    expect(progress).toContain('audit_log')
+
+    const desktop = new BetterSqlite3(file, { readonly: true })
+    const server = await openAppAt(url)
+    opened.push(server)
+    try {
+      const local: Record<string, unknown[]> = {}
+      const names = desktop.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as {
+        name: string
+      }[]
+      for (const { name } of names) local[name] = desktop.prepare(`SELECT * FROM "${name}"`).all()
+      expect(normalised(await dump(server))).toEqual(normalised(local))
+      expect(report.tables.find((t) => t.table === 'users')!.rows).toBe(4)
+    } finally {
+      desktop.close()
+    }
+    // The accounts moved with their passwords: the administrator logs in on the server.
+    const from = newSession()
+    const me = await server.invoke('auth.login', { login: 'WANGBS', password: 'Fixture#2026' }, from)
+    expect(me.ok).toBe(true)
+    // New rows continue after the copied ids (the identities were moved past them).
+    const leader = await server.call('leader.create', { name: '迁移后新领导', title: '副区长', sortOrder: 999 })
+    const maxId = Math.max(...(await server.call('leader.list', {})).map((l) => l.id))
+    expect(leader.id).toBe(maxId)
+  })
+
+  it('refuses a target that is not empty and changes nothing there', async () => {
+    const url = await newPgDatabase()
+    const app = await openAppAt(url) // a server database already in use: it has the schema and its rows
+    opened.push(app)
+    await app.call('leader.create', { name: '服务器上已有的领导', title: '副区长', sortOrder: 1 })
+    const before = await dump(app)
+    const error = await refusal(moveToServer(desktopFile(), url))
+    expect(error.code).toBe('RULE')
+    expect(error.message).toContain('不是空的')
+    expect(await dump(app)).toEqual(before)
+  })
+
+  it('refuses a file that is missing or not a 专班 database, touching no server table', async () => {
+    const url = await newPgDatabase()
+    const missing = await refusal(moveToServer(path.join(tempDir(), '没有这个文件.db'), url))
+    expect(missing.code).toBe('NOT_FOUND')
+    const foreign = path.join(tempDir(), 'other.db')
+    const other = new BetterSqlite3(foreign)
+    other.exec('CREATE TABLE t (a); INSERT INTO t VALUES (1)')
+    other.close()
+    expect((await refusal(moveToServer(foreign, url))).code).toBe('DB_NOT_DATABASE')
+    expect(await tableCount(url)).toBe(0)
+  })
+
+  it('brings an older file up to this version in memory on the way, the file itself unchanged', async () => {
+    const file = desktopFile(path.join(import.meta.dirname, '..', 'fixtures', 'schema', 'v5.db'))
+    const before = sha(file)
+    const url = await newPgDatabase()
+    const report = await moveToServer(file, url, { today: '2026-11-21' })
+    expect(sha(file)).toBe(before)
+    expect(report.tables.find((t) => t.table === 'projects')!.rows).toBeGreaterThan(0)
+    const server = await openAppAt(url)
+    opened.push(server)
+    expect((await server.call('system.info', {})).schemaVersion).toBe(7)
+  })
+
+  it('rolls the target back to empty when a row cannot be copied (a NUL in a name, which SQLite keeps)', async () => {
+    const file = desktopFile()
+    const db = new BetterSqlite3(file)
+    db.prepare(`UPDATE leaders SET name = ? WHERE id = (SELECT min(id) FROM leaders)`).run('坏\u0000名')
+    db.close()
+    const url = await newPgDatabase()
+    const error = await refusal(moveToServer(file, url))
+    expect(error.code).toBe('DB_MIGRATION')
+    expect(error.message).toContain('leaders')
+    expect(error.message).toContain('目标数据库已恢复为空')
+    expect(await tableCount(url)).toBe(0)
+  })
+
+  it('is the command zhuanban migrate-to-server: progress and checks in Chinese, exit 0; a wrong --to is a usage error', async () => {
+    const url = await newPgDatabase()
+    const ok = await cli(['migrate-to-server', '--from', desktopFile(), '--to', url])
+    expect(ok.err).toBe('')
+    expect(ok.code).toBe(0)
+    expect(ok.out).toContain('projects：20 行')
+    expect(ok.out).toMatch(/已核对：\d+ 张数据表共 \d+ 行，两边行数一致/)
+    expect(ok.out).toContain('迁移完成')
+    const again = await cli(['migrate-to-server', '--from', desktopFile(), '--to', url])
+    expect(again.code).toBe(1)
+    expect(again.err).toContain('不是空的')
+    const wrong = await cli(['migrate-to-server', '--from', desktopFile(), '--to', 'mysql://server/db'])
+    expect(wrong.code).toBe(2)
+    expect(wrong.err).toContain('参数 --to 应为 PostgreSQL 数据库地址')
+  })
+
+  it('ranks exactly alike on both stores: every grouping, breakdowns, lights and the kanban, live and frozen', async () => {
+    const file = desktopFile()
+    const url = await newPgDatabase()
+    await moveToServer(file, url, { today: '2026-11-21' })
+    const sqlite = openApp(file, { clock: fixedClock })
+    const server = await openAppAt(url, { clock: fixedClock })
+    opened.push(sqlite, server)
+    const both = async <T>(fn: (app: App) => Promise<T>) => {
+      const [a, b] = [await fn(sqlite), await fn(server)]
+      expect(b).toEqual(a)
+      return a
+    }
+    const frozen = await both((app) => app.call('ranking.frozenMonths', {}))
+    expect(frozen.length).toBeGreaterThan(0)
+    for (const period of [...frozen.map((m) => m.period), '2026-10', '2026-11']) {
+      const ranking = await both((app) => app.call('ranking.projects', { period }))
+      expect(ranking.rows.length).toBeGreaterThan(0)
+      for (const by of ['leader', 'township', 'unit'] as const)
+        await both((app) => app.call('ranking.groups', { period, by }))
+      for (const row of ranking.rows.slice(0, 5))
+        await both((app) => app.call('ranking.breakdown', { projectId: row.projectId, period }))
+    }
+    await both((app) => app.call('lights.get', { date: '2026-11-21' }))
+    await both((app) => app.call('kanban.cards', {}))
+    await both((app) => app.call('overview.get', {}))
+  })
+})
