@@ -31,6 +31,9 @@ const projects = Number(values.projects)
 const runs = Number(values.runs)
 const ROOT = path.resolve(import.meta.dirname, '..', '..')
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuanban-bench-'))
+// The server databases' backups (a pre-import dump …) go under the app's data folder: the bench's own, removed
+// with it — never the user's ~/.config (the serve processes it starts inherit this).
+process.env.XDG_CONFIG_HOME = path.join(workDir, 'config')
 
 /** The province-scale shape, per project: ~20 milestones, ~60 reports, ~5 problems, 100 audit rows. */
 async function generate(target: string, size: number) {

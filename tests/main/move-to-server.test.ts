@@ -9,12 +9,12 @@ import path from 'node:path'
 import crypto from 'node:crypto'
 import BetterSqlite3 from 'better-sqlite3'
 import pg from 'pg'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, inject, it } from 'vitest'
 import { openApp, openAppAt, type App } from '../../src/main/app'
 import { moveToServer } from '../../src/main/store/postgres/move'
 import { AppError } from '../../src/shared/errors'
 import { dump, fixedClock, tempDir } from '../helpers/app'
-import { newPgDatabase } from '../helpers/store'
+import { newPgDatabase, withDatabase } from '../helpers/store'
 import { newSession } from '../helpers/accounts'
 import { runCli as cli } from '../helpers/cli'
 
@@ -190,5 +190,34 @@ describe('迁移到服务器', () => {
     await both((app) => app.call('lights.get', { date: '2026-11-21' }))
     await both((app) => app.call('kanban.cards', {}))
     await both((app) => app.call('overview.get', {}))
+  })
+
+  it('refuses a server database that is not UTF8, and one holding tables the account cannot see', async () => {
+    const base = inject('pgUrl')
+    const admin = new pg.Client({ connectionString: base })
+    await admin.connect()
+    const latin = `zb_latin1_${process.pid}`
+    try {
+      await admin.query(`CREATE DATABASE ${latin} ENCODING 'LATIN1' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'`)
+      const error = await refusal(openAppAt(withDatabase(base, latin)))
+      expect(error.code).toBe('DB_NOT_DATABASE')
+      expect(error.message).toContain('UTF8')
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${latin} WITH (FORCE)`)
+      await admin.end()
+    }
+    // A table the app's account has no rights on still makes the database not empty (pg_class, not
+    // information_schema). The test role owns the database; a table of its own with rights revoked stands in.
+    const url = await newPgDatabase()
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      await client.query('CREATE TABLE other_program (a int)')
+      await client.query('REVOKE ALL ON other_program FROM PUBLIC')
+    } finally {
+      await client.end()
+    }
+    expect((await refusal(moveToServer(desktopFile(), url))).message).toContain('other_program')
+    expect((await refusal(openAppAt(url))).code).toBe('DB_NOT_DATABASE')
   })
 })

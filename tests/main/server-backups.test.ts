@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { App } from '../../src/main/app'
+import { LOCAL, type App } from '../../src/main/app'
 import { nameHint } from '../../src/main/backup/backups'
 import { ensureDailyStoreBackup } from '../../src/main/backup/any-store'
 import { createServerBackup, dumpTableRows, findPgTool } from '../../src/main/backup/server'
@@ -202,6 +202,29 @@ describe('restoring a server backup', () => {
     // "连接中断" if it raced the restore; here it was idle).
     expect((await other.call('project.list', {})).map((p) => p.code).sort()).toEqual(['XM-001', 'XM-003'])
     expect((await other.call('leader.list', {})).map((l) => l.name)).not.toContain('孙三立')
+  })
+
+  it('keeps in the pre-restore dump every write another app server had acknowledged while the restore ran', async () => {
+    const { app, other, basics, backup } = await changedSinceBackup()
+    // The other app server keeps adding leaders for as long as the restore runs; each answered "ok" is a write
+    // the office was told is saved: it must be in the undo (the pre-restore dump), if not in the restored data.
+    let running = true
+    const acknowledged: string[] = []
+    const writer = (async () => {
+      for (let i = 0; running && i < 500; i++) {
+        const name = `并发写入${i}`
+        const outcome = await other.invoke('leader.create', { name, title: '副区长', sortOrder: 100 + i }, LOCAL)
+        if (outcome.ok) acknowledged.push(name)
+      }
+    })()
+    const { kept } = await restoreNamedBackup(app.deps, backup.name)
+    running = false
+    await writer
+    expect(acknowledged.length).toBeGreaterThan(0)
+    const inUndo = (await dumpTableRows(kept.path, 'leaders')).join('\n')
+    const restored = (await app.call('leader.list', {})).map((l) => l.name)
+    for (const name of acknowledged) expect(inUndo.includes(name) || restored.includes(name), name).toBe(true)
+    void basics
   })
 
   it('through the contract (backup.restore with a .dump name from backup.list)', async () => {

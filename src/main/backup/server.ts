@@ -7,10 +7,11 @@
  *
  * A restore never touches the live database until the backup has proved itself: pg_restore into a fresh
  * database <live>_restore_<stamp> on the same server, opened as a store (older backups migrated, newer ones
- * refused), integrity-checked, its identity compared with the live one's. Only then the live database is
- * backed up (pre-restore: the undo) and swapped: the App's pool closed, the other sessions on it ended, live
- * renamed to <live>_before_<stamp> and the fresh one to live, the pool reopened; the old one is dropped after
- * the App opened the restored one. Any failure before the swap drops the fresh database and changes nothing.
+ * refused), integrity-checked, its identity compared with the live one's. Only then the swap: the App's pool
+ * closed, the other sessions on live ended, live renamed to <live>_before_<stamp> and the fresh one to live,
+ * the pool reopened. Then the old database, which nobody can write to any more, is dumped (pre-restore: the
+ * undo, with every write any app server had acknowledged) and dropped. Any failure before the swap drops the
+ * fresh database and changes nothing.
  *
  * The client tools: ZHUANBAN_PG_BIN (a folder), else the newest /usr/lib/postgresql/<version>/bin (Debian's
  * layout, where several versions may sit side by side), else the PATH. pg_dump must be at least the server's
@@ -281,6 +282,8 @@ export async function createServerBackup(
   reason: BackupReason,
   now: Date = new Date(),
   dir?: string,
+  /** Dump this database of the same server instead (a restore's undo: the live one renamed aside). */
+  fromUrl?: string,
 ): Promise<BackupInfo> {
   const server = serverOf(store)
   const pgDump = findPgTool('pg_dump')
@@ -298,7 +301,7 @@ export async function createServerBackup(
   const { name, target } = targetFor(folder, await serverBackupOwner(store), reason, now)
   // A dot first: never a backup's name, so never listed, counted or restored while it is being written.
   const partial = path.join(folder, `.${name}.${process.pid}.partial`)
-  const { dbname, env } = toolConnection(server.url)
+  const { dbname, env } = toolConnection(fromUrl ?? server.url)
   try {
     await runTool(pgDump, ['--format=custom', '--no-password', `--file=${partial}`, `--dbname=${dbname}`], env)
     fs.renameSync(partial, target)
@@ -556,7 +559,6 @@ export async function restoreServerBackup(
   const admin = await maintenance(server.url)
   try {
     await createFresh(admin, live, fresh)
-    let kept: BackupInfo
     try {
       try {
         await runTool(
@@ -580,12 +582,6 @@ export async function restoreServerBackup(
         )
       }
       const backupId = await checkRestored(freshUrl, chosen.name, owner, live)
-      // Only now, the backup having proved itself: the undo, as close to the swap as possible (every change
-      // another app server made meanwhile is in it). A refused restore leaves no pre-restore backup behind.
-      // (Deviation from "a pre-restore backup first": on SQLite that copy is also what a failed copy-over is
-      // undone with; here a failure before the swap has changed nothing, so the copy is only needed once the
-      // backup has proved itself — and then it should be as recent as possible.)
-      kept = await createServerBackup(store, 'pre-restore', now)
       // A copy from before identities takes the live database's (given it by that backup if it had none): the
       // backups, the one just made included, stay its own.
       const lineage = backupId ? null : await readServerDatabaseId(store.db)
@@ -606,7 +602,6 @@ export async function restoreServerBackup(
         // Nothing was replaced (the renames are undone inside): the fresh copy goes, live is as it was, and so
         // the backup of it just made goes too (the folder as it was: a refused restore leaves no trace).
         await dropDatabase(admin, fresh).catch((e: unknown) => console.error(e))
-        fs.rmSync(kept.path, { force: true })
         throw error
       }
       // Swapped, but the restored database did not open: the old one is put back under its name.
@@ -619,7 +614,7 @@ export async function restoreServerBackup(
         console.error(undo)
         throw new AppError(
           'DB_UNREADABLE',
-          `恢复后的数据库无法打开，原来的数据库也未能换回（原数据库已改名为「${before}」保存在服务器上，恢复前的备份为「${kept.name}」）。请联系服务器管理员`,
+          `恢复后的数据库无法打开，原来的数据库也未能换回（原数据库已改名为「${before}」保存在服务器上）。请联系服务器管理员`,
         )
       }
       const reason = error instanceof AppError ? error.message : (error as Error).message
@@ -628,8 +623,21 @@ export async function restoreServerBackup(
         `恢复后的数据库无法打开（${reason}），已换回原来的数据库，数据未被修改。请联系服务器管理员`,
       )
     }
-    // The App runs on the restored database: the old one goes (the pre-restore backup is the undo). One that
-    // cannot be dropped now stays on the server under its name (reported in the log, never reused).
+    // The undo: a dump of the old database, made now that it is renamed aside — every write any app server had
+    // acknowledged is in it, and none can reach it any more (its name is the restored one's now). A dump made
+    // before the swap would miss the writes that landed between the dump and the rename.
+    let kept: BackupInfo
+    try {
+      kept = await createServerBackup(store, 'pre-restore', now, undefined, withDatabase(server.url, before))
+    } catch (error) {
+      throw new AppError(
+        'DB_FULL',
+        `已恢复备份「${chosen.name}」，但恢复前的数据未能另存为备份文件（${error instanceof AppError ? error.message : (error as Error).message}）。` +
+          `恢复前的数据库仍完整地保存在服务器上，名为「${before}」，请联系服务器管理员备份或删除它`,
+      )
+    }
+    // The App runs on the restored database: the old one goes (its dump is the undo). One that cannot be
+    // dropped now stays on the server under its name (reported in the log, never reused).
     await dropDatabase(admin, before).catch((e: unknown) =>
       console.error(`恢复后未能删除原数据库「${before}」：${(e as Error).message}`),
     )

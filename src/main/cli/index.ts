@@ -13,9 +13,10 @@ import { formatGroupRanking, formatProjectRanking } from './rank-table'
 import { generateDemo } from '../demo/generate'
 import { startHttpHost, type RunningHost } from '../http/host'
 import { defaultDatabasePath } from '../paths'
-import { backupDirOf, createBackup, ensureDailyBackup, pruneBackups } from '../backup/backups'
+import { backupDirOf, createBackup, pruneBackups } from '../backup/backups'
 import { setBackupFolder } from '../services/backups'
 import { readHeader, translateSqliteError } from '../db/open'
+import { ensureDailyStoreBackup } from '../backup/any-store'
 import { checkDatabase, explainReadError, isDatabaseFile, openForCommand } from './database'
 import { isServerUrl } from '../store/open'
 import { moveToServer } from '../store/postgres/move'
@@ -334,13 +335,11 @@ export async function main(argv: string[], out = console.log, err = console.erro
         // The day's backup of a file runs while the office works (as on the desktop): at 10,000 projects it
         // takes seconds, and the backup API copies in steps between requests. It is finished before the
         // database is closed.
-        const file = app.deps.store.file
-        const daily = file
-          ? ensureDailyBackup(file.handle, backupDirOf(file.handle, file.path)).then(
-              (made) => made && out(`已自动备份：${made.path}`),
-              (e: Error) => err(`自动备份未完成：${e.message}`),
-            )
-          : Promise.resolve()
+        // (A server database's is a pg_dump, backup/server.ts.)
+        const daily = ensureDailyStoreBackup(app.deps.store).then(
+          (made) => made && out(`已自动备份：${made.path}`),
+          (e: Error) => err(`自动备份未完成：${e.message}`),
+        )
         await stopped
         return await shutDown(host, daily, app, out, err)
       }

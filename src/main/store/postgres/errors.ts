@@ -36,6 +36,16 @@ export function translatePgError(error: unknown, where = ''): AppError | null {
       )
     if (nodeCode === 'ENOTFOUND' || nodeCode === 'EAI_AGAIN')
       return new AppError('DB_UNREADABLE', `找不到数据库服务器${at}。请检查服务器地址`)
+    if (error instanceof Error && /SASL|password must be a string|password authentication/i.test(error.message))
+      return new AppError(
+        'DB_UNREADABLE',
+        `数据库服务器${at}要求密码，但地址中没有密码或密码不对。请在地址中写上密码（postgres://账号:密码@服务器/数据库，特殊字符须按网址编码，如 @ 写作 %40），或设置环境变量 PGPASSWORD`,
+      )
+    if (error instanceof Error && /does not support SSL/i.test(error.message))
+      return new AppError(
+        'DB_UNREADABLE',
+        `数据库服务器${at}不支持加密连接（SSL），但地址要求加密（sslmode=require）。请去掉地址中的 sslmode，或请服务器管理员开启 SSL`,
+      )
     if (error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message))
       return new AppError('DB_UNREADABLE', `与数据库服务器${at}的连接中断，操作未完成。请稍后重试`)
     return null

@@ -56,7 +56,9 @@ export async function migratePostgres(client: pg.PoolClient, options: PgMigrateO
     const done = await applied(client)
     if (done === null) {
       const { rows } = await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = current_schema()`,
+        // pg_class, not information_schema: that lists only the tables this account has rights on.
+        `SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`,
       )
       if (rows[0]!.n > 0)
         throw new AppError(

@@ -39,7 +39,9 @@ export interface MoveReport {
 /** The target must hold no table at all in its schema (a database created for 专班 and nothing else yet). */
 async function checkEmpty(client: pg.PoolClient, where: string): Promise<void> {
   const { rows } = await client.query<{ name: string }>(
-    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1 LIMIT 5`,
+    // pg_class, not information_schema: that lists only the tables this account has rights on.
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY 1 LIMIT 5`,
   )
   if (rows.length)
     throw new AppError(

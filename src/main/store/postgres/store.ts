@@ -69,6 +69,12 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     // An idle connection the server drops (restart, network, a restore by another app server) must not crash
     // the process; the next query reconnects.
     pool.on('error', (error) => console.error(`数据库连接中断（${location}）：${error.message}`))
+    // So must one that is checked out between two statements of a transaction (node-postgres then emits the
+    // error on the client itself, which without a listener ends the process): the transaction's next statement
+    // fails and is reported as 连接中断; the client is not reused.
+    pool.on('connect', (client) =>
+      client.on('error', (error) => console.error(`数据库连接中断（${location}）：${error.message}`)),
+    )
     return pool
   }
   /** A pool on the database, migrated, and the database's name as the server has it; ended when it cannot be. */
@@ -77,6 +83,17 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     try {
       const client = await pool.connect()
       try {
+        // Chinese text needs a UTF8 database (SQL_ASCII would take any bytes and LATIN1 refuse them).
+        const encoding = (
+          await client.query<{ e: string }>(
+            `SELECT pg_encoding_to_char(encoding) AS e FROM pg_database WHERE datname = current_database()`,
+          )
+        ).rows[0]?.e
+        if (encoding !== 'UTF8')
+          throw new AppError(
+            'DB_NOT_DATABASE',
+            `数据库的字符编码是 ${encoding ?? '未知'}，专班需要 UTF8。请服务器管理员新建数据库：CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0`,
+          )
         await migratePostgres(client)
         const { rows } = await client.query<{ name: string }>('SELECT current_database() AS name')
         return { pool, database: rows[0]!.name }
@@ -84,7 +101,8 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
         client.release()
       }
     } catch (error) {
-      await pool.end().catch(() => {})
+      // (Bounded: after a refused login node-postgres may never finish ending the pool.)
+      await Promise.race([pool.end().catch(() => {}), pause(2000)])
       throw translatePgError(error, location) ?? error
     }
   }
