@@ -203,9 +203,7 @@ export async function serviceFigures({ apps, runs, importTarget }: ServiceOption
   // (made before the clock starts; opening it — migrations and the starting rows — is measured, as on a file).
   const ledger = await toBase64(await countyLedger({ rows: projects }))
   await both(async (_app, store) => {
-    // On PostgreSQL each project is made through the services a statement at a time (a round trip each):
-    // minutes at 10,000 rows on a busy machine, so it runs once there.
-    const importRuns = store === 'sqlite' ? exportRuns : 1
+    const importRuns = exportRuns
     const imports: number[] = []
     for (let i = 0; i < importRuns; i++) {
       const target = await importTarget(store, i)
@@ -228,10 +226,7 @@ export async function serviceFigures({ apps, runs, importTarget }: ServiceOption
         value: median(imports),
         floor: null,
         runs: importRuns,
-        note:
-          store === 'sqlite'
-            ? `${importRuns} 次，每次导入新的空数据库文件（含建库）`
-            : `只测 1 次（每个项目经接口逐条写入，每条语句一次往返，10,000 行需数分钟）；导入新的空数据库（建库不计，迁移和初始数据计入）`,
+        note: `${importRuns} 次，每次导入新的空数据库${store === 'sqlite' ? '文件（含建库）' : '（建库不计，迁移和初始数据计入）'}`,
       },
     }
   })

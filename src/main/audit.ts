@@ -1,5 +1,6 @@
 /** The audit log (一抓到底): one row per changed field, with operator, time and old → new as readable text. */
 import type { WriteCtx } from './context'
+import { batches } from './store/batches'
 
 export interface Change {
   field: string
@@ -44,25 +45,34 @@ export function diff<T extends object>(
   return changes
 }
 
+/** Writes one event's audit rows (one per changed field, one row without a field when none is named). */
 export async function audit(w: WriteCtx, event: AuditEvent): Promise<void> {
-  const base = {
-    at: w.now,
-    operator: w.operator.name,
-    operator_unit: w.operator.unit,
-    user_id: w.operator.userId,
-    entity: event.entity,
-    entity_id: event.entityId,
-    project_id: event.projectId,
-    action: event.action,
-    note: event.note ?? '',
-  }
-  const changes = event.changes?.length ? event.changes : [null]
-  await w.db
-    .insertInto('audit_log')
-    .values(
-      changes.map((c) => ({ ...base, field: c?.field ?? null, old_value: c?.old ?? null, new_value: c?.new ?? null })),
-    )
-    .execute()
+  await auditAll(w, [event])
+}
+
+/** Writes the audit rows of many events in order, a few statements for all of them (the ledger import). */
+export async function auditAll(w: WriteCtx, events: AuditEvent[]): Promise<void> {
+  const rows = events.flatMap((event) => {
+    const base = {
+      at: w.now,
+      operator: w.operator.name,
+      operator_unit: w.operator.unit,
+      user_id: w.operator.userId,
+      entity: event.entity,
+      entity_id: event.entityId,
+      project_id: event.projectId,
+      action: event.action,
+      note: event.note ?? '',
+    }
+    const changes = event.changes?.length ? event.changes : [null]
+    return changes.map((c) => ({
+      ...base,
+      field: c?.field ?? null,
+      old_value: c?.old ?? null,
+      new_value: c?.new ?? null,
+    }))
+  })
+  for (const batch of batches(rows, 12)) await w.db.insertInto('audit_log').values(batch).execute()
 }
 
 /** The fields of a new record, as changes from nothing. */

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import type { App } from '../../src/main/app'
-import { dump, newApp, projectInput, raw, rawNumber, refused, seedBasics } from '../helpers/app'
+import { contract, type CallInput } from '../../src/shared/contract'
+import { createProjects } from '../../src/main/services/project-create'
+import {
+  TODAY,
+  dump,
+  fixedClock,
+  newApp,
+  projectInput,
+  raw,
+  rawNumber,
+  refused,
+  seedBasics,
+  type Basics,
+} from '../helpers/app'
 
 /** A unique index or constraint refused the row: SQLite's wording or PostgreSQL's. */
 const UNIQUE = /UNIQUE constraint failed|duplicate key value violates unique constraint/
@@ -293,6 +306,91 @@ describe('projects: 一个项目、一名领导、一个专班、一套方案', 
     // LIKE wildcards in the search text are matched literally.
     expect(await codes({ text: '%' })).toEqual([])
     expect(await codes({ text: '_项' })).toEqual([])
+  })
+})
+
+describe('many projects at once (createProjects, the ledger import)', () => {
+  const operator = { userId: null, name: '王测试', unit: '区重点项目办' }
+  function makeMany(app: App, inputs: CallInput<'project.create'>[], where?: (i: number) => string) {
+    const parsed = inputs.map((i) => contract['project.create'].input.parse(i))
+    return app.deps.store.write((db) =>
+      createProjects({ db, now: fixedClock().toISOString(), today: TODAY, operator }, parsed, where),
+    )
+  }
+  const three = (b: Basics): CallInput<'project.create'>[] => [
+    projectInput(b),
+    projectInput(b, { code: 'XM-002', name: '吴桥物流园', stage: 'signed', leaderId: b.leader2Id, categoryId: null }),
+    // The template last: a batch writes template milestones after all the projects' own audit rows.
+    projectInput(b, {
+      code: 'XM-003',
+      name: '城东污水处理厂',
+      townshipId: b.township2Id,
+      leadUnitId: b.unit2Id,
+      templateId: b.templateId,
+    }),
+  ]
+  /** Every table but migrations, with the audit rows' operator left out (a call's caller and the test's differ only there). */
+  async function contents(app: App) {
+    const all = await dump(app)
+    delete all.migrations // when each database was made
+    all.audit_log = all.audit_log!.map((r) => {
+      const { operator: _o, operator_unit: _u, user_id: _id, ...rest } = r as Record<string, unknown>
+      return rest
+    })
+    return all
+  }
+
+  it('writes the same rows, positions and audit rows as the same projects made one at a time', async () => {
+    const single = await newApp()
+    const batch = await newApp()
+    const [b1, b2] = [await seedBasics(single), await seedBasics(batch)]
+    for (const input of three(b1)) await single.call('project.create', input)
+    const ids = await makeMany(batch, three(b2))
+    expect(ids).toHaveLength(3)
+    expect(await contents(batch)).toEqual(await contents(single))
+    // The kanban columns: two in 谋划包装 one after the other, the 签约落地 one alone.
+    expect(await raw(batch, 'SELECT code, stage, position FROM projects ORDER BY id')).toEqual([
+      { code: 'XM-001', stage: 'planning', position: 1024 },
+      { code: 'XM-002', stage: 'signed', position: 1024 },
+      { code: 'XM-003', stage: 'planning', position: 2048 },
+    ])
+  })
+
+  it('refuses a code used twice in the batch or already stored, naming the input, and writes nothing', async () => {
+    const app = await newApp()
+    const b = await seedBasics(app)
+    await app.call('project.create', projectInput(b, { code: 'XM-100', name: '已有项目' }))
+    const before = await dump(app)
+    const twice = [projectInput(b), projectInput(b, { name: '同编号的另一个项目' })]
+    await expect(makeMany(app, twice, (i) => `第${i + 1}个：`)).rejects.toMatchObject({
+      code: 'DUPLICATE',
+      message: '第2个：项目编号「XM-001」已被项目「城东年产10万吨新型建材项目」使用，请换一个编号',
+    })
+    const stored = [projectInput(b), projectInput(b, { code: 'XM-100', name: '新项目' })]
+    await expect(makeMany(app, stored)).rejects.toMatchObject({
+      code: 'DUPLICATE',
+      message: /「XM-100」已被项目「已有项目」/,
+    })
+    expect(await dump(app)).toEqual(before)
+  })
+
+  it('checks every input before writing any: a deactivated leader or unknown township in the last refuses all', async () => {
+    const app = await newApp()
+    const b = await seedBasics(app)
+    const [leader] = (await app.call('leader.list', {})).filter((l) => l.id === b.leader2Id)
+    await app.call('leader.update', { id: b.leader2Id, version: leader!.version, active: false })
+    const before = await dump(app)
+    const inputs = (last: Partial<CallInput<'project.create'>>) => [
+      projectInput(b),
+      projectInput(b, { code: 'XM-002', ...last }),
+    ]
+    await expect(makeMany(app, inputs({ leaderId: b.leader2Id }), (i) => `第${i + 1}个：`)).rejects.toMatchObject({
+      code: 'RULE',
+      message: /^第2个：领导「钱二和」已停用/,
+    })
+    await expect(makeMany(app, inputs({ townshipId: 999 }))).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(makeMany(app, inputs({ townshipId: b.unitId }))).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    expect(await dump(app)).toEqual(before)
   })
 })
 

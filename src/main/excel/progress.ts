@@ -15,9 +15,13 @@ export const importJob = {
     job = { done: 0, total, cancelled: false }
     return job
   },
+  /** The import's transaction starts (again, when PostgreSQL runs it once more after a conflict): from row 0. */
+  rewind(current: Job) {
+    current.done = 0
+  },
   /** Called between rows: records progress, and stops (rolling back everything) when cancelled. */
-  step(current: Job) {
-    current.done++
+  step(current: Job, rows = 1) {
+    current.done += rows
     if (current.cancelled) throw new AppError('RULE', '导入已取消，没有写入任何数据')
   },
   finish(current: Job) {

@@ -27,11 +27,39 @@ export async function requireDict(
     .select(['id', 'name', 'kind', 'active'])
     .where('id', '=', id)
     .executeTakeFirst()
+  return checkDict(row, id, kind, forNewUse)
+}
+
+/**
+ * requireDict's rule on a row already read (`undefined`: no such id): NOT_FOUND when missing or of another
+ * kind, RULE when deactivated and `forNewUse`.
+ */
+export function checkDict(
+  row: { id: number; name: string; kind: string; active: Flag } | undefined,
+  id: number,
+  kind: DictKind,
+  forNewUse = true,
+): { id: number; name: string } {
   const label = DICT_KIND_LABELS[kind]
   if (!row || row.kind !== kind) throw notFound(label, id)
   if (forNewUse && !row.active)
     throw new AppError('RULE', `${label}「${row.name}」已停用，请选择其他${label}或先在设置中启用`)
   return { id: row.id, name: row.name }
+}
+
+/** A 包联领导 for a new assignment, on a row already read: NOT_FOUND when missing, RULE when deactivated. */
+export function checkLeader(
+  row: { id: number; name: string; active: Flag } | undefined,
+  id: number,
+): { id: number; name: string } {
+  const leader = must(row, '领导', id)
+  if (!leader.active) throw new AppError('RULE', `领导「${leader.name}」已停用，不能再包联项目。请选择其他领导`)
+  return { id: leader.id, name: leader.name }
+}
+
+/** The refusal of a project code another project (named) has already. */
+export function codeInUse(code: string, otherName: string): AppError {
+  return new AppError('DUPLICATE', `项目编号「${code}」已被项目「${otherName}」使用，请换一个编号`)
 }
 
 export async function dictName(db: Kysely<Database>, id: number | null): Promise<string | null> {

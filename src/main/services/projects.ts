@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
 import { projectDateErrors, refuseImpossible } from '../../shared/date-checks'
-import { formatMoney } from '../../shared/money'
+import { formatMoney, type Money } from '../../shared/money'
 import {
   PROJECT_LEVEL_LABELS,
   STAGE_LABELS,
@@ -14,26 +14,33 @@ import {
   type LeaderAssignment,
   type ProjectDetail,
   type ProjectSummary,
-  type Stage,
   type LedgerDetail,
   LISTING_STATUS_LABELS,
   type ListingStatus,
   type ProjectListing,
 } from '../../shared/domain'
-import { leaderStart } from '../../shared/leader-start'
 import { localToday, type IsoDate } from '../../shared/dates'
 import { listedNow } from '../ranking/facts'
 import type { CallArgs } from '../../shared/contract'
-import { insertTemplateMilestones, loadTemplate } from './plan-templates'
-import { GAP } from '../../shared/rules/positions'
-import { audit, diff, text } from '../audit'
+import { createProjects, type NewProject } from './project-create'
+import { audit, auditAll, diff, text, type AuditEvent } from '../audit'
+import { batches } from '../store/batches'
 import { readTx, writeTx, type Deps, type WriteCtx } from '../context'
 import type { Dialect } from '../store/port'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
 import { parseServiceContent } from '../db/json'
 import { toMember, toMilestone, toProject } from '../mappers'
-import { checkVersion, containsPattern, dictName, must, projectsWithOwners, requireDict } from './common'
+import {
+  checkLeader,
+  checkVersion,
+  codeInUse,
+  containsPattern,
+  dictName,
+  must,
+  projectsWithOwners,
+  requireDict,
+} from './common'
 
 export async function loadProjectDetail(db: Kysely<Database>, id: number): Promise<ProjectDetail> {
   const row = must(await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(), '项目', id)
@@ -156,32 +163,18 @@ function toListing(
 }
 
 async function requireLeader(db: Kysely<Database>, id: number) {
-  const leader = must(
-    await db.selectFrom('leaders').select(['id', 'name', 'active']).where('id', '=', id).executeTakeFirst(),
-    '领导',
-    id,
-  )
-  if (!leader.active) throw new AppError('RULE', `领导「${leader.name}」已停用，不能再包联项目。请选择其他领导`)
-  return leader
+  const row = await db.selectFrom('leaders').select(['id', 'name', 'active']).where('id', '=', id).executeTakeFirst()
+  return checkLeader(row, id)
 }
 
-async function requireUniqueCode(db: Kysely<Database>, code: string, exceptId = 0) {
+async function requireUniqueCode(db: Kysely<Database>, code: string, exceptId: number) {
   const other = await db
     .selectFrom('projects')
     .select(['id', 'name'])
     .where('code', '=', code)
     .where('id', '!=', exceptId)
     .executeTakeFirst()
-  if (other) throw new AppError('DUPLICATE', `项目编号「${code}」已被项目「${other.name}」使用，请换一个编号`)
-}
-
-async function endOfColumn(db: Kysely<Database>, stage: Stage): Promise<number> {
-  const max = await db
-    .selectFrom('projects')
-    .select((eb) => eb.fn.max('position').as('m'))
-    .where('stage', '=', stage)
-    .executeTakeFirst()
-  return (max?.m ?? 0) + GAP
+  if (other) throw codeInUse(code, other.name)
 }
 
 async function listProjects(
@@ -269,89 +262,10 @@ async function listProjects(
   }))
 }
 
-/** Creates a project with its leader assignment, task force and plan, inside the caller's transaction. */
-export async function createProject(w: WriteCtx, input: CallArgs<'project.create'>): Promise<ProjectDetail> {
-  await requireUniqueCode(w.db, input.code)
-  const township = await requireDict(w.db, input.townshipId, 'township')
-  const leadUnit = await requireDict(w.db, input.leadUnitId, 'unit')
-  if (input.categoryId) await requireDict(w.db, input.categoryId, 'category')
-  if (input.industryTagId) await requireDict(w.db, input.industryTagId, 'industry_tag')
-  const leader = await requireLeader(w.db, input.leaderId)
-  refuseImpossible(projectDateErrors(input))
-  const start = leaderStart(input.leaderFrom, input.startYear, w.today)
-  if ('error' in start) throw new AppError('RULE', start.error)
-  const leaderFrom = start.date
-  const template = input.templateId ? await loadTemplate(w.db, input.templateId) : null
-  if (template && (!input.plannedStart || !input.plannedEnd))
-    throw new AppError('RULE', '按模板生成节点需要先填写「计划开工日期」和「计划竣工日期」')
-
-  const project = await w.db
-    .insertInto('projects')
-    .values({
-      code: input.code,
-      name: input.name,
-      category_id: input.categoryId,
-      industry_tag_id: input.industryTagId,
-      level: input.level,
-      township_id: input.townshipId,
-      construction_unit: input.constructionUnit,
-      content: input.content,
-      total_investment: input.totalInvestment,
-      start_year: input.startYear,
-      end_year: input.endYear,
-      stage: input.stage,
-      position: await endOfColumn(w.db, input.stage),
-      planned_start: input.plannedStart,
-      planned_end: input.plannedEnd,
-      actual_start: null,
-      actual_end: null,
-      created_at: w.now,
-      updated_at: w.now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const id = project.id
-  await w.db
-    .insertInto('leader_assignments')
-    .values({
-      project_id: id,
-      leader_id: leader.id,
-      start_date: leaderFrom,
-      end_date: null,
-      note: '',
-      created_at: w.now,
-    })
-    .execute()
-  const tf = await w.db
-    .insertInto('task_forces')
-    .values({ project_id: id, lead_unit_id: leadUnit.id })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const plan = await w.db
-    .insertInto('plans')
-    .values({ project_id: id, goals: input.goals, service_content: JSON.stringify(input.serviceContent) })
-    .returning(['id', 'project_id'])
-    .executeTakeFirstOrThrow()
-  await audit(w, {
-    entity: 'project',
-    entityId: id,
-    projectId: id,
-    action: 'create',
-    changes: [
-      { field: 'code', old: null, new: input.code },
-      { field: 'name', old: null, new: input.name },
-      { field: 'township', old: null, new: township.name },
-      { field: 'level', old: null, new: PROJECT_LEVEL_LABELS[input.level] },
-      { field: 'stage', old: null, new: STAGE_LABELS[input.stage] },
-      { field: 'totalInvestment', old: null, new: formatMoney(input.totalInvestment) },
-      { field: 'leader', old: null, new: leader.name },
-      { field: 'leadUnit', old: null, new: leadUnit.name },
-    ],
-  })
-  await audit(w, { entity: 'task_force', entityId: tf.id, projectId: id, action: 'create' })
-  await audit(w, { entity: 'plan', entityId: plan.id, projectId: id, action: 'create' })
-  if (template) await insertTemplateMilestones(w, plan, template.items, input.plannedStart!, input.plannedEnd!)
-  return loadProjectDetail(w.db, id)
+/** Creates one project (createProjects: its checks, rows and audit), inside the caller's transaction. */
+export async function createProject(w: WriteCtx, input: NewProject): Promise<ProjectDetail> {
+  const [id] = await createProjects(w, [input])
+  return loadProjectDetail(w.db, id!)
 }
 
 /** Changes a project's fields (version checked), inside the caller's transaction. */
@@ -432,8 +346,7 @@ export async function setAnnualPlan(
     '项目',
     projectId,
   )
-  if (year < project.start_year || year > project.end_year)
-    throw new AppError('RULE', `「年度」应在项目建设期（${project.start_year}—${project.end_year}年）之内`)
+  refuseOutsideBuildYears(project, year)
   const existing = await w.db
     .selectFrom('annual_plans')
     .selectAll()
@@ -453,19 +366,7 @@ export async function setAnnualPlan(
     if (version !== undefined) throw new AppError('CONFLICT', `${year}年的年度计划投资已被删除或尚未创建，请刷新后重试`)
     await w.db.insertInto('annual_plans').values({ project_id: projectId, year, amount }).execute()
   }
-  await audit(w, {
-    entity: 'annual_plan',
-    entityId: projectId,
-    projectId,
-    action: existing ? 'update' : 'create',
-    changes: [
-      {
-        field: `annualPlan.${year}`,
-        old: existing ? formatMoney(existing.amount) : null,
-        new: formatMoney(amount),
-      },
-    ],
-  })
+  await audit(w, annualPlanEvent(projectId, year, existing?.amount ?? null, amount))
   const row = await w.db
     .selectFrom('annual_plans')
     .selectAll()
@@ -473,6 +374,51 @@ export async function setAnnualPlan(
     .where('year', '=', year)
     .executeTakeFirstOrThrow()
   return { projectId, year, amount: row.amount, version: row.version } satisfies AnnualPlan
+}
+
+/**
+ * The first 年度计划投资 of projects that have none for that year yet (the ledger import, after createProjects):
+ * the rows and their audit rows in a few statements for all. Each year must be in its project's build years (RULE,
+ * as setAnnualPlan; NOT_FOUND for an unknown project); a year that has a plan already is refused by the key.
+ */
+export async function addAnnualPlans(
+  w: WriteCtx,
+  plans: readonly { projectId: number; year: number; amount: Money }[],
+): Promise<void> {
+  const years = new Map<number, { start_year: number; end_year: number }>()
+  for (const batch of batches([...new Set(plans.map((p) => p.projectId))], 1))
+    for (const r of await w.db
+      .selectFrom('projects')
+      .select(['id', 'start_year', 'end_year'])
+      .where('id', 'in', batch)
+      .execute())
+      years.set(r.id, r)
+  for (const p of plans) refuseOutsideBuildYears(must(years.get(p.projectId), '项目', p.projectId), p.year)
+  for (const batch of batches(plans, 3))
+    await w.db
+      .insertInto('annual_plans')
+      .values(batch.map((p) => ({ project_id: p.projectId, year: p.year, amount: p.amount })))
+      .execute()
+  await auditAll(
+    w,
+    plans.map((p) => annualPlanEvent(p.projectId, p.year, null, p.amount)),
+  )
+}
+
+function refuseOutsideBuildYears(project: { start_year: number; end_year: number }, year: number) {
+  if (year < project.start_year || year > project.end_year)
+    throw new AppError('RULE', `「年度」应在项目建设期（${project.start_year}—${project.end_year}年）之内`)
+}
+
+/** The audit event of one year's planned investment set (old null: created). */
+function annualPlanEvent(projectId: number, year: number, old: Money | null, amount: Money): AuditEvent {
+  return {
+    entity: 'annual_plan',
+    entityId: projectId,
+    projectId,
+    action: old === null ? 'create' : 'update',
+    changes: [{ field: `annualPlan.${year}`, old: old === null ? null : formatMoney(old), new: formatMoney(amount) }],
+  }
 }
 
 const LISTING_ACTIONS: Record<ListingStatus, { verb: string; date: string; action: string }> = {
