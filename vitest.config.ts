@@ -22,6 +22,7 @@ const ONLY_POSTGRES = [
   'tests/main/store-schemas.test.ts',
   'tests/main/move-to-server.test.ts',
   'tests/main/server-backups.test.ts',
+  'tests/main/cli-server.test.ts',
   'node_modules/**',
 ]
 // (Each project sets its own include: `extends` would merge a root include with the project's.)

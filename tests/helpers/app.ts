@@ -180,6 +180,26 @@ export function projectInput(
   }
 }
 
+/**
+ * The office's own project among demo data (OWN-1, only the required fields), on the township, leader and lead
+ * unit given: what demo removal must leave whole.
+ */
+export function ownProjectInput(refs: {
+  townshipId: number
+  leaderId: number
+  leadUnitId: number
+}): CallInput<'project.create'> {
+  return {
+    code: 'OWN-1',
+    name: '本单位录入的项目',
+    level: 'county',
+    totalInvestment: 100000,
+    startYear: 2026,
+    endYear: 2027,
+    ...refs,
+  }
+}
+
 /** Asserts that a call is refused with the given code and a Chinese message, returning the error. */
 export async function refused(app: App, name: string, input: unknown, code: string) {
   const outcome = await app.invoke(name, input, LOCAL)

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { STAGES } from '../../src/shared/domain'
 import { AUDIT_FIELD_LABELS } from '../../src/shared/audit-labels'
 import type { App } from '../../src/main/app'
-import { dump, newApp, raw, rawNumber, refused, sqliteOf, tempDir } from '../helpers/app'
+import { dump, newApp, raw, rawNumber, refused, sqliteOf, tempDir, ownProjectInput } from '../helpers/app'
 import { TEST_STORE } from '../helpers/store'
 
 const withoutMigrationTimes = (d: Record<string, unknown[]>) => ({ ...d, migrations: d.migrations!.length })
@@ -165,17 +165,10 @@ describe('demo data', () => {
     const township = await app.call('dict.create', { kind: 'township', name: '测试新镇' })
     const unit = await app.call('dict.create', { kind: 'unit', name: '测试新局' })
     const leader = await app.call('leader.create', { name: '测试领导', title: '副区长', sortOrder: 999 })
-    const created = await app.call('project.create', {
-      code: 'OWN-1',
-      name: '本单位录入的项目',
-      level: 'county',
-      townshipId: township.id,
-      totalInvestment: 100000,
-      startYear: 2026,
-      endYear: 2027,
-      leaderId: leader.id,
-      leadUnitId: unit.id,
-    })
+    const created = await app.call(
+      'project.create',
+      ownProjectInput({ townshipId: township.id, leaderId: leader.id, leadUnitId: unit.id }),
+    )
     expect(township.id).toBe(before.dict + 1)
     expect(leader.id).toBe(before.leader + 1)
     expect(created.project.id).toBe(before.project + 1)
@@ -217,17 +210,10 @@ describe('demo data', () => {
     const township = (await app.call('dict.list', { kind: 'township' }))[2]!
     const leader = (await app.call('leader.list', {}))[3]!
     const unit = await app.call('dict.create', { kind: 'unit', name: '本单位录入的局' })
-    const own = await app.call('project.create', {
-      code: 'OWN-1',
-      name: '本单位录入的项目',
-      level: 'county',
-      townshipId: township.id,
-      totalInvestment: 100000,
-      startYear: 2026,
-      endYear: 2027,
-      leaderId: leader.id,
-      leadUnitId: unit.id,
-    })
+    const own = await app.call(
+      'project.create',
+      ownProjectInput({ townshipId: township.id, leaderId: leader.id, leadUnitId: unit.id }),
+    )
     const result = await app.call('demo.remove', {})
     expect(result).toMatchObject({ projects: 5, leaders: 25, dictItems: 26 })
     expect(result.kept).toEqual([`领导「${leader.name}」`, `乡镇/街道「${township.name}」`])

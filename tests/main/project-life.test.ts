@@ -8,7 +8,18 @@ import { describe, expect, it } from 'vitest'
 import type { App } from '../../src/main/app'
 import { defaultLeaderStart } from '../../src/shared/leader-start'
 import { AUDIT_ACTION_LABELS } from '../../src/shared/audit-labels'
-import { dump, newApp, projectInput, raw, rawNumber, refused, seedBasics, tempDir, type Basics } from '../helpers/app'
+import {
+  dump,
+  newApp,
+  projectInput,
+  raw,
+  rawNumber,
+  refused,
+  seedBasics,
+  tempDir,
+  type Basics,
+  ownProjectInput,
+} from '../helpers/app'
 import { TEST_STORE } from '../helpers/store'
 
 const count = (app: App, sql: string, ...params: unknown[]) => rawNumber(app, sql, ...params)
@@ -349,17 +360,10 @@ describe('删除演示数据', () => {
     const unit = await app.call('dict.create', { kind: 'unit', name: '本单位录入的局' })
     const demoLeader = (await app.call('leader.list', {}))[3]!
     const ownLeader = await app.call('leader.create', { name: '本县领导', title: '副县长', sortOrder: 999 })
-    const own = await app.call('project.create', {
-      code: 'OWN-1',
-      name: '本单位录入的项目',
-      level: 'county',
-      townshipId: township.id,
-      totalInvestment: 100000,
-      startYear: 2026,
-      endYear: 2027,
-      leaderId: demoLeader.id,
-      leadUnitId: unit.id,
-    })
+    const own = await app.call(
+      'project.create',
+      ownProjectInput({ townshipId: township.id, leaderId: demoLeader.id, leadUnitId: unit.id }),
+    )
     await app.call('project.reassignLeader', {
       projectId: own.project.id,
       version: own.project.version,
@@ -404,17 +408,10 @@ describe('删除演示数据', () => {
     const township = (await app.call('dict.list', { kind: 'township' }))[0]!
     const unit = (await app.call('dict.list', { kind: 'unit' }))[0]!
     const leader = (await app.call('leader.list', {}))[0]!
-    await app.call('project.create', {
-      code: 'OWN-1',
-      name: '本单位录入的项目',
-      level: 'county',
-      townshipId: township.id,
-      totalInvestment: 100000,
-      startYear: 2026,
-      endYear: 2027,
-      leaderId: leader.id,
-      leadUnitId: unit.id,
-    })
+    await app.call(
+      'project.create',
+      ownProjectInput({ townshipId: township.id, leaderId: leader.id, leadUnitId: unit.id }),
+    )
     await app.call('ranking.freeze', { period: '2026-10' })
     const before = await dump(app)
     const error = await refused(app, 'demo.remove', {}, 'RULE')

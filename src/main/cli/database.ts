@@ -7,7 +7,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { openApp, type SqliteApp, type AppOptions } from '../app'
+import { openApp, openAppAt, type App, type SqliteApp, type AppOptions } from '../app'
+import { isServerUrl } from '../store/open'
 import { AppError } from '../../shared/errors'
 import { damagedMessage, failedStart, type StartOutcome } from '../backup/startup'
 import { runIntegrityCheck } from '../db/integrity'
@@ -64,6 +65,14 @@ export function openForCommand(file: string, options: AppOptions & { create?: bo
   } catch (error) {
     throw explainOpenError(file, error)
   }
+}
+
+/**
+ * Opens `target` for a command: a county server's PostgreSQL database (a postgres:// URL; its schema brought up
+ * to date, as `serve` does) or a file (openForCommand, its integrity checked first).
+ */
+export async function openTarget(target: string, options: AppOptions & { create?: boolean } = {}): Promise<App> {
+  return isServerUrl(target) ? openAppAt(target) : openForCommand(target, options)
 }
 
 /**

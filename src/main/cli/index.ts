@@ -16,8 +16,8 @@ import { defaultDatabasePath } from '../paths'
 import { backupDirOf, createBackup, pruneBackups } from '../backup/backups'
 import { setBackupFolder } from '../services/backups'
 import { readHeader, translateSqliteError } from '../db/open'
-import { ensureDailyStoreBackup } from '../backup/any-store'
-import { checkDatabase, explainReadError, isDatabaseFile, openForCommand } from './database'
+import { createStoreBackup, ensureDailyStoreBackup, pruneStoreBackups } from '../backup/any-store'
+import { checkDatabase, explainReadError, isDatabaseFile, openForCommand, openTarget } from './database'
 import { isServerUrl } from '../store/open'
 import { moveToServer } from '../store/postgres/move'
 import { describeUrl } from '../store/postgres/store'
@@ -33,8 +33,7 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
 用法：zhuanban <命令> [选项]
 
 命令：
-  serve  [--db <文件>|<postgres://…>] [--port <端口>]       浏览器模式：在本机启动专班，用浏览器打开显示的地址
-                                                          （--db 也可以是县服务器 PostgreSQL 数据库的地址）
+  serve  [--db <文件>] [--port <端口>]                      浏览器模式：在本机启动专班，用浏览器打开显示的地址
   demo   --db <文件> [--seed <数字>] [--projects <数量>]   在空数据库中生成演示数据
   check  --db <文件>                                      检查数据库完整性
   info   --db <文件>                                      显示数据库概况
@@ -60,6 +59,8 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
 
 
 不写 --db 时，serve 使用默认数据库：${defaultDatabasePath()}
+除 restore 外，各命令的 --db 也可以是县服务器 PostgreSQL 数据库的地址，如 postgres://用户名:密码@服务器:5432/zhuanban
+（服务器数据库的恢复在专班的「数据备份」中进行）。
 
 示例：
   npm run cli -- demo --db ./zhuanban.db
@@ -195,8 +196,8 @@ function fileErrorMessage(error: unknown): string | null {
  * Where `export --out` may write: never over the database (or its -wal/-shm) or another SQLite file, not a
  * folder, and into a folder that exists.
  */
-function checkOutFile(target: string, databaseFile: string): void {
-  if (isDatabaseFile(target, databaseFile))
+function checkOutFile(target: string, databaseFile: string | null): void {
+  if (databaseFile !== null && isDatabaseFile(target, databaseFile))
     throw new UsageError(
       `参数 --out 不能是数据库文件本身（${path.resolve(databaseFile)}）或它旁边的 -wal、-shm 文件：导出会覆盖数据库。请给出另一个文件名，如 --out ./台账.xlsx`,
     )
@@ -346,7 +347,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
       case 'demo': {
         const seed = toInt(values.seed, '--seed', 20261121)
         const projects = toInt(values.projects, '--projects', 55)
-        const app = openForCommand(need(values.db, '--db'), { create: true })
+        const app = await openTarget(need(values.db, '--db'), { create: true })
         try {
           const counts = await generateDemo(app.deps.store, { seed, projects, today: localToday() })
           out(
@@ -357,25 +358,39 @@ export async function main(argv: string[], out = console.log, err = console.erro
         }
         return 0
       }
-      case 'check':
-        return await checkDatabase(need(values.db, '--db'), out, err)
+      case 'check': {
+        const db = need(values.db, '--db')
+        if (!isServerUrl(db)) return await checkDatabase(db, out, err)
+        const app = await openTarget(db)
+        try {
+          const result = await app.deps.store.integrityCheck()
+          if (result.ok) out('数据库完整性检查通过')
+          else
+            err(
+              `数据库有问题：${result.summary}\n技术细节（供技术人员参考）：${result.details.slice(0, 5).join(' | ')}`,
+            )
+          return result.ok ? 0 : 1
+        } finally {
+          await app.close()
+        }
+      }
       case 'info': {
-        const app = openForCommand(need(values.db, '--db'))
+        const app = await openTarget(need(values.db, '--db'))
         try {
           const info = await app.call('system.info')
-          out(
-            `专班 ${info.appVersion}，数据结构版本 ${info.schemaVersion}，项目 ${info.projectCount} 个，文件 ${info.databasePath}`,
-          )
+          const where = app.deps.store.file ? `文件 ${info.databasePath}` : `数据库 ${info.databasePath}`
+          out(`专班 ${info.appVersion}，数据结构版本 ${info.schemaVersion}，项目 ${info.projectCount} 个，${where}`)
           return 0
         } finally {
           await app.close()
         }
       }
       case 'reset-password': {
-        // Whoever holds the database file can change it anyway: this is the documented way back in when the only
-        // 系统管理员 has forgotten the password (or is locked out), and it is logged like a reset in 账号.
+        // Whoever holds the database file (or the server database's login) can change it anyway: this is the
+        // documented way back in when the only 系统管理员 has forgotten the password (or is locked out), and it
+        // is logged like a reset in 账号.
         const login = need(values.login, '--login')
-        const app = openForCommand(need(values.db, '--db'))
+        const app = await openTarget(need(values.db, '--db'))
         try {
           const user = (await app.call('user.list')).find((u) => u.login.toLowerCase() === login.trim().toLowerCase())
           if (!user) throw new UsageError(`没有登录名为「${login}」的账号`)
@@ -403,7 +418,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const folder = values.default ? '' : positionals[0]!
         if (!values.default && !folder.trim())
           throw new UsageError('备份文件夹不能为空：请给出一个文件夹的完整路径，或用 --default 恢复默认位置')
-        const app = openForCommand(need(values.db, '--db'))
+        const app = await openTarget(need(values.db, '--db'))
         try {
           const listing = await setBackupFolder(app.deps, folder)
           out(`备份位置：${listing.folder}${listing.isDefault ? '（默认）' : ''}`)
@@ -417,9 +432,23 @@ export async function main(argv: string[], out = console.log, err = console.erro
           throw new UsageError('参数 --dir 不能为空：请给出备份文件夹，或不写 --dir（备份到设置的备份位置）')
         // A damaged database is not backed up (the copy would pass for a good backup): refused with the newest
         // good backup and the command that restores it, as check says.
+        const db = need(values.db, '--db')
+        if (isServerUrl(db)) {
+          if (values.dir !== undefined)
+            throw new UsageError('县服务器数据库的备份存放在设置的备份位置（backup-folder），不能用 --dir 另选文件夹')
+          const app = await openTarget(db)
+          try {
+            const made = await createStoreBackup(app.deps.store, 'manual')
+            await pruneStoreBackups(app.deps.store)
+            out(`已备份：${made.path}（${(made.bytes / 1024 / 1024).toFixed(1)} MB）`)
+            return 0
+          } finally {
+            await app.close()
+          }
+        }
         let app: SqliteApp
         try {
-          app = openForCommand(need(values.db, '--db'), { checkIntegrity: true })
+          app = openForCommand(db, { checkIntegrity: true })
         } catch (error) {
           if ((error as { code?: string }).code !== 'DB_DAMAGED') throw error
           err(
@@ -446,6 +475,10 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const from = positionals[0]
         if (!from) throw new UsageError('缺少要恢复的备份文件')
         const db = need(values.db, '--db')
+        if (isServerUrl(db))
+          throw new UsageError(
+            '县服务器数据库请在专班的「数据备份」中恢复（由系统管理员操作）：恢复到新建的数据库，检查无误后才替换原数据库',
+          )
         if (isDatabaseFile(from, db))
           throw new UsageError(
             `要恢复的备份「${from}」就是数据库文件本身（或它旁边的 -wal、-shm 文件）。请给出备份文件夹中的备份，如 backups 中的 zhuanban-….db`,
@@ -470,10 +503,12 @@ export async function main(argv: string[], out = console.log, err = console.erro
           ...(values.sheet !== undefined && { sheet: values.sheet }),
           ...(values.stage !== undefined && { stage: importStageOf(values.stage) }),
         }
-        // A dry run, or the first look before a database exists, works on a copy in memory: nothing is
-        // created at --db (no file, no -wal/-shm, no backups folder) unless something is really imported.
-        const look = values['dry-run'] === true || !fs.existsSync(db)
-        let app = openForCommand(db, { inMemoryCopy: look })
+        // A dry run, or the first look before a database file exists, works on a copy in memory: nothing is
+        // created at --db (no file, no -wal/-shm, no backups folder) unless something is really imported. On a
+        // server database the dry run previews (a read) and stops before the import.
+        const server = isServerUrl(db)
+        const look = !server && (values['dry-run'] === true || !fs.existsSync(db))
+        let app = server ? await openTarget(db) : openForCommand(db, { inMemoryCopy: look })
         try {
           const preview = await app.call('excel.preview', input)
           out(describePreview(preview))
@@ -511,8 +546,9 @@ export async function main(argv: string[], out = console.log, err = console.erro
         if (values.period && !isPeriod(values.period))
           throw new UsageError(`参数 --period 应为月份，如 2026-10，收到「${values.period}」`)
         const target = need(values.out, '--out')
-        checkOutFile(target, need(values.db, '--db'))
-        const app = openForCommand(need(values.db, '--db'))
+        const db = need(values.db, '--db')
+        checkOutFile(target, isServerUrl(db) ? null : db)
+        const app = await openTarget(db)
         try {
           const file = await app.call('excel.export', {
             what: what as 'ledger',
@@ -538,7 +574,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const by = values.by ?? 'project'
         if (!['project', 'leader', 'township', 'unit'].includes(by))
           throw new UsageError(`参数 --by 只能是 project、leader、township 或 unit，收到「${by}」`)
-        const app = openForCommand(need(values.db, '--db'))
+        const app = await openTarget(need(values.db, '--db'))
         try {
           if (by === 'project') {
             const ranking = await app.call('ranking.projects', { period })

@@ -103,7 +103,7 @@ export function lightOf(facts: LightFacts, date: IsoDate, thresholds: Thresholds
   return { light, reasons: light === 'red' ? red : light === 'yellow' ? yellow : [] }
 }
 
-/** One project's raw records, as the breakdown and the tests have them. */
+/** One project's raw records: the input of the reference forms of the rules (lightFactsFromRaw, scoreFactsFromRaw). */
 export interface RawProject {
   milestones: { id: number; name: string; plannedDate: IsoDate; actualDate: IsoDate | null; weight: number }[]
   problems: { id: number; description: string; deadline: IsoDate; closedOn: IsoDate | null }[]
@@ -111,6 +111,10 @@ export interface RawProject {
   annualPlans: { year: number; amount: Money }[]
 }
 
+/**
+ * The light facts of one project on `date` from its raw records (docs/rules.md §2): the rule's reference form that
+ * the tests check the SQL of lights.get against; the app reads the facts of all projects at once in SQL.
+ */
 export function lightFactsFromRaw(raw: RawProject, date: IsoDate, thresholds: Thresholds): LightFacts {
   const notDone = raw.milestones.filter((m) => m.actualDate === null || m.actualDate > date)
   const until = upcomingUntil(date, thresholds)

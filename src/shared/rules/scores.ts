@@ -199,6 +199,11 @@ export function milestoneCredit(plannedDate: string, actualDate: string | null, 
   return 0
 }
 
+/**
+ * The score facts of one project from its raw records, for `period` (docs/rules.md §3): the rule written out in
+ * TypeScript as the reference the tests check the stores' SQL against (tests/shared); the app itself takes its
+ * facts from scoreFactsAll (ranking/facts.ts), one source for the live ranking, the breakdown and freezing.
+ */
 export function scoreFactsFromRaw(raw: RawProject, period: Period): ScoreFacts {
   const date = lastDayOfPeriod(period)
   const year = Number(period.slice(0, 4))
