@@ -10,10 +10,11 @@ import crypto from 'node:crypto'
 import BetterSqlite3 from 'better-sqlite3'
 import pg from 'pg'
 import { afterEach, describe, expect, inject, it } from 'vitest'
-import { openApp, openAppAt, type App } from '../../src/main/app'
+import { LOCAL, openApp, openAppAt, type App } from '../../src/main/app'
+import { setBackupFolder } from '../../src/main/services/backups'
 import { moveToServer } from '../../src/main/store/postgres/move'
 import { AppError } from '../../src/shared/errors'
-import { dump, fixedClock, tempDir } from '../helpers/app'
+import { dump, fixedClock, raw, tempDir } from '../helpers/app'
 import { newPgDatabase, withDatabase } from '../helpers/store'
 import { newSession } from '../helpers/accounts'
 import { runCli as cli } from '../helpers/cli'
@@ -122,6 +123,40 @@ describe('迁移到服务器', () => {
     other.close()
     expect((await refusal(moveToServer(foreign, url))).code).toBe('DB_NOT_DATABASE')
     expect(await tableCount(url)).toBe(0)
+  })
+
+  it('refuses a file a running 专班 has open (its -wal beside it), and moves it once that is closed', async () => {
+    const file = desktopFile()
+    const url = await newPgDatabase()
+    const desktop = openApp(file)
+    await desktop.call('leader.create', { name: '迁移时新增的领导', title: '副区长', sortOrder: 1 })
+    const error = await refusal(moveToServer(file, url, { today: '2026-11-21' }))
+    expect(error.code).toBe('DB_LOCKED')
+    expect(error.message).toContain('请先关闭所有打开它的专班窗口和浏览器模式')
+    expect(await tableCount(url)).toBe(0)
+    await desktop.close()
+    await moveToServer(file, url, { today: '2026-11-21' })
+    const server = await openAppAt(url)
+    opened.push(server)
+    expect((await server.call('leader.list', {}, LOCAL)).map((l) => l.name)).toContain('迁移时新增的领导')
+  })
+
+  it("leaves the desktop's backup folder behind (a place on that PC) and says so; the file keeps it", async () => {
+    const file = desktopFile()
+    const folder = path.join(tempDir(), '专班备份')
+    const desktop = openApp(file)
+    await setBackupFolder(desktop.deps, folder)
+    await desktop.close()
+    const hash = sha(file)
+    const url = await newPgDatabase()
+    const report = await moveToServer(file, url, { today: '2026-11-21' })
+    expect(report.backupFolderLeft).toBe(folder)
+    const server = await openAppAt(url)
+    opened.push(server)
+    expect(await raw(server, `SELECT key FROM settings WHERE key = 'backup_dir'`)).toEqual([])
+    expect(sha(file)).toBe(hash)
+    const moved = await cli(['migrate-to-server', '--from', file, '--to', await newPgDatabase()])
+    expect(moved.out).toContain(`本机设置的备份位置（${folder}）是这台电脑上的文件夹，未迁移`)
   })
 
   it('brings an older file up to this version in memory on the way, the file itself unchanged', async () => {

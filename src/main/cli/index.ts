@@ -608,6 +608,10 @@ export async function main(argv: string[], out = console.log, err = console.erro
           `已核对：排名一致（封账月份 ${report.frozenMonths.length ? report.frozenMonths.join('、') : '无'}；` +
             `实时排名 ${report.liveMonths.join('、')}）`,
         )
+        if (report.backupFolderLeft)
+          out(
+            `本机设置的备份位置（${report.backupFolderLeft}）是这台电脑上的文件夹，未迁移：服务器数据库的备份先存放在运行专班的电脑的默认位置，可在「数据备份」中另选`,
+          )
         out('迁移完成。本机数据库文件未被修改；请在各台电脑的专班中改为连接县服务器。')
         return 0
       }

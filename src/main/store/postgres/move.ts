@@ -14,6 +14,7 @@ import { addMonths, localToday, periodOf } from '../../../shared/dates'
 import { LOCAL, createApp, openAppAt, type App } from '../../app'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrate'
 import { openSqliteStore } from '../sqlite'
+import { BACKUP_DIR_KEY } from '../../backup/backups'
 import { copyRows, tablesInForeignKeyOrder } from './copy'
 import { migratePostgres } from './migrate'
 import { PG_MIGRATIONS } from './migrations'
@@ -34,6 +35,22 @@ export interface MoveReport {
   /** The months whose rankings were compared: frozen ones (from their snapshots) and the live ones. */
   frozenMonths: string[]
   liveMonths: string[]
+  /** The desktop's chosen backup folder, not carried over (a place on that PC's disk); null: none was chosen. */
+  backupFolderLeft: string | null
+}
+
+/**
+ * A file that a running 专班 (desktop or browser mode) has open has its -wal and -shm beside it: what is written
+ * there after the copy would be missing on the server. Refused; a -wal left by a crash is folded in by opening
+ * and closing 专班 once.
+ */
+function refuseOpenFile(file: string): void {
+  if (['-wal', '-shm'].some((suffix) => fs.existsSync(file + suffix)))
+    throw new AppError(
+      'DB_LOCKED',
+      `数据库文件（${path.resolve(file)}）正在被专班使用（旁边有 -wal、-shm 文件），迁移后在本机的修改不会到服务器上。` +
+        '请先关闭所有打开它的专班窗口和浏览器模式，再迁移；如果专班都已关闭仍有此提示（上次没有正常退出），请打开再关闭一次专班后重试',
+    )
 }
 
 /** The target must hold no table at all in its schema (a database created for 专班 and nothing else yet). */
@@ -74,11 +91,18 @@ export async function moveToServer(
   const where = describeUrl(toUrl)
   if (!fs.existsSync(fromFile))
     throw new AppError('NOT_FOUND', `找不到要迁移的数据库文件：${path.resolve(fromFile)}。请检查路径和文件名`)
+  refuseOpenFile(fromFile)
   // The desktop's file, read once into memory, checked and brought to this version's schema there.
   const source = createApp(openSqliteStore(fromFile, { inMemoryCopy: true, checkIntegrity: true }))
   let target: App | null = null
   try {
     const handle = source.deps.store.file!.handle
+    // The backup folder is a setting of that PC (a path on its disk): the server's backups go to the default
+    // folder of the machine the app server runs on until an administrator chooses one there. Left out of the
+    // in-memory copy only, so that the row counts compared below stay those of what was copied.
+    const backupDir = handle.prepare('SELECT value FROM settings WHERE key = ?').get(BACKUP_DIR_KEY) as
+      { value: string } | undefined
+    handle.prepare('DELETE FROM settings WHERE key = ?').run(BACKUP_DIR_KEY)
     const lastPg = PG_MIGRATIONS.at(-1)!.version
     if (LATEST_SCHEMA_VERSION !== lastPg)
       throw new Error(`SQLite schema ${LATEST_SCHEMA_VERSION} and PostgreSQL schema ${lastPg} differ`)
@@ -150,7 +174,8 @@ export async function moveToServer(
           ...(await both(source, target, (app) => app.call('ranking.groups', { period, by }, LOCAL))),
         )
     }
-    return { tables, frozenMonths, liveMonths }
+    const left = backupDir ? (JSON.parse(backupDir.value) as unknown) : ''
+    return { tables, frozenMonths, liveMonths, backupFolderLeft: typeof left === 'string' && left ? left : null }
   } finally {
     await source.close()
     if (target) await target.close()
