@@ -3,7 +3,7 @@
  * `dialectOf(db)` finds the one of a Kysely instance (or transaction) from its adapter, so that a query
  * function that only has `db` can name a difference without the store being passed down to it.
  */
-import { PostgresAdapter, sql, type Kysely } from 'kysely'
+import { CompiledQuery, PostgresAdapter, sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema'
 import type { Dialect } from './port'
 
@@ -31,14 +31,27 @@ export const SQLITE_DIALECT: Dialect = {
   },
 }
 
+/**
+ * PostgreSQL: the statement that moves `table`'s identity past its largest id (nothing for a table without rows
+ * or without an identity id), as text and parameters — for Kysely (advanceIds) and for a bare pg client
+ * (postgres/copy.ts, which copies rows with their ids).
+ */
+export function advanceIdentityQuery(table: string): { text: string; values: [string] } {
+  const ident = `"${table.replace(/"/g, '""')}"`
+  return {
+    text: `SELECT setval(s, (SELECT max(id) FROM ${ident})) FROM pg_get_serial_sequence($1, 'id') AS s
+      WHERE s IS NOT NULL AND EXISTS (SELECT 1 FROM ${ident})`,
+    values: [ident],
+  }
+}
+
 export const POSTGRES_DIALECT: Dialect = {
   likeIgnoringCase: (column, pattern) => sql<boolean>`${sql.ref(column)} ILIKE ${pattern} ESCAPE '\\'`,
   equalsIgnoringCase: (column, value) => sql<boolean>`lower(${sql.ref(column)}) = lower(${value})`,
   groupKey: (column) => sql`${sql.ref(column)}`,
   async advanceIds(db, table) {
-    await sql`SELECT setval(s, (SELECT max(id) FROM ${sql.table(table)}))
-      FROM pg_get_serial_sequence(${table}, 'id') AS s WHERE s IS NOT NULL
-      AND EXISTS (SELECT 1 FROM ${sql.table(table)})`.execute(db)
+    const query = advanceIdentityQuery(table)
+    await db.executeQuery(CompiledQuery.raw(query.text, query.values))
   },
   async withTriggersOff(db, triggers, fn) {
     const found = await sql<{ name: string; table: string }>`

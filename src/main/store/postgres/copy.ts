@@ -7,6 +7,7 @@
  */
 import type pg from 'pg'
 import type { SqliteDb } from '../../db/open'
+import { advanceIdentityQuery } from '../dialects'
 
 /** Tables of the SQLite database, parents before children (by PRAGMA foreign_key_list). */
 export function tablesInForeignKeyOrder(sqlite: SqliteDb): string[] {
@@ -87,15 +88,10 @@ export async function copyRows(
     }
     await flush()
     counts[table] = copied
-    if (columns.includes('id') && copied > 0) await advanceIdentity(client, table)
+    if (columns.includes('id') && copied > 0) {
+      const query = advanceIdentityQuery(table)
+      await client.query(query.text, query.values)
+    }
   }
   return counts
-}
-
-/** Moves the table's identity past its largest id (a no-op for a table whose id is not an identity). */
-export async function advanceIdentity(client: pg.ClientBase, table: string): Promise<void> {
-  await client.query(
-    `SELECT setval(s, (SELECT max(id) FROM "${table}")) FROM pg_get_serial_sequence($1, 'id') AS s WHERE s IS NOT NULL`,
-    [table],
-  )
 }
