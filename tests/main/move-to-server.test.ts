@@ -255,4 +255,23 @@ describe('迁移到服务器', () => {
     expect((await refusal(moveToServer(desktopFile(), url))).message).toContain('other_program')
     expect((await refusal(openAppAt(url))).code).toBe('DB_NOT_DATABASE')
   })
+
+  it('says what the administrator runs when the account may not create tables there (PostgreSQL 15: public)', async () => {
+    // A database whose public schema does not let the app's account create tables, as one owned by another role.
+    const url = await newPgDatabase()
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      await client.query('REVOKE CREATE ON SCHEMA public FROM pg_database_owner, PUBLIC')
+    } finally {
+      await client.end()
+    }
+    const error = await refusal(openAppAt(url))
+    expect(error.code).toBe('DB_READONLY')
+    expect(error.message).toMatch(/没有在数据库「zb_t_[^」]+」中建表的权限/)
+    expect(error.message).toContain('ALTER SCHEMA public OWNER TO')
+    expect(await tableCount(url)).toBe(0)
+    expect((await refusal(moveToServer(desktopFile(), url))).code).toBe('DB_READONLY')
+    expect(await tableCount(url)).toBe(0)
+  })
 })

@@ -4,7 +4,7 @@
  * done. Refuses a database migrated by a newer 专班, one whose record differs from the list, and a database
  * that holds someone else's tables (never writes our schema beside them).
  */
-import type pg from 'pg'
+import pg from 'pg'
 import { AppError } from '../../../shared/errors'
 import { openSqlite } from '../../db/open'
 import { checkApplied, schemaVersion } from '../../db/migrate'
@@ -87,6 +87,7 @@ export async function migratePostgres(client: pg.PoolClient, options: PgMigrateO
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {})
         if (error instanceof AppError) throw error
+        if ((error as { code?: string }).code === '42501') throw noRightToCreate(client, error as Error)
         console.error(error)
         throw new AppError(
           'DB_MIGRATION',
@@ -100,4 +101,20 @@ export async function migratePostgres(client: pg.PoolClient, options: PgMigrateO
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {})
   }
+}
+
+/**
+ * The account may connect but not create tables (a database owned by another role; since PostgreSQL 15 the public
+ * schema lets only its owner create): what the server's administrator runs, with this database's and account's
+ * names. Nothing was changed (the step's transaction rolled back).
+ */
+function noRightToCreate(client: pg.ClientBase, error: Error): AppError {
+  const { database, user } = client as unknown as { database?: string; user?: string }
+  const db = pg.escapeIdentifier(database ?? '数据库名')
+  const role = pg.escapeIdentifier(user ?? '账号')
+  return new AppError(
+    'DB_READONLY',
+    `专班的数据库账号${user ? `「${user}」` : ''}没有在数据库${database ? `「${database}」` : ''}中建表的权限（${error.message}），未做任何改动。` +
+      `请服务器管理员把数据库交给这个账号：ALTER DATABASE ${db} OWNER TO ${role}; 再连接到该数据库执行 ALTER SCHEMA public OWNER TO ${role};（见说明书「县服务器数据库」）`,
+  )
 }
