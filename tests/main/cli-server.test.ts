@@ -56,22 +56,70 @@ describe('the command line on a server database (--db postgres://…)', () => {
       await app.close()
     }
     const unknown = await cli(['reset-password', '--db', url, '--login', 'nobody'])
-    expect(unknown.code).toBe(2)
-    expect(unknown.err).toContain('没有登录名为「nobody」的账号')
+    expect(unknown.code).toBe(1)
+    expect(unknown.err).toContain('没有登录名为「nobody」的账号。现有账号：wangbs、leader、member、liaison')
+  })
+
+  it('creates nothing in an empty server database when only reading it, so that it can still be migrated to', async () => {
+    const url = await newPgDatabase()
+    const file = path.join(tempDir(), '台账.xlsx')
+    await (await countyLedger({ rows: 3 })).xlsx.writeFile(file)
+    for (const args of [
+      ['info', '--db', url],
+      ['check', '--db', url],
+      ['rank', '--db', url, '--period', '2026-10'],
+      ['import', '--db', url, file, '--dry-run'],
+      ['reset-password', '--db', url, '--login', 'wangbs'],
+    ]) {
+      const run = await cli(args)
+      expect(run.code, args[0]).toBe(1)
+      expect(run.err, args[0]).toContain('这个数据库还是空的（专班尚未在其中建表），未做任何改动')
+    }
+    const desktop = path.join(tempDir(), '专班.db')
+    fs.copyFileSync(FIXTURE, desktop)
+    expect((await cli(['migrate-to-server', '--from', desktop, '--to', url])).code).toBe(0)
+  })
+
+  it('refuses an address it cannot read without echoing it, and a server address as the file to migrate', async () => {
+    const oneSlash = await cli(['info', '--db', 'postgres:/zhuanban:S3cret@localhost/zb'])
+    expect(oneSlash.code).toBe(2)
+    expect(oneSlash.err).toContain('参数 --db 像是数据库服务器的地址，但写得不对')
+    const bracket = await cli(['info', '--db', 'postgres://u:S3cret@[::1/zb'])
+    expect(bracket.code).toBe(2)
+    expect(bracket.err).toContain('无法解析')
+    const swapped = await cli([
+      'migrate-to-server',
+      '--from',
+      'postgres://u:S3cret@localhost/a',
+      '--to',
+      await newPgDatabase(),
+    ])
+    expect(swapped.code).toBe(2)
+    expect(swapped.err).toContain('参数 --from 应为本机的数据库文件')
+    for (const run of [oneSlash, bracket, swapped]) expect(run.err + run.out).not.toContain('S3cret')
   })
 
   it('imports a ledger there, a dry run writing nothing', async () => {
     const url = await newPgDatabase()
     const file = path.join(tempDir(), '台账.xlsx')
     await (await countyLedger({ rows: 30 })).xlsx.writeFile(file)
-    const dry = await cli(['import', '--db', url, file, '--dry-run'])
-    expect(dry.code).toBe(0)
-    expect(dry.out).toContain('检查通过（--dry-run：未写入数据库）')
-    expect((await cli(['info', '--db', url])).out).toContain('项目 0 个')
     const real = await cli(['import', '--db', url, file])
     expect(real.err).toBe('')
     expect(real.out).toContain('导入完成：新增30个项目')
-    expect((await cli(['info', '--db', url])).out).toContain('项目 30 个')
+    const auditRows = async () => {
+      const app = await openAppAt(url)
+      try {
+        return (await app.call('audit.list', {})).length
+      } finally {
+        await app.close()
+      }
+    }
+    const before = await auditRows()
+    const dry = await cli(['import', '--db', url, file, '--dry-run'])
+    expect(dry.code).toBe(0)
+    expect(dry.out).toContain('更新30个')
+    expect(dry.out).toContain('检查通过（--dry-run：未写入数据库）')
+    expect(await auditRows()).toBe(before)
   })
 
   it('backs it up with pg_dump, and sends a restore to the 数据备份 screen', async () => {

@@ -454,7 +454,8 @@ describe('reset-password', () => {
       await again.close()
     }
     const unknown = await run(['reset-password', '--db', db, '--login', 'nobody'])
-    expect(unknown.code).toBe(2)
-    expect(unknown.err).toContain('没有登录名为「nobody」的账号')
+    expect(unknown.code).toBe(1)
+    expect(unknown.err).toMatch(/没有登录名为「nobody」的账号。现有账号：\S*admin/)
+    expect(unknown.err).not.toContain('用法')
   })
 })

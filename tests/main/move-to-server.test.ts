@@ -134,6 +134,10 @@ describe('迁移到服务器', () => {
     expect(error.code).toBe('DB_LOCKED')
     expect(error.message).toContain('请先关闭所有打开它的专班窗口和浏览器模式')
     expect(await tableCount(url)).toBe(0)
+    // Through a link to the file too (SQLite keeps the -wal beside the file the link points to).
+    const link = path.join(tempDir(), '链接.db')
+    fs.symlinkSync(file, link)
+    expect((await refusal(moveToServer(link, url, { today: '2026-11-21' }))).code).toBe('DB_LOCKED')
     await desktop.close()
     await moveToServer(file, url, { today: '2026-11-21' })
     const server = await openAppAt(url)
@@ -237,6 +241,8 @@ describe('迁移到服务器', () => {
       const error = await refusal(openAppAt(withDatabase(base, latin)))
       expect(error.code).toBe('DB_NOT_DATABASE')
       expect(error.message).toContain('UTF8')
+      const moved = await refusal(moveToServer(desktopFile(), withDatabase(base, latin)))
+      expect(moved.message).toContain('专班需要 UTF8')
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${latin} WITH (FORCE)`)
       await admin.end()

@@ -69,10 +69,11 @@ export function openForCommand(file: string, options: AppOptions & { create?: bo
 
 /**
  * Opens `target` for a command: a county server's PostgreSQL database (a postgres:// URL; its schema brought up
- * to date, as `serve` does) or a file (openForCommand, its integrity checked first).
+ * to date, as `serve` does) or a file (openForCommand, its integrity checked first). Without `create`, an empty
+ * server database is refused as a missing file is (NOT_FOUND), not given 专班's tables.
  */
 export async function openTarget(target: string, options: AppOptions & { create?: boolean } = {}): Promise<App> {
-  return isServerUrl(target) ? openAppAt(target) : openForCommand(target, options)
+  return isServerUrl(target) ? openAppAt(target, { create: options.create ?? false }) : openForCommand(target, options)
 }
 
 /**

@@ -20,7 +20,7 @@ import { createStoreBackup, ensureDailyStoreBackup, pruneStoreBackups } from '..
 import { checkDatabase, explainReadError, isDatabaseFile, openForCommand, openTarget } from './database'
 import { isServerUrl } from '../store/open'
 import { moveToServer } from '../store/postgres/move'
-import { describeUrl } from '../store/postgres/store'
+import { checkServerUrl, describeUrl } from '../store/postgres/store'
 import { restoreBackup } from '../backup/restore'
 import { IMPORT_FIELDS, IMPORT_FIELD_KEYS, type ImportField } from '../../shared/import-fields'
 import { IMPORT_UNITS, type ImportPreview, type ImportUnit } from '../../shared/excel'
@@ -67,6 +67,34 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   npm run cli -- serve --db ./zhuanban.db --port 8080
   npm run cli -- check --db ./zhuanban.db
 `
+
+/**
+ * A database argument that starts like a server address but is not one that can be read (postgres:/ with one
+ * slash, a bracket left open) is refused here — taken for a file name, it would be echoed with its password —
+ * and so is a server address where only a file can be (--from of migrate-to-server).
+ */
+function checkAddresses(command: string, values: { db?: string; from?: string; to?: string }): void {
+  for (const [flag, value] of [
+    ['--db', values.db],
+    ['--from', values.from],
+    ['--to', values.to],
+  ] as const) {
+    if (value === undefined || !/^\s*postgres(ql)?:/i.test(value)) continue
+    if (!isServerUrl(value.trim()))
+      throw new UsageError(
+        `参数 ${flag} 像是数据库服务器的地址，但写得不对（应以 postgres:// 开头），如 postgres://账号:密码@服务器:5432/数据库名`,
+      )
+    try {
+      checkServerUrl(value)
+    } catch (error) {
+      throw new UsageError(`参数 ${flag}：${(error as Error).message}`)
+    }
+    if (command === 'migrate-to-server' && flag === '--from')
+      throw new UsageError(
+        `参数 --from 应为本机的数据库文件（如 专班.db），收到的是服务器数据库地址（${describeUrl(value)}）。服务器地址写在 --to`,
+      )
+  }
+}
 
 /** A random initial password that meets the rule (accounts.ts): letters of both cases, digits and a sign. */
 function initialPassword(): string {
@@ -317,6 +345,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
       strict: true,
     })
     dbFile = values.db
+    checkAddresses(command, values)
     switch (command) {
       case 'serve': {
         const port = toPort(values.port)
@@ -393,7 +422,13 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const app = await openTarget(need(values.db, '--db'))
         try {
           const user = (await app.call('user.list')).find((u) => u.login.toLowerCase() === login.trim().toLowerCase())
-          if (!user) throw new UsageError(`没有登录名为「${login}」的账号`)
+          if (!user) {
+            const logins = (await app.call('user.list')).map((u) => u.login)
+            throw new AppError(
+              'NOT_FOUND',
+              `没有登录名为「${login}」的账号。${logins.length ? `现有账号：${logins.join('、')}` : '这个数据库还没有账号：请打开专班创建第一个系统管理员'}`,
+            )
+          }
           const password = initialPassword()
           await app.call('user.resetPassword', { id: user.id, version: user.version, password })
           out(`已为 ${user.name}（${user.login}）设置新的初始密码：${password}`)
@@ -508,7 +543,9 @@ export async function main(argv: string[], out = console.log, err = console.erro
         // server database the dry run previews (a read) and stops before the import.
         const server = isServerUrl(db)
         const look = !server && (values['dry-run'] === true || !fs.existsSync(db))
-        let app = server ? await openTarget(db) : openForCommand(db, { inMemoryCopy: look })
+        let app = server
+          ? await openTarget(db, { create: values['dry-run'] !== true })
+          : openForCommand(db, { inMemoryCopy: look })
         try {
           const preview = await app.call('excel.preview', input)
           out(describePreview(preview))

@@ -60,7 +60,10 @@ async function generateInto(db: Kysely<Database>, store: Store, options: DemoOpt
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   if (Number(existing.n) > 0)
-    throw new AppError('RULE', '数据库中已有项目，演示数据只能载入空数据库。请新建一个数据库文件后再载入')
+    throw new AppError(
+      'RULE',
+      `数据库中已有项目，演示数据只能载入空数据库。请新建一个${store.file ? '数据库文件' : '空数据库'}后再载入`,
+    )
   const rnd = new Random(options.seed)
   const today = options.today
   const year = Number(today.slice(0, 4))

@@ -46,7 +46,12 @@ export function translatePgError(error: unknown, where = ''): AppError | null {
         'DB_UNREADABLE',
         `数据库服务器${at}不支持加密连接（SSL），但地址要求加密（sslmode=require）。请去掉地址中的 sslmode，或请服务器管理员开启 SSL`,
       )
-    if (error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message))
+    if (error instanceof Error && /timeout exceeded when trying to connect|connection timeout/i.test(error.message))
+      return new AppError(
+        'DB_UNREADABLE',
+        `无法连接数据库服务器${at}（等待超时）。请检查服务器地址、端口和网络（防火墙），确认服务器已启动后重试`,
+      )
+    if (error instanceof Error && /Connection terminated/i.test(error.message))
       return new AppError('DB_UNREADABLE', `与数据库服务器${at}的连接中断，操作未完成。请稍后重试`)
     return null
   }
@@ -60,7 +65,10 @@ export function translatePgError(error: unknown, where = ''): AppError | null {
   if (code === '25006')
     return new AppError('DB_READONLY', `数据库${at}当前只读（可能是只读副本），无法保存修改。请联系服务器管理员`)
   if (code === '28P01' || code === '28000')
-    return new AppError('DB_UNREADABLE', `数据库服务器${at}拒绝登录：用户名或密码不正确，或没有访问权限`)
+    return new AppError(
+      'DB_UNREADABLE',
+      `数据库服务器${at}拒绝登录：用户名或密码不正确，或没有访问权限。请向服务器管理员核对账号、密码和允许连接的地址（pg_hba.conf）`,
+    )
   if (code === '3D000') return new AppError('NOT_FOUND', `数据库服务器上没有这个数据库${at}。请检查数据库名称`)
   if (code === '42501') return new AppError('DB_READONLY', `数据库账号没有所需的权限${at}。请联系服务器管理员`)
   if (code.startsWith('08') || code.startsWith('57P'))

@@ -30,6 +30,11 @@ export interface PgMigrateOptions {
    * server (store/postgres/move.ts).
    */
   fill?: (client: pg.PoolClient) => Promise<void>
+  /**
+   * false: an empty database is refused (NOT_FOUND) instead of given 专班's tables — the command line's reading
+   * commands (info, check, rank …) must not make an empty database unusable for migrate-to-server.
+   */
+  create?: boolean
 }
 
 /**
@@ -51,6 +56,7 @@ async function seedNewDatabase(client: pg.PoolClient, version: number): Promise<
 export async function migratePostgres(client: pg.PoolClient, options: PgMigrateOptions = {}): Promise<number[]> {
   const migrations = options.migrations ?? PG_MIGRATIONS
   const now = options.now ?? (() => new Date().toISOString())
+  await refuseNonUtf8(client)
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
   try {
     const done = await applied(client)
@@ -64,6 +70,11 @@ export async function migratePostgres(client: pg.PoolClient, options: PgMigrateO
         throw new AppError(
           'DB_NOT_DATABASE',
           '这个数据库里已有其他程序的数据表，不是专班的数据库。请为专班新建一个空数据库（见说明书「服务器数据库」）',
+        )
+      if (options.create === false)
+        throw new AppError(
+          'NOT_FOUND',
+          '这个数据库还是空的（专班尚未在其中建表），未做任何改动。请先用 migrate-to-server 把单机数据迁移进来，或用 serve 开始使用',
         )
     }
     const rows = done ?? []
@@ -117,4 +128,18 @@ function noRightToCreate(client: pg.ClientBase, error: Error): AppError {
     `专班的数据库账号${user ? `「${user}」` : ''}没有在数据库${database ? `「${database}」` : ''}中建表的权限（${error.message}），未做任何改动。` +
       `请服务器管理员把数据库交给这个账号：ALTER DATABASE ${db} OWNER TO ${role}; 再连接到该数据库执行 ALTER SCHEMA public OWNER TO ${role};（见说明书「县服务器数据库」）`,
   )
+}
+
+/** Chinese text needs a UTF8 database (SQL_ASCII would take any bytes and LATIN1 refuse them). */
+async function refuseNonUtf8(client: pg.ClientBase): Promise<void> {
+  const encoding = (
+    await client.query<{ e: string }>(
+      `SELECT pg_encoding_to_char(encoding) AS e FROM pg_database WHERE datname = current_database()`,
+    )
+  ).rows[0]?.e
+  if (encoding !== 'UTF8')
+    throw new AppError(
+      'DB_NOT_DATABASE',
+      `数据库的字符编码是 ${encoding ?? '未知'}，专班需要 UTF8。请服务器管理员新建数据库：CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0`,
+    )
 }

@@ -18,7 +18,7 @@ import { BACKUP_DIR_KEY } from '../../backup/backups'
 import { copyRows, tablesInForeignKeyOrder } from './copy'
 import { migratePostgres } from './migrate'
 import { PG_MIGRATIONS } from './migrations'
-import { describeUrl } from './store'
+import { checkServerUrl, describeUrl } from './store'
 import { translatePgError } from './errors'
 import type { GroupBy } from '../../../shared/rules/types'
 
@@ -45,7 +45,9 @@ export interface MoveReport {
  * and closing 专班 once.
  */
 function refuseOpenFile(file: string): void {
-  if (['-wal', '-shm'].some((suffix) => fs.existsSync(file + suffix)))
+  // SQLite puts them beside the file a link points to.
+  const real = fs.realpathSync(file)
+  if (['-wal', '-shm'].some((suffix) => fs.existsSync(file + suffix) || fs.existsSync(real + suffix)))
     throw new AppError(
       'DB_LOCKED',
       `数据库文件（${path.resolve(file)}）正在被专班使用（旁边有 -wal、-shm 文件），迁移后在本机的修改不会到服务器上。` +
@@ -88,6 +90,7 @@ export async function moveToServer(
   toUrl: string,
   options: { today?: string; onProgress?: (p: MoveProgress) => void } = {},
 ): Promise<MoveReport> {
+  checkServerUrl(toUrl)
   const where = describeUrl(toUrl)
   if (!fs.existsSync(fromFile))
     throw new AppError('NOT_FOUND', `找不到要迁移的数据库文件：${path.resolve(fromFile)}。请检查路径和文件名`)

@@ -22,6 +22,8 @@ export interface PostgresOptions {
    * (default 15 s; a hot spot — dozens of users adding to one plan at the same moment — needs a few rounds).
    */
   retryForMs?: number
+  /** false: an empty database is refused instead of given 专班's tables (migrate.ts). */
+  create?: boolean
 }
 
 /** A whole number from PostgreSQL's text (bigint, an integer numeric): never silently rounded. */
@@ -55,6 +57,21 @@ export function describeUrl(url: string): string {
   }
 }
 
+/**
+ * A URL node-postgres can read: anything else (a bracket left open, a stray character) would end in its
+ * TypeError. Refused in Chinese, without the password.
+ */
+export function checkServerUrl(url: string): void {
+  try {
+    new URL(url)
+  } catch {
+    throw new AppError(
+      'INVALID_INPUT',
+      '数据库地址写得不对，无法解析。应为 postgres://账号:密码@服务器:端口/数据库名（密码中的特殊字符须按网址编码，如 @ 写作 %40）',
+    )
+  }
+}
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
@@ -63,6 +80,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * too new) with nothing changed.
  */
 export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<Store> {
+  checkServerUrl(url)
   const location = describeUrl(url)
   const newPool = () => {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: TYPES })
@@ -83,18 +101,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     try {
       const client = await pool.connect()
       try {
-        // Chinese text needs a UTF8 database (SQL_ASCII would take any bytes and LATIN1 refuse them).
-        const encoding = (
-          await client.query<{ e: string }>(
-            `SELECT pg_encoding_to_char(encoding) AS e FROM pg_database WHERE datname = current_database()`,
-          )
-        ).rows[0]?.e
-        if (encoding !== 'UTF8')
-          throw new AppError(
-            'DB_NOT_DATABASE',
-            `数据库的字符编码是 ${encoding ?? '未知'}，专班需要 UTF8。请服务器管理员新建数据库：CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0`,
-          )
-        await migratePostgres(client)
+        await migratePostgres(client, { create: options.create })
         const { rows } = await client.query<{ name: string }>('SELECT current_database() AS name')
         return { pool, database: rows[0]!.name }
       } finally {
