@@ -21,6 +21,7 @@ import { checkDatabase, explainReadError, isDatabaseFile, openForCommand, openTa
 import { isServerUrl } from '../store/open'
 import { moveToServer } from '../store/postgres/move'
 import { checkServerUrl, describeUrl } from '../store/postgres/store'
+import { translatePgError } from '../store/postgres/errors'
 import { restoreBackup } from '../backup/restore'
 import { IMPORT_FIELDS, IMPORT_FIELD_KEYS, type ImportField } from '../../shared/import-fields'
 import { IMPORT_UNITS, type ImportPreview, type ImportUnit } from '../../shared/excel'
@@ -662,11 +663,12 @@ export async function main(argv: string[], out = console.log, err = console.erro
       err(`${message}\n\n${HELP}`)
       return 2
     }
-    // AppErrors, and errors SQLite raises past every check (a file damaged where no check looked: said as at
-    // opening, with the newest good backup), in Chinese.
-    const known = translateSqliteError(error, dbFile)
+    // AppErrors, errors SQLite raises past every check (a file damaged where no check looked: said as at
+    // opening, with the newest good backup) and a server's (a connection ended mid-command), in Chinese.
+    const server = dbFile !== undefined && isServerUrl(dbFile)
+    const known = server ? translatePgError(error, describeUrl(dbFile!)) : translateSqliteError(error, dbFile)
     if (known) {
-      err((dbFile && !(error instanceof AppError) ? explainReadError(dbFile, known) : known).message)
+      err((dbFile && !server && !(error instanceof AppError) ? explainReadError(dbFile, known) : known).message)
       return 1
     }
     // A file given on the command line that cannot be read or written.

@@ -51,7 +51,8 @@ export function translatePgError(error: unknown, where = ''): AppError | null {
         'DB_UNREADABLE',
         `无法连接数据库服务器${at}（等待超时）。请检查服务器地址、端口和网络（防火墙），确认服务器已启动后重试`,
       )
-    if (error instanceof Error && /Connection terminated/i.test(error.message))
+    // (A rollback on a connection the server ended says "not queryable", in place of the first error.)
+    if (error instanceof Error && /Connection terminated|is not queryable|Client was closed/i.test(error.message))
       return new AppError('DB_UNREADABLE', `与数据库服务器${at}的连接中断，操作未完成。请稍后重试`)
     return null
   }

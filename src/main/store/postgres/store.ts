@@ -82,17 +82,22 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<Store> {
   checkServerUrl(url)
   const location = describeUrl(url)
+  // A server restart ends every connection of the pool at once: one line in the log, not one per connection.
+  let lastDrop = 0
+  const logDrop = (error: Error) => {
+    if (Date.now() - lastDrop < 10_000) return
+    lastDrop = Date.now()
+    console.error(`与数据库服务器的连接中断（${location}），进行中的操作未完成、未保存（${error.message}）`)
+  }
   const newPool = () => {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: TYPES })
     // An idle connection the server drops (restart, network, a restore by another app server) must not crash
     // the process; the next query reconnects.
-    pool.on('error', (error) => console.error(`数据库连接中断（${location}）：${error.message}`))
+    pool.on('error', logDrop)
     // So must one that is checked out between two statements of a transaction (node-postgres then emits the
     // error on the client itself, which without a listener ends the process): the transaction's next statement
     // fails and is reported as 连接中断; the client is not reused.
-    pool.on('connect', (client) =>
-      client.on('error', (error) => console.error(`数据库连接中断（${location}）：${error.message}`)),
-    )
+    pool.on('connect', (client) => client.on('error', logDrop))
     return pool
   }
   /** A pool on the database, migrated, and the database's name as the server has it; ended when it cannot be. */
