@@ -159,11 +159,18 @@ describe('Excel in the interface', () => {
       await dialog.locator('.el-select', { has: page.getByLabel('新项目的阶段') }).click()
       await page.locator('.el-select-dropdown:visible').getByText('招商洽谈', { exact: true }).click()
       await dialog.locator('text=新增项目的阶段：招商洽谈3000个').waitFor()
+      // 3,000 new projects are made in well under a second (500 at a time): the call is held back a moment on its
+      // way, so that the bar that stands while it runs is there to be seen however fast the machine is.
+      await page.route('**/api/call/excel.import', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500))
+        await route.continue()
+      })
       await dialog.getByRole('button', { name: '导入', exact: true }).click()
       await page.locator('.el-message-box').getByRole('button', { name: '导入' }).click()
       // The bar and 取消导入 stand together while the import runs (one wait: it may finish soon after).
       await dialog.locator('.progress:has-text("正在导入")').getByRole('button', { name: '取消导入' }).waitFor()
       await page.locator('.el-message-box >> text=导入完成：新增3000个项目').waitFor({ timeout: 60_000 })
+      await page.unroute('**/api/call/excel.import')
       await page.locator('.el-message-box').getByRole('button', { name: '好' }).click()
       // Opened again: no file, no preview from before.
       await page.getByRole('button', { name: '导入台账' }).click()

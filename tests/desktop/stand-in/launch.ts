@@ -78,7 +78,11 @@ function loadModule(file: string, electron: StandInElectron, proc: NodeJS.Proces
 export async function launchDesktop(options: LaunchOptions): Promise<Desktop> {
   const argv = ['/opt/专班/zhuanban', ...(options.args ?? [])]
   const env = { ...options.env }
-  const context = await options.browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+  // Electron's renderer and main process share the PC's clock and time zone: the page gets this process's. (With
+  // the page on Beijing time and the main side on UTC, the evening of 30 November UTC was 1 December in the page,
+  // which asked for December's ranking, and the main side refused a month not yet come.)
+  const timezoneId = Intl.DateTimeFormat().resolvedOptions().timeZone
+  const context = await options.browser.newContext({ locale: 'zh-CN', timezoneId })
   const electron = new StandInElectron({
     context,
     machine: options.machine,
