@@ -422,9 +422,10 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const login = need(values.login, '--login')
         const app = await openTarget(need(values.db, '--db'))
         try {
-          const user = (await app.call('user.list')).find((u) => u.login.toLowerCase() === login.trim().toLowerCase())
+          const users = await app.call('user.list')
+          const user = users.find((u) => u.login.toLowerCase() === login.trim().toLowerCase())
           if (!user) {
-            const logins = (await app.call('user.list')).map((u) => u.login)
+            const logins = users.map((u) => u.login)
             throw new AppError(
               'NOT_FOUND',
               `没有登录名为「${login}」的账号。${logins.length ? `现有账号：${logins.join('、')}` : '这个数据库还没有账号：请打开专班创建第一个系统管理员'}`,
