@@ -20,6 +20,7 @@ import type { CallCtx, Handlers } from './handler-types'
 import { runAs } from './auth/current'
 import { authorizeRole, authorizeScope } from './auth/policy'
 import { Sessions, type SessionSlot } from './auth/sessions'
+import { RankingCache } from './ranking/cache'
 import { loadCaller } from './auth/callers'
 import { readSecurityPolicy } from './auth/policy-settings'
 import { logSecurity } from './auth/security-log'
@@ -123,6 +124,7 @@ export function createApp(store: Store, options: AppOptions = {}): App {
     databasePath: store.location,
     clock: options.clock ?? (() => new Date()),
     sessions: new Sessions(),
+    rankings: new RankingCache(),
   }
   const handlers: Handlers = createHandlers(deps)
   const gate = createGate()

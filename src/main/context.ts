@@ -9,6 +9,7 @@ import type { Database } from './db/schema'
 import type { Store } from './store/port'
 import { currentCaller } from './auth/current'
 import type { Sessions } from './auth/sessions'
+import type { RankingCache } from './ranking/cache'
 
 export interface Deps {
   /** Where the data lives (store/port.ts): SQLite on the office PC or PostgreSQL on the county server. */
@@ -21,6 +22,8 @@ export interface Deps {
   clock: () => Date
   /** The logged-in sessions of this process (auth/sessions.ts). */
   sessions: Sessions
+  /** Months' rankings kept per data version (ranking/cache.ts). */
+  rankings: RankingCache
 }
 
 /** Who a write is recorded under: the caller's account (null for the command line) and its name and unit then. */

@@ -533,7 +533,27 @@ export const lightsGetInput = f.input({
     .max(20_000, '一次最多查询20000个项目')
     .optional(),
 })
-export const rankingProjectsInput = f.input({ period: f.period('月份') })
+/**
+ * A page of a list that the main side sorts, filters and searches over all its rows: rows `offset` to
+ * `offset + limit` of those matching. At most 200 rows a call, so no answer outgrows a screen (issue 19).
+ */
+export const PAGE_LIMIT_MAX = 200
+const page = {
+  offset: f.int('起始行', 0, 10_000_000).default(0),
+  limit: f.int('每页条数', 1, PAGE_LIMIT_MAX).default(100),
+}
+export const RANKING_SORTS = ['rank', 'code', 'score'] as const
+export type RankingSort = (typeof RANKING_SORTS)[number]
+export const rankingProjectsInput = f.input({
+  period: f.period('月份'),
+  ...page,
+  sort: f.oneOf('排序', RANKING_SORTS, { rank: '名次', code: '编号', score: '得分' }).default('rank'),
+  descending: f.bool('倒序').default(false),
+  /** Part of a project's name or code; empty: all. */
+  text: f.anyName('搜索文字', 50).default(''),
+  /** Only the caller's 我的项目 (with their county ranks). */
+  mine: f.bool('只看我的项目').default(false),
+})
 export const rankingGroupsInput = f.input({ period: f.period('月份'), by: groupBy })
 export const freezeInput = f.input({ period: f.period('月份') })
 export const unfreezeInput = f.input({ period: f.period('月份'), reason: f.text('解除封账原因', 200) })

@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
+import { allPages } from '../../src/shared/paging'
 import { newPage, openRoute, startDemo, useDemoPage, type Harness } from './harness'
 import { MM, codesInOrder, hasRow, outsideMargins, readPdf, type PdfPage } from './pdf'
 
@@ -115,8 +116,10 @@ describe('printing (A4, GB/T 9704)', () => {
       await p.pdf({ path: file, preferCSSPageSize: true, printBackground: true })
       console.log(`1,000-project 排名通报 to PDF: ${Date.now() - t0} ms, ${fs.statSync(file).size} bytes`)
       const pages = readPdf(file)
-      const ranking = await big.app.call('ranking.projects', { period: '2026-10' })
-      expect(codesInOrder(pages)).toEqual(ranking.rows.map((r) => r.code))
+      const { rows } = await allPages((offset, limit) =>
+        big.app.call('ranking.projects', { period: '2026-10', offset, limit }),
+      )
+      expect(codesInOrder(pages)).toEqual(rows.map((r) => r.code))
       numbered(pages)
     } finally {
       await big.close()

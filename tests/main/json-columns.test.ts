@@ -170,7 +170,7 @@ describe('a JSON column of the wrong shape is a damaged record, in Chinese', () 
 
   it('ranking_snapshots.row: a project row and a group row refuse, naming the month, the ranking and the row', async () => {
     const app = await newApp()
-    const { projectId, leaderId } = await frozenOctober(app)
+    const { projectId } = await frozenOctober(app)
     await raw(
       app,
       `UPDATE ranking_snapshots SET "row" = ? WHERE period = '2026-10' AND kind = 'project' AND "key" = ?`,
@@ -186,21 +186,34 @@ describe('a JSON column of the wrong shape is a damaged record, in Chinese', () 
     )
     // The 总览's best and worst of the report month (October on 2026-11-21) read the same rows.
     await damaged(app, 'overview.ranking', {}, `编号 ${projectId} 的一行`, 'ranking_snapshots.row')
-    // The leader ranking's rows are their own: still read, until one of them is damaged.
-    expect((await app.call('ranking.groups', { period: '2026-10', by: 'leader' })).rows.length).toBe(1)
-    await raw(
-      app,
-      `UPDATE ranking_snapshots SET "row" = ? WHERE period = '2026-10' AND kind = 'leader' AND "key" = ?`,
-      '[1, 2, 3]',
-      leaderId,
-    )
+    // A month is read whole (all four groupings at once, ranking/cache.ts): its group rankings refuse too.
     await damaged(
       app,
       'ranking.groups',
       { period: '2026-10', by: 'leader' },
-      `2026年10月封账的按包联领导排名中编号 ${leaderId} 的一行`,
+      `编号 ${projectId} 的一行`,
       'ranking_snapshots.row',
     )
+    // A damaged group row alone refuses the month, naming that row.
+    const other = await newApp()
+    const october = await frozenOctober(other)
+    await raw(
+      other,
+      `UPDATE ranking_snapshots SET "row" = ? WHERE period = '2026-10' AND kind = 'leader' AND "key" = ?`,
+      '[1, 2, 3]',
+      october.leaderId,
+    )
+    for (const [name, input] of [
+      ['ranking.groups', { period: '2026-10', by: 'leader' }],
+      ['ranking.projects', { period: '2026-10' }],
+    ] as const)
+      await damaged(
+        other,
+        name,
+        input,
+        `2026年10月封账的按包联领导排名中编号 ${october.leaderId} 的一行`,
+        'ranking_snapshots.row',
+      )
   })
 
   it('breakdown_snapshots.breakdown: the 计分明细 refuses, naming the month and the project', async () => {

@@ -66,6 +66,9 @@ describe('rank table', () => {
   it('lines up the columns after a project or leader name with 𠮷 in it', () => {
     const text = formatProjectRanking({
       ...meta,
+      total: 3,
+      projects: 3,
+      version: 1,
       rows: [
         project(1, '𠮷祥大道改造', '李明', '城关镇', 9125),
         project(2, 'A路', '𠮷庆华', '东关街道', 8412),

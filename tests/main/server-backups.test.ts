@@ -28,9 +28,9 @@ const databasesLike = async (app: App, prefix: string) =>
   (await raw<{ name: string }>(app, 'SELECT datname AS name FROM pg_database'))
     .map((r) => r.name)
     .filter((name) => name.startsWith(prefix))
-/** Everything but the audit log, which a restore adds to. */
+/** Everything but the audit log, which a restore adds to, and the data version, which it moves on. */
 const withoutAudit = (d: Record<string, unknown[]>) =>
-  Object.fromEntries(Object.entries(d).filter(([t]) => t !== 'audit_log'))
+  Object.fromEntries(Object.entries(d).filter(([t]) => t !== 'audit_log' && t !== 'data_version'))
 
 // The default backup folder lies under the app's data folder (src/main/paths.ts): a temporary one here.
 let savedConfig: string | undefined

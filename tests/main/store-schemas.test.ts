@@ -25,6 +25,14 @@ import { LATEST_SCHEMA_VERSION } from '../../src/main/db/migrations'
 import { openSqlite, type SqliteDb } from '../../src/main/db/open'
 import type { Database } from '../../src/main/db/schema'
 import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from '../../src/main/store/postgres/migrations'
+import { migratePostgres } from '../../src/main/store/postgres/migrate'
+import { copyRows } from '../../src/main/store/postgres/copy'
+import { readDataVersion } from '../../src/main/store/data-version'
+import { openAppAt } from '../../src/main/app'
+import { fixedClock } from '../helpers/clock'
+import { dropPgDatabases, newPgDatabase } from '../helpers/store'
+import BetterSqlite3 from 'better-sqlite3'
+import path from 'node:path'
 
 const PG_URL = inject('pgUrl')
 
@@ -309,7 +317,8 @@ const valid = {
     operator: '办公室',
     created_at: NOW,
   },
-  migrations: { id: 8, name: 'next', applied_at: NOW },
+  data_version: { id: 1, version: 5 },
+  migrations: { id: 9, name: 'next', applied_at: NOW },
 } satisfies { [T in keyof Database]: Record<string, Value> }
 
 type Table = keyof typeof valid
@@ -562,6 +571,11 @@ const CASES: Case[] = [
   c('a role of a missing user', 'foreign key', row('user_roles', { user_id: 999 })),
   c('an audit row of a missing user', 'foreign key', row('audit_log', { user_id: 999 })),
   c('a security row of a missing user', 'foreign key', row('security_log', { user_id: 999 })),
+  c('a second data version row', 'check', row('data_version', { id: 2 })),
+  c('a data version of 0', 'check', row('data_version', { version: 0 })),
+  c('a data version that is not whole (parameter)', 'type', (db) =>
+    db.insertInto('data_version').values({ id: 1, version: 1.5 }),
+  ),
   c('an instruction on a missing problem', 'foreign key', row('instructions', { problem_id: 999 })),
   c('a user tied to a missing person', 'foreign key', row('users', { person_id: 999 })),
   c('a listing change of a missing project', 'foreign key', row('listing_changes', { project_id: 999 })),
@@ -686,9 +700,12 @@ describe('the PostgreSQL schema beside SQLite', () => {
     await stores?.close()
   })
 
-  it('is one migration numbered like the last SQLite migration', () => {
-    expect(PG_MIGRATIONS.map((m) => [m.version, m.name])).toEqual([[7, 'schema_as_of_sqlite_7']])
-    expect(PG_SCHEMA_VERSION).toBe(7)
+  it('numbers its migrations like SQLite (7 builds what SQLite 1–7 build, then one each)', () => {
+    expect(PG_MIGRATIONS.map((m) => [m.version, m.name])).toEqual([
+      [7, 'schema_as_of_sqlite_7'],
+      [8, 'data_version'],
+    ])
+    expect(PG_SCHEMA_VERSION).toBe(8)
     expect(PG_SCHEMA_VERSION).toBe(LATEST_SCHEMA_VERSION)
   })
 
@@ -734,7 +751,13 @@ describe('the PostgreSQL schema beside SQLite', () => {
     const money = checkedColumns(sqlite, /typeof\((\w+)\)/g)
     const json = checkedColumns(sqlite, /json_valid\((\w+)\)/g)
     const flags = checkedColumns(sqlite, /(\w+) IN \(0, 1\)/g)
-    expect(money).toEqual(['annual_plans.amount', 'monthly_reports.investment', 'projects.total_investment'])
+    // typeof(x) = 'integer' marks the money columns, and the data version: all bigint on PostgreSQL.
+    expect(money).toEqual([
+      'annual_plans.amount',
+      'data_version.version',
+      'monthly_reports.investment',
+      'projects.total_investment',
+    ])
     expect(json).toHaveLength(6)
 
     const pgColumns = await client.query<{
@@ -761,9 +784,9 @@ describe('the PostgreSQL schema beside SQLite', () => {
                 data_type: money.includes(key) ? 'bigint' : flags.includes(key) ? 'smallint' : 'integer',
                 collation_name: null,
               }
-        // SQLite's rowid alias; the runner gives migrations its ids.
+        // SQLite's rowid alias; the runner gives migrations its ids, and the data version's one row is id 1.
         const rowid = col.pk === 1 && col.type === 'INTEGER' && columns.filter((x) => x.pk > 0).length === 1
-        const identity = rowid && table !== 'migrations' ? 'YES' : 'NO'
+        const identity = rowid && table !== 'migrations' && table !== 'data_version' ? 'YES' : 'NO'
         const actual = pgType.get(key)
         expect({
           key,
@@ -1056,5 +1079,36 @@ describe('where the two stores cannot agree', () => {
       sqlite: 1,
       pg: 1,
     })
+  })
+})
+
+describe('a county server database of an earlier version', () => {
+  it('is upgraded when an app server opens it: migration 8 adds the data version, every row kept', async () => {
+    const url = await newPgDatabase()
+    const fixture = new BetterSqlite3(path.resolve('tests/fixtures/schema/v7.db'), { readonly: true })
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      // Version 7 as a server held it: PostgreSQL's migration 7, the v7 desktop file's rows copied in.
+      await migratePostgres(client as unknown as pg.PoolClient, {
+        migrations: PG_MIGRATIONS.filter((m) => m.version === 7),
+        fill: async (c) => void (await copyRows(fixture, c)),
+      })
+    } finally {
+      await client.end()
+    }
+    const projects = (fixture.prepare('SELECT count(*) AS n FROM projects').get() as { n: number }).n
+    fixture.close()
+    const app = await openAppAt(url, { clock: fixedClock })
+    try {
+      expect((await app.call('system.info', {})).schemaVersion).toBe(8)
+      expect((await app.call('project.list', {})).length).toBe(projects)
+      expect(await readDataVersion(app.deps.db)).toBe(0)
+      await app.call('dict.create', { kind: 'unit', name: '县新设单位' })
+      expect(await readDataVersion(app.deps.db)).toBe(1)
+    } finally {
+      await app.close()
+      await dropPgDatabases()
+    }
   })
 })

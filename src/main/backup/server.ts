@@ -473,6 +473,18 @@ async function checkRestored(freshUrl: string, name: string, owner: BackupOwner,
 }
 
 /** Gives the (not yet opened) restored database the identity `id`. */
+/** The data version of the database at `url` (store/data-version.ts). */
+async function versionAt(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ version: string }>('SELECT version FROM data_version WHERE id = 1')
+    return rows[0] ? Number(rows[0].version) : 0
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
 async function adoptOn(url: string, id: string): Promise<void> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
@@ -531,14 +543,14 @@ async function renameInto(admin: pg.Client, live: string, fresh: string, before:
 
 /**
  * Replaces the store's database with the dump `chosen` (one of its own backups, listed); returns the
- * pre-restore backup of what it replaced. The caller (the App) runs it with no other call in flight, and
+ * pre-restore backup of what it replaced and the replaced data's version (store/data-version.ts). The caller (the App) runs it with no other call in flight, and
  * audits it in the restored database.
  */
 export async function restoreServerBackup(
   store: Store,
   chosen: BackupInfo,
   now: Date = new Date(),
-): Promise<{ kept: BackupInfo }> {
+): Promise<{ kept: BackupInfo; replacedVersion: number }> {
   const server = serverOf(store)
   const live = server.database
   const pgRestore = findPgTool('pg_restore')
@@ -623,6 +635,12 @@ export async function restoreServerBackup(
         `恢复后的数据库无法打开（${reason}），已换回原来的数据库，数据未被修改。请联系服务器管理员`,
       )
     }
+    // The replaced data's version, read now that no app server can write to it: the restored data is given a
+    // later one (services/backups.ts), so no app server reuses a computation of the replaced data.
+    const replacedVersion = await versionAt(withDatabase(server.url, before)).catch((e: unknown) => {
+      console.error(e)
+      return 0
+    })
     // The undo: a dump of the old database, made now that it is renamed aside — every write any app server had
     // acknowledged is in it, and none can reach it any more (its name is the restored one's now). A dump made
     // before the swap would miss the writes that landed between the dump and the rename.
@@ -641,7 +659,7 @@ export async function restoreServerBackup(
     await dropDatabase(admin, before).catch((e: unknown) =>
       console.error(`恢复后未能删除原数据库「${before}」：${(e as Error).message}`),
     )
-    return { kept }
+    return { kept, replacedVersion }
   } finally {
     await admin.end().catch(() => {})
   }

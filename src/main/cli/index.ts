@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { openAppAt, type App, type SqliteApp } from '../app'
+import { allPages } from '../../shared/paging'
 import { isPeriod, localToday } from '../../shared/dates'
 import type { GroupBy } from '../../shared/rules/types'
 import { formatGroupRanking, formatProjectRanking } from './rank-table'
@@ -616,7 +617,10 @@ export async function main(argv: string[], out = console.log, err = console.erro
         const app = await openTarget(need(values.db, '--db'))
         try {
           if (by === 'project') {
-            const ranking = await app.call('ranking.projects', { period })
+            const { first, rows } = await allPages((offset, limit) =>
+              app.call('ranking.projects', { period, offset, limit }),
+            )
+            const ranking = { ...first, rows }
             out(values.json ? JSON.stringify(ranking, null, 2) : formatProjectRanking(ranking))
           } else {
             const ranking = await app.call('ranking.groups', { period, by: by as GroupBy })

@@ -438,6 +438,16 @@ INSERT INTO user_roles (user_id, role) SELECT id, 'office' FROM users;
 DELETE FROM settings WHERE key = 'operator';
 `
 
+// One row (id 1) whose version every write transaction advances (store/data-version.ts): what was computed from
+// the data (a month's ranking) is kept under the version it was computed at. No row is inserted here: the first
+// write makes it (an upsert), so a copied database (a new server's starting rows) never holds it twice.
+const dataVersion = `
+CREATE TABLE data_version (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL CHECK (typeof(version) = 'integer' AND version >= 1)
+);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial', sql: initial },
   { id: 2, name: 'defaults', sql: defaults },
@@ -446,6 +456,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 5, name: 'ranking_indexes', sql: rankingIndexes },
   { id: 6, name: 'listing_and_demo', sql: listingAndDemo },
   { id: 7, name: 'accounts_and_instructions', sql: accounts },
+  { id: 8, name: 'data_version', sql: dataVersion },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.id

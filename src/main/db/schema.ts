@@ -312,6 +312,12 @@ export interface SecurityLogTable {
   detail: string
 }
 
+/** The one row (id 1) whose version every write transaction advances (store/data-version.ts). */
+export interface DataVersionTable {
+  id: number
+  version: number
+}
+
 export interface MigrationsTable {
   id: number
   name: string
@@ -343,6 +349,7 @@ export interface Database {
   user_roles: UserRolesTable
   security_log: SecurityLogTable
   instructions: InstructionsTable
+  data_version: DataVersionTable
   migrations: MigrationsTable
 }
 

@@ -13,6 +13,7 @@ import {
   STAGE_LABELS,
 } from '../../shared/domain'
 import { basisText, formatChange, tieText } from '../../shared/rules/ranking'
+import { allPages } from '../../shared/paging'
 import { GROUP_LABELS, LIGHT_LABELS, type GroupBy } from '../../shared/rules/types'
 import type { CallName, CallResult } from '../../shared/contract'
 
@@ -183,7 +184,9 @@ export async function exportExcel(
     }
     case 'ranking': {
       const period = options.period!
-      const projects = await call('ranking.projects', { period })
+      const { first: projects, rows: projectRows } = await allPages((offset, limit) =>
+        call('ranking.projects', { period, offset, limit }),
+      )
       const title = (what: string) =>
         `${formatPeriodChinese(period)}重点项目排名（${what}，${projects.frozen ? '已封账' : '未封账'}，${stamp}）`
       sheet(
@@ -209,7 +212,7 @@ export async function exportExcel(
           { header: '预警', width: 8 },
           { header: '预警原因', width: 50 },
         ],
-        projects.rows.map((r) => [
+        projectRows.map((r) => [
           r.rank ?? '不参与',
           formatChange(r.change),
           r.code,

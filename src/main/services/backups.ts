@@ -33,6 +33,7 @@ import {
   storeBackupOwner,
 } from '../backup/any-store'
 import { restoreServerBackup } from '../backup/server'
+import { advanceDataVersion, readDataVersion } from '../store/data-version'
 
 export { createStoreBackup } from '../backup/any-store'
 /** A full path as the office's system writes one, for messages. */
@@ -147,18 +148,26 @@ export async function restoreNamedBackup(
   if (deps.store.file?.path === ':memory:') throw new AppError('RULE', '内存数据库没有备份可恢复')
   const chosen = (await listStoreBackups(deps.store)).find((b) => b.name === name)
   if (!chosen) throw new AppError('NOT_FOUND', `备份「${name}」不在备份文件夹中，请刷新备份列表后重试`)
-  const kept = deps.store.file
-    ? await restoreFile(deps, chosen)
-    : (await restoreServerBackup(deps.store, chosen, deps.clock())).kept
-  await writeTx(deps, (w) =>
-    audit(w, {
+  // The restored data gets a data version past the replaced data's (store/data-version.ts): a ranking computed
+  // from the replaced data is then never taken for the restored data's.
+  let replacedVersion = await readDataVersion(deps.db)
+  let kept: BackupInfo
+  if (deps.store.file) kept = await restoreFile(deps, chosen)
+  else {
+    const restored = await restoreServerBackup(deps.store, chosen, deps.clock())
+    kept = restored.kept
+    replacedVersion = Math.max(replacedVersion, restored.replacedVersion)
+  }
+  await writeTx(deps, async (w) => {
+    await advanceDataVersion(w.db, replacedVersion)
+    await audit(w, {
       entity: 'database',
       entityId: 0,
       projectId: null,
       action: 'restore',
       note: `从备份「${chosen.name}」恢复；恢复前的数据已备份为「${kept.name}」`,
-    }),
-  )
+    })
+  })
   return { restored: chosen, kept }
 }
 

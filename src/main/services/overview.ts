@@ -12,7 +12,7 @@ import { emptyLightFacts, investmentFacts, lightFactsAll, listedNow } from '../r
 import { lightOf } from '../../shared/rules/lights'
 import { bestAndWorst } from '../../shared/rules/ranking'
 import { readRules } from './settings'
-import { projectRankingRows } from './ranking'
+import { monthRanking } from './ranking'
 
 export function overviewHandlers(deps: Deps) {
   return {
@@ -156,7 +156,9 @@ export function overviewHandlers(deps: Deps) {
     'overview.ranking': () =>
       readTx(deps, async (db): Promise<OverviewRanking> => {
         const period = addMonths(periodOf(localToday(deps.clock())), -1)
-        const { rows, frozen } = await projectRankingRows(db, period)
+        const month = await monthRanking(deps, db, period)
+        const { frozen } = month.meta
+        const rows = month.projects
         const noChange = { kind: 'none' as const, places: 0 }
         // 前五 and 后五 never share a project (with fewer than ten ranked, 后五 is shorter).
         const { best, worst } = bestAndWorst(

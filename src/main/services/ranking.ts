@@ -22,6 +22,10 @@ import type { HandlerMap } from '../handler-types'
 import { computeBreakdown, computeRanking, lightsAt, type LiveGroupRow, type LiveProjectRow } from '../ranking/compute'
 import { snapshotBreakdowns } from '../ranking/snapshot'
 import { readRules } from './settings'
+import { readDataVersion } from '../store/data-version'
+import type { MonthRanking } from '../ranking/cache'
+import { myProjectIds } from '../auth/mine'
+import type { RankingSort } from '../../shared/schemas'
 
 async function frozenRow(db: Kysely<Database>, period: Period) {
   return db.selectFrom('frozen_periods').selectAll().where('period', '=', period).executeTakeFirst()
@@ -65,27 +69,39 @@ async function snapshotGroupRows(db: Kysely<Database>, period: Period, by: Group
   return (await snapshotRows(db, period, by)).map((r) => parseGroupRankingRow(r.row, period, by, r.key))
 }
 
-async function snapshotRanks(
+/**
+ * The ranks of the previous frozen month, per grouping, that rank changes compare with (undefined: none).
+ * A month frozen before snapshots existed is computed once for all four groupings.
+ */
+async function previousRanks(
   db: Kysely<Database>,
   period: Period | null,
-  kind: RankingKind,
-): Promise<Map<number, number | null> | undefined> {
+): Promise<Record<RankingKind, Map<number, number | null>> | undefined> {
   if (!period) return undefined
   if (!(await snapshotOf(db, period))) {
     const live = await computeRanking(db, period, (await readRules(db)).rules)
-    const rows =
-      kind === 'project'
-        ? live.projects.map((r) => ({ key: r.projectId, rank: r.rank }))
-        : live.groups[kind].map((r) => ({ key: r.group.id, rank: r.rank }))
-    return new Map(rows.map((r) => [r.key, r.rank]))
+    const ranks = (rows: { key: number; rank: number | null }[]) => new Map(rows.map((r) => [r.key, r.rank]))
+    const group = (by: GroupBy) => ranks(live.groups[by].map((r) => ({ key: r.group.id, rank: r.rank })))
+    return {
+      project: ranks(live.projects.map((r) => ({ key: r.projectId, rank: r.rank }))),
+      leader: group('leader'),
+      township: group('township'),
+      unit: group('unit'),
+    }
   }
   const rows = await db
     .selectFrom('ranking_snapshots')
-    .select(['key', 'rank'])
+    .select(['kind', 'key', 'rank'])
     .where('period', '=', period)
-    .where('kind', '=', kind)
     .execute()
-  return new Map(rows.map((r) => [r.key, r.rank]))
+  const result: Record<RankingKind, Map<number, number | null>> = {
+    project: new Map(),
+    leader: new Map(),
+    township: new Map(),
+    unit: new Map(),
+  }
+  for (const r of rows) result[r.kind].set(r.key, r.rank)
+  return result
 }
 
 function refuseFuture(period: Period, today: string) {
@@ -129,14 +145,61 @@ function toFrozenMonth(
 
 const periodKey = (period: Period) => Number(period.replace('-', ''))
 
-/** A month's project rows (from its snapshot when frozen, else computed) and whether it is frozen. */
-export async function projectRankingRows(
+/** Builds a month's ranking, all four groupings with their changes: computed when open, else from its snapshot. */
+async function buildMonthRanking(db: Kysely<Database>, period: Period): Promise<MonthRanking> {
+  const { live, ...m } = await meta(db, period)
+  let projects: LiveProjectRow[]
+  let groups: Record<GroupBy, LiveGroupRow[]>
+  if (live) ({ projects, groups } = await computeRanking(db, period, m.rules))
+  else {
+    projects = await snapshotProjectRows(db, period)
+    groups = {
+      leader: await snapshotGroupRows(db, period, 'leader'),
+      township: await snapshotGroupRows(db, period, 'township'),
+      unit: await snapshotGroupRows(db, period, 'unit'),
+    }
+  }
+  const previous = await previousRanks(db, m.previousPeriod)
+  const grouped = (by: GroupBy) => withChange(groups[by], (r) => r.group.id, previous?.[by]) as GroupRankRow[]
+  return {
+    meta: m,
+    projects: withChange(projects, (r) => r.projectId, previous?.project) as ProjectRankRow[],
+    groups: { leader: grouped('leader'), township: grouped('township'), unit: grouped('unit') },
+  }
+}
+
+/**
+ * A month's ranking (all four groupings, with rank changes), computed once per data version and kept
+ * (ranking/cache.ts); a frozen month from its snapshot. `db` is the caller's read transaction: the version and
+ * the rows it keys are read on the same snapshot (`version`: already read there).
+ */
+export async function monthRanking(
+  deps: Deps,
   db: Kysely<Database>,
   period: Period,
-): Promise<{ rows: LiveProjectRow[]; frozen: boolean }> {
-  const { live, rules, frozen } = await meta(db, period)
-  const rows = live ? (await computeRanking(db, period, rules)).projects : await snapshotProjectRows(db, period)
-  return { rows, frozen }
+  version?: number,
+): Promise<MonthRanking> {
+  version ??= await readDataVersion(db)
+  return deps.rankings.get(period, version, () => buildMonthRanking(db, period))
+}
+
+/** Stable order of the ranking page's sort columns (rank: unranked last; score: unscored lowest). */
+const SORT_KEYS: Record<RankingSort, (r: ProjectRankRow) => number | string> = {
+  rank: (r) => r.rank ?? Number.MAX_SAFE_INTEGER,
+  code: (r) => r.code,
+  score: (r) => r.score ?? -1,
+}
+
+function sortedRows(rows: ProjectRankRow[], sort: RankingSort, descending: boolean): ProjectRankRow[] {
+  if (sort === 'rank' && !descending) return rows // the ranking's own order
+  const key = SORT_KEYS[sort]
+  const sign = descending ? -1 : 1
+  // Array.prototype.sort is stable: equal keys keep the ranking's order.
+  return [...rows].sort((a, b) => {
+    const x = key(a)
+    const y = key(b)
+    return x < y ? -sign : x > y ? sign : 0
+  })
 }
 
 export function rankingHandlers(deps: Deps) {
@@ -146,24 +209,24 @@ export function rankingHandlers(deps: Deps) {
     'lights.get': ({ date, projectIds }) =>
       readTx(deps, async (db) => lightsAt(db, date, (await readRules(db)).rules, projectIds)),
 
-    'ranking.projects': ({ period }) =>
+    'ranking.projects': ({ period, offset, limit, sort, descending, text, mine }, { caller }) =>
       readTx(deps, async (db) => {
         refuseFuture(period, today())
-        const { live, ...m } = await meta(db, period)
-        const rows = live ? (await computeRanking(db, period, m.rules)).projects : await snapshotProjectRows(db, period)
-        const previous = await snapshotRanks(db, m.previousPeriod, 'project')
-        return { ...m, rows: withChange(rows, (r) => r.projectId, previous) as ProjectRankRow[] }
+        const version = await readDataVersion(db)
+        const month = await monthRanking(deps, db, period, version)
+        const own = mine && caller ? await myProjectIds(db, caller) : null
+        const matching = month.projects.filter(
+          (r) => (!own || own.has(r.projectId)) && (!text || r.code.includes(text) || r.name.includes(text)),
+        )
+        const rows = sortedRows(matching, sort, descending).slice(offset, offset + limit)
+        return { ...month.meta, rows, total: matching.length, projects: month.projects.length, version }
       }),
 
     'ranking.groups': ({ period, by }) =>
       readTx(deps, async (db) => {
         refuseFuture(period, today())
-        const { live, ...m } = await meta(db, period)
-        const rows = live
-          ? (await computeRanking(db, period, m.rules)).groups[by]
-          : await snapshotGroupRows(db, period, by)
-        const previous = await snapshotRanks(db, m.previousPeriod, by)
-        return { ...m, by, rows: withChange(rows, (r) => r.group.id, previous) as GroupRankRow[] }
+        const month = await monthRanking(deps, db, period)
+        return { ...month.meta, by, rows: month.groups[by] }
       }),
 
     'ranking.breakdown': ({ projectId, period }) =>

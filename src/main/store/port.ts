@@ -102,7 +102,8 @@ export interface Store {
    * Runs `fn` as one transaction that commits or rolls back as a whole (SQLite: BEGIN IMMEDIATE, the write
    * lock taken up front; PostgreSQL: SERIALIZABLE, retried a bounded number of times on a serialization
    * failure or deadlock). `fn` may therefore run more than once: it must do nothing outside the database
-   * that cannot be repeated. Throws the store's errors translated (see `translateError`).
+   * that cannot be repeated. Every write transaction advances the data version as its last statement
+   * (data-version.ts). Throws the store's errors translated (see `translateError`).
    */
   write<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>
   /** The newest migration applied (one number for both stores: the same version is the same tables). */

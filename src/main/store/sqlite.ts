@@ -13,6 +13,7 @@ import { schemaVersion } from '../db/migrate'
 import { runIntegrityCheck } from '../db/integrity'
 import type { CloseOutcome, IntegrityResult, Store } from './port'
 import { SQLITE_DIALECT } from './dialects'
+import { advanceDataVersion } from './data-version'
 
 /** What only a file store has: the file, its handle for file-level work, and replacing the file (restore). */
 export interface SqliteFile {
@@ -121,6 +122,7 @@ export function openSqliteStore(databasePath: string, options: OpenOptions = {})
         await sql`BEGIN IMMEDIATE`.execute(conn)
         try {
           const result = await fn(conn)
+          await advanceDataVersion(conn)
           await sql`COMMIT`.execute(conn)
           return result
         } catch (error) {

@@ -115,8 +115,15 @@ export interface RankingMeta {
   rules: Rules
 }
 
+/** One page of a month's project ranking (ranking.projects): the rows asked for and how many there are. */
 export interface ProjectRanking extends RankingMeta {
   rows: ProjectRankRow[]
+  /** Rows matching the search and filter (the pager's total). */
+  total: number
+  /** Projects in the month's ranking, all of them. */
+  projects: number
+  /** The data version the page was read at: pages of one version belong together (shared/paging.ts). */
+  version: number
 }
 
 export interface GroupRanking extends RankingMeta {

@@ -83,17 +83,22 @@ export async function migratePostgres(client: pg.PoolClient, options: PgMigrateO
       migrations.map((m) => ({ id: m.version, name: m.name })),
     )
     const ran: number[] = []
-    for (const m of migrations.slice(rows.length)) {
+    // A new database gets every migration and its rows in one transaction: it has all of them or nothing
+    // (a failed copy leaves it empty, ready for another try). An existing one, one transaction per migration.
+    const steps = done === null ? [migrations] : migrations.slice(rows.length).map((m) => [m])
+    for (const step of steps) {
+      const m = step.at(-1)!
       try {
         await client.query('BEGIN')
-        await client.query(m.sql)
-        await client.query('INSERT INTO migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
-          m.version,
-          m.name,
-          now(),
-        ])
-        if (done === null && m === migrations.at(-1))
-          await (options.fill ? options.fill(client) : seedNewDatabase(client, m.version))
+        for (const one of step) {
+          await client.query(one.sql)
+          await client.query('INSERT INTO migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
+            one.version,
+            one.name,
+            now(),
+          ])
+        }
+        if (done === null) await (options.fill ? options.fill(client) : seedNewDatabase(client, m.version))
         await client.query('COMMIT')
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {})
@@ -106,7 +111,7 @@ export async function migratePostgres(client: pg.PoolClient, options: PgMigrateO
             '请用原来版本的专班继续工作，并联系技术人员',
         )
       }
-      ran.push(m.version)
+      ran.push(...step.map((one) => one.version))
     }
     return ran
   } finally {

@@ -386,8 +386,17 @@ CREATE TRIGGER listing_changes_fixed BEFORE UPDATE ON listing_changes
 FOR EACH ROW EXECUTE FUNCTION refuse_change('项目调出、归档和恢复的记录不能修改');
 `
 
+// SQLite's migration 8: the data version (no row: the first write makes it).
+const dataVersion = `
+CREATE TABLE data_version (
+  id integer PRIMARY KEY CHECK (id = 1),
+  version bigint NOT NULL CHECK (version >= 1)
+);
+`
+
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 7, name: 'schema_as_of_sqlite_7', sql: schemaAsOfSqlite7 },
+  { version: 8, name: 'data_version', sql: dataVersion },
 ]
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version

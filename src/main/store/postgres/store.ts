@@ -11,6 +11,7 @@ import { AppError } from '../../../shared/errors'
 import type { Database } from '../../db/schema'
 import type { IntegrityResult, Store } from '../port'
 import { POSTGRES_DIALECT } from '../dialects'
+import { advanceDataVersion } from '../data-version'
 import { isRetryable, translatePgError } from './errors'
 import { migratePostgres } from './migrate'
 
@@ -160,7 +161,14 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       const deadline = Date.now() + retryForMs
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().setIsolationLevel('serializable').execute(fn)
+          return await db
+            .transaction()
+            .setIsolationLevel('serializable')
+            .execute(async (trx) => {
+              const result = await fn(trx)
+              await advanceDataVersion(trx)
+              return result
+            })
         } catch (error) {
           if (!isRetryable(error) || Date.now() >= deadline) throw error
           // Writers that read each other's rows: all but one are refused, and run again after a random wait
