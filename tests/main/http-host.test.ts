@@ -1,4 +1,5 @@
 import http from 'node:http'
+import zlib from 'node:zlib'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -339,5 +340,48 @@ describe('browser mode HTTP host', () => {
     const { h } = await host(path.join(tempDir(), 'missing'))
     const page = await request(h.port, { method: 'GET', path: '/' })
     expect(page.body).toContain('npm run build')
+  })
+
+  it('compresses answers over 1 KB for a client that accepts it, and never inflates a request body', async () => {
+    const { app, h } = await host()
+    const bytes = (headers: Record<string, string>, path = '/api/call/auth.roles', body: string | Buffer = '{}') =>
+      new Promise<{ status: number; body: Buffer; encoding: string | undefined }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: h.port, method: 'POST', path, headers }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks),
+              encoding: res.headers['content-encoding'],
+            }),
+          )
+        })
+        req.on('error', reject)
+        req.end(body)
+      })
+    const plain = await bytes(authed)
+    expect(plain.encoding).toBeUndefined()
+    expect(plain.body.length).toBeGreaterThan(1024) // the role matrix: every call of the contract
+    const br = await bytes({ ...authed, 'accept-encoding': 'gzip, deflate, br' })
+    expect(br.encoding).toBe('br')
+    expect(zlib.brotliDecompressSync(br.body).toString()).toBe(plain.body.toString())
+    expect(br.body.length).toBeLessThan(plain.body.length / 4)
+    const gzip = await bytes({ ...authed, 'accept-encoding': 'gzip' })
+    expect(gzip.encoding).toBe('gzip')
+    expect(zlib.gunzipSync(gzip.body).toString()).toBe(plain.body.toString())
+    // A small answer goes as it is.
+    const small = await bytes({ ...authed, 'accept-encoding': 'br' }, '/api/call/auth.me')
+    expect([small.status, small.encoding]).toEqual([200, undefined])
+    // A compressed request is not inflated: it is not JSON, and nothing is created.
+    const before = await dump(app)
+    const packed = await bytes(
+      { ...authed, 'content-encoding': 'gzip' },
+      '/api/call/leader.create',
+      zlib.gzipSync(newLeader),
+    )
+    expect(packed.status).toBe(400)
+    expect(JSON.parse(packed.body.toString())).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(await dump(app)).toEqual(before)
   })
 })
