@@ -20,7 +20,8 @@ import type { CallCtx, Handlers } from './handler-types'
 import { runAs } from './auth/current'
 import { authorizeRole, authorizeScope } from './auth/policy'
 import { Sessions, type SessionSlot } from './auth/sessions'
-import { RankingCache } from './ranking/cache'
+import { VersionedCache } from './versioned-cache'
+import { KEPT_MONTHS } from './services/ranking'
 import { loadCaller } from './auth/callers'
 import { readSecurityPolicy } from './auth/policy-settings'
 import { logSecurity } from './auth/security-log'
@@ -124,7 +125,8 @@ export function createApp(store: Store, options: AppOptions = {}): App {
     databasePath: store.location,
     clock: options.clock ?? (() => new Date()),
     sessions: new Sessions(),
-    rankings: new RankingCache(),
+    rankings: new VersionedCache(KEPT_MONTHS),
+    boards: new VersionedCache(2), // today's, and yesterday's for a page open over midnight
   }
   const handlers: Handlers = createHandlers(deps)
   const gate = createGate()

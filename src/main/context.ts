@@ -9,7 +9,9 @@ import type { Database } from './db/schema'
 import type { Store } from './store/port'
 import { currentCaller } from './auth/current'
 import type { Sessions } from './auth/sessions'
-import type { RankingCache } from './ranking/cache'
+import type { VersionedCache } from './versioned-cache'
+import type { MonthRanking } from './services/ranking'
+import type { KanbanCard } from '../shared/rules/types'
 
 export interface Deps {
   /** Where the data lives (store/port.ts): SQLite on the office PC or PostgreSQL on the county server. */
@@ -22,8 +24,10 @@ export interface Deps {
   clock: () => Date
   /** The logged-in sessions of this process (auth/sessions.ts). */
   sessions: Sessions
-  /** Months' rankings kept per data version (ranking/cache.ts). */
-  rankings: RankingCache
+  /** Months' rankings, kept per data version (versioned-cache.ts), by month. */
+  rankings: VersionedCache<MonthRanking>
+  /** The kanban's cards of a day, kept per data version, by date. */
+  boards: VersionedCache<KanbanCard[]>
 }
 
 /** Who a write is recorded under: the caller's account (null for the command line) and its name and unit then. */

@@ -75,6 +75,8 @@ export const CALL_LABELS: Record<CallName, string> = {
   'problem.close': '问题办结销号',
   'problem.reopen': '问题重新打开',
   'kanban.cards': '查看看板',
+  'kanban.board': '查看看板',
+  'kanban.column': '查看看板',
   'overview.get': '查看总览',
   'overview.ranking': '查看总览排名',
   'overview.setup': '查看开始步骤',

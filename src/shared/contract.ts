@@ -49,6 +49,8 @@ import type {
   Breakdown,
   FrozenMonth,
   GroupRanking,
+  KanbanBoard,
+  KanbanColumnPage,
   KanbanData,
   LightRow,
   Overview,
@@ -208,6 +210,13 @@ export const contract = {
   'problem.reopen': write(s.problemReopenInput, ofProject('problem')).returns<Problem>(),
 
   'kanban.cards': read(s.emptyInput, READ).returns<KanbanData>(),
+  /**
+   * The kanban as of today without its cards: how many match the filters, per column and (lanes) per 包联领导.
+   * Computed from one set of cards per day and data version (versioned-cache.ts).
+   */
+  'kanban.board': read(s.kanbanBoardInput, READ).returns<KanbanBoard>(),
+  /** A window of one column's cards (at most 200; filters as kanban.board), in board order, as of today. */
+  'kanban.column': read(s.kanbanColumnInput, READ).returns<KanbanColumnPage>(),
   /** The county at a glance (mine: only the caller's own projects, as 我的项目); 我的待办 always the caller's. */
   'overview.get': read(s.overviewInput, READ).returns<Overview>(),
   'overview.ranking': read(s.emptyInput, READ).returns<OverviewRanking>(),

@@ -544,6 +544,23 @@ const page = {
 }
 export const RANKING_SORTS = ['rank', 'code', 'score'] as const
 export type RankingSort = (typeof RANKING_SORTS)[number]
+/** The kanban's filters (all optional; text: part of a name or code, any case; mine: the caller's 我的项目). */
+const kanbanFilters = {
+  leaderId: f.id('包联领导').optional(),
+  townshipId: f.id('乡镇/街道').optional(),
+  unitId: f.id('牵头单位').optional(),
+  level: level.optional(),
+  categoryId: f.id('项目类别').optional(),
+  light: f
+    .oneOf('预警', ['red', 'yellow', 'green'] as const, { red: '红灯', yellow: '黄灯', green: '绿灯' })
+    .optional(),
+  text: f.anyName('搜索文字', 50).default(''),
+  mine: f.bool('只看我的项目').default(false),
+}
+export const kanbanBoardInput = f.input({ ...kanbanFilters, lanes: f.bool('按包联领导分行').default(false) })
+export const kanbanColumnInput = f.input({ ...kanbanFilters, stage: stage(), ...page })
+export type KanbanFilters = z.output<typeof kanbanBoardInput>
+
 export const rankingProjectsInput = f.input({
   period: f.period('月份'),
   ...page,

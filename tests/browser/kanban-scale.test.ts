@@ -11,6 +11,12 @@ afterAll(() => closeHarness(h))
 describe('kanban at 2,000 cards', () => {
   it('renders only the visible cards of each column and scrolls to the last one', { timeout: 60_000 }, async () => {
     const { page, errors } = await newPage(h)
+    // Counts and windows only: no answer carries the whole board (issue 19).
+    const answers: { call: string; bytes: number }[] = []
+    page.on('response', async (response) => {
+      const call = /\/api\/call\/(kanban\.[a-z]+)/.exec(response.url())?.[1]
+      if (call) answers.push({ call, bytes: (await response.body()).length })
+    })
     const started = Date.now()
     await openRoute(page, h, '#/kanban')
     await page.waitForSelector('[data-card]')
@@ -28,6 +34,13 @@ describe('kanban at 2,000 cards', () => {
     const last = cards.cards.filter((c) => c.stage === 'construction').at(-1)!
     await page.waitForSelector(`[data-card="${last.id}"]`)
     expect(await page.locator('[data-card]').count()).toBeLessThan(150)
+    // A search over all 2,000 cards, answered by the main side.
+    await page.getByPlaceholder('搜索名称或编号（Ctrl+F）').fill(last.code.toLowerCase())
+    await page.getByText('共 1 个项目', { exact: false }).waitFor()
+    await page.waitForSelector(`[data-card="${last.id}"]`)
+    expect(await page.locator('[data-card]').count()).toBe(1)
+    expect(answers.map((a) => a.call)).not.toContain('kanban.cards')
+    expect(Math.max(...answers.map((a) => a.bytes))).toBeLessThan(200_000)
     expect(errors).toEqual([])
     console.log(`kanban of 2,000 cards: first cards shown after ${firstPaint} ms, ${rendered} cards in the page`)
   })

@@ -186,7 +186,7 @@ describe('a JSON column of the wrong shape is a damaged record, in Chinese', () 
     )
     // The 总览's best and worst of the report month (October on 2026-11-21) read the same rows.
     await damaged(app, 'overview.ranking', {}, `编号 ${projectId} 的一行`, 'ranking_snapshots.row')
-    // A month is read whole (all four groupings at once, ranking/cache.ts): its group rankings refuse too.
+    // A month is read whole (all four groupings at once, versioned-cache.ts): its group rankings refuse too.
     await damaged(
       app,
       'ranking.groups',

@@ -46,6 +46,8 @@ const READS = [
   'report.figures',
   'problem.list',
   'kanban.cards',
+  'kanban.board',
+  'kanban.column',
   'overview.get',
   'overview.ranking',
   'overview.setup',

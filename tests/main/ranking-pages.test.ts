@@ -1,6 +1,6 @@
 /**
  * Issue 19: the ranking is sent a page at a time, sorted, searched and filtered over all of a month's rows on
- * the main side; a month is computed once per state of the data (ranking/cache.ts, store/data-version.ts): a
+ * the main side; a month is computed once per state of the data (versioned-cache.ts, store/data-version.ts): a
  * write changes the next ranking, a read or a refused write does not.
  */
 import { describe, expect, it } from 'vitest'

@@ -173,22 +173,34 @@ describe('stores', () => {
     expect(session.loading).toBe(false)
   })
 
-  it('the kanban store moves a card with its version, then reloads', async () => {
+  it('the kanban store asks for counts, then windows with the same filters; a move reloads', async () => {
     setActivePinia(createPinia())
     const card = { id: 7, version: 3, stage: 'signed' }
-    const client = fakeClient({ 'kanban.cards': { asOf: '2026-11-21', cards: [card] }, 'project.move': {} })
+    const board = { asOf: '2026-11-21', version: 4, total: 1, stages: { signed: 1 }, lanes: [] }
+    const client = fakeClient({
+      'kanban.board': board,
+      'kanban.column': { asOf: '2026-11-21', version: 4, total: 1, rows: [card] },
+      'project.move': {},
+    })
     installClient(client)
     const kanban = useKanbanStore()
-    await kanban.load()
-    expect(kanban.cards).toHaveLength(1)
-    await kanban.move(kanban.cards[0]!, 'construction', null, '2026-11-20')
-    expect(client.calls.map((c) => c[0])).toEqual(['kanban.cards', 'project.move', 'kanban.cards'])
-    expect(client.calls[1]![1]).toEqual({
+    await kanban.load({ query: { light: 'red', text: '' }, lanes: false })
+    expect(kanban.board?.total).toBe(1)
+    const generation = kanban.generation
+    const cards = await kanban.window('signed', 0, 50, 12)
+    expect(kanban.card(7)).toEqual(cards[0])
+    await kanban.move(kanban.card(7)!, 'construction', null, '2026-11-20')
+    expect(kanban.generation).toBe(generation + 1)
+    expect(client.calls.map((c) => c[0])).toEqual(['kanban.board', 'kanban.column', 'project.move', 'kanban.board'])
+    expect(client.calls[0]![1]).toEqual({ light: 'red', text: '', lanes: false })
+    expect(client.calls[1]![1]).toEqual({ light: 'red', text: '', leaderId: 12, stage: 'signed', offset: 0, limit: 50 })
+    expect(client.calls[2]![1]).toEqual({
       id: 7,
       version: 3,
       toStage: 'construction',
       beforeId: null,
       date: '2026-11-20',
     })
+    expect(client.calls[3]![1]).toEqual({ light: 'red', text: '', lanes: false })
   })
 })

@@ -16,8 +16,12 @@ import { checkVersion, must } from './common'
 import { localToday, periodOf, type IsoDate } from '../../shared/dates'
 import { roundHalfUp, frac } from '../../shared/rules/fraction'
 import { lightOf } from '../../shared/rules/lights'
-import type { KanbanCard, KanbanData } from '../../shared/rules/types'
-import type { Rules, Stage } from '../../shared/domain'
+import type { KanbanBoard, KanbanCard, KanbanColumnPage, KanbanData } from '../../shared/rules/types'
+import { STAGES, type Rules, type Stage } from '../../shared/domain'
+import type { KanbanFilters } from '../../shared/schemas'
+import type { Caller } from '../../shared/accounts'
+import { readDataVersion } from '../store/data-version'
+import { myProjectIds } from '../auth/mine'
 import type { Database } from '../db/schema'
 import { readTx, type Deps } from '../context'
 
@@ -97,12 +101,76 @@ export async function kanbanCards(db: Kysely<Database>, today: IsoDate, rules: R
   })
 }
 
+/**
+ * Today's cards, computed once per data version (versioned-cache.ts): every filter, count and window of the
+ * board is answered from them. `db` is the caller's read transaction.
+ */
+async function todaysCards(deps: Deps, db: Kysely<Database>, today: IsoDate, version: number): Promise<KanbanCard[]> {
+  return deps.boards.get(today, version, async () => kanbanCards(db, today, (await readRules(db)).rules))
+}
+
+/** The cards matching the board's filters, in board order. */
+function matching(cards: KanbanCard[], f: KanbanFilters, own: Set<number> | null): KanbanCard[] {
+  const text = f.text.toLowerCase()
+  return cards.filter(
+    (c) =>
+      (f.leaderId === undefined || c.leader.id === f.leaderId) &&
+      (f.townshipId === undefined || c.township.id === f.townshipId) &&
+      (f.unitId === undefined || c.leadUnit.id === f.unitId) &&
+      (f.level === undefined || c.level === f.level) &&
+      (f.categoryId === undefined || c.categoryId === f.categoryId) &&
+      (f.light === undefined || c.light === f.light) &&
+      (!own || own.has(c.id)) &&
+      (!text || c.name.toLowerCase().includes(text) || c.code.toLowerCase().includes(text)),
+  )
+}
+
+const noCards = (): Record<Stage, number> => Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>
+
 export function kanbanHandlers(deps: Deps) {
+  /** Today, the data version and the cards matching `f`, read on one snapshot. */
+  async function board(db: Kysely<Database>, f: KanbanFilters, caller: Caller | null) {
+    const today = localToday(deps.clock())
+    const version = await readDataVersion(db)
+    const own = f.mine && caller ? await myProjectIds(db, caller) : null
+    return { today, version, cards: matching(await todaysCards(deps, db, today, version), f, own) }
+  }
+
   return {
+    'kanban.board': (input, { caller }) =>
+      readTx(deps, async (db): Promise<KanbanBoard> => {
+        const { today, version, cards } = await board(db, { ...input }, caller)
+        const stages = noCards()
+        const lanes = new Map<number, { leader: { id: number; name: string }; order: number; stages: typeof stages }>()
+        for (const c of cards) {
+          stages[c.stage]++
+          if (!input.lanes) continue
+          let lane = lanes.get(c.leader.id)
+          if (!lane) lanes.set(c.leader.id, (lane = { leader: c.leader, order: c.leaderOrder, stages: noCards() }))
+          lane.stages[c.stage]++
+        }
+        return {
+          asOf: today,
+          version,
+          total: cards.length,
+          stages,
+          lanes: [...lanes.values()]
+            .sort((a, b) => a.order - b.order || a.leader.id - b.leader.id)
+            .map(({ leader, stages }) => ({ leader, stages })),
+        }
+      }),
+
+    'kanban.column': ({ stage, offset, limit, ...filters }, { caller }) =>
+      readTx(deps, async (db): Promise<KanbanColumnPage> => {
+        const { today, version, cards } = await board(db, { ...filters, lanes: false }, caller)
+        const column = cards.filter((c) => c.stage === stage)
+        return { asOf: today, version, total: column.length, rows: column.slice(offset, offset + limit) }
+      }),
+
     'kanban.cards': () =>
       readTx(deps, async (db): Promise<KanbanData> => {
         const today = localToday(deps.clock())
-        return { asOf: today, cards: await kanbanCards(db, today, (await readRules(db)).rules) }
+        return { asOf: today, cards: await todaysCards(deps, db, today, await readDataVersion(db)) }
       }),
 
     'project.move': ({ id, version, toStage, beforeId, date }) =>

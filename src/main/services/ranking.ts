@@ -23,7 +23,6 @@ import { computeBreakdown, computeRanking, lightsAt, type LiveGroupRow, type Liv
 import { snapshotBreakdowns } from '../ranking/snapshot'
 import { readRules } from './settings'
 import { readDataVersion } from '../store/data-version'
-import type { MonthRanking } from '../ranking/cache'
 import { myProjectIds } from '../auth/mine'
 import type { RankingSort } from '../../shared/schemas'
 
@@ -145,6 +144,16 @@ function toFrozenMonth(
 
 const periodKey = (period: Period) => Number(period.replace('-', ''))
 
+/** A month's ranking as the screens show it: all four groupings, with their rank changes. */
+export interface MonthRanking {
+  meta: RankingMeta
+  projects: ProjectRankRow[]
+  groups: Record<GroupBy, GroupRankRow[]>
+}
+
+/** Months' rankings kept: this month, last month and a couple looked back at (10,000 projects ≈ 15 MB each). */
+export const KEPT_MONTHS = 4
+
 /** Builds a month's ranking, all four groupings with their changes: computed when open, else from its snapshot. */
 async function buildMonthRanking(db: Kysely<Database>, period: Period): Promise<MonthRanking> {
   const { live, ...m } = await meta(db, period)
@@ -170,7 +179,7 @@ async function buildMonthRanking(db: Kysely<Database>, period: Period): Promise<
 
 /**
  * A month's ranking (all four groupings, with rank changes), computed once per data version and kept
- * (ranking/cache.ts); a frozen month from its snapshot. `db` is the caller's read transaction: the version and
+ * (versioned-cache.ts); a frozen month from its snapshot. `db` is the caller's read transaction: the version and
  * the rows it keys are read on the same snapshot (`version`: already read there).
  */
 export async function monthRanking(

@@ -209,6 +209,26 @@ export interface KanbanData {
   cards: KanbanCard[]
 }
 
+/** The kanban without its cards (kanban.board): how many match the filters, per column and per 包联领导. */
+export interface KanbanBoard {
+  asOf: IsoDate
+  /** The data version it was read at: windows of one version belong together. */
+  version: number
+  total: number
+  stages: Record<Stage, number>
+  /** By 包联领导, in their order (only leaders with matching cards); empty unless lanes were asked for. */
+  lanes: { leader: Ref; stages: Record<Stage, number> }[]
+}
+
+/** A window of one column's cards, in board order (kanban.column). */
+export interface KanbanColumnPage {
+  asOf: IsoDate
+  version: number
+  /** Cards of the column matching the filters. */
+  total: number
+  rows: KanbanCard[]
+}
+
 export interface OverviewItem {
   projectId: number
   code: string
