@@ -68,6 +68,7 @@ export const CALL_LABELS: Record<CallName, string> = {
   'report.figures': '查看投资完成情况',
   'report.save': '填报月报（投资、形象进度）',
   'problem.list': '查看问题清单',
+  'problem.page': '查看问题清单',
   'problem.create': '新增问题',
   'problem.update': '修改问题',
   'problem.start': '问题开始办理',

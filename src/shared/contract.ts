@@ -34,6 +34,7 @@ import type {
   Person,
   Plan,
   Problem,
+  ProblemPage,
   Project,
   ProjectDetail,
   ProjectSummary,
@@ -202,6 +203,11 @@ export const contract = {
   'report.save': write(s.reportSaveInput, ofProject('project', 'projectId')).returns<MonthlyReport>(),
 
   'problem.list': read(s.problemListInput, READ).returns<Problem[]>(),
+  /**
+   * The 问题清单 a page at a time (at most 200), by deadline then id: the filters of problem.list and a search
+   * in the problem's description, its project's name or code; with the count, the closed count and the 批示.
+   */
+  'problem.page': read(s.problemPageInput, READ).returns<ProblemPage>(),
   'problem.create': write(s.problemCreateInput, ofProject('project', 'projectId')).returns<Problem>(),
   'problem.update': write(s.problemUpdateInput, ofProject('problem')).returns<Problem>(),
   'problem.start': write(s.problemStartInput, ofUnit('problem')).returns<Problem>(),

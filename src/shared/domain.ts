@@ -369,6 +369,19 @@ export interface Problem {
   version: number
 }
 
+/** A page of the 问题清单 (problem.page): the problems asked for, how many match, and their 批示. */
+export interface ProblemPage {
+  rows: Problem[]
+  /** Problems matching the filters and the search. */
+  total: number
+  /** Of those, how many are 已办结 (the 办结率). */
+  closed: number
+  /** The 领导批示 on the page's problems, newest first. */
+  instructions: Instruction[]
+  /** The data version it was read at (shared/paging.ts). */
+  version: number
+}
+
 /** 领导批示: a 县领导's dated instruction on a project (or one of its problems), shown to its 专班 and printed. */
 export interface Instruction {
   id: number

@@ -28,6 +28,15 @@ import { projectDateErrors, type DateIssue } from './date-checks'
 import { IMPORT_FIELD_KEYS, type ImportField } from './import-fields'
 import { IMPORT_UNITS } from './excel'
 
+/**
+ * A page of a list that the main side sorts, filters and searches over all its rows: rows `offset` to
+ * `offset + limit` of those matching. At most 200 rows a call, so no answer outgrows a screen (issue 19).
+ */
+export const PAGE_LIMIT_MAX = 200
+const page = {
+  offset: f.int('起始行', 0, 10_000_000).default(0),
+  limit: f.int('每页条数', 1, PAGE_LIMIT_MAX).default(100),
+}
 const stage = (label = '阶段') => f.oneOf(label, STAGES, STAGE_LABELS)
 const level = f.oneOf('项目级别', PROJECT_LEVELS, PROJECT_LEVEL_LABELS)
 const role = f.oneOf('角色', MEMBER_ROLES, MEMBER_ROLE_LABELS)
@@ -473,14 +482,18 @@ export const reportSaveInput = f.input({
 
 // ---- problems
 
-export const problemListInput = f.input({
+const problemFilters = {
   projectId: f.id('项目').optional(),
   status: f.oneOf('状态', PROBLEM_STATUSES, PROBLEM_STATUS_LABELS).optional(),
   level: problemLevel().optional(),
   categoryId: f.id('问题类别').optional(),
   responsibleUnitId: f.id('责任单位').optional(),
   overdueOn: f.date('逾期判断日期').optional(),
-})
+}
+export const problemListInput = f.input(problemFilters)
+export type ProblemFilters = z.output<typeof problemListInput>
+/** The 问题清单 a page at a time: the filters of problem.list, a search (problem, project name or code), a page. */
+export const problemPageInput = f.input({ ...problemFilters, text: f.anyName('搜索文字', 50).default(''), ...page })
 export const problemCreateInput = f.input({
   projectId: f.id('项目'),
   categoryId: f.id('问题类别'),
@@ -533,15 +546,6 @@ export const lightsGetInput = f.input({
     .max(20_000, '一次最多查询20000个项目')
     .optional(),
 })
-/**
- * A page of a list that the main side sorts, filters and searches over all its rows: rows `offset` to
- * `offset + limit` of those matching. At most 200 rows a call, so no answer outgrows a screen (issue 19).
- */
-export const PAGE_LIMIT_MAX = 200
-const page = {
-  offset: f.int('起始行', 0, 10_000_000).default(0),
-  limit: f.int('每页条数', 1, PAGE_LIMIT_MAX).default(100),
-}
 export const RANKING_SORTS = ['rank', 'code', 'score'] as const
 export type RankingSort = (typeof RANKING_SORTS)[number]
 /** The kanban's filters (all optional; text: part of a name or code, any case; mine: the caller's 我的项目). */

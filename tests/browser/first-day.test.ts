@@ -262,6 +262,7 @@ describe('the demo district at 1366×768', () => {
   it('问题: every button of the 操作 column lies whole inside the table at 1366 px', async () => {
     await openRoute(page, h, '#/problems')
     await page.locator('.el-table__row').first().waitFor()
+    await page.locator('.el-loading-mask').waitFor({ state: 'detached' }) // the page has come: the veil fades
     const outside = await page.locator('.el-table').first().evaluate(buttonsOutside)
     expect(outside.count).toBeGreaterThan(5)
     expect(outside.found).toEqual([])
@@ -350,6 +351,8 @@ describe('the demo district at 1366×768', () => {
 
     // The problem table.
     await openRoute(page, h, '#/problems')
+    // A page at a time: its problems are found by the project's code (searched on the main side).
+    await page.getByPlaceholder('搜索问题或项目（Ctrl+F）').fill(code)
     const link = `.el-table__row a.proj:has-text("${code}")`
     await page.locator(link).waitFor()
     expect(await page.locator(link).textContent()).toContain(LONG_NAME)

@@ -45,6 +45,7 @@ const READS = [
   'report.list',
   'report.figures',
   'problem.list',
+  'problem.page',
   'kanban.cards',
   'kanban.board',
   'kanban.column',

@@ -48,6 +48,17 @@ const toInstruction = (r: Row): Instruction => ({
   createdAt: r.created_at,
 })
 
+/** The 批示 on any of `problemIds`, newest first (the 问题清单's page shows each problem's own). */
+export async function instructionsOnProblems(db: Kysely<Database>, problemIds: number[]): Promise<Instruction[]> {
+  if (problemIds.length === 0) return []
+  const rows = await instructions(db)
+    .where('i.problem_id', 'in', problemIds)
+    .orderBy('i.given_on', 'desc')
+    .orderBy('i.id', 'desc')
+    .execute()
+  return rows.map(toInstruction)
+}
+
 export function instructionHandlers(deps: Deps) {
   return {
     'instruction.list': ({ projectId, problemId }) =>

@@ -7,14 +7,19 @@ import {
   PROBLEM_LEVEL_LABELS,
   PROBLEM_STATUS_LABELS,
   type Problem,
+  type ProblemPage,
   type ProblemLevel,
   type ProblemStatus,
 } from '../../shared/domain'
 import { audit, diff, text } from '../audit'
-import { writeTx, type Deps, type WriteCtx } from '../context'
+import { readTx, writeTx, type Deps, type WriteCtx } from '../context'
+import type { Dialect } from '../store/port'
+import type { ProblemFilters } from '../../shared/schemas'
+import { instructionsOnProblems } from './instructions'
+import { readDataVersion } from '../store/data-version'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
-import { checkVersion, must, requireDict } from './common'
+import { checkVersion, containsPattern, must, requireDict } from './common'
 
 function problemQuery(db: Kysely<Database>) {
   return db
@@ -31,6 +36,31 @@ function problemQuery(db: Kysely<Database>) {
       'u.name as unit_name',
       'l.name as leader_name',
     ])
+}
+
+/**
+ * The problem lists' filters (problem.list, problem.page); `text`: part of the description, or of the
+ * project's name or code (any case).
+ */
+function filtered(query: ReturnType<typeof problemQuery>, f: ProblemFilters & { text?: string }, dialect: Dialect) {
+  let q = query
+  if (f.projectId) q = q.where('q.project_id', '=', f.projectId)
+  if (f.status) q = q.where('q.status', '=', f.status)
+  if (f.level) q = q.where('q.level', '=', f.level)
+  if (f.categoryId) q = q.where('q.category_id', '=', f.categoryId)
+  if (f.responsibleUnitId) q = q.where('q.responsible_unit_id', '=', f.responsibleUnitId)
+  if (f.overdueOn) q = q.where('q.status', '!=', 'closed').where('q.deadline', '<', f.overdueOn)
+  if (f.text) {
+    const pattern = containsPattern(f.text)
+    q = q.where((eb) =>
+      eb.or([
+        dialect.likeIgnoringCase('q.description', pattern),
+        dialect.likeIgnoringCase('p.name', pattern),
+        dialect.likeIgnoringCase('p.code', pattern),
+      ]),
+    )
+  }
+  return q
 }
 
 type ProblemRow = Awaited<ReturnType<ReturnType<typeof problemQuery>['executeTakeFirstOrThrow']>>
@@ -120,16 +150,37 @@ export function problemHandlers(deps: Deps) {
   }
 
   return {
-    'problem.list': async (f) => {
-      let q = problemQuery(deps.db)
-      if (f.projectId) q = q.where('q.project_id', '=', f.projectId)
-      if (f.status) q = q.where('q.status', '=', f.status)
-      if (f.level) q = q.where('q.level', '=', f.level)
-      if (f.categoryId) q = q.where('q.category_id', '=', f.categoryId)
-      if (f.responsibleUnitId) q = q.where('q.responsible_unit_id', '=', f.responsibleUnitId)
-      if (f.overdueOn) q = q.where('q.status', '!=', 'closed').where('q.deadline', '<', f.overdueOn)
-      return (await q.orderBy('q.deadline').orderBy('q.id').execute()).map(toProblem)
-    },
+    'problem.list': async (f) =>
+      (
+        await filtered(problemQuery(deps.db), f, deps.store.dialect).orderBy('q.deadline').orderBy('q.id').execute()
+      ).map(toProblem),
+
+    'problem.page': ({ offset, limit, ...f }) =>
+      readTx(deps, async (db): Promise<ProblemPage> => {
+        const counts = await filtered(problemQuery(db), f, deps.store.dialect)
+          .clearSelect()
+          .select([
+            (eb) => eb.fn.countAll<number>().as('total'),
+            sql<number>`sum(CASE WHEN q.status = 'closed' THEN 1 ELSE 0 END)`.as('closed'),
+          ])
+          .executeTakeFirstOrThrow()
+        const rows = (
+          await filtered(problemQuery(db), f, deps.store.dialect)
+            .orderBy('q.deadline')
+            .orderBy('q.id')
+            .limit(limit)
+            .offset(offset)
+            .execute()
+        ).map(toProblem)
+        const ids = rows.map((r) => r.id)
+        return {
+          rows,
+          total: Number(counts.total),
+          closed: Number(counts.closed ?? 0),
+          instructions: await instructionsOnProblems(db, ids),
+          version: await readDataVersion(db),
+        }
+      }),
 
     'problem.create': (input) =>
       writeTx(deps, async (w) => {
