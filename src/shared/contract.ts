@@ -51,6 +51,7 @@ import type {
   FrozenMonth,
   GroupRanking,
   KanbanBoard,
+  LeaderPage,
   KanbanColumnPage,
   KanbanData,
   LightRow,
@@ -152,6 +153,11 @@ export const contract = {
   'template.update': write(s.templateUpdateInput, OFFICE).returns<MilestoneTemplate>(),
 
   'leader.list': read(s.leaderListInput, READ).returns<Leader[]>(),
+  /**
+   * The 领导 screen a page at a time (at most 200, by 排序号): each leader with their projects and lights as of
+   * today and last month's average score and rank (from the kept computations, versioned-cache.ts).
+   */
+  'leader.page': read(s.leaderPageInput, READ).returns<LeaderPage>(),
   'leader.create': write(s.leaderCreateInput, OFFICE).returns<Leader>(),
   'leader.update': write(s.leaderUpdateInput, OFFICE).returns<Leader>(),
   'leader.delete': write(s.leaderDeleteInput, OFFICE).returns<{ id: number }>(),

@@ -255,6 +255,12 @@ const leaderName = f
   .refine((v) => !/[、，,；;/／]/.test(v), '「姓名」只能填一位领导：每个项目只有一名包联领导')
   .refine((v) => !/[（）()【】〔〕[\]]/.test(v), '「姓名」中不要加括号，职务请填在「职务」中')
 export const leaderListInput = f.input({ includeInactive: f.bool('含已停用').default(false) })
+/** The 领导 screen a page at a time; text: part of a name (any middle dot) or of a 职务. */
+export const leaderPageInput = f.input({
+  includeInactive: f.bool('含已停用').default(false),
+  text: f.anyName('搜索文字', 50).default(''),
+  ...page,
+})
 export const leaderCreateInput = f.input({
   name: leaderName,
   title: f.name('职务', 50),

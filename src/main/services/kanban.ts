@@ -105,7 +105,12 @@ export async function kanbanCards(db: Kysely<Database>, today: IsoDate, rules: R
  * Today's cards, computed once per data version (versioned-cache.ts): every filter, count and window of the
  * board is answered from them. `db` is the caller's read transaction.
  */
-async function todaysCards(deps: Deps, db: Kysely<Database>, today: IsoDate, version: number): Promise<KanbanCard[]> {
+export async function todaysCards(
+  deps: Deps,
+  db: Kysely<Database>,
+  today: IsoDate,
+  version: number,
+): Promise<KanbanCard[]> {
   return deps.boards.get(today, version, async () => kanbanCards(db, today, (await readRules(db)).rules))
 }
 

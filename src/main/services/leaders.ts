@@ -2,6 +2,15 @@
 import { sql, type Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
 import type { Leader, LeaderUsage } from '../../shared/domain'
+import type { KanbanCard, LeaderPage } from '../../shared/rules/types'
+import { normalizePersonName } from '../../shared/names'
+import { addMonths, localToday, periodOf } from '../../shared/dates'
+import { readDataVersion } from '../store/data-version'
+import { todaysCards } from './kanban'
+import { monthRanking } from './ranking'
+
+/** Projects listed in a row of the 领导 screen (a province's leader may own a hundred: the count says so). */
+const LEADER_CARDS = 20
 import { audit, created, diff, text } from '../audit'
 import { readTx, writeTx, type Deps, type WriteCtx } from '../context'
 import type { CallArgs } from '../../shared/contract'
@@ -149,6 +158,50 @@ export function leaderHandlers(deps: Deps) {
       if (!includeInactive) q = q.where('l.active', '=', 1)
       return (await q.orderBy('l.sort_order').orderBy('l.id').execute()).map(toLeader)
     },
+
+    'leader.page': ({ includeInactive, text, offset, limit }) =>
+      readTx(deps, async (db): Promise<LeaderPage> => {
+        const version = await readDataVersion(db)
+        const leaders = (await leaderQuery(db).orderBy('l.sort_order').orderBy('l.id').execute()).map(toLeader)
+        const name = normalizePersonName(text)
+        const found = leaders.filter(
+          (l) => (includeInactive || l.active) && (!text || l.name.includes(name) || l.title.includes(text)),
+        )
+        const page = found.slice(offset, offset + limit)
+        const today = localToday(deps.clock())
+        const period = addMonths(periodOf(today), -1)
+        const cards = await todaysCards(deps, db, today, version)
+        const ranks = new Map((await monthRanking(deps, db, period, version)).groups.leader.map((g) => [g.group.id, g]))
+        const shown = new Set(page.map((l) => l.id))
+        const own = new Map<number, KanbanCard[]>()
+        for (const c of cards) if (shown.has(c.leader.id)) own.set(c.leader.id, [...(own.get(c.leader.id) ?? []), c])
+        return {
+          rows: page.map((leader) => {
+            const mine = own.get(leader.id) ?? []
+            const count = (light: string) => mine.filter((c) => c.light === light).length
+            return {
+              leader,
+              cards: mine.slice(0, LEADER_CARDS).map((c) => ({
+                id: c.id,
+                code: c.code,
+                name: c.name,
+                light: c.light,
+                reasons: c.reasons,
+              })),
+              projects: mine.length,
+              red: count('red'),
+              yellow: count('yellow'),
+              green: count('green'),
+              rank: ranks.get(leader.id)?.rank ?? null,
+              mean: ranks.get(leader.id)?.mean ?? null,
+            }
+          }),
+          total: found.length,
+          stopped: leaders.filter((l) => !l.active).length,
+          period,
+          version,
+        }
+      }),
 
     'leader.create': (input) => writeTx(deps, (w) => createLeader(w, input)),
 

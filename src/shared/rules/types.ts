@@ -1,7 +1,7 @@
 /** What the rules return: lights with reasons, scores and ranking rows. Scores are integer hundredths. */
 import type { Money } from '../money'
 import type { IsoDate, Period } from '../dates'
-import type { Ref, Rules, Stage } from '../domain'
+import type { Leader, Ref, Rules, Stage } from '../domain'
 
 export type Light = 'red' | 'yellow' | 'green'
 export const LIGHT_LABELS: Record<Light, string> = { red: '红灯', yellow: '黄灯', green: '绿灯' }
@@ -256,4 +256,31 @@ export interface Overview {
   missingReports: OverviewItem[]
   overdueProblems: OverviewItem[]
   todos: { unit: string; milestones: OverviewItem[]; reports: OverviewItem[]; problems: OverviewItem[] }
+}
+
+/** One row of the 领导 screen (leader.page): the leader, their projects today and last month's ranking. */
+export interface LeaderPageRow {
+  leader: Leader
+  /** Their current projects on the list, first ones in board order (at most 20; `projects` counts all). */
+  cards: { id: number; code: string; name: string; light: Light; reasons: LightReason[] }[]
+  projects: number
+  red: number
+  yellow: number
+  green: number
+  /** Last month's leader ranking (null: not ranked). */
+  rank: number | null
+  /** Their average score then, in hundredths of a point. */
+  mean: number | null
+}
+
+/** A page of the 领导 screen. */
+export interface LeaderPage {
+  rows: LeaderPageRow[]
+  /** Leaders matching the search. */
+  total: number
+  /** Leaders 已停用 (shown with 显示已停用). */
+  stopped: number
+  /** The month the average scores and ranks are of (last month). */
+  period: string
+  version: number
 }

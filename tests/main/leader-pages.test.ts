@@ -1,0 +1,51 @@
+/** Issue 19: the 领导 screen a page at a time, with each leader's projects, lights and last month's rank. */
+import { describe, expect, it } from 'vitest'
+import { LOCAL } from '../../src/main/app'
+import { allPages } from '../../src/shared/paging'
+import { newApp } from '../helpers/app'
+
+describe('leader.page', () => {
+  it("gives each leader, by 排序号, their projects and lights today and last month's average and rank", async () => {
+    const app = await newApp()
+    await app.call('demo.load', { projects: 90 })
+    const leaders = await app.call('leader.list', {})
+    const { rows, first } = await allPages((offset, limit) => app.call('leader.page', { offset, limit }))
+    expect(rows.map((r) => r.leader)).toEqual(leaders)
+    expect(first.period).toBe('2026-10')
+    const { cards } = await app.call('kanban.cards', {})
+    const october = await app.call('ranking.groups', { period: '2026-10', by: 'leader' })
+    for (const row of rows) {
+      const own = cards.filter((c) => c.leader.id === row.leader.id)
+      expect(row.projects).toBe(own.length)
+      expect(row.cards.map((c) => c.id)).toEqual(own.slice(0, 20).map((c) => c.id))
+      expect([row.red, row.yellow, row.green]).toEqual(
+        ['red', 'yellow', 'green'].map((l) => own.filter((c) => c.light === l).length),
+      )
+      const g = october.rows.find((r) => r.group.id === row.leader.id)
+      expect([row.rank, row.mean]).toEqual([g?.rank ?? null, g?.mean ?? null])
+    }
+  })
+
+  it('searches names (any middle dot) and titles over all leaders; 已停用 only on request', async () => {
+    const app = await newApp()
+    await app.call('demo.load', { projects: 30 })
+    const made = await app.call('leader.create', { name: '阿不都·热合曼', title: '副县长', sortOrder: 999 })
+    const found = await app.call('leader.page', { text: '阿不都•热' })
+    expect(found.rows.map((r) => r.leader.id)).toEqual([made.id])
+    const titled = await app.call('leader.page', { text: '副县长', limit: 200 })
+    expect(titled.rows.every((r) => r.leader.title.includes('副县长'))).toBe(true)
+    await app.call('leader.update', { id: made.id, version: made.version, active: false })
+    expect((await app.call('leader.page', { text: '阿不都' })).total).toBe(0)
+    const all = await app.call('leader.page', { text: '阿不都', includeInactive: true })
+    expect(all.rows.map((r) => [r.leader.id, r.leader.active])).toEqual([[made.id, false]])
+    expect(all.stopped).toBe(1)
+  })
+
+  it('refuses a page over 200 rows', async () => {
+    const app = await newApp()
+    expect(await app.invoke('leader.page', { limit: 500 }, LOCAL)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    })
+  })
+})
