@@ -108,6 +108,8 @@ describe('the office at work (browser mode, Chromium)', () => {
     expect(await dialog.textContent()).toContain('移至「招商洽谈」')
     await dialog.getByRole('button', { name: '确定' }).click()
     await page.waitForSelector('[data-stage="investment"] >> text=XM-900')
+    // Saved: the dialog closes (pressing 确定 again would be a second, refused move).
+    await page.locator('.el-dialog:visible').waitFor({ state: 'detached' })
     await page.reload()
     await page.waitForSelector('[data-stage="investment"] >> text=XM-900')
     const detail = await h.app.call('project.get', { id: await projectIdByCode('XM-900') })

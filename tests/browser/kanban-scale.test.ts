@@ -44,4 +44,51 @@ describe('kanban at 2,000 cards', () => {
     expect(errors).toEqual([])
     console.log(`kanban of 2,000 cards: first cards shown after ${firstPaint} ms, ${rendered} cards in the page`)
   })
+
+  it(
+    'in 按包联领导分行, a card dropped below the last card shown lands there, not at the column end',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      // One leader given 15 more projects under construction: a lane longer than its first 10 cards.
+      const lane = (await h.app.call('kanban.board', { lanes: true })).lanes[0]!
+      const others = (await h.app.call('kanban.column', { stage: 'construction', limit: 60 })).rows
+        .filter((c) => c.leader.id !== lane.leader.id)
+        .slice(0, 15)
+      for (const c of others)
+        await h.app.call('project.reassignLeader', {
+          projectId: c.id,
+          version: c.version,
+          leaderId: lane.leader.id,
+          fromDate: '2026-11-21',
+          note: '',
+        })
+      const column = async () =>
+        (await h.app.call('kanban.column', { stage: 'construction', leaderId: lane.leader.id, limit: 200 })).rows
+      const before = await column()
+      const { page, errors } = await newPage(h)
+      await openRoute(page, h, '#/kanban')
+      await page.getByText('按包联领导分行').click()
+      const body = page
+        .locator('.lane', { has: page.locator('.lane-name', { hasText: lane.leader.name }) })
+        .locator('[data-stage="construction"] .body')
+      await body.scrollIntoViewIfNeeded()
+      await body.locator(`[data-card="${before[9]!.id}"]`).waitFor()
+      expect(await body.locator('[data-card]').count()).toBe(10) // the lane's first cards
+      // The 9th card, dropped just below the 10th (the last one shown): it becomes the 10th.
+      const dragged = before[8]!
+      await body.locator(`[data-card="${before[9]!.id}"]`).scrollIntoViewIfNeeded() // its foot in the window
+      const box = (await body.boundingBox())!
+      const top = (await body.locator(`[data-card="${before[9]!.id}"]`).boundingBox())!
+      const from = (await body.locator(`[data-card="${dragged.id}"]`).boundingBox())!
+      await page.mouse.move(from.x + 20, from.y + 10)
+      await page.mouse.down()
+      await page.mouse.move(from.x + 40, from.y + 30, { steps: 5 })
+      await page.mouse.move(box.x + 50, top.y + top.height + 8, { steps: 10 })
+      await page.mouse.up()
+      await expect.poll(async () => (await column()).findIndex((c) => c.id === dragged.id), { timeout: 10_000 }).toBe(9)
+      expect(errors).toEqual([])
+    },
+  )
 })

@@ -380,8 +380,11 @@ describe('browser mode HTTP host', () => {
       '/api/call/leader.create',
       zlib.gzipSync(newLeader),
     )
-    expect(packed.status).toBe(400)
-    expect(JSON.parse(packed.body.toString())).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(packed.status).toBe(415)
+    expect(JSON.parse(packed.body.toString())).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringContaining('不支持压缩的请求内容') },
+    })
     expect(await dump(app)).toEqual(before)
   })
 })

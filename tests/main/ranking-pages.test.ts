@@ -47,8 +47,19 @@ describe('ranking.projects, a page at a time', () => {
     const page = await app.call('ranking.projects', { period: PERIOD, sort: 'code', descending: true, limit: 10 })
     expect(page.rows.map((r) => r.code)).toEqual(byCodeDesc.slice(0, 10).map((r) => r.code))
     const lowest = await app.call('ranking.projects', { period: PERIOD, sort: 'score', limit: 5 })
-    const scores = rows.map((r) => r.score ?? -1).sort((a, b) => a - b)
-    expect(lowest.rows.map((r) => r.score ?? -1)).toEqual(scores.slice(0, 5))
+    const scores = rows
+      .map((r) => r.score)
+      .filter((x) => x !== null)
+      .sort((a, b) => a - b)
+    expect(lowest.rows.map((r) => r.score)).toEqual(scores.slice(0, 5))
+    // Unranked (不参与排名) rows come last in either direction.
+    const { rows: byRankDesc } = await everyRow(app, { sort: 'rank', descending: true })
+    const ranked = rows.filter((r) => r.rank !== null).length
+    expect(ranked).toBeLessThan(rows.length)
+    expect(byRankDesc.slice(ranked).every((r) => r.rank === null)).toBe(true)
+    expect(byRankDesc[0]!.rank).toBe(Math.max(...rows.map((r) => r.rank ?? 0)))
+    const { rows: byScoreDesc } = await everyRow(app, { sort: 'score', descending: true })
+    expect(byScoreDesc.at(-1)!.score).toBeNull()
     // Equal keys keep the ranking's order (a stable sort), so paging never repeats or skips a row.
     const { rows: byScore } = await everyRow(app, { sort: 'score', descending: true })
     expect(new Set(byScore.map((r) => r.projectId)).size).toBe(260)
@@ -58,9 +69,10 @@ describe('ranking.projects, a page at a time', () => {
     const app = await district()
     const { rows } = await everyRow(app)
     const last = rows.at(-1)!
-    const byCode = await app.call('ranking.projects', { period: PERIOD, text: last.code })
+    const byCode = await app.call('ranking.projects', { period: PERIOD, text: last.code.toLowerCase() })
     expect(byCode.rows.map((r) => r.projectId)).toContain(last.projectId)
     expect(byCode.total).toBe(rows.filter((r) => r.code.includes(last.code) || r.name.includes(last.code)).length)
+    expect(byCode.rows.every((r) => r.code.includes(last.code))).toBe(true)
     const word = last.name.slice(0, 2)
     const byName = await everyRow(app, { text: word })
     expect(byName.rows.map((r) => r.projectId)).toEqual(

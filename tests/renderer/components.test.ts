@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { defineComponent, h, ref, type Component, type Ref } from 'vue'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
@@ -171,6 +171,41 @@ describe('stores', () => {
     await session.load()
     expect(session.error).toContain('unexpected auth.status')
     expect(session.loading).toBe(false)
+  })
+
+  it("the kanban store keeps the newest search's counts when an older answer arrives late", async () => {
+    setActivePinia(createPinia())
+    const waiting: ((board: unknown) => void)[] = []
+    installClient({
+      call: (name: string) => {
+        if (name !== 'kanban.board') throw new Error(`unexpected ${name}`)
+        return new Promise((resolve) => waiting.push(resolve as (board: unknown) => void)) as never
+      },
+    })
+    const kanban = useKanbanStore()
+    const older = kanban.load({ query: { text: '城' }, lanes: false })
+    const newer = kanban.load({ query: { text: '城东' }, lanes: false })
+    waiting[1]!({ asOf: '2026-11-21', version: 5, total: 151, stages: {}, lanes: [] })
+    await newer
+    waiting[0]!({ asOf: '2026-11-21', version: 5, total: 566, stages: {}, lanes: [] })
+    await older
+    expect(kanban.board?.total).toBe(151)
+    expect(kanban.loading).toBe(false)
+  })
+
+  it('the kanban store loads the board again when a window is of another state of the data', async () => {
+    setActivePinia(createPinia())
+    const client = fakeClient({
+      'kanban.board': { asOf: '2026-11-21', version: 4, total: 1, stages: { signed: 1 }, lanes: [] },
+      'kanban.column': { asOf: '2026-11-21', version: 5, total: 1, rows: [{ id: 7, version: 3, stage: 'signed' }] },
+    })
+    installClient(client)
+    const kanban = useKanbanStore()
+    await kanban.load({ query: {}, lanes: false })
+    const generation = kanban.generation
+    expect(await kanban.window('signed', 0, 50)).toEqual([])
+    await vi.waitFor(() => expect(kanban.generation).toBe(generation + 1))
+    expect(client.calls.map((c) => c[0])).toEqual(['kanban.board', 'kanban.column', 'kanban.board'])
   })
 
   it('the kanban store asks for counts, then windows with the same filters; a move reloads', async () => {

@@ -161,6 +161,10 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
     const host = request.headers.host ?? ''
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`)
       return reply.code(403).send(fail('UNAUTHORIZED', '拒绝访问：请使用本机地址 127.0.0.1 打开专班'))
+    // Request bodies are never inflated (see the compression above): a compressed one is refused as such.
+    const encoding = request.headers['content-encoding']
+    if (encoding && encoding.trim().toLowerCase() !== 'identity')
+      return reply.code(415).send(fail('INVALID_INPUT', '不支持压缩的请求内容，操作未执行。请直接发送 JSON'))
   })
 
   server.addHook('onSend', async (request, reply) => protect(request, reply))

@@ -192,21 +192,22 @@ export async function monthRanking(
   return deps.rankings.get(period, version, () => buildMonthRanking(db, period))
 }
 
-/** Stable order of the ranking page's sort columns (rank: unranked last; score: unscored lowest). */
-const SORT_KEYS: Record<RankingSort, (r: ProjectRankRow) => number | string> = {
-  rank: (r) => r.rank ?? Number.MAX_SAFE_INTEGER,
+/** The ranking page's sort columns; null: no rank or no score, listed last in either direction. */
+const SORT_KEYS: Record<RankingSort, (r: ProjectRankRow) => number | string | null> = {
+  rank: (r) => r.rank,
   code: (r) => r.code,
-  score: (r) => r.score ?? -1,
+  score: (r) => r.score,
 }
 
 function sortedRows(rows: ProjectRankRow[], sort: RankingSort, descending: boolean): ProjectRankRow[] {
-  if (sort === 'rank' && !descending) return rows // the ranking's own order
+  if (sort === 'rank' && !descending) return rows // the ranking's own order (不参与排名 last)
   const key = SORT_KEYS[sort]
   const sign = descending ? -1 : 1
-  // Array.prototype.sort is stable: equal keys keep the ranking's order.
+  // Array.prototype.sort is stable: equal keys keep the ranking's order, so pages never repeat or skip a row.
   return [...rows].sort((a, b) => {
     const x = key(a)
     const y = key(b)
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1
     return x < y ? -sign : x > y ? sign : 0
   })
 }
@@ -224,8 +225,11 @@ export function rankingHandlers(deps: Deps) {
         const version = await readDataVersion(db)
         const month = await monthRanking(deps, db, period, version)
         const own = mine && caller ? await myProjectIds(db, caller) : null
+        const search = text.toLowerCase() // as the kanban's: xm-072 finds XM-072
         const matching = month.projects.filter(
-          (r) => (!own || own.has(r.projectId)) && (!text || r.code.includes(text) || r.name.includes(text)),
+          (r) =>
+            (!own || own.has(r.projectId)) &&
+            (!search || r.code.toLowerCase().includes(search) || r.name.toLowerCase().includes(search)),
         )
         const rows = sortedRows(matching, sort, descending).slice(offset, offset + limit)
         return { ...month.meta, rows, total: matching.length, projects: month.projects.length, version }

@@ -22,23 +22,35 @@ export const useKanbanStore = defineStore('kanban', () => {
   /** The cards fetched in this generation, by id (a drop names a card by id). */
   const known = new Map<number, KanbanCard>()
 
-  /** Counts for `next` filters (and lanes), or again for the same; every column then asks for its cards anew. */
+  let asked = 0
+
+  /**
+   * Counts for `next` filters (and lanes), or again for the same; every column then asks for its cards anew.
+   * Only the newest question's answer is taken: an older one arriving late (a slow search) is dropped.
+   */
   async function load(next?: { query: KanbanQuery; lanes: boolean }) {
     if (next) ({ query, lanes } = next)
+    const ticket = ++asked
     loading.value = true
     try {
       const answer = await api.call('kanban.board', { ...query, lanes })
+      if (ticket !== asked) return
       board.value = answer
       asOf.value = answer.asOf
       known.clear()
       generation.value++
     } finally {
-      loading.value = false
+      if (ticket === asked) loading.value = false
     }
   }
 
-  /** Cards `offset`… of a column (of one 包联领导's lane when `leaderId`), with the board's filters. */
+  /**
+   * Cards `offset`… of a column (of one 包联领导's lane when `leaderId`), with the board's filters. A window of
+   * another state of the data than the board's (someone wrote meanwhile) is not shown with it: the board is
+   * loaded again (a new generation) and the columns ask anew, so no card shows twice or goes missing.
+   */
   async function window(stage: Stage, offset: number, limit: number, leaderId?: number): Promise<KanbanCard[]> {
+    const started = generation.value
     const answer = await api.call('kanban.column', {
       ...query,
       ...(leaderId === undefined ? {} : { leaderId }),
@@ -46,13 +58,20 @@ export const useKanbanStore = defineStore('kanban', () => {
       offset,
       limit,
     })
+    if (started !== generation.value) return [] // the board was loaded again meanwhile
+    if (board.value && answer.version !== board.value.version) {
+      void load()
+      return []
+    }
     for (const card of answer.rows) known.set(card.id, card)
     return answer.rows
   }
 
-  async function move(card: KanbanCard, toStage: Stage, beforeId: number | null, date?: string) {
+  /** Saves a move, then loads the board again; true when saved (the stage dialog then closes). */
+  async function move(card: KanbanCard, toStage: Stage, beforeId: number | null, date?: string): Promise<true> {
     await api.call('project.move', { id: card.id, version: card.version, toStage, beforeId, ...(date ? { date } : {}) })
     await load()
+    return true
   }
 
   return { board, asOf, loading, generation, load, window, move, card: (id: number) => known.get(id) }
