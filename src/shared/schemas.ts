@@ -581,7 +581,13 @@ export const rankingProjectsInput = f.input({
   /** Only the caller's 我的项目 (with their county ranks). */
   mine: f.bool('只看我的项目').default(false),
 })
-export const rankingGroupsInput = f.input({ period: f.period('月份'), by: groupBy })
+/** A group ranking a page at a time, in rank order; text: part of the group's name (a leader, a township, a unit). */
+export const rankingGroupsInput = f.input({
+  period: f.period('月份'),
+  by: groupBy,
+  ...page,
+  text: f.anyName('搜索文字', 50).default(''),
+})
 export const freezeInput = f.input({ period: f.period('月份') })
 export const unfreezeInput = f.input({ period: f.period('月份'), reason: f.text('解除封账原因', 200) })
 export const breakdownInput = f.input({ projectId: f.id('项目'), period: f.period('月份') })

@@ -47,6 +47,14 @@ describe('排名 a page at a time', () => {
     await page.locator('.el-pager li', { hasText: '4' }).click()
     await expect.poll(() => page.locator('.el-table__body-wrapper tbody tr').count()).toBe(20)
     if (process.env.ZHUANBAN_SHOTS) await page.screenshot({ path: `${process.env.ZHUANBAN_SHOTS}/ranking.png` })
+    // The leaders' ranking: a page, searched on the main side.
+    await page.getByRole('tab', { name: '按包联领导' }).click()
+    const leaders = await h.app.call('ranking.groups', { period: PERIOD, by: 'leader', limit: 200 })
+    await page.getByText(`共 ${leaders.total} 个`, { exact: true }).waitFor()
+    const name = leaders.rows.at(-1)!.group.name
+    await page.getByPlaceholder('搜索名称（Ctrl+F）').fill(name)
+    await expect.poll(() => page.locator('.el-table__body-wrapper tbody tr').first().textContent()).toContain(name)
+    if (process.env.ZHUANBAN_SHOTS) await page.screenshot({ path: `${process.env.ZHUANBAN_SHOTS}/ranking-leaders.png` })
     expect(Math.max(...answers)).toBeLessThan(200_000)
     expect(errors).toEqual([])
   })

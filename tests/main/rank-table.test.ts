@@ -93,6 +93,8 @@ describe('rank table', () => {
     const text = formatGroupRanking({
       ...meta,
       by: 'leader',
+      total: 3,
+      version: 1,
       rows: [group(1, '𠮷庆华', 9125), group(2, '欧阳明远', 8412), group(3, '李明', 7003)],
     })
     const lines = text.split('\n')

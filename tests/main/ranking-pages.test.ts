@@ -94,6 +94,23 @@ describe('ranking.projects, a page at a time', () => {
     expect(mine.projects).toBe(260)
   })
 
+  it('pages a group ranking in rank order and searches its names (a leader with any middle dot)', async () => {
+    const app = await district()
+    const { rows, first } = await allPages((offset, limit) =>
+      app.call('ranking.groups', { period: PERIOD, by: 'leader', offset, limit: Math.min(limit, 30) }),
+    )
+    expect(first.rows).toHaveLength(30)
+    expect(rows).toHaveLength(first.total)
+    const ranks = rows.map((r) => r.rank ?? Infinity)
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b))
+    const one = rows.at(-1)!.group.name
+    const found = await app.call('ranking.groups', { period: PERIOD, by: 'leader', text: one })
+    expect(found.rows.map((r) => r.group.name)).toContain(one)
+    expect(found.total).toBe(rows.filter((r) => r.group.name.includes(one)).length)
+    const units = await app.call('ranking.groups', { period: PERIOD, by: 'unit', limit: 200 })
+    expect(units.rows).toHaveLength(units.total)
+  })
+
   it('refuses a page larger than 200 rows or a negative start, in Chinese', async () => {
     const app = await district(3)
     for (const input of [

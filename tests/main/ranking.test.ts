@@ -438,8 +438,8 @@ describe('frozen snapshot property', () => {
     await app.call('ranking.freeze', { period: '2026-09' })
     const snapshot = async () => [
       { ...(await app.call('ranking.projects', { period: '2026-09' })), version: 0 }, // the data's, not the month's
-      await app.call('ranking.groups', { period: '2026-09', by: 'leader' }),
-      await app.call('ranking.groups', { period: '2026-09', by: 'township' }),
+      { ...(await app.call('ranking.groups', { period: '2026-09', by: 'leader' })), version: 0 },
+      { ...(await app.call('ranking.groups', { period: '2026-09', by: 'township' })), version: 0 },
     ]
     const frozen = JSON.stringify(await snapshot())
     const edit = fc.oneof(

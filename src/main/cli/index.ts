@@ -623,7 +623,10 @@ export async function main(argv: string[], out = console.log, err = console.erro
             const ranking = { ...first, rows }
             out(values.json ? JSON.stringify(ranking, null, 2) : formatProjectRanking(ranking))
           } else {
-            const ranking = await app.call('ranking.groups', { period, by: by as GroupBy })
+            const { first, rows } = await allPages((offset, limit) =>
+              app.call('ranking.groups', { period, by: by as GroupBy, offset, limit }),
+            )
+            const ranking = { ...first, rows }
             out(values.json ? JSON.stringify(ranking, null, 2) : formatGroupRanking(ranking))
           }
           return 0

@@ -233,7 +233,9 @@ export async function exportExcel(
         ]),
       )
       for (const by of ['leader', 'township', 'unit'] as GroupBy[]) {
-        const g = await call('ranking.groups', { period, by })
+        const { rows: groupRows } = await allPages((offset, limit) =>
+          call('ranking.groups', { period, by, offset, limit }),
+        )
         sheet(
           workbook,
           `按${GROUP_LABELS[by].replace('/', '')}`,
@@ -249,7 +251,7 @@ export async function exportExcel(
             { header: '黄灯', width: 8, kind: 'int' },
             { header: '绿灯', width: 8, kind: 'int' },
           ],
-          g.rows.map((r) => [
+          groupRows.map((r) => [
             r.rank ?? '不参与',
             formatChange(r.change),
             r.group.name,

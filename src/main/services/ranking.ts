@@ -24,6 +24,7 @@ import { snapshotBreakdowns } from '../ranking/snapshot'
 import { readRules } from './settings'
 import { readDataVersion } from '../store/data-version'
 import { myProjectIds } from '../auth/mine'
+import { normalizePersonName } from '../../shared/names'
 import type { RankingSort } from '../../shared/schemas'
 
 async function frozenRow(db: Kysely<Database>, period: Period) {
@@ -235,11 +236,16 @@ export function rankingHandlers(deps: Deps) {
         return { ...month.meta, rows, total: matching.length, projects: month.projects.length, version }
       }),
 
-    'ranking.groups': ({ period, by }) =>
+    'ranking.groups': ({ period, by, offset, limit, text }) =>
       readTx(deps, async (db) => {
         refuseFuture(period, today())
-        const month = await monthRanking(deps, db, period)
-        return { ...month.meta, by, rows: month.groups[by] }
+        const version = await readDataVersion(db)
+        const month = await monthRanking(deps, db, period, version)
+        const name = normalizePersonName(text) // a leader typed with another middle dot
+        const matching = text
+          ? month.groups[by].filter((g) => g.group.name.includes(text) || g.group.name.includes(name))
+          : month.groups[by]
+        return { ...month.meta, by, rows: matching.slice(offset, offset + limit), total: matching.length, version }
       }),
 
     'ranking.breakdown': ({ projectId, period }) =>

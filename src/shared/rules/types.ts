@@ -126,9 +126,14 @@ export interface ProjectRanking extends RankingMeta {
   version: number
 }
 
+/** One page of a month's group ranking (ranking.groups), in rank order. */
 export interface GroupRanking extends RankingMeta {
   by: GroupBy
   rows: GroupRankRow[]
+  /** Groups matching the search (the pager's total). */
+  total: number
+  /** The data version the page was read at (shared/paging.ts). */
+  version: number
 }
 
 /** How one project's score for a month came about, item by item: what a leader is shown when asking "why". */

@@ -180,7 +180,12 @@ export async function moveToServer(
       for (const by of GROUP_BYS)
         same(
           `${period} 排名（${by}）`,
-          ...(await both(source, target, (app) => app.call('ranking.groups', { period, by }, LOCAL))),
+          ...(await both(source, target, async (app) => {
+            const { first, rows } = await allPages((offset, limit) =>
+              app.call('ranking.groups', { period, by, offset, limit }, LOCAL),
+            )
+            return { ...first, version: 0, rows }
+          })),
         )
     }
     const left = backupDir ? (JSON.parse(backupDir.value) as unknown) : ''
