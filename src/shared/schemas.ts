@@ -567,9 +567,15 @@ const kanbanFilters = {
   text: f.anyName('搜索文字', 50).default(''),
   mine: f.bool('只看我的项目').default(false),
 }
-export const kanbanBoardInput = f.input({ ...kanbanFilters, lanes: f.bool('按包联领导分行').default(false) })
+/** lanes: counts per 包联领导 too, `laneLimit` lanes from `laneOffset` (a province has thousands of leaders). */
+export const kanbanBoardInput = f.input({
+  ...kanbanFilters,
+  lanes: f.bool('按包联领导分行').default(false),
+  laneOffset: f.int('起始行', 0, 10_000_000).default(0),
+  laneLimit: f.int('每次领导数', 1, PAGE_LIMIT_MAX).default(30),
+})
 export const kanbanColumnInput = f.input({ ...kanbanFilters, stage: stage(), ...page })
-export type KanbanFilters = z.output<typeof kanbanBoardInput>
+export type KanbanFilters = z.output<z.ZodObject<typeof kanbanFilters>>
 
 export const rankingProjectsInput = f.input({
   period: f.period('月份'),

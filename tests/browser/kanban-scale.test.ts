@@ -88,6 +88,12 @@ describe('kanban at 2,000 cards', () => {
       await page.mouse.move(box.x + 50, top.y + top.height + 8, { steps: 10 })
       await page.mouse.up()
       await expect.poll(async () => (await column()).findIndex((c) => c.id === dragged.id), { timeout: 10_000 }).toBe(9)
+      // Lanes come 30 at a time; the button at the foot brings the next ones.
+      const { laneTotal } = await h.app.call('kanban.board', { lanes: true, laneLimit: 1 })
+      expect(laneTotal).toBeGreaterThan(30)
+      await expect.poll(() => page.locator('.lane').count()).toBe(30)
+      await page.locator('.more-lanes').click()
+      await expect.poll(() => page.locator('.lane').count()).toBe(Math.min(60, laneTotal))
       expect(errors).toEqual([])
     },
   )

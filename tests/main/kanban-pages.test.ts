@@ -58,7 +58,13 @@ describe('kanban.board and kanban.column', () => {
   it('gives each 包联领导 a lane with their counts, in the leaders’ order', async () => {
     const app = await district()
     const { cards } = await app.call('kanban.cards', {})
-    const board = await app.call('kanban.board', { lanes: true })
+    const board = await app.call('kanban.board', { lanes: true, laneLimit: 200 })
+    expect(board.lanes).toHaveLength(board.laneTotal)
+    // Lanes come a page at a time (thousands of leaders in a province): the pages add up to all of them.
+    const firstLanes = await app.call('kanban.board', { lanes: true, laneLimit: 7 })
+    const nextLanes = await app.call('kanban.board', { lanes: true, laneOffset: 7, laneLimit: 200 })
+    expect([...firstLanes.lanes, ...nextLanes.lanes]).toEqual(board.lanes)
+    expect(firstLanes.laneTotal).toBe(board.laneTotal)
     const leaders = await app.call('leader.list', {})
     const order = new Map(leaders.map((l) => [l.id, l.sortOrder]))
     expect(board.lanes.map((l) => order.get(l.leader.id))).toEqual(

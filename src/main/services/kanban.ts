@@ -144,7 +144,7 @@ export function kanbanHandlers(deps: Deps) {
   return {
     'kanban.board': (input, { caller }) =>
       readTx(deps, async (db): Promise<KanbanBoard> => {
-        const { today, version, cards } = await board(db, { ...input }, caller)
+        const { today, version, cards } = await board(db, input, caller)
         const stages = noCards()
         const lanes = new Map<number, { leader: { id: number; name: string }; order: number; stages: typeof stages }>()
         for (const c of cards) {
@@ -161,13 +161,15 @@ export function kanbanHandlers(deps: Deps) {
           stages,
           lanes: [...lanes.values()]
             .sort((a, b) => a.order - b.order || a.leader.id - b.leader.id)
+            .slice(input.laneOffset, input.laneOffset + input.laneLimit)
             .map(({ leader, stages }) => ({ leader, stages })),
+          laneTotal: lanes.size,
         }
       }),
 
     'kanban.column': ({ stage, offset, limit, ...filters }, { caller }) =>
       readTx(deps, async (db): Promise<KanbanColumnPage> => {
-        const { today, version, cards } = await board(db, { ...filters, lanes: false }, caller)
+        const { today, version, cards } = await board(db, filters, caller)
         const column = cards.filter((c) => c.stage === stage)
         return { asOf: today, version, total: column.length, rows: column.slice(offset, offset + limit) }
       }),

@@ -67,6 +67,20 @@ export const useKanbanStore = defineStore('kanban', () => {
     return answer.rows
   }
 
+  /**
+   * The next lanes of 按包联领导分行 (the board asks for the first ones): appended, the lanes already shown keep
+   * their cards. Lanes of another state of the data than the board's load the board again.
+   */
+  async function moreLanes() {
+    const current = board.value
+    if (!current || current.lanes.length >= current.laneTotal) return
+    const started = generation.value
+    const answer = await api.call('kanban.board', { ...query, lanes: true, laneOffset: current.lanes.length })
+    if (started !== generation.value || board.value !== current) return
+    if (answer.version !== current.version) return load()
+    board.value = { ...current, lanes: [...current.lanes, ...answer.lanes], laneTotal: answer.laneTotal }
+  }
+
   /** Saves a move, then loads the board again; true when saved (the stage dialog then closes). */
   async function move(card: KanbanCard, toStage: Stage, beforeId: number | null, date?: string): Promise<true> {
     await api.call('project.move', { id: card.id, version: card.version, toStage, beforeId, ...(date ? { date } : {}) })
@@ -74,5 +88,5 @@ export const useKanbanStore = defineStore('kanban', () => {
     return true
   }
 
-  return { board, asOf, loading, generation, load, window, move, card: (id: number) => known.get(id) }
+  return { board, asOf, loading, generation, load, window, moreLanes, move, card: (id: number) => known.get(id) }
 })

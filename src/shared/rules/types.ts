@@ -221,8 +221,10 @@ export interface KanbanBoard {
   version: number
   total: number
   stages: Record<Stage, number>
-  /** By 包联领导, in their order (only leaders with matching cards); empty unless lanes were asked for. */
+  /** By 包联领导, in their order (only leaders with matching cards): the lanes asked for; empty without lanes. */
   lanes: { leader: Ref; stages: Record<Stage, number> }[]
+  /** How many lanes there are in all. */
+  laneTotal: number
 }
 
 /** A window of one column's cards, in board order (kanban.column). */
