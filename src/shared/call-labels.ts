@@ -34,6 +34,7 @@ export const CALL_LABELS: Record<CallName, string> = {
   'template.create': '新建节点模板',
   'template.update': '修改节点模板',
   'leader.list': '查看包联领导',
+  'leader.options': '查看包联领导',
   'leader.page': '查看包联领导',
   'leader.create': '新增包联领导',
   'leader.update': '修改、停用包联领导',

@@ -27,6 +27,7 @@ import type {
   Instruction,
   LedgerDetail,
   Leader,
+  LeaderOptions,
   LeaderUsage,
   MilestoneTemplate,
   Milestone,
@@ -153,6 +154,11 @@ export const contract = {
   'template.update': write(s.templateUpdateInput, OFFICE).returns<MilestoneTemplate>(),
 
   'leader.list': read(s.leaderListInput, READ).returns<Leader[]>(),
+  /**
+   * Leaders to pick from, searched on the main side (at most 200; a province has thousands): by text in
+   * official order, or the ones of `ids`; with how many are active and in all.
+   */
+  'leader.options': read(s.leaderOptionsInput, READ).returns<LeaderOptions>(),
   /**
    * The 领导 screen a page at a time (at most 200, by 排序号): each leader with their projects and lights as of
    * today and last month's average score and rank (from the kept computations, versioned-cache.ts).

@@ -77,6 +77,25 @@ export interface DictItem {
   version: number
 }
 
+/** A leader as a select offers them (leader.options). */
+export interface LeaderOption {
+  id: number
+  name: string
+  title: string
+  active: boolean
+}
+
+/** Leaders to pick from (leader.options), and how many there are. */
+export interface LeaderOptions {
+  rows: LeaderOption[]
+  /** Leaders matching the search (the rows are the first of them). */
+  total: number
+  /** Active leaders in all (none: the select says where leaders are added). */
+  active: number
+  /** Leaders in all, 停用 ones included. */
+  all: number
+}
+
 export interface Leader {
   id: number
   name: string

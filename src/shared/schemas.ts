@@ -255,6 +255,16 @@ const leaderName = f
   .refine((v) => !/[、，,；;/／]/.test(v), '「姓名」只能填一位领导：每个项目只有一名包联领导')
   .refine((v) => !/[（）()【】〔〕[\]]/.test(v), '「姓名」中不要加括号，职务请填在「职务」中')
 export const leaderListInput = f.input({ includeInactive: f.bool('含已停用').default(false) })
+/**
+ * Leaders to pick from (a select searched on the main side): those matching `text` (part of a name, any middle
+ * dot, or of a 职务) in official order, or exactly those of `ids` (the names of values already chosen).
+ */
+export const leaderOptionsInput = f.input({
+  text: f.anyName('搜索文字', 50).default(''),
+  ids: z.array(f.id('领导'), { error: '「领导」应为编号列表' }).max(PAGE_LIMIT_MAX, '一次最多查询200位领导').optional(),
+  includeInactive: f.bool('含已停用').default(false),
+  limit: f.int('条数', 1, PAGE_LIMIT_MAX).default(50),
+})
 /** The 领导 screen a page at a time; text: part of a name (any middle dot) or of a 职务. */
 export const leaderPageInput = f.input({
   includeInactive: f.bool('含已停用').default(false),

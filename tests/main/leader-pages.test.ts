@@ -49,3 +49,42 @@ describe('leader.page', () => {
     })
   })
 })
+
+describe('leader.options', () => {
+  it('searches leaders on the main side in official order, or gives the ones of ids, with the counts', async () => {
+    const app = await newApp()
+    await app.call('demo.load', { projects: 30 })
+    const all = await app.call('leader.list', { includeInactive: true })
+    const first = await app.call('leader.options', {})
+    expect(first.rows.map((l) => l.id)).toEqual(
+      all
+        .filter((l) => l.active)
+        .slice(0, 50)
+        .map((l) => l.id),
+    )
+    expect([first.active, first.all]).toEqual([all.filter((l) => l.active).length, all.length])
+    const made = await app.call('leader.create', { name: '阿不都·热合曼', title: '副县长', sortOrder: 999 })
+    const byName = await app.call('leader.options', { text: '阿不都•热' })
+    expect(byName.rows).toEqual([{ id: made.id, name: '阿不都·热合曼', title: '副县长', active: true }])
+    const byTitle = await app.call('leader.options', { text: '副县长', limit: 200 })
+    expect(byTitle.rows.every((l) => l.title.includes('副县长'))).toBe(true)
+    await app.call('leader.update', { id: made.id, version: made.version, active: false })
+    expect((await app.call('leader.options', { text: '阿不都' })).total).toBe(0)
+    expect((await app.call('leader.options', { text: '阿不都', includeInactive: true })).rows).toHaveLength(1)
+    // By id: 停用 ones too (a name shown for a value chosen earlier).
+    const byIds = await app.call('leader.options', { ids: [made.id, all[0]!.id] })
+    expect(byIds.rows.map((l) => [l.id, l.active]).sort()).toEqual(
+      [
+        [all[0]!.id, all[0]!.active],
+        [made.id, false],
+      ].sort(),
+    )
+    expect((await app.call('leader.options', { text: '%' })).total).toBe(0)
+    expect(
+      await app.invoke('leader.options', { ids: Array.from({ length: 201 }, (_, i) => i + 1) }, LOCAL),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    })
+  })
+})

@@ -36,6 +36,7 @@ const READS = [
   'dict.usage',
   'template.list',
   'leader.list',
+  'leader.options',
   'leader.page',
   'leader.usage',
   'project.list',

@@ -49,11 +49,29 @@ const leader = (id: number, name: string, active = true): Leader => ({
   version: 1,
 })
 
+/** leader.options as the main side answers it, over `leaders` (ids, or text and includeInactive). */
+function leaderOptions(leaders: Leader[], input: unknown) {
+  const {
+    ids,
+    text = '',
+    includeInactive = false,
+  } = input as { ids?: number[]; text?: string; includeInactive?: boolean }
+  const rows = leaders
+    .filter((l) => (ids ? ids.includes(l.id) : (includeInactive || l.active) && l.name.includes(text)))
+    .map((l) => ({ id: l.id, name: l.name, title: l.title, active: l.active }))
+  return { rows, total: rows.length, active: leaders.filter((l) => l.active).length, all: leaders.length }
+}
+
 function stock(dicts: Partial<Record<DictKind, DictItem[]>>, leaders: Leader[] = []) {
   setActivePinia(createPinia())
+  installClient({
+    async call(name, input) {
+      if (name === 'leader.options') return leaderOptions(leaders, input) as never
+      throw new Error(`unexpected ${name}`)
+    },
+  })
   const refs = useRefsStore()
   refs.allDicts = { category: [], industry_tag: [], township: [], unit: [], problem_category: [], ...dicts }
-  refs.allLeaders = leaders
   refs.loaded = true
   return refs
 }
@@ -160,7 +178,8 @@ describe('the refs store', () => {
     const client: Client = {
       async call(name, input) {
         calls.push([name, input])
-        if (name === 'leader.list') return [leader(1, '周明远', false), leader(2, '郑佳宁')] as never
+        if (name === 'leader.options')
+          return leaderOptions([leader(1, '周明远', false), leader(2, '郑佳宁')], input) as never
         if (name === 'template.list') return [] as never
         const kind = (input as { kind: DictKind }).kind
         return (
@@ -171,16 +190,21 @@ describe('the refs store', () => {
     installClient(client)
     const refs = useRefsStore()
     await refs.load()
-    expect(calls.find((c) => c[0] === 'leader.list')![1]).toEqual({ includeInactive: true })
+    // Leaders are not loaded whole: the first ones a select offers, and the counts.
+    expect(calls.find((c) => c[0] === 'leader.options')![1]).toEqual({ text: '', includeInactive: false, limit: 50 })
+    expect(calls.some((c) => c[0] === 'leader.list')).toBe(false)
     expect(
       calls.filter((c) => c[0] === 'dict.list').every((c) => (c[1] as { includeInactive: boolean }).includeInactive),
     ).toBe(true)
-    expect(refs.leaders.map((l) => l.name)).toEqual(['郑佳宁'])
-    expect(refs.allLeaders.map((l) => l.name)).toEqual(['周明远', '郑佳宁'])
+    expect(refs.leaderCounts).toEqual({ active: 1, all: 2 })
     expect(refs.dicts.township.map((d) => d.name)).toEqual(['吴桥镇'])
     expect(refs.name('township', 21)).toBe('城关镇')
     expect(refs.label('township', 21)).toBe('城关镇（已停用）')
     expect(refs.label('unit', 21)).toBe('—')
+    // A leader not met yet is asked for by id; its name comes with the answer.
+    expect(refs.leaderLabel(1)).toBe('领导 1')
+    await flushPromises()
+    expect(calls.at(-1)).toEqual(['leader.options', { ids: [1] }])
     expect(refs.leaderLabel(1)).toBe('周明远（已停用）')
   })
 })

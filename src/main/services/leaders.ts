@@ -1,7 +1,7 @@
 /** 包联领导: listed in official order (排序号); one with project history is deactivated, never deleted. */
 import { sql, type Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
-import type { Leader, LeaderUsage } from '../../shared/domain'
+import type { Leader, LeaderOptions, LeaderUsage } from '../../shared/domain'
 import type { KanbanCard, LeaderPage } from '../../shared/rules/types'
 import { normalizePersonName } from '../../shared/names'
 import { addMonths, localToday, periodOf } from '../../shared/dates'
@@ -16,7 +16,8 @@ import { readTx, writeTx, type Deps, type WriteCtx } from '../context'
 import type { CallArgs } from '../../shared/contract'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
-import { checkVersion, flag, must } from './common'
+import { checkVersion, containsPattern, flag, must } from './common'
+import { PAGE_LIMIT_MAX } from '../../shared/schemas'
 import { listedNow } from '../ranking/facts'
 
 /** Leaders with the number of projects on the key-project list each owns now (调出 / 归档 ones not counted). */
@@ -159,6 +160,42 @@ export function leaderHandlers(deps: Deps) {
       return (await q.orderBy('l.sort_order').orderBy('l.id').execute()).map(toLeader)
     },
 
+    'leader.options': ({ text, ids, includeInactive, limit }) =>
+      readTx(deps, async (db): Promise<LeaderOptions> => {
+        let q = db.selectFrom('leaders as l')
+        if (ids) q = q.where('l.id', 'in', ids.length ? ids : [0])
+        else {
+          if (!includeInactive) q = q.where('l.active', '=', 1)
+          if (text) {
+            const dialect = deps.store.dialect
+            const byName = containsPattern(normalizePersonName(text))
+            q = q.where((eb) =>
+              eb.or([
+                dialect.likeIgnoringCase('l.name', byName),
+                dialect.likeIgnoringCase('l.title', containsPattern(text)),
+              ]),
+            )
+          }
+        }
+        const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+        const rows = await q
+          .select(['l.id', 'l.name', 'l.title', 'l.active'])
+          .orderBy('l.sort_order')
+          .orderBy('l.id')
+          .limit(ids ? PAGE_LIMIT_MAX : limit)
+          .execute()
+        const counts = await db
+          .selectFrom('leaders')
+          .select([(eb) => eb.fn.countAll<number>().as('all'), sql<number>`COALESCE(SUM(active), 0)`.as('active')])
+          .executeTakeFirstOrThrow()
+        return {
+          rows: rows.map((r) => ({ id: r.id, name: r.name, title: r.title, active: r.active === 1 })),
+          total: Number(total.n),
+          active: Number(counts.active),
+          all: Number(counts.all),
+        }
+      }),
+
     'leader.page': ({ includeInactive, text, offset, limit }) =>
       readTx(deps, async (db): Promise<LeaderPage> => {
         const version = await readDataVersion(db)
@@ -198,6 +235,7 @@ export function leaderHandlers(deps: Deps) {
           }),
           total: found.length,
           stopped: leaders.filter((l) => !l.active).length,
+          lastSortOrder: leaders.reduce((max, l) => Math.max(max, l.sortOrder), 0),
           period,
           version,
         }

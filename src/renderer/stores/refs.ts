@@ -2,13 +2,21 @@
  * The office's lists every screen picks from: leaders (official order), townships, units, categories …
  *
  * Deactivated (停用) items are loaded too, so that a project, a 专班 or a filter that still uses one shows its
- * name (「城关镇（已停用）」), never its number; they are not offered for new choices. `leaders` and `dicts` are
- * the active ones (what a picker offers); `allLeaders` and `allDicts` include the deactivated ones (the lists
- * in 设置 → 基础名录 and 领导 with 显示已停用, and every lookup of a name by id).
+ * name (「城关镇（已停用）」), never its number; they are not offered for new choices. `dicts` are the active
+ * ones (what a picker offers); `allDicts` include the deactivated ones.
+ *
+ * Leaders are not loaded whole (a province has thousands): a select searches them on the main side
+ * (`searchLeaders`), and a name shown by id is asked for once and kept (`leaderLabel`, `leaderById`).
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { DICT_KINDS, type DictItem, type DictKind, type Leader, type MilestoneTemplate } from '../../shared/domain'
+import {
+  DICT_KINDS,
+  type DictItem,
+  type DictKind,
+  type LeaderOption,
+  type MilestoneTemplate,
+} from '../../shared/domain'
 import { api } from '../api'
 
 /** What a deactivated item is called where it is shown as a current value: 「城关镇（已停用）」. */
@@ -18,14 +26,14 @@ const emptyDicts = (): Record<DictKind, DictItem[]> =>
   Object.fromEntries(DICT_KINDS.map((k) => [k, [] as DictItem[]])) as Record<DictKind, DictItem[]>
 
 export const useRefsStore = defineStore('refs', () => {
-  // shallowRef: a province lists thousands of leaders; the list is replaced on load, never edited in place.
-  const allLeaders = shallowRef<Leader[]>([])
   const allDicts = shallowRef<Record<DictKind, DictItem[]>>(emptyDicts())
   const templates = ref<MilestoneTemplate[]>([])
   const loaded = ref(false)
+  // The leaders met so far (searched or asked for by id), replaced whole on each addition (shallowRef).
+  const leaderById = shallowRef(new Map<number, LeaderOption>())
+  /** How many leaders are active and in all (a select with none says where leaders are added). */
+  const leaderCounts = ref({ active: 0, all: 0 })
 
-  /** The leaders that can be chosen (active), in official order. */
-  const leaders = computed(() => allLeaders.value.filter((l) => l.active))
   /** Per kind, the items that can be chosen (active), in their order. */
   const dicts = computed(
     () =>
@@ -35,17 +43,50 @@ export const useRefsStore = defineStore('refs', () => {
       >,
   )
   const dictById = computed(() => new Map(DICT_KINDS.flatMap((k) => allDicts.value[k].map((d) => [d.id, d]))))
-  const leaderById = computed(() => new Map(allLeaders.value.map((l) => [l.id, l])))
+
+  function remember(rows: LeaderOption[]) {
+    if (rows.length === 0) return
+    const next = new Map(leaderById.value)
+    for (const r of rows) next.set(r.id, r)
+    leaderById.value = next
+  }
+
+  /** Leaders matching `text` (name with any middle dot, or 职务), in official order: at most `limit`. */
+  async function searchLeaders(text: string, includeInactive = false, limit = 50): Promise<LeaderOption[]> {
+    const answer = await api.call('leader.options', { text, includeInactive, limit })
+    remember(answer.rows)
+    leaderCounts.value = { active: answer.active, all: answer.all }
+    return answer.rows
+  }
+
+  // Names asked for by id, fetched together at the end of the tick (a table of accounts asks for many).
+  let wanted = new Set<number>()
+  let asking: Promise<void> | null = null
+  function want(id: number) {
+    wanted.add(id)
+    asking ??= Promise.resolve().then(async () => {
+      const ids = [...wanted].slice(0, 200)
+      wanted = new Set([...wanted].slice(200))
+      asking = null
+      try {
+        remember((await api.call('leader.options', { ids })).rows)
+      } catch {
+        // Shown as its number meanwhile; the next render asks again.
+      }
+      if (wanted.size) want([...wanted][0]!)
+    })
+  }
 
   async function load() {
-    const [leaderList, templateList, ...lists] = await Promise.all([
-      api.call('leader.list', { includeInactive: true }),
+    const [templateList, ...lists] = await Promise.all([
       api.call('template.list', {}),
       ...DICT_KINDS.map((kind) => api.call('dict.list', { kind, includeInactive: true })),
     ])
-    allLeaders.value = leaderList
     templates.value = templateList
     allDicts.value = Object.fromEntries(DICT_KINDS.map((k, i) => [k, lists[i]!])) as Record<DictKind, DictItem[]>
+    // Names may have changed: the leaders met so far are asked for again when next shown.
+    leaderById.value = new Map()
+    await searchLeaders('')
     loaded.value = true
   }
 
@@ -60,16 +101,23 @@ export const useRefsStore = defineStore('refs', () => {
     if (!item || item.kind !== kind) return '—'
     return item.active ? item.name : `${item.name}${INACTIVE_SUFFIX}`
   }
-  /** A leader's name (deactivated ones included, with （已停用）), '—' when there is none. */
+  /**
+   * A leader's name (deactivated ones included, with （已停用）), '—' when there is none; one not met yet is
+   * asked for (shown as 「领导 12」 until its name comes).
+   */
   const leaderLabel = (id: number | null | undefined) => {
-    const leader = id === null || id === undefined ? undefined : leaderById.value.get(id)
-    if (!leader) return '—'
+    if (id === null || id === undefined) return '—'
+    const leader = leaderById.value.get(id)
+    if (!leader) {
+      want(id)
+      return `领导 ${id}`
+    }
     return leader.active ? leader.name : `${leader.name}${INACTIVE_SUFFIX}`
   }
 
   return {
-    leaders,
-    allLeaders,
+    leaderCounts,
+    searchLeaders,
     dicts,
     allDicts,
     dictById,

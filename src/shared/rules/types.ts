@@ -287,6 +287,8 @@ export interface LeaderPage {
   total: number
   /** Leaders 已停用 (shown with 显示已停用). */
   stopped: number
+  /** The largest 排序号 of all leaders (0 with none): a new leader is offered the next one. */
+  lastSortOrder: number
   /** The month the average scores and ranks are of (last month). */
   period: string
   version: number
