@@ -190,6 +190,8 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
         .type('text/plain; charset=utf-8')
         .send(`请求无法完成（HTTP ${status}）。请用启动专班时显示的完整地址（含 token）重新打开专班。`)
     }
+    // The page went away while a compressed answer was being sent (a print closed, a reload): no one to answer.
+    if (error.code === 'ERR_STREAM_PREMATURE_CLOSE') return
     console.error(error)
     return reply.code(500).send(fail('INTERNAL', '程序内部错误，操作未完成。请重试；如果反复出现，请联系技术人员'))
   })
