@@ -59,6 +59,7 @@ export const PRINT_VIEW_CALLS: ReadonlySet<CallName> = new Set<CallName>([
   'settings.get',
   'dict.list',
   'leader.list',
+  'leader.options',
   'template.list',
   'project.list',
   'project.get',
