@@ -60,6 +60,8 @@ export const PRINT_VIEW_CALLS: ReadonlySet<CallName> = new Set<CallName>([
   'dict.list',
   'leader.list',
   'leader.options',
+  'project.page',
+  'problem.page',
   'template.list',
   'project.list',
   'project.get',

@@ -41,6 +41,7 @@ export const CALL_LABELS: Record<CallName, string> = {
   'leader.delete': '删除包联领导',
   'leader.usage': '查看领导的包联情况',
   'project.list': '查看项目库',
+  'project.page': '查看项目库',
   'project.ledgerDetails': '查看项目台账',
   'project.get': '查看项目详情',
   'project.create': '新建项目',

@@ -38,6 +38,7 @@ import type {
   ProblemPage,
   Project,
   ProjectDetail,
+  ProjectPage,
   ProjectSummary,
   ReportSettingsState,
   Settings,
@@ -101,7 +102,7 @@ export const contract = {
   /** The role matrix derived from this contract: every call and which roles may make it. */
   'auth.roles': read(s.emptyInput, READ).returns<RoleMatrixRow[]>(),
 
-  /** 领导批示 of a project (or of one problem), newest first; all of them without a filter. */
+  /** 领导批示 of a project (or of one problem), newest first; at most 200 a call (offset/limit). */
   'instruction.list': read(s.instructionListInput, READ).returns<Instruction[]>(),
   /**
    * A 县领导 writes a 批示 on a project or one of its problems, under its own leader record (RULE when the account
@@ -153,6 +154,7 @@ export const contract = {
   'template.create': write(s.templateCreateInput, OFFICE).returns<MilestoneTemplate>(),
   'template.update': write(s.templateUpdateInput, OFFICE).returns<MilestoneTemplate>(),
 
+  /** Leaders in official order, at most 200 a call (offset/limit); screens search with leader.options. */
   'leader.list': read(s.leaderListInput, READ).returns<Leader[]>(),
   /**
    * Leaders to pick from, searched on the main side (at most 200; a province has thousands): by text in
@@ -170,9 +172,12 @@ export const contract = {
   /** Projects (current and past) and problems of a leader (the confirmation before deactivating says so). */
   'leader.usage': read(s.leaderUsageInput, READ).returns<LeaderUsage>(),
 
+  /** Projects matching the filters, in board order, at most 200 a call (offset/limit). */
   'project.list': read(s.projectListInput, READ).returns<ProjectSummary[]>(),
-  /** The ledger's remaining columns for all projects (the Excel ledger export, without a call per project). */
-  'project.ledgerDetails': read(s.emptyInput, READ).returns<LedgerDetail[]>(),
+  /** Projects matching project.list's filters by 项目编号, a page at a time with the count (一览表, exports). */
+  'project.page': read(s.projectPageInput, READ).returns<ProjectPage>(),
+  /** The ledger's remaining columns, by project id, at most 200 projects a call (offset/limit). */
+  'project.ledgerDetails': read(s.sliceInput, READ).returns<LedgerDetail[]>(),
   'project.get': read(s.projectGetInput, READ).returns<ProjectDetail>(),
   'project.create': write(s.projectCreateInput, OFFICE).returns<ProjectDetail>(),
   'project.update': write(s.projectUpdateInput, OFFICE).returns<Project>(),
@@ -194,9 +199,10 @@ export const contract = {
   'taskForce.addMember': write(s.memberAddInput, OFFICE).returns<TaskForceMember>(),
   'taskForce.updateMember': write(s.memberUpdateInput, OFFICE).returns<TaskForceMember>(),
   'taskForce.removeMember': write(s.memberRemoveInput, OFFICE).returns<{ id: number }>(),
+  /** People (专班成员 and contacts) matching a name or unit, at most 200 a call (offset/limit). */
   'person.list': read(s.personListInput, READ).returns<Person[]>(),
-  /** The 专班通讯录: every project's task-force members (by project code, then 专班长, 联络员, 成员). */
-  'taskForce.contacts': read(s.emptyInput, READ).returns<TaskForceContact[]>(),
+  /** The 专班通讯录: task-force members by project code, then 专班长, 联络员, 成员; 200 a call (offset/limit). */
+  'taskForce.contacts': read(s.sliceInput, READ).returns<TaskForceContact[]>(),
   'person.update': write(s.personUpdateInput, OFFICE).returns<Person>(),
 
   'plan.update': write(s.planUpdateInput, ofProject('plan')).returns<Plan>(),
@@ -214,6 +220,7 @@ export const contract = {
   'report.figures': read(s.reportFiguresInput, READ).returns<InvestmentFigures[]>(),
   'report.save': write(s.reportSaveInput, ofProject('project', 'projectId')).returns<MonthlyReport>(),
 
+  /** Problems matching the filters, by 办结时限, at most 200 a call (offset/limit); the 问题 screen uses problem.page. */
   'problem.list': read(s.problemListInput, READ).returns<Problem[]>(),
   /**
    * The 问题清单 a page at a time (at most 200), by deadline then id: the filters of problem.list and a search
@@ -227,7 +234,8 @@ export const contract = {
   'problem.close': write(s.problemCloseInput, ofUnit('problem')).returns<Problem>(),
   'problem.reopen': write(s.problemReopenInput, ofProject('problem')).returns<Problem>(),
 
-  'kanban.cards': read(s.emptyInput, READ).returns<KanbanData>(),
+  /** Today's kanban cards in board order, at most 200 a call (offset/limit); the screen uses kanban.board/column. */
+  'kanban.cards': read(s.sliceInput, READ).returns<KanbanData>(),
   /**
    * The kanban as of today without its cards: how many match the filters, per column and (lanes) per 包联领导.
    * Computed from one set of cards per day and data version (versioned-cache.ts).

@@ -388,6 +388,14 @@ export interface Problem {
   version: number
 }
 
+/** A page of projects by 项目编号 (project.page): the rows asked for and how many match. */
+export interface ProjectPage {
+  rows: ProjectSummary[]
+  total: number
+  /** The data version it was read at (shared/paging.ts). */
+  version: number
+}
+
 /** A page of the 问题清单 (problem.page): the problems asked for, how many match, and their 批示. */
 export interface ProblemPage {
   rows: Problem[]

@@ -43,3 +43,17 @@ export async function allPages<P extends Page<unknown>>(
   }
   throw new AppError('CONFLICT', '数据在读取过程中一直在变化（其他人正在修改），请稍后重试')
 }
+
+/**
+ * Every row of a bounded list call (at most PAGE_LIMIT_MAX a call, no count): slice after slice until a short
+ * one. For the lists of one project (its problems, its 批示), which a single slice holds in practice; a
+ * whole-office list pages with allPages, whose version check keeps its pages from one state of the data.
+ */
+export async function everySlice<R>(fetch: (offset: number, limit: number) => Promise<R[]>): Promise<R[]> {
+  const rows: R[] = []
+  for (;;) {
+    const slice = await fetch(rows.length, PAGE_LIMIT_MAX)
+    rows.push(...slice)
+    if (slice.length < PAGE_LIMIT_MAX) return rows
+  }
+}

@@ -37,6 +37,20 @@ const page = {
   offset: f.int('起始行', 0, 10_000_000).default(0),
   limit: f.int('每页条数', 1, PAGE_LIMIT_MAX).default(100),
 }
+/**
+ * A bounded list: rows `offset` to `offset + limit` in the list's own order, at most 200 a call (issue 19: no
+ * answer outgrows a screen). Screens page through the `*.page` calls; these lists serve lookups by filter.
+ */
+const slice = {
+  offset: f.int('起始行', 0, 10_000_000).default(0),
+  limit: f.int('条数', 1, PAGE_LIMIT_MAX).default(PAGE_LIMIT_MAX),
+}
+/** Just a slice of a list (kanban.cards, taskForce.contacts, project.ledgerDetails). */
+export const sliceInput = f.input(slice)
+/** At most a page of projects by id (lights.get, report.figures). */
+const someProjects = z
+  .array(f.id('项目'), { error: '「项目」应为编号列表' })
+  .max(PAGE_LIMIT_MAX, `一次最多查询${PAGE_LIMIT_MAX}个项目`)
 const stage = (label = '阶段') => f.oneOf(label, STAGES, STAGE_LABELS)
 const level = f.oneOf('项目级别', PROJECT_LEVELS, PROJECT_LEVEL_LABELS)
 const role = f.oneOf('角色', MEMBER_ROLES, MEMBER_ROLE_LABELS)
@@ -73,6 +87,7 @@ function impossibleDates<T>(check: (v: T) => DateIssue[]) {
 export const instructionListInput = f.input({
   projectId: f.id('项目').optional(),
   problemId: f.id('问题').optional(),
+  ...slice,
 })
 export const instructionCreateInput = f.input({
   projectId: f.id('项目'),
@@ -254,7 +269,7 @@ const leaderName = f
   .personName('姓名')
   .refine((v) => !/[、，,；;/／]/.test(v), '「姓名」只能填一位领导：每个项目只有一名包联领导')
   .refine((v) => !/[（）()【】〔〕[\]]/.test(v), '「姓名」中不要加括号，职务请填在「职务」中')
-export const leaderListInput = f.input({ includeInactive: f.bool('含已停用').default(false) })
+export const leaderListInput = f.input({ includeInactive: f.bool('含已停用').default(false), ...slice })
 /**
  * Leaders to pick from (a select searched on the main side): those matching `text` (part of a name, any middle
  * dot, or of a 职务) in official order, or exactly those of `ids` (the names of values already chosen).
@@ -346,7 +361,7 @@ export const projectUpdateInput = f
   })
   .superRefine(impossibleDates(projectDateErrors))
 
-export const projectListInput = f.input({
+const projectFilters = {
   stage: stage().optional(),
   leaderId: f.id('包联领导').optional(),
   townshipId: f.id('乡镇/街道').optional(),
@@ -357,7 +372,10 @@ export const projectListInput = f.input({
   text: f.anyName('搜索文字', 50).optional(),
   /** listed: the projects on the key-project list (the default); out: those 调出 or 归档. */
   listing: f.oneOf('项目状态', ['listed', 'out'], { listed: '在库', out: '已调出或已归档' }).default('listed'),
-})
+}
+export const projectListInput = f.input({ ...projectFilters, ...slice })
+/** The 重点项目一览表 a page at a time: project.list's filters, by 项目编号. */
+export const projectPageInput = f.input({ ...projectFilters, ...page })
 export const projectGetInput = byId('项目')
 /** 调出 / 归档 / 恢复: the project (with the version read), the date (ISO, not after today) and why. */
 const listingChange = (dateLabel: string, reasonLabel: string) =>
@@ -406,7 +424,7 @@ export const memberUpdateInput = f.input({
 })
 export const memberRemoveInput = byIdVersion('专班成员')
 /** People are searched by name or unit; the text is normalised as a person's name, so '阿不都•' finds '阿不都·'. */
-export const personListInput = f.input({ text: f.anyPersonName('搜索文字').optional() })
+export const personListInput = f.input({ text: f.anyPersonName('搜索文字').optional(), ...slice })
 export const personUpdateInput = f.input({
   id: f.id('人员'),
   version: f.version(),
@@ -479,12 +497,9 @@ export const reportListInput = f.input({
   period: f.period('月份').optional(),
   year: f.year('年度').optional(),
 })
-/** report.figures: 本年 and 开累 of some projects (default all) as of a date (default today). */
+/** report.figures: 本年 and 开累 of some projects (at most 200) as of a date (default today). */
 export const reportFiguresInput = f.input({
-  projectIds: z
-    .array(f.id('项目'), { error: '「项目」应为编号列表' })
-    .max(20_000, '一次最多查询20000个项目')
-    .optional(),
+  projectIds: someProjects,
   date: f.date('日期').optional(),
 })
 export const reportSaveInput = f.input({
@@ -506,8 +521,9 @@ const problemFilters = {
   responsibleUnitId: f.id('责任单位').optional(),
   overdueOn: f.date('逾期判断日期').optional(),
 }
-export const problemListInput = f.input(problemFilters)
-export type ProblemFilters = z.output<typeof problemListInput>
+export const problemListInput = f.input({ ...problemFilters, ...slice })
+/** problem.list's and problem.page's filters, as the services get them. */
+export type ProblemFilters = Omit<z.output<typeof problemListInput>, 'offset' | 'limit'>
 /** The 问题清单 a page at a time: the filters of problem.list, a search (problem, project name or code), a page. */
 export const problemPageInput = f.input({ ...problemFilters, text: f.anyName('搜索文字', 50).default(''), ...page })
 export const problemCreateInput = f.input({
@@ -557,10 +573,8 @@ const groupBy = f.oneOf('排名方式', ['leader', 'township', 'unit'] as const,
 })
 export const lightsGetInput = f.input({
   date: f.date('日期'),
-  projectIds: z
-    .array(f.id('项目'), { error: '「项目」应为编号列表' })
-    .max(20_000, '一次最多查询20000个项目')
-    .optional(),
+  /** At most 200 projects (a screen's); all projects' lights are the kanban's (kanban.board / kanban.column). */
+  projectIds: someProjects,
 })
 export const RANKING_SORTS = ['rank', 'code', 'score'] as const
 export type RankingSort = (typeof RANKING_SORTS)[number]

@@ -6,7 +6,9 @@ import { afterEach } from 'vitest'
 import { sql } from 'kysely'
 import { advanceDataVersion } from '../../src/main/store/data-version'
 import { LOCAL, openApp, openAppAt, type App, type AppOptions } from '../../src/main/app'
-import type { CallInput } from '../../src/shared/contract'
+import type { CallArgs, CallInput } from '../../src/shared/contract'
+import type { KanbanCard } from '../../src/shared/rules/types'
+import { everySlice } from '../../src/shared/paging'
 import type { SqliteDb } from '../../src/main/db/open'
 
 import { fixedClock } from './clock'
@@ -91,6 +93,21 @@ export async function raw<T = Record<string, unknown>>(app: App, text: string, .
   // call, as it would be by an App opened on the database: the data version moves as every write's does.
   if (/^\s*(UPDATE|INSERT|DELETE)\b/i.test(text)) await advanceDataVersion(app.deps.db)
   return rows
+}
+
+/** Today's kanban cards, all of them (kanban.cards answers 200 at a time). */
+export async function allCards(app: App): Promise<KanbanCard[]> {
+  return everySlice(async (offset, limit) => (await app.call('kanban.cards', { offset, limit })).cards)
+}
+
+/** Every problem matching the filters (problem.list answers 200 at a time). */
+export async function allProblems(app: App, filters: Omit<CallArgs<'problem.list'>, 'offset' | 'limit'> = {}) {
+  return everySlice((offset, limit) => app.call('problem.list', { ...filters, offset, limit }))
+}
+
+/** The ids of the first 200 projects (listed or not): a lights.get or report.figures of a small database's all. */
+export async function someProjectIds(app: App): Promise<number[]> {
+  return (await raw<{ id: number }>(app, 'SELECT id FROM projects ORDER BY id LIMIT 200')).map((r) => Number(r.id))
 }
 
 /** The first row's first column of `raw` as a number (a count, a sum). */

@@ -39,7 +39,7 @@ describe('a JSON column of the wrong shape is a damaged record, in Chinese', () 
     for (const [name, input] of [
       ['settings.get', {}],
       ['ranking.projects', { period: '2026-11' }],
-      ['lights.get', { date: '2026-11-21' }],
+      ['lights.get', { date: '2026-11-21', projectIds: [1] }],
       ['kanban.cards', {}],
     ] as const)
       await damaged(app, name, input, '「计分规则」设置', 'settings.value')

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { LOCAL, type App } from '../../src/main/app'
 import { STAGES } from '../../src/shared/domain'
 import { allPages } from '../../src/shared/paging'
-import { newApp } from '../helpers/app'
+import { allCards, newApp } from '../helpers/app'
 import { loginAs } from '../helpers/accounts'
 
 async function district(projects = 240): Promise<App> {
@@ -18,7 +18,7 @@ async function district(projects = 240): Promise<App> {
 describe('kanban.board and kanban.column', () => {
   it('counts every column and pages through each in board order, as the whole list has them', async () => {
     const app = await district()
-    const { cards } = await app.call('kanban.cards', {})
+    const cards = await allCards(app)
     const board = await app.call('kanban.board', {})
     expect(board.total).toBe(cards.length)
     expect(board.lanes).toEqual([])
@@ -39,7 +39,7 @@ describe('kanban.board and kanban.column', () => {
 
   it('filters all cards on the main side: light, leader, text in any case, 我的项目', async () => {
     const app = await district()
-    const { cards } = await app.call('kanban.cards', {})
+    const cards = await allCards(app)
     const red = await app.call('kanban.board', { light: 'red' })
     expect(red.total).toBe(cards.filter((c) => c.light === 'red').length)
     const leader = cards[0]!.leader
@@ -57,7 +57,7 @@ describe('kanban.board and kanban.column', () => {
 
   it('gives each 包联领导 a lane with their counts, in the leaders’ order', async () => {
     const app = await district()
-    const { cards } = await app.call('kanban.cards', {})
+    const cards = await allCards(app)
     const board = await app.call('kanban.board', { lanes: true, laneLimit: 200 })
     expect(board.lanes).toHaveLength(board.laneTotal)
     // Lanes come a page at a time (thousands of leaders in a province): the pages add up to all of them.

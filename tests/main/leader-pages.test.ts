@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { LOCAL } from '../../src/main/app'
 import { allPages } from '../../src/shared/paging'
-import { newApp } from '../helpers/app'
+import { allCards, newApp } from '../helpers/app'
 
 describe('leader.page', () => {
   it("gives each leader, by 排序号, their projects and lights today and last month's average and rank", async () => {
@@ -12,7 +12,7 @@ describe('leader.page', () => {
     const { rows, first } = await allPages((offset, limit) => app.call('leader.page', { offset, limit }))
     expect(rows.map((r) => r.leader)).toEqual(leaders)
     expect(first.period).toBe('2026-10')
-    const { cards } = await app.call('kanban.cards', {})
+    const cards = await allCards(app)
     const october = await app.call('ranking.groups', { period: '2026-10', by: 'leader' })
     for (const row of rows) {
       const own = cards.filter((c) => c.leader.id === row.leader.id)

@@ -14,7 +14,7 @@ import { LOCAL, openApp, openAppAt, type App } from '../../src/main/app'
 import { setBackupFolder } from '../../src/main/services/backups'
 import { moveToServer } from '../../src/main/store/postgres/move'
 import { AppError } from '../../src/shared/errors'
-import { dump, fixedClock, raw, tempDir } from '../helpers/app'
+import { dump, fixedClock, raw, someProjectIds, tempDir } from '../helpers/app'
 import { newPgDatabase, withDatabase } from '../helpers/store'
 import { newSession } from '../helpers/accounts'
 import { runCli as cli } from '../helpers/cli'
@@ -228,7 +228,7 @@ describe('迁移到服务器', () => {
       for (const row of ranking.rows.slice(0, 5))
         await both((app) => app.call('ranking.breakdown', { projectId: row.projectId, period }))
     }
-    await both((app) => app.call('lights.get', { date: '2026-11-21' }))
+    await both(async (app) => app.call('lights.get', { date: '2026-11-21', projectIds: await someProjectIds(app) }))
     await both((app) => app.call('kanban.cards', {}))
     await both((app) => app.call('overview.get', {}))
   })

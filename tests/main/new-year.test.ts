@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LOCAL, openApp, type App } from '../../src/main/app'
 import { scheduleProgress } from '../../src/shared/dates'
-import { newApp, tempDir } from '../helpers/app'
+import { newApp, someProjectIds, tempDir } from '../helpers/app'
 
 const JANUARY = () => new Date('2027-01-15T04:00:00Z') // 2027-01-15, noon in China
 
@@ -72,8 +72,8 @@ describe('the first days of 2027 on 2026 data', () => {
     // Extended to 2027 without a plan: the prompt's data. Ended in 2026: no plan is asked for.
     expect(byId.get(ids.missing)).toMatchObject({ annualPlan: null, planMissing: true })
     expect(byId.get(ids.ended)).toMatchObject({ annualPlan: null, planMissing: false })
-    // The default date is today's (the injected clock), the default projects all of them.
-    const all = await app.call('report.figures', {})
+    // The default date is today's (the injected clock).
+    const all = await app.call('report.figures', { projectIds: await someProjectIds(app) })
     expect(all).toHaveLength(55)
     expect(all.find((f) => f.projectId === ids.missing)).toEqual(byId.get(ids.missing))
     // As of the last day of 2026 the same project's 本年 is 2026's, and 开累 leaves January 2027 out.
@@ -128,7 +128,7 @@ describe('the first days of 2027 on 2026 data', () => {
     const ids = await scene(app)
     const overview = await app.call('overview.get', {})
     expect(overview.investment).toMatchObject({ months: 0, expected: 0 })
-    const mid = await app.call('lights.get', { date: '2027-01-15' })
+    const mid = await app.call('lights.get', { date: '2027-01-15', projectIds: await someProjectIds(app) })
     expect(mid.flatMap((l) => l.reasons).filter((r) => r.kind === 'investment_behind')).toEqual([])
     // On the month's last day the plan is due at 1/12: a January report of 6,789 against the 2027 plan.
     const [end] = await app.call('lights.get', { date: '2027-01-31', projectIds: [ids.planned] })
@@ -162,7 +162,9 @@ describe('the first days of 2027 on 2026 data', () => {
     expect(col('2027年完成投资（万元）')).toBeGreaterThan(0)
     // 开累 stands right beside 本年.
     expect(col('开累完成投资（万元）')).toBe(col('2027年完成投资（万元）') + 1)
-    const figures = new Map((await app.call('report.figures', {})).map((f) => [f.projectId, f]))
+    const figures = new Map(
+      (await app.call('report.figures', { projectIds: await someProjectIds(app) })).map((f) => [f.projectId, f]),
+    )
     const codes = new Map((await app.call('project.list', {})).map((p) => [p.code, p.id]))
     for (let r = 3; r <= ws.rowCount; r++) {
       const f = figures.get(codes.get(String(ws.getRow(r).getCell(2).value))!)!

@@ -48,6 +48,7 @@ const READS = [
   'report.figures',
   'problem.list',
   'problem.page',
+  'project.page',
   'kanban.cards',
   'kanban.board',
   'kanban.column',

@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest'
 import { LOCAL } from '../../src/main/app'
 import { allPages } from '../../src/shared/paging'
-import { newApp } from '../helpers/app'
+import { allProblems, newApp } from '../helpers/app'
 import { loginAs } from '../helpers/accounts'
 
 describe('problem.page', () => {
   it('pages through the same problems, in the same order, as the whole list', async () => {
     const app = await newApp()
     await app.call('demo.load', { projects: 120 })
-    const all = await app.call('problem.list', {})
+    const all = await allProblems(app)
     expect(all.length).toBeGreaterThan(60)
     const { rows, first } = await allPages((offset, limit) => app.call('problem.page', { offset, limit }))
     expect(rows).toEqual(all)
@@ -18,13 +18,13 @@ describe('problem.page', () => {
     const open = await app.call('problem.page', { status: 'open', limit: 200 })
     expect(open.rows).toEqual(all.filter((p) => p.status === 'open').slice(0, 200))
     const overdue = await app.call('problem.page', { overdueOn: '2026-11-21', limit: 200 })
-    expect(overdue.total).toBe((await app.call('problem.list', { overdueOn: '2026-11-21' })).length)
+    expect(overdue.total).toBe((await allProblems(app, { overdueOn: '2026-11-21' })).length)
   })
 
   it('searches the description, the project name and the code (any case) over all problems', async () => {
     const app = await newApp()
     await app.call('demo.load', { projects: 120 })
-    const all = await app.call('problem.list', {})
+    const all = await allProblems(app)
     const last = all.at(-1)!
     const byCode = await app.call('problem.page', { text: last.projectCode.toLowerCase(), limit: 200 })
     expect(byCode.rows.map((p) => p.id)).toContain(last.id)
@@ -43,7 +43,7 @@ describe('problem.page', () => {
   it("carries the 批示 of the page's problems only", async () => {
     const app = await newApp()
     await app.call('demo.load', { projects: 60 })
-    const all = await app.call('problem.list', {})
+    const all = await allProblems(app)
     const leader = (await app.call('leader.list', {}))[0]!
     const { from } = await loginAs(app, 'leader1', { roles: ['leader'], leaderId: leader.id })
     const say = (p: (typeof all)[number] | null, projectId: number, text: string) =>

@@ -139,7 +139,7 @@ describe('a month computed once per state of the data', () => {
     expect(cache.computations - before).toBe(1)
     // Reads do not change the data version.
     await app.call('project.get', { id: page.rows[0]!.projectId })
-    await app.call('lights.get', { date: '2026-11-21' })
+    await app.call('lights.get', { date: '2026-11-21', projectIds: [page.rows[0]!.projectId] })
     await app.call('kanban.cards', {})
     await app.call('ranking.projects', { period: PERIOD })
     expect(cache.computations - before).toBe(1)

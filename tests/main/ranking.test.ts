@@ -8,7 +8,7 @@ import { lightFactsFromRaw, lightOf } from '../../src/shared/rules/lights'
 import { basisText, tieText } from '../../src/shared/rules/ranking'
 import { componentHundredths, componentsOf, scoreFactsOfBreakdown } from '../../src/shared/rules/scores'
 import ExcelJS from 'exceljs'
-import { dump, newApp, projectInput, raw, refused, seedBasics, type Basics } from '../helpers/app'
+import { dump, newApp, projectInput, raw, refused, seedBasics, someProjectIds, type Basics } from '../helpers/app'
 
 async function workbookOf(base64: string) {
   const wb = new ExcelJS.Workbook()
@@ -273,7 +273,7 @@ describe('the breakdown of a score', () => {
         if (row.basis?.problems != null) expect(breakdown.problems).toHaveLength(row.basis.problems)
       }
     }
-    const lights = await app.call('lights.get', { date: '2026-11-21' })
+    const lights = await app.call('lights.get', { date: '2026-11-21', projectIds: await someProjectIds(app) })
     expect(lights).toHaveLength(55)
     const some = lights.slice(0, 10)
     for (const l of some) {

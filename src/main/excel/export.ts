@@ -16,8 +16,28 @@ import { basisText, formatChange, tieText } from '../../shared/rules/ranking'
 import { allPages } from '../../shared/paging'
 import { GROUP_LABELS, LIGHT_LABELS, type GroupBy } from '../../shared/rules/types'
 import type { CallName, CallResult } from '../../shared/contract'
+import type { InvestmentFigures, LedgerDetail, Problem, ProjectSummary, TaskForceContact } from '../../shared/domain'
+import type { KanbanCard } from '../../shared/rules/types'
 
 type Call = <K extends CallName>(name: K, input: unknown) => Promise<CallResult<K>>
+
+/**
+ * The whole lists an export writes, read main-side (no contract call answers a whole list: at most 200 rows a
+ * call, issue 19). The paged ranking is read through its calls (`allPages`), as the 通报 reads it.
+ */
+export interface ExportSource {
+  /** Every project on the list, in board order. */
+  projects(): Promise<ProjectSummary[]>
+  /** Today's kanban cards (their lights), from the computation the kanban keeps. */
+  cards(): Promise<KanbanCard[]>
+  /** 本年 and 开累 of every project as of `date`. */
+  figures(date: IsoDate): Promise<InvestmentFigures[]>
+  ledgerDetails(): Promise<LedgerDetail[]>
+  /** Every problem, by 办结时限. */
+  problems(): Promise<Problem[]>
+  /** The 专班通讯录. */
+  contacts(): Promise<TaskForceContact[]>
+}
 
 interface ColumnSpec {
   header: string
@@ -117,6 +137,7 @@ export const LEDGER_COLUMNS: ColumnSpec[] = [
 
 export async function exportExcel(
   call: Call,
+  source: ExportSource,
   what: string,
   options: { period?: string; projectId?: number; today: IsoDate },
 ) {
@@ -129,13 +150,13 @@ export async function exportExcel(
     }
     case 'ledger': {
       const [projects, kanban, investment, details] = await Promise.all([
-        call('project.list', {}),
-        call('kanban.cards', {}),
-        call('report.figures', { date: options.today }),
-        call('project.ledgerDetails', {}),
+        source.projects(),
+        source.cards(),
+        source.figures(options.today),
+        source.ledgerDetails(),
       ])
       const detailOf = new Map(details.map((d) => [d.projectId, d]))
-      const lights = new Map(kanban.cards.map((c) => [c.id, c.light]))
+      const lights = new Map(kanban.map((c) => [c.id, c.light]))
       const figures = new Map(investment.map((r) => [r.projectId, r]))
       // The year is named in the headers (an export of January says 2027, never a bare 年度/本年), and 开累
       // (every month since the project's start) stands beside 本年.
@@ -267,7 +288,7 @@ export async function exportExcel(
       return toFile(workbook, `重点项目排名-${period}.xlsx`)
     }
     case 'problems': {
-      const problems = await call('problem.list', {})
+      const problems = await source.problems()
       sheet(
         workbook,
         '问题清单',
@@ -335,7 +356,7 @@ export async function exportExcel(
       return toFile(workbook, `节点计划-${d.project.code}.xlsx`)
     }
     case 'contacts':
-      return contactsFile(call, workbook, stamp, options.today)
+      return contactsFile(source, workbook, stamp, options.today)
     default:
       throw new Error(`unknown export ${what}`)
   }
@@ -360,8 +381,8 @@ export const CONTACT_COLUMNS: ColumnSpec[] = [
  * 包联领导. Phones are written as text, as stored (Excel would turn 13800000000 into a number shown as 1.38E+10
  * and drop a landline's leading 0).
  */
-async function contactsFile(call: Call, workbook: ExcelJS.Workbook, stamp: string, today: IsoDate) {
-  const contacts = await call('taskForce.contacts', {})
+async function contactsFile(source: ExportSource, workbook: ExcelJS.Workbook, stamp: string, today: IsoDate) {
+  const contacts = await source.contacts()
   sheet(
     workbook,
     '专班通讯录',

@@ -8,6 +8,14 @@ import type { HandlerMap } from '../handler-types'
 import type { Plan } from '../excel/import/plan'
 import { importJob } from '../excel/progress'
 import { createStoreBackup } from '../backup/any-store'
+import { readTx } from '../context'
+import { readDataVersion } from '../store/data-version'
+import { listProjects, ledgerDetails } from './projects'
+import { todaysCards } from './kanban'
+import { investmentFigures } from './reports'
+import { listProblems } from './problems'
+import { taskForceContacts } from './task-forces'
+import type { ExportSource } from '../excel/export'
 
 type Call = <K extends CallName>(name: K, input: unknown) => Promise<CallResult<K>>
 
@@ -22,6 +30,18 @@ const exporter = () => import('../excel/export')
 const planner = () => import('../excel/import/plan')
 const committer = () => import('../excel/import/commit')
 
+/** Every row the exports write, main-side (export.ts ExportSource). */
+function exportSource(deps: Deps): ExportSource {
+  return {
+    projects: () => readTx(deps, (db) => listProjects(db, deps.store.dialect, { listing: 'listed' })),
+    cards: () => readTx(deps, async (db) => todaysCards(deps, db, localToday(deps.clock()), await readDataVersion(db))),
+    figures: (date) => readTx(deps, (db) => investmentFigures(db, date)),
+    ledgerDetails: () => readTx(deps, (db) => ledgerDetails(db, {})),
+    problems: () => listProblems(deps, {}),
+    contacts: () => readTx(deps, (db) => taskForceContacts(db)),
+  }
+}
+
 export function excelHandlers(deps: Deps, call: Call) {
   const plan = async (input: CallArgs<'excel.preview'>): Promise<Plan> =>
     (await planner()).planImport(deps.db, decode(input.base64), input.fileName, {
@@ -35,7 +55,11 @@ export function excelHandlers(deps: Deps, call: Call) {
     'excel.export': async ({ what, period, projectId }) => {
       if (what === 'ranking' && !period) throw new AppError('INVALID_INPUT', '导出排名需要指定「月份」')
       if (what === 'milestones' && !projectId) throw new AppError('INVALID_INPUT', '导出节点计划需要指定「项目」')
-      return (await exporter()).exportExcel(call, what, { period, projectId, today: localToday(deps.clock()) })
+      return (await exporter()).exportExcel(call, exportSource(deps), what, {
+        period,
+        projectId,
+        today: localToday(deps.clock()),
+      })
     },
     'excel.preview': async (input) => (await plan(input)).preview,
     'excel.import': async (input) => {

@@ -10,6 +10,7 @@ import { audit } from '../audit'
 import { readTx, writeTx, type Deps } from '../context'
 import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
+import { sliced } from '../db/slice'
 
 function instructions(db: Kysely<Database>) {
   return db
@@ -61,12 +62,16 @@ export async function instructionsOnProblems(db: Kysely<Database>, problemIds: n
 
 export function instructionHandlers(deps: Deps) {
   return {
-    'instruction.list': ({ projectId, problemId }) =>
+    'instruction.list': ({ projectId, problemId, offset, limit }) =>
       readTx(deps, async (db) => {
         let q = instructions(db)
         if (projectId) q = q.where('i.project_id', '=', projectId)
         if (problemId) q = q.where('i.problem_id', '=', problemId)
-        const rows = await q.orderBy('i.given_on', 'desc').orderBy('i.id', 'desc').execute()
+        const rows = await q
+          .orderBy('i.given_on', 'desc')
+          .orderBy('i.id', 'desc')
+          .$call(sliced({ offset, limit }))
+          .execute()
         return rows.map(toInstruction)
       }),
 

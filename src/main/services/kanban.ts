@@ -174,10 +174,11 @@ export function kanbanHandlers(deps: Deps) {
         return { asOf: today, version, total: column.length, rows: column.slice(offset, offset + limit) }
       }),
 
-    'kanban.cards': () =>
+    'kanban.cards': ({ offset, limit }) =>
       readTx(deps, async (db): Promise<KanbanData> => {
         const today = localToday(deps.clock())
-        return { asOf: today, cards: await todaysCards(deps, db, today, await readDataVersion(db)) }
+        const cards = await todaysCards(deps, db, today, await readDataVersion(db))
+        return { asOf: today, cards: cards.slice(offset, offset + limit) }
       }),
 
     'project.move': ({ id, version, toStage, beforeId, date }) =>

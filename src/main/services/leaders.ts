@@ -19,6 +19,7 @@ import type { HandlerMap } from '../handler-types'
 import { checkVersion, containsPattern, flag, must } from './common'
 import { PAGE_LIMIT_MAX } from '../../shared/schemas'
 import { listedNow } from '../ranking/facts'
+import { sliced } from '../db/slice'
 
 /** Leaders with the number of projects on the key-project list each owns now (调出 / 归档 ones not counted). */
 function leaderQuery(db: Kysely<Database>) {
@@ -154,10 +155,10 @@ export async function nextLeaderSortOrder(db: Kysely<Database>): Promise<number>
 
 export function leaderHandlers(deps: Deps) {
   return {
-    'leader.list': async ({ includeInactive }) => {
+    'leader.list': async ({ includeInactive, offset, limit }) => {
       let q = leaderQuery(deps.db)
       if (!includeInactive) q = q.where('l.active', '=', 1)
-      return (await q.orderBy('l.sort_order').orderBy('l.id').execute()).map(toLeader)
+      return (await q.orderBy('l.sort_order').orderBy('l.id').$call(sliced({ offset, limit })).execute()).map(toLeader)
     },
 
     'leader.options': ({ text, ids, includeInactive, limit }) =>

@@ -18,6 +18,7 @@ import type { ProblemFilters } from '../../shared/schemas'
 import { instructionsOnProblems } from './instructions'
 import { readDataVersion } from '../store/data-version'
 import type { Database } from '../db/schema'
+import { sliced, type Slice } from '../db/slice'
 import type { HandlerMap } from '../handler-types'
 import { checkVersion, containsPattern, must, requireDict } from './common'
 
@@ -36,6 +37,12 @@ function problemQuery(db: Kysely<Database>) {
       'u.name as unit_name',
       'l.name as leader_name',
     ])
+}
+
+/** Problems matching the filters, by 办结时限: the slice asked for, or all of them (the Excel export). */
+export async function listProblems(deps: Deps, f: ProblemFilters, slice: Slice = {}): Promise<Problem[]> {
+  const q = filtered(problemQuery(deps.db), f, deps.store.dialect).orderBy('q.deadline').orderBy('q.id')
+  return (await q.$call(sliced(slice)).execute()).map(toProblem)
 }
 
 /**
@@ -150,10 +157,7 @@ export function problemHandlers(deps: Deps) {
   }
 
   return {
-    'problem.list': async (f) =>
-      (
-        await filtered(problemQuery(deps.db), f, deps.store.dialect).orderBy('q.deadline').orderBy('q.id').execute()
-      ).map(toProblem),
+    'problem.list': ({ offset, limit, ...f }) => listProblems(deps, f, { offset, limit }),
 
     'problem.page': ({ offset, limit, ...f }) =>
       readTx(deps, async (db): Promise<ProblemPage> => {

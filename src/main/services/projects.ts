@@ -13,6 +13,7 @@ import {
   type AnnualPlan,
   type LeaderAssignment,
   type ProjectDetail,
+  type ProjectPage,
   type ProjectSummary,
   type LedgerDetail,
   LISTING_STATUS_LABELS,
@@ -41,6 +42,8 @@ import {
   projectsWithOwners,
   requireDict,
 } from './common'
+import { sliced, type Slice } from '../db/slice'
+import { readDataVersion } from '../store/data-version'
 
 export async function loadProjectDetail(db: Kysely<Database>, id: number): Promise<ProjectDetail> {
   const row = must(await db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst(), '项目', id)
@@ -177,11 +180,10 @@ async function requireUniqueCode(db: Kysely<Database>, code: string, exceptId: n
   if (other) throw codeInUse(code, other.name)
 }
 
-async function listProjects(
-  db: Kysely<Database>,
-  dialect: Dialect,
-  f: CallArgs<'project.list'>,
-): Promise<ProjectSummary[]> {
+type ProjectFilters = Omit<CallArgs<'project.list'>, 'offset' | 'limit'>
+
+/** The projects matching project.list's filters, with the columns of a ProjectSummary. */
+function projectQuery(db: Kysely<Database>, dialect: Dialect, f: ProjectFilters) {
   let q = projectsWithOwners(db)
     .leftJoin('dict_items as c', 'c.id', 'p.category_id')
     .leftJoin('dict_items as it', 'it.id', 'p.industry_tag_id')
@@ -241,7 +243,22 @@ async function listProjects(
       eb.or([dialect.likeIgnoringCase('p.name', pattern), dialect.likeIgnoringCase('p.code', pattern)]),
     )
   }
-  const rows = await q.orderBy('p.position').orderBy('p.id').execute()
+  return q
+}
+
+/**
+ * Projects matching the filters (project.list's), in board order or by 项目编号: the slice asked for, or all of
+ * them (the Excel export, main-side).
+ */
+export async function listProjects(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  f: ProjectFilters & Slice & { byCode?: boolean },
+): Promise<ProjectSummary[]> {
+  const ordered = f.byCode
+    ? projectQuery(db, dialect, f).orderBy('p.code').orderBy('p.id')
+    : projectQuery(db, dialect, f).orderBy('p.position').orderBy('p.id')
+  const rows = await ordered.$call(sliced(f)).execute()
   return rows.map((r) => ({
     id: r.id,
     code: r.code,
@@ -491,40 +508,57 @@ export async function changeListing(
   return loadProjectDetail(w.db, id)
 }
 
+/** The ledger's columns beyond project.list's (建设单位, 内容, 年限, 专班长), by project id: a slice or all. */
+export async function ledgerDetails(db: Kysely<Database>, slice: Slice): Promise<LedgerDetail[]> {
+  const rows = await db
+    .selectFrom('projects as p')
+    .leftJoin('task_forces as tf', 'tf.project_id', 'p.id')
+    .leftJoin('task_force_members as m', (j) => j.onRef('m.task_force_id', '=', 'tf.id').on('m.role', '=', 'head'))
+    .leftJoin('people as pe', 'pe.id', 'm.person_id')
+    .select([
+      'p.id',
+      'p.construction_unit',
+      'p.content',
+      'p.start_year',
+      'p.end_year',
+      'p.planned_start',
+      'p.planned_end',
+      'pe.name as head',
+    ])
+    .orderBy('p.id')
+    .orderBy('m.id')
+    .$call(sliced(slice))
+    .execute()
+  return rows.map((r): LedgerDetail => ({
+    projectId: r.id,
+    constructionUnit: r.construction_unit,
+    content: r.content,
+    startYear: r.start_year,
+    endYear: r.end_year,
+    plannedStart: r.planned_start,
+    plannedEnd: r.planned_end,
+    head: r.head,
+  }))
+}
+
 export function projectHandlers(deps: Deps) {
   return {
     'project.list': (input) => listProjects(deps.db, deps.store.dialect, input),
 
-    'project.ledgerDetails': async () =>
-      (
-        await deps.db
-          .selectFrom('projects as p')
-          .leftJoin('task_forces as tf', 'tf.project_id', 'p.id')
-          .leftJoin('task_force_members as m', (j) =>
-            j.onRef('m.task_force_id', '=', 'tf.id').on('m.role', '=', 'head'),
-          )
-          .leftJoin('people as pe', 'pe.id', 'm.person_id')
-          .select([
-            'p.id',
-            'p.construction_unit',
-            'p.content',
-            'p.start_year',
-            'p.end_year',
-            'p.planned_start',
-            'p.planned_end',
-            'pe.name as head',
-          ])
-          .execute()
-      ).map((r): LedgerDetail => ({
-        projectId: r.id,
-        constructionUnit: r.construction_unit,
-        content: r.content,
-        startYear: r.start_year,
-        endYear: r.end_year,
-        plannedStart: r.planned_start,
-        plannedEnd: r.planned_end,
-        head: r.head,
-      })),
+    'project.page': ({ offset, limit, ...f }) =>
+      readTx(deps, async (db): Promise<ProjectPage> => {
+        const counted = await projectQuery(db, deps.store.dialect, f)
+          .clearSelect()
+          .select((eb) => eb.fn.countAll<number>().as('total'))
+          .executeTakeFirstOrThrow()
+        return {
+          rows: await listProjects(db, deps.store.dialect, { ...f, byCode: true, offset, limit }),
+          total: Number(counted.total),
+          version: await readDataVersion(db),
+        }
+      }),
+
+    'project.ledgerDetails': (slice) => ledgerDetails(deps.db, slice),
 
     'project.get': ({ id }) => readTx(deps, (db) => loadProjectDetail(db, id)),
 

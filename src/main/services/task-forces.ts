@@ -10,6 +10,7 @@ import { toMember, toPerson } from '../mappers'
 import { checkVersion, containsPattern, must, requireDict } from './common'
 import { loadProjectDetail } from './projects'
 import { listedNow } from '../ranking/facts'
+import { sliced, type Slice } from '../db/slice'
 
 async function loadTaskForce(db: Kysely<Database>, id: number): Promise<TaskForce> {
   const tf = must(
@@ -56,7 +57,7 @@ const roleText = (r: MemberRole) => MEMBER_ROLE_LABELS[r]
  * 归档: listedNow) with the project (code, name) and its current 包联领导, ordered by project code, then 专班长,
  * 联络员, 成员, then when they joined. Phones are as stored. One query, whatever the number of projects.
  */
-export async function taskForceContacts(db: Kysely<Database>): Promise<TaskForceContact[]> {
+export async function taskForceContacts(db: Kysely<Database>, slice: Slice = {}): Promise<TaskForceContact[]> {
   const rows = await db
     .selectFrom('task_force_members as m')
     .innerJoin('task_forces as tf', 'tf.id', 'm.task_force_id')
@@ -79,6 +80,7 @@ export async function taskForceContacts(db: Kysely<Database>): Promise<TaskForce
     .orderBy('p.code')
     .orderBy(sql`CASE m.role WHEN 'head' THEN 0 WHEN 'liaison' THEN 1 ELSE 2 END`)
     .orderBy('m.id')
+    .$call(sliced(slice))
     .execute()
   return rows.map((r) => ({ ...r, leader: r.leader ?? '', role: r.role }))
 }
@@ -188,9 +190,9 @@ export function taskForceHandlers(deps: Deps) {
         return { id }
       }),
 
-    'taskForce.contacts': () => readTx(deps, taskForceContacts),
+    'taskForce.contacts': (slice) => readTx(deps, (db) => taskForceContacts(db, slice)),
 
-    'person.list': async ({ text: search }) => {
+    'person.list': async ({ text: search, offset, limit }) => {
       let q = deps.db.selectFrom('people').selectAll()
       if (search) {
         const pattern = containsPattern(search)
@@ -201,7 +203,9 @@ export function taskForceHandlers(deps: Deps) {
           ]),
         )
       }
-      return (await q.orderBy('unit').orderBy('name').orderBy('id').limit(500).execute()).map(toPerson)
+      return (await q.orderBy('unit').orderBy('name').orderBy('id').$call(sliced({ offset, limit })).execute()).map(
+        toPerson,
+      )
     },
 
     'person.update': ({ id, version, ...changes }) =>

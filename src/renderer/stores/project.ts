@@ -6,6 +6,7 @@ import type { LightResult } from '../../shared/rules/types'
 import { contract, type CallName } from '../../shared/contract'
 import { localToday } from '../../shared/dates'
 import { api } from '../api'
+import { everySlice } from '../../shared/paging'
 import type { useSessionStore } from './session'
 
 export const useProjectStore = defineStore('project', () => {
@@ -25,8 +26,8 @@ export const useProjectStore = defineStore('project', () => {
         api.call('project.get', { id }),
         api.call('lights.get', { date: localToday(), projectIds: [id] }),
         api.call('report.list', { projectId: id }),
-        api.call('problem.list', { projectId: id }),
-        api.call('instruction.list', { projectId: id }),
+        everySlice((offset, limit) => api.call('problem.list', { projectId: id, offset, limit })),
+        everySlice((offset, limit) => api.call('instruction.list', { projectId: id, offset, limit })),
         api.call('audit.list', { projectId: id, limit: 200 }),
       ])
       detail.value = d
