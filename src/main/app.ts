@@ -127,6 +127,7 @@ export function createApp(store: Store, options: AppOptions = {}): App {
     sessions: new Sessions(),
     rankings: new VersionedCache(KEPT_MONTHS),
     boards: new VersionedCache(2), // today's, and yesterday's for a page open over midnight
+    overviews: new VersionedCache(2),
   }
   const handlers: Handlers = createHandlers(deps)
   const gate = createGate()

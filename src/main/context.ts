@@ -11,6 +11,7 @@ import { currentCaller } from './auth/current'
 import type { Sessions } from './auth/sessions'
 import type { VersionedCache } from './versioned-cache'
 import type { MonthRanking } from './services/ranking'
+import type { OfficeFacts } from './services/overview'
 import type { KanbanCard } from '../shared/rules/types'
 
 export interface Deps {
@@ -28,6 +29,8 @@ export interface Deps {
   rankings: VersionedCache<MonthRanking>
   /** The kanban's cards of a day, kept per data version, by date. */
   boards: VersionedCache<KanbanCard[]>
+  /** 总览's office-wide counts of a day (services/overview.ts), kept per data version, by date. */
+  overviews: VersionedCache<OfficeFacts>
 }
 
 /** Who a write is recorded under: the caller's account (null for the command line) and its name and unit then. */

@@ -29,6 +29,28 @@ describe('kanban cards and the overview', () => {
     }
   })
 
+  it("keeps the office's counts until something is written; 我的项目 are counted for the caller", async () => {
+    const app = await newApp()
+    await app.call('demo.load', {})
+    const before = app.deps.overviews.computations
+    const first = await app.call('overview.get', {})
+    expect(await app.call('overview.get', {})).toEqual(first)
+    await app.call('project.get', { id: first.missingReports[0]?.projectId ?? 1 }) // a read changes nothing
+    await app.call('overview.get', {})
+    expect(app.deps.overviews.computations - before).toBe(1)
+    // A project moved to the next stage is in the next answer.
+    const { cards } = await app.call('kanban.cards', { limit: 200 })
+    const card = cards.find((c) => c.stage === 'planning')!
+    await app.call('project.move', { id: card.id, version: card.version, toStage: 'investment', beforeId: null })
+    const after = await app.call('overview.get', {})
+    expect(app.deps.overviews.computations - before).toBe(2)
+    expect(after.stages.planning).toBe(first.stages.planning - 1)
+    expect(after.stages.investment).toBe(first.stages.investment + 1)
+    // 我的项目 is the caller's own, never the office's kept counts.
+    await app.call('overview.get', { mine: true })
+    expect(app.deps.overviews.computations - before).toBe(2)
+  })
+
   it('sums the district up and lists what is missing, overdue and mine', async () => {
     const app = await newApp()
     await app.call('demo.load', {})
