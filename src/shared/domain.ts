@@ -4,6 +4,7 @@
  */
 import type { Money } from './money'
 import type { IsoDate, Period } from './dates'
+import type { Page } from './paging'
 
 export const STAGES = ['planning', 'investment', 'signed', 'construction', 'production'] as const
 export type Stage = (typeof STAGES)[number]
@@ -389,24 +390,14 @@ export interface Problem {
 }
 
 /** A page of projects by 项目编号 (project.page): the rows asked for and how many match. */
-export interface ProjectPage {
-  rows: ProjectSummary[]
-  total: number
-  /** The data version it was read at (shared/paging.ts). */
-  version: number
-}
+export type ProjectPage = Page<ProjectSummary>
 
 /** A page of the 问题清单 (problem.page): the problems asked for, how many match, and their 批示. */
-export interface ProblemPage {
-  rows: Problem[]
-  /** Problems matching the filters and the search. */
-  total: number
+export interface ProblemPage extends Page<Problem> {
   /** Of those, how many are 已办结 (the 办结率). */
   closed: number
   /** The 领导批示 on the page's problems, newest first. */
   instructions: Instruction[]
-  /** The data version it was read at (shared/paging.ts). */
-  version: number
 }
 
 /** 领导批示: a 县领导's dated instruction on a project (or one of its problems), shown to its 专班 and printed. */
@@ -542,11 +533,6 @@ export interface SetupProgress {
   leaders: number
   projects: number
   reports: number
-}
-
-export interface Page<T> {
-  items: T[]
-  total: number
 }
 
 export interface BackupEntry {

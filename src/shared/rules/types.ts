@@ -2,6 +2,7 @@
 import type { Money } from '../money'
 import type { IsoDate, Period } from '../dates'
 import type { Leader, Ref, Rules, Stage } from '../domain'
+import type { Page } from '../paging'
 
 export type Light = 'red' | 'yellow' | 'green'
 export const LIGHT_LABELS: Record<Light, string> = { red: '红灯', yellow: '黄灯', green: '绿灯' }
@@ -116,24 +117,14 @@ export interface RankingMeta {
 }
 
 /** One page of a month's project ranking (ranking.projects): the rows asked for and how many there are. */
-export interface ProjectRanking extends RankingMeta {
-  rows: ProjectRankRow[]
-  /** Rows matching the search and filter (the pager's total). */
-  total: number
-  /** Projects in the month's ranking, all of them. */
+export interface ProjectRanking extends RankingMeta, Page<ProjectRankRow> {
+  /** Projects in the month's ranking, all of them (`total`: those matching the search and filter). */
   projects: number
-  /** The data version the page was read at: pages of one version belong together (shared/paging.ts). */
-  version: number
 }
 
 /** One page of a month's group ranking (ranking.groups), in rank order. */
-export interface GroupRanking extends RankingMeta {
+export interface GroupRanking extends RankingMeta, Page<GroupRankRow> {
   by: GroupBy
-  rows: GroupRankRow[]
-  /** Groups matching the search (the pager's total). */
-  total: number
-  /** The data version the page was read at (shared/paging.ts). */
-  version: number
 }
 
 /** How one project's score for a month came about, item by item: what a leader is shown when asking "why". */
@@ -228,12 +219,8 @@ export interface KanbanBoard {
 }
 
 /** A window of one column's cards, in board order (kanban.column). */
-export interface KanbanColumnPage {
+export interface KanbanColumnPage extends Page<KanbanCard> {
   asOf: IsoDate
-  version: number
-  /** Cards of the column matching the filters. */
-  total: number
-  rows: KanbanCard[]
 }
 
 export interface OverviewItem {
@@ -281,15 +268,11 @@ export interface LeaderPageRow {
 }
 
 /** A page of the 领导 screen. */
-export interface LeaderPage {
-  rows: LeaderPageRow[]
-  /** Leaders matching the search. */
-  total: number
+export interface LeaderPage extends Page<LeaderPageRow> {
   /** Leaders 已停用 (shown with 显示已停用). */
   stopped: number
   /** The largest 排序号 of all leaders (0 with none): a new leader is offered the next one. */
   lastSortOrder: number
   /** The month the average scores and ranks are of (last month). */
   period: string
-  version: number
 }
