@@ -14,13 +14,17 @@ export interface Measured {
   floor: number | null
   runs: number
   note?: string
+  /** A condition the figure must meet besides its budget (one ranking computation per 通报 …); failed: missed. */
+  check?: { ok: boolean; text: string }
+  /** A page figure's largest answer: the call, bytes on the wire (compressed body) and decoded. */
+  largestCall?: { name: string; wireBytes: number; bytes: number }
 }
 
 /** A figure as one store measured it (what services.ts and browser.ts produce per store). */
 export interface StoreFigure {
   key: string
   label: string
-  unit: 'ms' | 'MB'
+  unit: 'ms' | 'MB' | 'KB'
   budget: number
   /** Upper bound on value ÷ floor, when the budget names one. */
   maxRatio?: number

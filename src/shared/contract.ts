@@ -199,7 +199,7 @@ export const contract = {
   'taskForce.addMember': write(s.memberAddInput, OFFICE).returns<TaskForceMember>(),
   'taskForce.updateMember': write(s.memberUpdateInput, OFFICE).returns<TaskForceMember>(),
   'taskForce.removeMember': write(s.memberRemoveInput, OFFICE).returns<{ id: number }>(),
-  /** People (专班成员 and contacts) matching a name or unit, at most 200 a call (offset/limit). */
+  /** People (专班成员 and contacts) matching a name or unit, or by ids; at most 200 a call (offset/limit). */
   'person.list': read(s.personListInput, READ).returns<Person[]>(),
   /** The 专班通讯录: task-force members by project code, then 专班长, 联络员, 成员; 200 a call (offset/limit). */
   'taskForce.contacts': read(s.sliceInput, READ).returns<TaskForceContact[]>(),
@@ -216,6 +216,7 @@ export const contract = {
   'milestone.reopen': write(s.milestoneReopenInput, ofProject('milestone')).returns<Milestone>(),
   'milestone.remove': write(s.milestoneRemoveInput, ofProject('milestone')).returns<{ id: number }>(),
 
+  /** Monthly reports by project and month, at most 200 a call (offset/limit). */
   'report.list': read(s.reportListInput, READ).returns<MonthlyReport[]>(),
   'report.figures': read(s.reportFiguresInput, READ).returns<InvestmentFigures[]>(),
   'report.save': write(s.reportSaveInput, ofProject('project', 'projectId')).returns<MonthlyReport>(),

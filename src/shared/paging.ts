@@ -41,7 +41,7 @@ export async function allPages<P extends Page<unknown>>(
     }
     if (!changed) return { first, rows }
   }
-  throw new AppError('CONFLICT', '数据在读取过程中一直在变化（其他人正在修改），请稍后重试')
+  throw changing()
 }
 
 /**
@@ -57,3 +57,18 @@ export async function everySlice<R>(fetch: (offset: number, limit: number) => Pr
     if (slice.length < PAGE_LIMIT_MAX) return rows
   }
 }
+
+/**
+ * Several paged lists of one state of the data (a print's tables, each read with allPages): `read` reads them
+ * all and says the data version of each; when they differ, a write landed between two of them and all are read
+ * again. Throws CONFLICT when the data changed under every one of five attempts.
+ */
+export async function ofOneState<T>(read: () => Promise<{ value: T; versions: number[] }>): Promise<T> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const { value, versions } = await read()
+    if (versions.every((v) => v === versions[0])) return value
+  }
+  throw changing()
+}
+
+const changing = () => new AppError('CONFLICT', '数据在读取过程中一直在变化（其他人正在修改），请稍后重试')

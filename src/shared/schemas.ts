@@ -176,7 +176,7 @@ export const securityLogInput = f.input({
   event: f.oneOf('事件', SECURITY_EVENTS, SECURITY_EVENT_LABELS).optional(),
   userId: f.id('账号').optional(),
   beforeId: f.id('起始记录').optional(),
-  limit: f.int('条数', 1, 1000).default(200),
+  limit: f.int('条数', 1, PAGE_LIMIT_MAX).default(PAGE_LIMIT_MAX),
 })
 export const securityPolicyInput = f.input({
   version: f.version(),
@@ -424,7 +424,12 @@ export const memberUpdateInput = f.input({
 })
 export const memberRemoveInput = byIdVersion('专班成员')
 /** People are searched by name or unit; the text is normalised as a person's name, so '阿不都•' finds '阿不都·'. */
-export const personListInput = f.input({ text: f.anyPersonName('搜索文字').optional(), ...slice })
+/** People matching `text` (name or unit), or exactly those of `ids` (the names of people already chosen). */
+export const personListInput = f.input({
+  text: f.anyPersonName('搜索文字').optional(),
+  ids: z.array(f.id('人员'), { error: '「人员」应为编号列表' }).max(PAGE_LIMIT_MAX, '一次最多查询200位人员').optional(),
+  ...slice,
+})
 export const personUpdateInput = f.input({
   id: f.id('人员'),
   version: f.version(),
@@ -496,6 +501,7 @@ export const reportListInput = f.input({
   projectId: f.id('项目').optional(),
   period: f.period('月份').optional(),
   year: f.year('年度').optional(),
+  ...slice,
 })
 /** report.figures: 本年 and 开累 of some projects (at most 200) as of a date (default today). */
 export const reportFiguresInput = f.input({
@@ -674,7 +680,7 @@ export const auditListInput = f.input({
   projectId: f.id('项目').optional(),
   entity: f.anyText('对象类型', 30).optional(),
   beforeId: f.id('起始记录').optional(),
-  limit: f.int('条数', 1, 500).default(100),
+  limit: f.int('条数', 1, PAGE_LIMIT_MAX).default(100),
 })
 export const demoLoadInput = f.input({
   seed: f.int('随机种子', 0, 2_147_483_647).default(20261121),

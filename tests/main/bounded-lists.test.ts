@@ -43,6 +43,16 @@ describe('bounded list calls', () => {
     expect((await app.call('taskForce.contacts', {})).length).toBe(200)
     const details = await everySlice((offset, limit) => app.call('project.ledgerDetails', { offset, limit }))
     expect(new Set(details.map((d) => d.projectId)).size).toBe(PROJECTS)
+    const reports = await everySlice((offset, limit) => app.call('report.list', { offset, limit }))
+    expect(reports.length).toBeGreaterThan(200)
+    expect((await app.call('report.list', {})).length).toBe(200)
+    // People by id: the names of the people accounts stand for.
+    const people = await app.call('person.list', {})
+    const far = people.at(-1)!
+    expect((await app.call('person.list', { ids: [far.id, people[0]!.id] })).map((p) => p.id).sort()).toEqual(
+      [far.id, people[0]!.id].sort(),
+    )
+    expect(await app.call('person.list', { ids: [] })).toEqual([])
     expect((await app.call('leader.list', { limit: 3 })).length).toBe(3)
     const leaders = await app.call('leader.list', {})
     expect((await app.call('leader.list', { offset: 1, limit: 2 })).map((l) => l.id)).toEqual(
@@ -52,7 +62,19 @@ describe('bounded list calls', () => {
 
   it('refuse a slice over 200 rows, and lights or figures of more than 200 projects or of all', async () => {
     const app = await loaded()
-    for (const name of ['project.list', 'problem.list', 'leader.list', 'kanban.cards', 'taskForce.contacts'])
+    for (const name of [
+      'project.list',
+      'problem.list',
+      'leader.list',
+      'person.list',
+      'report.list',
+      'instruction.list',
+      'kanban.cards',
+      'taskForce.contacts',
+      'project.ledgerDetails',
+      'audit.list',
+      'security.log',
+    ])
       expect((await refused(app, name, { limit: 201 }, 'INVALID_INPUT')).message).toContain('条数')
     const ids = Array.from({ length: 201 }, (_, i) => i + 1)
     expect(
@@ -62,6 +84,7 @@ describe('bounded list calls', () => {
       '一次最多查询200个项目',
     )
     expect((await refused(app, 'lights.get', { date: '2026-11-21' }, 'INVALID_INPUT')).message).toContain('项目')
+    expect((await refused(app, 'person.list', { ids }, 'INVALID_INPUT')).message).toContain('一次最多查询200位人员')
   })
 })
 

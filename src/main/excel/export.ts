@@ -13,7 +13,7 @@ import {
   STAGE_LABELS,
 } from '../../shared/domain'
 import { basisText, formatChange, tieText } from '../../shared/rules/ranking'
-import { allPages } from '../../shared/paging'
+import { allPages, ofOneState } from '../../shared/paging'
 import { GROUP_LABELS, LIGHT_LABELS, type GroupBy } from '../../shared/rules/types'
 import type { CallName, CallResult } from '../../shared/contract'
 import type { InvestmentFigures, LedgerDetail, Problem, ProjectSummary, TaskForceContact } from '../../shared/domain'
@@ -205,9 +205,19 @@ export async function exportExcel(
     }
     case 'ranking': {
       const period = options.period!
-      const { first: projects, rows: projectRows } = await allPages((offset, limit) =>
-        call('ranking.projects', { period, offset, limit }),
-      )
+      // The four sheets of one state of the data (shared/paging.ts).
+      const [{ first: projects, rows: projectRows }, groups] = await ofOneState(async () => {
+        const read = await allPages((offset, limit) => call('ranking.projects', { period, offset, limit }))
+        const byGroup = await Promise.all(
+          (['leader', 'township', 'unit'] as GroupBy[]).map((by) =>
+            allPages((offset, limit) => call('ranking.groups', { period, by, offset, limit })),
+          ),
+        )
+        return {
+          value: [read, byGroup] as const,
+          versions: [read.first.version, ...byGroup.map((g) => g.first.version)],
+        }
+      })
       const title = (what: string) =>
         `${formatPeriodChinese(period)}重点项目排名（${what}，${projects.frozen ? '已封账' : '未封账'}，${stamp}）`
       sheet(
@@ -253,10 +263,8 @@ export async function exportExcel(
           r.reasons.map((x) => x.text).join('；'),
         ]),
       )
-      for (const by of ['leader', 'township', 'unit'] as GroupBy[]) {
-        const { rows: groupRows } = await allPages((offset, limit) =>
-          call('ranking.groups', { period, by, offset, limit }),
-        )
+      for (const [i, by] of (['leader', 'township', 'unit'] as GroupBy[]).entries()) {
+        const groupRows = groups[i]!.rows
         sheet(
           workbook,
           `按${GROUP_LABELS[by].replace('/', '')}`,

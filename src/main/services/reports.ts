@@ -10,6 +10,7 @@ import type { Database } from '../db/schema'
 import type { HandlerMap } from '../handler-types'
 import { toReport } from '../mappers'
 import { checkVersion, must } from './common'
+import { sliced } from '../db/slice'
 
 /** The freeze hook: every write to a month's figures asks this first. */
 export async function assertPeriodOpen(db: Kysely<Database>, period: string): Promise<void> {
@@ -78,7 +79,7 @@ export function reportHandlers(deps: Deps) {
     'report.figures': ({ projectIds, date }) =>
       readTx(deps, (db) => investmentFigures(db, date ?? localToday(deps.clock()), projectIds)),
 
-    'report.list': async ({ projectId, period, year }) => {
+    'report.list': async ({ projectId, period, year, offset, limit }) => {
       let q = deps.db
         .selectFrom('monthly_reports as r')
         .leftJoin('frozen_periods as f', 'f.period', 'r.period')
@@ -87,7 +88,7 @@ export function reportHandlers(deps: Deps) {
       if (projectId) q = q.where('r.project_id', '=', projectId)
       if (period) q = q.where('r.period', '=', period)
       if (year) q = q.where('r.period', '>=', `${year}-01`).where('r.period', '<=', `${year}-12`)
-      const rows = await q.orderBy('r.project_id').orderBy('r.period').execute()
+      const rows = await q.orderBy('r.project_id').orderBy('r.period').$call(sliced({ offset, limit })).execute()
       return rows.map((r) => toReport(r, r.frozen_period !== null))
     },
 

@@ -192,8 +192,9 @@ export function taskForceHandlers(deps: Deps) {
 
     'taskForce.contacts': (slice) => readTx(deps, (db) => taskForceContacts(db, slice)),
 
-    'person.list': async ({ text: search, offset, limit }) => {
+    'person.list': async ({ text: search, ids, offset, limit }) => {
       let q = deps.db.selectFrom('people').selectAll()
+      if (ids) q = q.where('id', 'in', ids.length ? ids : [0])
       if (search) {
         const pattern = containsPattern(search)
         q = q.where((eb) =>

@@ -25,7 +25,7 @@ export const useProjectStore = defineStore('project', () => {
       const [d, lights, r, p, i, a] = await Promise.all([
         api.call('project.get', { id }),
         api.call('lights.get', { date: localToday(), projectIds: [id] }),
-        api.call('report.list', { projectId: id }),
+        everySlice((offset, limit) => api.call('report.list', { projectId: id, offset, limit })),
         everySlice((offset, limit) => api.call('problem.list', { projectId: id, offset, limit })),
         everySlice((offset, limit) => api.call('instruction.list', { projectId: id, offset, limit })),
         api.call('audit.list', { projectId: id, limit: 200 }),
