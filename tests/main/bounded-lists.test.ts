@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
 import { allPages, everySlice } from '../../src/shared/paging'
+import { OVERVIEW_ITEMS } from '../../src/shared/rules/types'
 import { newApp, refused } from '../helpers/app'
 
 const PROJECTS = 230
@@ -85,6 +86,20 @@ describe('bounded list calls', () => {
     )
     expect((await refused(app, 'lights.get', { date: '2026-11-21' }, 'INVALID_INPUT')).message).toContain('项目')
     expect((await refused(app, 'person.list', { ids }, 'INVALID_INPUT')).message).toContain('一次最多查询200位人员')
+  })
+})
+
+describe('总览', () => {
+  it("sends each list's first 20 items and the counts of all", async () => {
+    const app = await loaded()
+    const o = await app.call('overview.get', {})
+    const overdue = await everySlice((offset, limit) =>
+      app.call('problem.list', { overdueOn: '2026-11-21', offset, limit }),
+    )
+    expect(o.counts.overdueProblems).toBe(overdue.length)
+    expect(overdue.length).toBeGreaterThan(OVERVIEW_ITEMS)
+    expect(o.overdueProblems).toHaveLength(OVERVIEW_ITEMS)
+    expect(o.missingReports.length).toBe(Math.min(o.counts.missingReports, OVERVIEW_ITEMS))
   })
 })
 

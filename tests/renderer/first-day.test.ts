@@ -77,6 +77,7 @@ const emptyOverview: OverviewData = {
   missingReports: [],
   overdueProblems: [],
   todos: { unit: '区发改局', milestones: [], reports: [], problems: [] },
+  counts: { missingReports: 0, overdueProblems: 0, todos: 0 },
 }
 
 async function mountOverview(setup: SetupProgress, overview: OverviewData = emptyOverview) {

@@ -4,7 +4,13 @@
  */
 import { addDays, addMonths, daysBetween, localToday, monthsElapsed, periodOf } from '../../shared/dates'
 import { STAGES, type Stage } from '../../shared/domain'
-import type { Light, Overview, OverviewItem, OverviewRanking } from '../../shared/rules/types'
+import {
+  OVERVIEW_ITEMS,
+  type Light,
+  type Overview,
+  type OverviewItem,
+  type OverviewRanking,
+} from '../../shared/rules/types'
 import { readTx, type Deps } from '../context'
 import { myProjectIds } from '../auth/mine'
 import type { HandlerMap } from '../handler-types'
@@ -151,19 +157,21 @@ export function overviewHandlers(deps: Deps) {
                 .limit(50)
                 .execute()
             : []
+        const myReports = owing.filter((c) => mine.has(c.id) || (unit !== '' && c.unit === unit))
+        const myProblems = overdue.filter((q) => mine.has(q.id) || (unit !== '' && q.unit === unit))
+        // Each list's first items only, with the counts of all (an office sees thousands at province scale).
+        const first = <T>(list: T[]) => list.slice(0, OVERVIEW_ITEMS)
         return {
           asOf: today,
           reportPeriod,
           stages,
           lights,
           investment: { completed, annualPlan, expected: Math.round((annualPlan * months) / 12), months },
-          missingReports: owing.map((c) => item(c, c.unit)),
-          overdueProblems: overdueProblems
-            .slice(0, 50)
-            .map((q) => item(q, `${q.description}（限${q.deadline}，${q.unit}）`)),
+          missingReports: first(owing).map((c) => item(c, c.unit)),
+          overdueProblems: first(overdueProblems).map((q) => item(q, `${q.description}（限${q.deadline}，${q.unit}）`)),
           todos: {
             unit,
-            milestones: myMilestones.map((m) =>
+            milestones: first(myMilestones).map((m) =>
               item(
                 m,
                 m.planned_date < today
@@ -171,12 +179,13 @@ export function overviewHandlers(deps: Deps) {
                   : `「${m.milestone}」${m.planned_date}到期`,
               ),
             ),
-            reports: owing
-              .filter((c) => mine.has(c.id) || (unit !== '' && c.unit === unit))
-              .map((c) => item(c, `${reportPeriod}月报未报`)),
-            problems: overdue
-              .filter((q) => mine.has(q.id) || (unit !== '' && q.unit === unit))
-              .map((q) => item(q, `${q.description}（限${q.deadline}）`)),
+            reports: first(myReports).map((c) => item(c, `${reportPeriod}月报未报`)),
+            problems: first(myProblems).map((q) => item(q, `${q.description}（限${q.deadline}）`)),
+          },
+          counts: {
+            missingReports: owing.length,
+            overdueProblems: overdueProblems.length,
+            todos: myMilestones.length + myReports.length + myProblems.length,
           },
         }
       }),

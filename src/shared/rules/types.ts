@@ -247,10 +247,15 @@ export interface Overview {
   stages: Record<Stage, number>
   lights: Record<Light, number>
   investment: { completed: Money; annualPlan: Money; expected: Money; months: number }
+  /** The first OVERVIEW_ITEMS of each list (a province's would be thousands); the counts are of all. */
   missingReports: OverviewItem[]
   overdueProblems: OverviewItem[]
   todos: { unit: string; milestones: OverviewItem[]; reports: OverviewItem[]; problems: OverviewItem[] }
+  counts: { missingReports: number; overdueProblems: number; todos: number }
 }
+
+/** How many items of each 总览 list are sent (the screen shows at most 8): issue 19, no answer outgrows a screen. */
+export const OVERVIEW_ITEMS = 20
 
 /** One row of the 领导 screen (leader.page): the leader, their projects today and last month's ranking. */
 export interface LeaderPageRow {
