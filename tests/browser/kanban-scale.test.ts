@@ -1,6 +1,7 @@
 /** The kanban with 2,000 cards stays light: only the cards in view are in the page, and scrolling reaches all. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeHarness, newPage, openRoute, startDemo, type Harness } from './harness'
+import { allCards } from '../helpers/app'
 
 let h: Harness
 beforeAll(async () => {
@@ -30,8 +31,7 @@ describe('kanban at 2,000 cards', () => {
     expect(count).toBeGreaterThan(500)
     await column.evaluate((el) => (el.scrollTop = el.scrollHeight))
     await page.waitForTimeout(200)
-    const cards = await h.app.call('kanban.cards', {})
-    const last = cards.cards.filter((c) => c.stage === 'construction').at(-1)!
+    const last = (await allCards(h.app)).filter((c) => c.stage === 'construction').at(-1)!
     await page.waitForSelector(`[data-card="${last.id}"]`)
     expect(await page.locator('[data-card]').count()).toBeLessThan(150)
     // A search over all 2,000 cards, answered by the main side.
