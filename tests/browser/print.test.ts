@@ -93,6 +93,17 @@ describe('printing (A4, GB/T 9704)', () => {
     expect(outsideMargins(pages, margins)).toEqual([])
   })
 
+  it('a document that could not be read says why, is not printed, and can be read again', async () => {
+    await openRoute(page, h, '#/print/project/999999')
+    await page.waitForSelector('body[data-print-ready="1"]')
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('不存在')
+    const bar = page.locator('.print-bar')
+    expect(await bar.getByRole('button', { name: '打印' }).isDisabled()).toBe(true)
+    await bar.getByRole('button', { name: '重新读取' }).click()
+    await page.waitForSelector('body[data-print-ready="1"]')
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('不存在')
+  })
+
   it('问题清单: every open problem, grouped by level', async () => {
     const pages = await printToPdf('#/print/problems', 'problems')
     const open = (await h.app.call('problem.list', {})).filter((p) => p.status !== 'closed')
