@@ -139,9 +139,18 @@ export async function openRoute(page: Page, h: Harness, route: string): Promise<
   if (!(await booted(page))) throw new Error(`openRoute(${route}): the app did not start — ${await pageState(page)}`)
 }
 
+/**
+ * The app has started: a screen before the frame, a print, or the frame with the office's lists read (its main
+ * area no longer busy, or saying why not). Without the last, a screen's own controls may never come.
+ */
 async function booted(page: Page): Promise<boolean> {
   return page
-    .waitForSelector(`${SCREENS}, .print-screen`, { timeout: 15_000 })
+    .waitForSelector(
+      `.first-run, .login-screen, .password-screen, .print-screen, .frame .main[aria-busy="false"], .refs-error`,
+      {
+        timeout: 15_000,
+      },
+    )
     .then(() => true)
     .catch(() => false)
 }
