@@ -11,6 +11,7 @@ import { IPC, type AppCommand } from '../src/shared/bridge'
 import { DATA_FOLDER_NAME, DATABASE_FILE_NAME, resolveDatabasePath } from '../src/main/paths'
 import { Senders, registerContractHandlers } from './ipc'
 import { backupDirOf, ensureDailyBackup } from '../src/main/backup/backups'
+import { warmFirstScreen } from '../src/main/warm'
 import { damagedMessage, openAtStart, restoreAtStart } from '../src/main/backup/startup'
 import { buildMenuTemplate } from './menu'
 import { registerPrintHandlers } from './print'
@@ -125,6 +126,8 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
         url: `${APP_ORIGIN}/index.html`,
       })
       senders.trust(desktop.window.webContents, 'window')
+      // 总览's figures, while the window loads (src/main/warm.ts).
+      setImmediate(() => void warmFirstScreen(main))
     },
     (error: unknown) => {
       dialog.showErrorBox('专班启动失败', String(error))

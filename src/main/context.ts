@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely'
 import { localToday, type IsoDate } from '../shared/dates'
 import type { Caller } from '../shared/accounts'
 import type { Database } from './db/schema'
-import type { Store } from './store/port'
+import type { Store, WriteOptions } from './store/port'
 import { currentCaller } from './auth/current'
 import type { Sessions } from './auth/sessions'
 import type { VersionedCache } from './versioned-cache'
@@ -67,9 +67,17 @@ export function readTx<T>(deps: Deps, fn: (db: Kysely<Database>) => Promise<T>):
  * Runs `fn` as one write transaction that knows the operator and the time: any throw rolls back all. On
  * PostgreSQL `fn` may run again after a serialization failure (store/port.ts): keep it to database work.
  */
-export function writeTx<T>(deps: Deps, fn: (w: WriteCtx) => Promise<T>): Promise<T> {
+export function writeTx<T>(deps: Deps, fn: (w: WriteCtx) => Promise<T>, options?: WriteOptions): Promise<T> {
   return deps.store.write((conn) => {
     const clock = deps.clock()
     return fn({ db: conn, now: clock.toISOString(), today: localToday(clock), operator: operatorOf(currentCaller()) })
-  })
+  }, options)
+}
+
+/**
+ * As `writeTx`, for a login's bookkeeping only (the account's failure count, lock and last login; the security
+ * log): the data version stays (store/port.ts WriteOptions), so logins do not make kept answers be computed again.
+ */
+export function loginTx<T>(deps: Deps, fn: (w: WriteCtx) => Promise<T>): Promise<T> {
+  return writeTx(deps, fn, { keepDataVersion: true })
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { STAGES } from '../../src/shared/domain'
 import { OVERVIEW_ITEMS } from '../../src/shared/rules/types'
-import { loginAs } from '../helpers/accounts'
+import { CHANGED, loginAs, newSession } from '../helpers/accounts'
 import { newApp, someProjectIds, TODAY } from '../helpers/app'
+import { warmFirstScreen } from '../../src/main/warm'
 
 describe('kanban cards and the overview', () => {
   it('gives every project a card with progress and the light of today, agreeing with lights.get', async () => {
@@ -50,6 +51,25 @@ describe('kanban cards and the overview', () => {
     // 我的项目 is the caller's own, never the office's kept counts.
     await app.call('overview.get', { mine: true })
     expect(app.deps.overviews.computations - before).toBe(2)
+  })
+
+  it('has 总览 computed at start (warmFirstScreen): the first user to log in and open it computes nothing', async () => {
+    const app = await newApp()
+    await app.call('demo.load', {})
+    const { login } = await loginAs(app, 'office1', { roles: ['office'] }) // an account of yesterday
+    await warmFirstScreen(app)
+    const counts = app.deps.overviews.computations
+    const months = app.deps.rankings.computations
+    expect(counts).toBeGreaterThan(0)
+    expect(months).toBeGreaterThan(0)
+    // This morning: the office logs in (not a change of the data) and opens 总览.
+    const from = newSession()
+    await app.call('auth.login', { login, password: CHANGED }, from)
+    await app.call('overview.get', {}, from)
+    const ranking = await app.call('overview.ranking', {}, from)
+    expect(ranking.best.length).toBeGreaterThan(0)
+    expect(app.deps.overviews.computations).toBe(counts)
+    expect(app.deps.rankings.computations).toBe(months)
   })
 
   it('sums the district up and lists what is missing, overdue and mine', async () => {

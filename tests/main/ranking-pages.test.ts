@@ -9,7 +9,7 @@ import { allPages } from '../../src/shared/paging'
 import { PAGE_LIMIT_MAX } from '../../src/shared/schemas'
 import { readDataVersion } from '../../src/main/store/data-version'
 import { newApp, newApps } from '../helpers/app'
-import { loginAs } from '../helpers/accounts'
+import { CHANGED, PASSWORD, loginAs, newSession } from '../helpers/accounts'
 
 const PERIOD = '2026-10'
 
@@ -201,6 +201,28 @@ describe('a month computed once per state of the data', () => {
     expect(await readDataVersion(app.deps.db)).toBe(version)
     await app.call('ranking.projects', { period: PERIOD })
     expect(app.deps.rankings.computations).toBe(computed)
+  })
+
+  it('keeps the ranking over a morning of logins, right and wrong; an account change is a write like any', async () => {
+    const app = await district(30)
+    const account = await loginAs(app, 'member1', { roles: ['office'] })
+    await app.call('ranking.projects', { period: PERIOD })
+    const version = await readDataVersion(app.deps.db)
+    const computed = app.deps.rankings.computations
+    for (let i = 0; i < 3; i++) await app.call('auth.login', { login: account.login, password: CHANGED }, newSession())
+    const wrong = await app.invoke('auth.login', { login: account.login, password: 'Wrong#2026' }, newSession())
+    expect(wrong.ok).toBe(false)
+    // The logins were written (the security log has them) …
+    const log = await app.call('security.log', { limit: 10 })
+    expect(log.filter((r) => r.event === 'login' && r.login === account.login).length).toBeGreaterThanOrEqual(4)
+    expect(log.some((r) => r.event === 'login_failed' && r.login === account.login)).toBe(true)
+    // … without a new state of the data: the kept month answers.
+    expect(await readDataVersion(app.deps.db)).toBe(version)
+    await app.call('ranking.projects', { period: PERIOD })
+    expect(app.deps.rankings.computations).toBe(computed)
+    // A change of the account itself (its password) advances the version as every other write does.
+    await app.call('auth.changePassword', { oldPassword: CHANGED, password: PASSWORD }, account.from)
+    expect(await readDataVersion(app.deps.db)).toBe(version + 1)
   })
 
   it("after a restore, ranks the restored data (its version is past the replaced data's)", async () => {

@@ -12,6 +12,7 @@ import { isPeriod, localToday } from '../../shared/dates'
 import type { GroupBy } from '../../shared/rules/types'
 import { formatGroupRanking, formatProjectRanking } from './rank-table'
 import { generateDemo } from '../demo/generate'
+import { warmFirstScreen } from '../warm'
 import { startHttpHost, type RunningHost } from '../http/host'
 import { defaultDatabasePath } from '../paths'
 import { backupDirOf, createBackup, pruneBackups } from '../backup/backups'
@@ -364,6 +365,8 @@ export async function main(argv: string[], out = console.log, err = console.erro
         out(`专班浏览器模式已启动（数据库：${server ? describeUrl(target) : path.resolve(target)}）`)
         out(`请用浏览器打开：${host.url}`)
         out('此地址仅本机可用，含一次性访问令牌，请勿外传。按 Ctrl+C 退出。')
+        // 总览's figures, while the office opens the address (warm.ts).
+        setImmediate(() => void warmFirstScreen(app))
         // The day's backup of a file runs while the office works (as on the desktop): at 10,000 projects it
         // takes seconds, and the backup API copies in steps between requests. It is finished before the
         // database is closed.

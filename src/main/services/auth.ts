@@ -9,7 +9,7 @@ import { ROLES, rolesFor, type Role } from '../../shared/access'
 import { passwordProblem, type AuthStatus, type Caller, type RoleMatrixRow } from '../../shared/accounts'
 import { CALL_LABELS } from '../../shared/call-labels'
 import { AppError } from '../../shared/errors'
-import { writeTx, type Deps } from '../context'
+import { loginTx, writeTx, type Deps } from '../context'
 import type { CallCtx, HandlerMap } from '../handler-types'
 import { currentUser, loadCaller } from '../auth/callers'
 import { hashPassword, verifyNothing, verifyPassword } from '../auth/passwords'
@@ -57,7 +57,7 @@ async function recordFailure(
   what: string,
 ): Promise<{ locked: string | null; left: number }> {
   const { policy } = await readSecurityPolicy(deps.db)
-  return writeTx(deps, async (w) => {
+  return loginTx(deps, async (w) => {
     const row = await w.db
       .updateTable('users')
       .set({ failed_logins: sql`failed_logins + 1` })
@@ -188,7 +188,7 @@ export function authHandlers(deps: Deps) {
             : `登录名或密码不正确（再错${outcome.left}次，账号将锁定${policy.lockMinutes}分钟）`,
         )
       }
-      await writeTx(deps, async (w) => {
+      await loginTx(deps, async (w) => {
         await w.db
           .updateTable('users')
           .set({ failed_logins: 0, locked_until: null, last_login_at: w.now })

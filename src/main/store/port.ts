@@ -83,6 +83,16 @@ export interface ServerDatabase {
   swap(replace: () => Promise<void>): Promise<void>
 }
 
+/** How a write transaction treats the data version. */
+export interface WriteOptions {
+  /**
+   * The write touches only what no kept answer reads (a login's bookkeeping: the account's failure count and
+   * last login, the security log), so the data version stays and the kept rankings, boards and 总览 stay valid.
+   * Otherwise a county morning of logins would have them all computed again.
+   */
+  keepDataVersion?: boolean
+}
+
 export interface Store {
   readonly kind: StoreKind
   /** Where the data is, for the screens and messages: the file's path, or the server and database (no password). */
@@ -103,9 +113,10 @@ export interface Store {
    * lock taken up front; PostgreSQL: SERIALIZABLE, retried a bounded number of times on a serialization
    * failure or deadlock). `fn` may therefore run more than once: it must do nothing outside the database
    * that cannot be repeated. Every write transaction advances the data version as its last statement
-   * (data-version.ts). Throws the store's errors translated (see `translateError`).
+   * (data-version.ts), except one marked `keepDataVersion`. Throws the store's errors translated (see
+   * `translateError`).
    */
-  write<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T>
+  write<T>(fn: (db: Kysely<Database>) => Promise<T>, options?: WriteOptions): Promise<T>
   /** The newest migration applied (one number for both stores: the same version is the same tables). */
   schemaVersion(): Promise<number>
   /** The store's own consistency check, summarised in Chinese. */

@@ -117,12 +117,12 @@ export function openSqliteStore(databasePath: string, options: OpenOptions = {})
           if (handle.inTransaction) await sql`COMMIT`.execute(conn)
         }
       }),
-    write: (fn) =>
+    write: (fn, options) =>
       db.connection().execute(async (conn) => {
         await sql`BEGIN IMMEDIATE`.execute(conn)
         try {
           const result = await fn(conn)
-          await advanceDataVersion(conn)
+          if (!options?.keepDataVersion) await advanceDataVersion(conn)
           await sql`COMMIT`.execute(conn)
           return result
         } catch (error) {

@@ -78,15 +78,16 @@ export const useRefsStore = defineStore('refs', () => {
   }
 
   async function load() {
-    const [templateList, ...lists] = await Promise.all([
+    // Names may have changed: the leaders met so far are asked for again when next shown.
+    leaderById.value = new Map()
+    // All asked together (the start waits for the slowest, not for each in turn).
+    const [templateList, , ...lists] = await Promise.all([
       api.call('template.list', {}),
+      searchLeaders(''),
       ...DICT_KINDS.map((kind) => api.call('dict.list', { kind, includeInactive: true })),
     ])
     templates.value = templateList
     allDicts.value = Object.fromEntries(DICT_KINDS.map((k, i) => [k, lists[i]!])) as Record<DictKind, DictItem[]>
-    // Names may have changed: the leaders met so far are asked for again when next shown.
-    leaderById.value = new Map()
-    await searchLeaders('')
     loaded.value = true
   }
 

@@ -56,8 +56,10 @@ export const useSessionStore = defineStore('session', () => {
       auth.value = await api.call('auth.status', {})
       user.value = auth.value.state === 'ready' ? await api.call('auth.me', {}) : null
       if (user.value && !user.value.mustChangePassword) {
-        info.value = await api.call('system.info', {})
-        settings.value = await api.call('settings.get', {})
+        // Asked together: the start waits for the slower one, not for both in turn.
+        const [systemInfo, current] = await Promise.all([api.call('system.info', {}), api.call('settings.get', {})])
+        info.value = systemInfo
+        settings.value = current
       }
     } catch (e) {
       error.value = (e as Error).message

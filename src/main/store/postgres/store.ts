@@ -157,7 +157,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       },
     },
     read: (fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
-    async write(fn) {
+    async write(fn, options) {
       const deadline = Date.now() + retryForMs
       for (let attempt = 1; ; attempt++) {
         try {
@@ -166,7 +166,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
             .setIsolationLevel('serializable')
             .execute(async (trx) => {
               const result = await fn(trx)
-              await advanceDataVersion(trx)
+              if (!options?.keepDataVersion) await advanceDataVersion(trx)
               return result
             })
         } catch (error) {
