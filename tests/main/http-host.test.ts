@@ -252,6 +252,52 @@ describe('browser mode HTTP host', () => {
     expect(escape.body).not.toContain('root:')
   })
 
+  it("sends the build's precompressed files as they are, and the page at the bare address under any encoding", async () => {
+    const dir = tempDir()
+    const page = `<!doctype html><title>专班</title>${'<!-- 注释 -->'.repeat(200)}`
+    const script = `console.log(${JSON.stringify('看板'.repeat(2000))})`
+    fs.mkdirSync(path.join(dir, 'assets'))
+    fs.writeFileSync(path.join(dir, 'index.html'), page)
+    fs.writeFileSync(path.join(dir, 'index.html.br'), zlib.brotliCompressSync(page))
+    fs.writeFileSync(path.join(dir, 'assets', 'app.js'), script)
+    // A marker the server could not have produced by compressing app.js itself: the file beside it is sent.
+    const made = zlib.brotliCompressSync(`${script}//build`)
+    fs.writeFileSync(path.join(dir, 'assets', 'app.js.br'), made)
+    const { h } = await host(dir)
+    const get = (url: string, encoding: string) =>
+      new Promise<{ status: number; body: Buffer; encoding: string | undefined }>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port: h.port, path: url, headers: { 'accept-encoding': encoding } }, (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                body: Buffer.concat(chunks),
+                encoding: res.headers['content-encoding'],
+              }),
+            )
+          })
+          .on('error', reject)
+      })
+    const js = await get('/assets/app.js', 'gzip, deflate, br')
+    expect([js.status, js.encoding]).toEqual([200, 'br'])
+    expect(js.body.equals(made)).toBe(true)
+    const plainJs = await get('/assets/app.js', 'identity')
+    expect([plainJs.status, plainJs.encoding, plainJs.body.toString()]).toEqual([200, undefined, script])
+    for (const encoding of ['gzip, deflate, br', 'gzip', 'identity']) {
+      const res = await get('/', encoding)
+      expect(res.status, encoding).toBe(200)
+      const text =
+        res.encoding === 'br'
+          ? zlib.brotliDecompressSync(res.body)
+          : res.encoding === 'gzip'
+            ? zlib.gunzipSync(res.body)
+            : res.body
+      expect(text.toString(), encoding).toBe(page)
+    }
+  })
+
   it.each([
     ['with the renderer built', true],
     ['without the renderer', false],

@@ -219,7 +219,11 @@ export async function startHttpHost(options: HostOptions): Promise<RunningHost> 
   server.setNotFoundHandler(async (request, reply) => notFound(request, reply))
 
   if (options.staticDir && fs.existsSync(options.staticDir)) {
-    await server.register(fastifyStatic, { root: options.staticDir, index: 'index.html' })
+    // The build's .br / .gz forms (vite.config.ts) are sent as they are, never compressed again per request.
+    // With them, the plugin answers the bare address (its index) with 404 to a browser that accepts brotli:
+    // the page itself is sent by a route of its own.
+    await server.register(fastifyStatic, { root: options.staticDir, index: false, preCompressed: true })
+    server.get('/', async (_request, reply) => reply.sendFile('index.html'))
   } else {
     server.get('/', async (_request, reply) =>
       reply
