@@ -16,7 +16,7 @@ function precompress(): Plugin {
   return {
     name: 'zhuanban-precompress',
     apply: 'build',
-    configResolved: (config) => void (outDir = config.build.outDir),
+    configResolved: (config) => void (outDir = path.resolve(config.root, config.build.outDir)),
     closeBundle() {
       for (const name of fs.readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {
         const file = path.join(outDir, name)

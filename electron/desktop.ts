@@ -126,8 +126,8 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
         url: `${APP_ORIGIN}/index.html`,
       })
       senders.trust(desktop.window.webContents, 'window')
-      // 总览's figures, while the window loads (src/main/warm.ts).
-      setImmediate(() => void warmFirstScreen(main))
+      // 总览's figures, once the window has loaded: computed while the office logs in (src/main/warm.ts).
+      desktop.window.webContents.once('did-finish-load', () => void warmFirstScreen(main))
     },
     (error: unknown) => {
       dialog.showErrorBox('专班启动失败', String(error))

@@ -75,8 +75,9 @@ export function writeTx<T>(deps: Deps, fn: (w: WriteCtx) => Promise<T>, options?
 }
 
 /**
- * As `writeTx`, for a login's bookkeeping only (the account's failure count, lock and last login; the security
- * log): the data version stays (store/port.ts WriteOptions), so logins do not make kept answers be computed again.
+ * As `writeTx`, for a login's bookkeeping only (the account's failure count, lock and last login, at a login or
+ * at a wrong 原密码 in 修改密码; the security log): the data version stays (store/port.ts WriteOptions), so logins
+ * do not make kept answers be computed again. No kept computation reads these (versioned-cache.ts).
  */
 export function loginTx<T>(deps: Deps, fn: (w: WriteCtx) => Promise<T>): Promise<T> {
   return writeTx(deps, fn, { keepDataVersion: true })

@@ -5,6 +5,9 @@
  * and worst five reuse it until something changes. Callers that ask for the same key at the same version while
  * it is being computed share that computation.
  *
+ * The rule that keeps this right: a kept computation never reads the accounts (`users`, `user_roles`) or the
+ * security log — a login's bookkeeping writes those without advancing the version (context.ts loginTx).
+ *
  * Per process: on PostgreSQL each app server keeps its own, keyed by the version all of them read.
  */
 

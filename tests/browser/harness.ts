@@ -131,12 +131,19 @@ export async function dragTo(page: Page, source: string, target: string, offsetY
 export async function openRoute(page: Page, h: Harness, route: string): Promise<void> {
   await page.goto(h.host.url.replace(/#.*$/, route))
   await page.reload()
-  if (await booted(page)) return
+  if (await booted(page)) return refsLoaded(page)
   // Twice in ~15 full runs every test of one browser file timed out at its first step, never when the file
   // ran alone. Say what the page showed (so the cause can be found), then give it one more full load.
   console.warn(`openRoute(${route}): the app did not start within 15 s — ${await pageState(page)}`)
   await page.reload()
   if (!(await booted(page))) throw new Error(`openRoute(${route}): the app did not start — ${await pageState(page)}`)
+  await refsLoaded(page)
+}
+
+/** Fails at once, with the page's words, when the frame could not read the office's lists. */
+async function refsLoaded(page: Page): Promise<void> {
+  const error = page.locator('.refs-error')
+  if (await error.count()) throw new Error(`the office's lists were not read: ${await error.innerText()}`)
 }
 
 /**

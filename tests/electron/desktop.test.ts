@@ -47,6 +47,16 @@ afterEach(async () => {
 })
 
 describe('the desktop window', () => {
+  it("computes 总览's figures once the window has loaded, not before (src/main/warm.ts)", async () => {
+    const { desktop, window } = await started()
+    await desktop.main!.call('demo.load', {})
+    await new Promise((r) => setTimeout(r, 20))
+    expect(desktop.main!.deps.rankings.computations).toBe(0) // the window's files come first
+    window.webContents.emit('did-finish-load')
+    await expect.poll(() => desktop.main!.deps.rankings.computations).toBe(1)
+    await expect.poll(() => desktop.main!.deps.overviews.computations).toBe(1)
+  })
+
   it('opens one window with the locked-down preferences, hidden until ready', async () => {
     const { window } = await started()
     expect(Window.instances).toHaveLength(1)

@@ -365,7 +365,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         out(`专班浏览器模式已启动（数据库：${server ? describeUrl(target) : path.resolve(target)}）`)
         out(`请用浏览器打开：${host.url}`)
         out('此地址仅本机可用，含一次性访问令牌，请勿外传。按 Ctrl+C 退出。')
-        // 总览's figures, while the office opens the address (warm.ts).
+        // 总览's figures, while the office opens the address and logs in (warm.ts).
         setImmediate(() => void warmFirstScreen(app))
         // The day's backup of a file runs while the office works (as on the desktop): at 10,000 projects it
         // takes seconds, and the backup API copies in steps between requests. It is finished before the

@@ -438,7 +438,7 @@ INSERT INTO user_roles (user_id, role) SELECT id, 'office' FROM users;
 DELETE FROM settings WHERE key = 'operator';
 `
 
-// One row (id 1) whose version every write transaction advances (store/data-version.ts): what was computed from
+// One row (id 1) whose version every write transaction advances, a login's bookkeeping excepted (store/data-version.ts): what was computed from
 // the data (a month's ranking) is kept under the version it was computed at. No row is inserted here: the first
 // write makes it (an upsert), so a copied database (a new server's starting rows) never holds it twice.
 const dataVersion = `

@@ -312,7 +312,7 @@ export interface SecurityLogTable {
   detail: string
 }
 
-/** The one row (id 1) whose version every write transaction advances (store/data-version.ts). */
+/** The one row (id 1) whose version every write transaction advances, a login's bookkeeping excepted (store/data-version.ts). */
 export interface DataVersionTable {
   id: number
   version: number

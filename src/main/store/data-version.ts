@@ -1,6 +1,6 @@
 /**
  * The data version: one number that every write transaction advances (inside the transaction, as its last
- * statement), so that what was computed from the data — a month's ranking — can be kept under the version it
+ * statement; only a login's bookkeeping keeps it, store/port.ts WriteOptions), so that what was computed from the data — a month's ranking — can be kept under the version it
  * was read at and reused until the next write. Read in the same transaction as the data it keys, a version
  * always names exactly one state of the data; on PostgreSQL every app server reads the same row.
  *
