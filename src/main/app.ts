@@ -54,6 +54,8 @@ export interface AppOptions extends OpenOptions {
   clock?: () => Date
   /** The name (and unit) the command line's changes are audited under; default 本机命令行. */
   localName?: { name: string; unit: string }
+  /** How long a login lasts at most, idle or not (hours; default 12, auth/sessions.ts). */
+  sessionHours?: number
 }
 
 /** Any failure as the body a transport sends: the store's errors translated (`store`, when known), else INTERNAL. */
@@ -124,7 +126,7 @@ export function createApp(store: Store, options: AppOptions = {}): App {
     },
     databasePath: store.location,
     clock: options.clock ?? (() => new Date()),
-    sessions: new Sessions(),
+    sessions: new Sessions(store, options.sessionHours),
     rankings: new VersionedCache(KEPT_MONTHS),
     boards: new VersionedCache(2), // today's, and yesterday's for a page open over midnight
     overviews: new VersionedCache(2),
@@ -151,11 +153,11 @@ export function createApp(store: Store, options: AppOptions = {}): App {
     if (from.kind === 'local') return { caller: local, ended: null }
     const { policy } = await readSecurityPolicy(deps.db)
     const now = deps.clock()
-    const found = deps.sessions.lookup(from.slot.token, now.getTime(), policy.idleMinutes)
+    const found = await deps.sessions.lookup(from.slot.token, now, policy.idleMinutes)
     if (!found) return { caller: null, ended: null }
     // An ended session (idle too long, or its account disabled meanwhile) is logged once, with its account.
     const endSession = async (why: 'idle' | 'disabled', detail: string) => {
-      deps.sessions.end(from.slot.token)
+      await deps.sessions.end(from.slot.token)
       from.slot.token = null
       const user = await deps.db
         .selectFrom('users')
@@ -172,7 +174,8 @@ export function createApp(store: Store, options: AppOptions = {}): App {
       }).catch((error: unknown) => console.error(error))
       return { caller: null, ended: why }
     }
-    if (found.expired) return endSession('idle', `${policy.idleMinutes}分钟无操作`)
+    if (found.expired)
+      return endSession('idle', `${policy.idleMinutes}分钟无操作或登录已超过${deps.sessions.lifetimeHours}小时`)
     const caller = await loadCaller(deps.db, found.userId, policy, now)
     if (caller) return { caller, ended: null }
     return endSession('disabled', '账号已停用，会话结束')
@@ -180,6 +183,7 @@ export function createApp(store: Store, options: AppOptions = {}): App {
 
   async function run<K extends CallName>(name: K, input: unknown, from: CallFrom): Promise<CallResult<K>> {
     const { caller, ended } = await resolveCaller(from)
+    if (from.kind === 'session') from.slot.userId = caller?.userId ?? null
     const { access } = contract[name]
     if (ended === 'idle' && access.kind !== 'public')
       throw new AppError('UNAUTHENTICATED', `长时间未操作，已自动退出登录。请输入密码继续，当前页面会保留`)

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED', // not logged in, the session ended (idle), or a login refused
   'PASSWORD_CHANGE', // logged in, but the password must be changed before anything else
   'FORBIDDEN', // logged in, but the account's roles do not allow the call (or not on this project / unit)
+  'CSRF', // county server: the page's anti-forgery token is missing or stale (fetch a new one, send again)
+  'RATE_LIMITED', // county server: too many logins from one address or for one account in a short time
   'DB_LOCKED',
   'DB_UNREADABLE',
   'DB_NOT_DATABASE',

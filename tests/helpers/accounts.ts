@@ -10,7 +10,7 @@ export type AccountInput = Omit<CallInput<'user.create'>, 'password' | 'login' |
   Partial<Pick<CallInput<'user.create'>, 'name' | 'unit'>>
 
 export interface LoggedIn {
-  from: CallFrom
+  from: Extract<CallFrom, { kind: 'session' }>
   userId: number
   login: string
 }

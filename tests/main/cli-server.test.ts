@@ -5,6 +5,7 @@
  * postgres project only (vitest.config.ts).
  */
 import fs from 'node:fs'
+import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openAppAt } from '../../src/main/app'
@@ -134,5 +135,60 @@ describe('the command line on a server database (--db postgres://…)', () => {
     const restore = await cli(['restore', '--db', url, made])
     expect(restore.code).toBe(2)
     expect(restore.err).toContain('「数据备份」中恢复')
+  })
+
+  it(
+    'runs `zhuanban server` from its configuration, answers its health check, and stops on SIGTERM',
+    { timeout: 60_000 },
+    async () => {
+      const url = await serverDatabase()
+      const child = spawn(
+        process.execPath,
+        ['node_modules/tsx/dist/cli.mjs', 'src/main/cli/index.ts', 'server', '--port', '0'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, ZHUANBAN_DATABASE_URL: url, ZHUANBAN_LISTEN: '127.0.0.1', ZHUANBAN_LOG_LEVEL: 'warn' },
+        },
+      )
+      let out = ''
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()))
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()))
+      const origin = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000)
+        child.stdout.on('data', () => {
+          const m = /专班县服务器已启动：(http:\/\/127\.0\.0\.1:\d+)\//.exec(out)
+          if (m) {
+            clearTimeout(timer)
+            resolve(m[1]!)
+          }
+        })
+      })
+      const health = await fetch(`${origin}/healthz`)
+      expect(health.status).toBe(200)
+      expect(await health.json()).toMatchObject({ ok: true })
+      // No launch token on the server: a call is refused for want of a login (and of the page's CSRF token).
+      const call = await fetch(`${origin}/api/call/system.info`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+      expect(call.status).toBe(403)
+      const code = await new Promise<number | null>((resolve) => {
+        child.on('exit', resolve)
+        child.kill('SIGTERM')
+      })
+      expect(code).toBe(0)
+      expect(out).toContain('专班县服务器已停止。')
+      expect(out).not.toContain(url) // the password-bearing address is never printed
+    },
+  )
+
+  it('refuses to start on a configuration it cannot use, saying why', async () => {
+    const file = path.join(tempDir(), 'server.json')
+    fs.writeFileSync(file, JSON.stringify({ database: 'postgres://zhuanban@127.0.0.1/zb', listen: '0.0.0.0' }))
+    const refused = await cli(['server', '--config', file])
+    expect(refused.code).toBe(1)
+    expect(refused.err).toContain('县服务器的配置有误，未启动：')
+    expect(refused.err).toContain('密码会在网络中明文传输')
   })
 })

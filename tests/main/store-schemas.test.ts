@@ -318,7 +318,16 @@ const valid = {
     created_at: NOW,
   },
   data_version: { id: 1, version: 5 },
-  migrations: { id: 9, name: 'next', applied_at: NOW },
+  sessions: {
+    token_hash: 'a'.repeat(64),
+    user_id: 1,
+    created_at: NOW,
+    last_seen: 1_764_000_000_000,
+    expires: 1_764_043_200_000,
+    source: '浏览器',
+  },
+  rate_limits: { key: 'login:127.0.0.1', hits: 1, reset_at: 1_764_000_060_000 },
+  migrations: { id: 10, name: 'next', applied_at: NOW },
 } satisfies { [T in keyof Database]: Record<string, Value> }
 
 type Table = keyof typeof valid
@@ -576,6 +585,8 @@ const CASES: Case[] = [
   c('a data version that is not whole (parameter)', 'type', (db) =>
     db.insertInto('data_version').values({ id: 1, version: 1.5 }),
   ),
+  c('a session of a missing user', 'foreign key', row('sessions', { user_id: 999 })),
+  c('a session kept by something else than a SHA-256', 'check', row('sessions', { token_hash: 'abc' })),
   c('an instruction on a missing problem', 'foreign key', row('instructions', { problem_id: 999 })),
   c('a user tied to a missing person', 'foreign key', row('users', { person_id: 999 })),
   c('a listing change of a missing project', 'foreign key', row('listing_changes', { project_id: 999 })),
@@ -704,8 +715,9 @@ describe('the PostgreSQL schema beside SQLite', () => {
     expect(PG_MIGRATIONS.map((m) => [m.version, m.name])).toEqual([
       [7, 'schema_as_of_sqlite_7'],
       [8, 'data_version'],
+      [9, 'sessions_and_rate_limits'],
     ])
-    expect(PG_SCHEMA_VERSION).toBe(8)
+    expect(PG_SCHEMA_VERSION).toBe(9)
     expect(PG_SCHEMA_VERSION).toBe(LATEST_SCHEMA_VERSION)
   })
 
@@ -751,12 +763,15 @@ describe('the PostgreSQL schema beside SQLite', () => {
     const money = checkedColumns(sqlite, /typeof\((\w+)\)/g)
     const json = checkedColumns(sqlite, /json_valid\((\w+)\)/g)
     const flags = checkedColumns(sqlite, /(\w+) IN \(0, 1\)/g)
-    // typeof(x) = 'integer' marks the money columns, and the data version: all bigint on PostgreSQL.
+    // typeof(x) = 'integer' marks the money columns, the data version and times in ms: all bigint on PostgreSQL.
     expect(money).toEqual([
       'annual_plans.amount',
       'data_version.version',
       'monthly_reports.investment',
       'projects.total_investment',
+      'rate_limits.reset_at',
+      'sessions.expires',
+      'sessions.last_seen',
     ])
     expect(json).toHaveLength(6)
 
@@ -1083,7 +1098,7 @@ describe('where the two stores cannot agree', () => {
 })
 
 describe('a county server database of an earlier version', () => {
-  it('is upgraded when an app server opens it: migration 8 adds the data version, every row kept', async () => {
+  it('is upgraded when an app server opens it: migrations 8 (the data version) and 9 (sessions) applied, every row kept', async () => {
     const url = await newPgDatabase()
     const fixture = new BetterSqlite3(path.resolve('tests/fixtures/schema/v7.db'), { readonly: true })
     const client = new pg.Client({ connectionString: url })
@@ -1101,7 +1116,7 @@ describe('a county server database of an earlier version', () => {
     fixture.close()
     const app = await openAppAt(url, { clock: fixedClock })
     try {
-      expect((await app.call('system.info', {})).schemaVersion).toBe(8)
+      expect((await app.call('system.info', {})).schemaVersion).toBe(PG_SCHEMA_VERSION)
       expect((await app.call('project.list', {})).length).toBe(projects)
       expect(await readDataVersion(app.deps.db)).toBe(0)
       await app.call('dict.create', { kind: 'unit', name: '县新设单位' })

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from 'vitest'
 import { reactive } from 'vue'
-import { httpBridge, pickTransport, takeToken } from '../../src/renderer/api/transport'
+import { CSRF_HEADER, httpBridge, pickTransport, takeToken } from '../../src/renderer/api/transport'
 import { ApiError, createClient, toPlain } from '../../src/renderer/api/client'
 import { TOKEN_HEADER } from '../../src/shared/bridge'
 
@@ -29,6 +29,39 @@ describe('the renderer transport', () => {
     expect(url).toBe('/api/call/leader.list')
     expect((init.headers as Record<string, string>)[TOKEN_HEADER]).toBe('tok')
     expect(init.body).toBe('{"includeInactive":true}')
+  })
+
+  it('on the county server (no launch token): fetches the anti-forgery token once, sends it, and renews it once when stale', async () => {
+    let issued = 0
+    const sent: (string | undefined)[] = []
+    let refuseNext = false
+    const fetcher = vi.fn(async (url: string, init?: RequestInit) => {
+      if (url === '/api/csrf') return new Response(JSON.stringify({ token: `csrf-${++issued}` }))
+      sent.push((init!.headers as Record<string, string>)[CSRF_HEADER])
+      expect((init!.headers as Record<string, string>)[TOKEN_HEADER]).toBeUndefined()
+      if (refuseNext) {
+        refuseNext = false
+        return new Response(JSON.stringify({ ok: false, error: { code: 'CSRF', message: '过期' } }), { status: 403 })
+      }
+      return new Response(JSON.stringify({ ok: true, result: sent.length }))
+    })
+    const bridge = httpBridge('', fetcher as unknown as typeof fetch)
+    expect(await bridge.invoke('auth.me', {})).toEqual({ ok: true, result: 1 })
+    expect(await bridge.invoke('auth.me', {})).toEqual({ ok: true, result: 2 })
+    refuseNext = true
+    expect(await bridge.invoke('auth.me', {})).toEqual({ ok: true, result: 4 })
+    expect(sent).toEqual(['csrf-1', 'csrf-1', 'csrf-1', 'csrf-2'])
+    // Refused twice in a row: said, not tried forever.
+    const always = httpBridge('', (async (url: string) =>
+      url === '/api/csrf'
+        ? new Response(JSON.stringify({ token: 't' }))
+        : new Response(JSON.stringify({ ok: false, error: { code: 'CSRF', message: '过期' } }), {
+            status: 403,
+          })) as unknown as typeof fetch)
+    expect(await always.invoke('auth.me', {})).toMatchObject({ ok: false, error: { code: 'CSRF' } })
+    const down = await httpBridge('', (async () =>
+      Promise.reject(new TypeError('Failed to fetch'))) as unknown as typeof fetch).invoke('x', {})
+    expect(down).toMatchObject({ ok: false, error: { message: expect.stringContaining('无法连接专班县服务器') } })
   })
 
   it('turns a dead server or a garbled answer into a Chinese error', async () => {

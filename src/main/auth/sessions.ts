@@ -1,57 +1,119 @@
 /**
- * Logged-in sessions, kept in the memory of the process that serves them (the desktop's main process, the
- * browser-mode or county host): a random token per login, ended by logout, by the idle time of the security
- * policy, or when its account is disabled or its password reset. A restart ends every session (everyone logs
- * in again), which is what a desktop program does; a county server behind several processes would move this
- * map into the database — the store is this one class.
+ * Logged-in sessions, kept in the database (migration 9) so that every process serving it — the desktop's main
+ * process, browser mode, or several county server processes behind one address — knows them: a login through
+ * one server works through the other, and a logout or a disabled account ends the session everywhere.
+ *
+ * A session is a random token (32 bytes) that only its window or browser holds (an HttpOnly cookie, the IPC
+ * sender's slot); the table keeps its SHA-256, so a backup or a copy of the database logs nobody in. It ends at
+ * logout, after the security policy's idle minutes, at its lifetime (`AppOptions.sessionHours`), or when its
+ * account is disabled, locked or its password reset. Its writes are a login's bookkeeping: they keep the data
+ * version (store/port.ts WriteOptions), so sessions never make kept rankings be computed again.
  */
 import crypto from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema'
+import type { Store } from '../store/port'
 
 /**
  * Where a transport keeps the session of one window / browser tab: the main side reads the token from it and
  * writes it on login and logout. The page never sees the token (an HttpOnly cookie, the IPC sender's slot).
+ * `userId` is written back by App.invoke with the caller it resolved (a transport's request log names it).
  */
 export interface SessionSlot {
   token: string | null
+  userId?: number | null
 }
 
-interface Entry {
-  userId: number
-  lastSeen: number
-}
-
-/** The session's account; `expired`: it was idle too long and has just been ended. */
+/** The session's account; `expired`: it was idle too long or past its lifetime, and has just been ended. */
 export type Lookup = { userId: number; expired: boolean } | null
 
-export class Sessions {
-  private readonly entries = new Map<string, Entry>()
+/** A session's last use is written at most this often (each call reads it; a write per call would not scale). */
+export const TOUCH_EVERY_MS = 60_000
 
-  open(userId: number, now: number): string {
+/** The default lifetime of a session, idle or not: a working day and its evening. */
+export const DEFAULT_SESSION_HOURS = 12
+
+const hashOf = (token: string) => crypto.createHash('sha256').update(token).digest('hex')
+
+/** Ends every session of an account, but `except` (the caller's own, after changing their password). Run in a write. */
+export async function endUserSessions(db: Kysely<Database>, userId: number, except?: string | null): Promise<void> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId)
+  if (except) query = query.where('token_hash', '<>', hashOf(except))
+  await query.execute()
+}
+
+export class Sessions {
+  /** `lifetimeHours`: how long a session lasts at most, idle or not. */
+  constructor(
+    private readonly store: Store,
+    readonly lifetimeHours = DEFAULT_SESSION_HOURS,
+  ) {}
+
+  private keep<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.store.write(fn, { keepDataVersion: true })
+  }
+
+  /** Opens a session for `userId` (ending `replacing`, the slot's previous one) and returns its token. */
+  async open(userId: number, now: Date, source: string, replacing: string | null = null): Promise<string> {
     const token = crypto.randomBytes(32).toString('base64url')
-    this.entries.set(token, { userId, lastSeen: now })
+    const at = now.getTime()
+    await this.keep(async (db) => {
+      if (replacing) await db.deleteFrom('sessions').where('token_hash', '=', hashOf(replacing)).execute()
+      // Sessions that ended by time and were never used again are cleared as others log in.
+      await db.deleteFrom('sessions').where('expires', '<=', at).execute()
+      await db
+        .insertInto('sessions')
+        .values({
+          token_hash: hashOf(token),
+          user_id: userId,
+          created_at: now.toISOString(),
+          last_seen: at,
+          expires: at + this.lifetimeHours * 3_600_000,
+          source: source.slice(0, 50),
+        })
+        .execute()
+    })
     return token
   }
 
-  /** The session's account (ended, `expired`, when idle longer than `idleMinutes`), null when unknown. */
-  lookup(token: string | null, now: number, idleMinutes: number): Lookup {
-    if (!token) return null
-    const entry = this.entries.get(token)
-    if (!entry) return null
-    if (now - entry.lastSeen > idleMinutes * 60_000) {
-      this.entries.delete(token)
-      return { userId: entry.userId, expired: true }
+  /**
+   * The session's account, null when unknown. Idle longer than `idleMinutes` or past its lifetime, it is ended
+   * and reported `expired`. Its last use is written at most every TOUCH_EVERY_MS (so idle time is counted to
+   * within a minute).
+   */
+  async lookup(token: string | null, now: Date, idleMinutes: number): Promise<Lookup> {
+    if (!token || token.length > 100) return null
+    const hash = hashOf(token)
+    const row = await this.store.db
+      .selectFrom('sessions')
+      .select(['user_id', 'last_seen', 'expires'])
+      .where('token_hash', '=', hash)
+      .executeTakeFirst()
+    if (!row) return null
+    const at = now.getTime()
+    const lastSeen = Number(row.last_seen)
+    if (at - lastSeen > idleMinutes * 60_000 || at >= Number(row.expires)) {
+      await this.end(token)
+      return { userId: row.user_id, expired: true }
     }
-    entry.lastSeen = now
-    return { userId: entry.userId, expired: false }
+    if (at - lastSeen >= TOUCH_EVERY_MS)
+      await this.keep((db) =>
+        db.updateTable('sessions').set({ last_seen: at }).where('token_hash', '=', hash).execute(),
+      )
+    return { userId: row.user_id, expired: false }
   }
 
-  end(token: string | null): void {
-    if (token) this.entries.delete(token)
+  async end(token: string | null): Promise<void> {
+    if (token) await this.keep((db) => db.deleteFrom('sessions').where('token_hash', '=', hashOf(token)).execute())
   }
 
-  /** Ends every session of an account (disabled, password reset by the administrator). */
-  endUser(userId: number, except?: string | null): void {
-    for (const [token, entry] of this.entries)
-      if (entry.userId === userId && token !== except) this.entries.delete(token)
+  /** Ends every session of an account (disabled, locked, password reset), but `except`. */
+  async endUser(userId: number, except?: string | null): Promise<void> {
+    await this.keep((db) => endUserSessions(db, userId, except))
+  }
+
+  /** Ends every session (a restore: the restored accounts log in again). */
+  async endAll(): Promise<void> {
+    await this.keep((db) => db.deleteFrom('sessions').execute())
   }
 }

@@ -21,6 +21,8 @@ import { readHeader, translateSqliteError } from '../db/open'
 import { createStoreBackup, ensureDailyStoreBackup, pruneStoreBackups } from '../backup/any-store'
 import { checkDatabase, explainReadError, isDatabaseFile, openForCommand, openTarget } from './database'
 import { isServerUrl } from '../store/open'
+import { ConfigError } from '../server/config'
+import { startCountyServer } from '../server/run'
 import { moveToServer } from '../store/postgres/move'
 import { checkServerUrl, describeUrl } from '../store/postgres/store'
 import { translatePgError } from '../store/postgres/errors'
@@ -37,6 +39,9 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
 
 命令：
   serve  [--db <文件>] [--port <端口>]                      浏览器模式：在本机启动专班，用浏览器打开显示的地址
+  server [--config <配置文件>] [--port <端口>]              县服务器：在局域网上为全县提供专班（PostgreSQL 数据库，
+                                                          配置见运维手册 docs/server.md；默认配置文件
+                                                          /etc/zhuanban/server.json，环境变量 ZHUANBAN_* 优先）
   demo   --db <文件> [--seed <数字>] [--projects <数量>]   在空数据库中生成演示数据
   check  --db <文件>                                      检查数据库完整性
   info   --db <文件>                                      显示数据库概况
@@ -344,6 +349,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         login: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
+        config: { type: 'string' },
       },
       strict: true,
     })
@@ -377,6 +383,17 @@ export async function main(argv: string[], out = console.log, err = console.erro
         )
         await stopped
         return await shutDown(host, daily, app, out, err)
+      }
+      case 'server': {
+        const stopped = untilStopped()
+        const run = await startCountyServer(values.config, {
+          port: values.port === undefined ? undefined : toPort(values.port),
+          staticDir: findRendererDir(),
+          out,
+        })
+        await stopped
+        await run.stop()
+        return 0
       }
       case 'demo': {
         const seed = toInt(values.seed, '--seed', 20261121)
@@ -669,6 +686,10 @@ export async function main(argv: string[], out = console.log, err = console.erro
     }
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code
+    if (error instanceof ConfigError) {
+      err(`县服务器的配置有误，未启动：\n${error.message}`)
+      return 1
+    }
     if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
       const message = error instanceof UsageError ? error.message : parseArgsMessage(error as Error)
       err(`${message}\n\n${HELP}`)

@@ -448,6 +448,27 @@ CREATE TABLE data_version (
 );
 `
 
+// Logged-in sessions and the login rate limit, in the database so that several server processes share them
+// (auth/sessions.ts, http/rate-limit-store.ts). A session is kept by the SHA-256 of its token: a copy of the
+// database (a backup) holds no token that logs anyone in. Neither table is data of the office: not audited,
+// not copied to a server (store/postgres/move.ts), emptied by a restore; their writes keep the data version.
+const sessionsAndRateLimits = `
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  created_at TEXT NOT NULL,
+  last_seen INTEGER NOT NULL CHECK (typeof(last_seen) = 'integer' AND last_seen > 0),
+  expires INTEGER NOT NULL CHECK (typeof(expires) = 'integer' AND expires > 0),
+  source TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE TABLE rate_limits (
+  key TEXT PRIMARY KEY,
+  hits INTEGER NOT NULL,
+  reset_at INTEGER NOT NULL CHECK (typeof(reset_at) = 'integer' AND reset_at > 0)
+);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial', sql: initial },
   { id: 2, name: 'defaults', sql: defaults },
@@ -457,6 +478,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 6, name: 'listing_and_demo', sql: listingAndDemo },
   { id: 7, name: 'accounts_and_instructions', sql: accounts },
   { id: 8, name: 'data_version', sql: dataVersion },
+  { id: 9, name: 'sessions_and_rate_limits', sql: sessionsAndRateLimits },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.id

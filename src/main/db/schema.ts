@@ -318,6 +318,23 @@ export interface DataVersionTable {
   version: number
 }
 
+/** A logged-in session (auth/sessions.ts): kept by its token's SHA-256, never the token. Times in ms since 1970. */
+export interface SessionsTable {
+  token_hash: string
+  user_id: number
+  created_at: string
+  last_seen: number
+  expires: number
+  source: string
+}
+
+/** The login rate limit's counters (http/rate-limit-store.ts): hits of a key until `reset_at` (ms since 1970). */
+export interface RateLimitsTable {
+  key: string
+  hits: number
+  reset_at: number
+}
+
 export interface MigrationsTable {
   id: number
   name: string
@@ -350,6 +367,8 @@ export interface Database {
   security_log: SecurityLogTable
   instructions: InstructionsTable
   data_version: DataVersionTable
+  sessions: SessionsTable
+  rate_limits: RateLimitsTable
   migrations: MigrationsTable
 }
 

@@ -15,6 +15,7 @@ import { currentUser, loadCaller } from '../auth/callers'
 import { hashPassword, verifyNothing, verifyPassword } from '../auth/passwords'
 import { readSecurityPolicy } from '../auth/policy-settings'
 import { logSecurity } from '../auth/security-log'
+import { endUserSessions } from '../auth/sessions'
 
 /** "14:05" of an ISO time, local (the lockout message). */
 function clockTime(iso: string): string {
@@ -39,10 +40,7 @@ async function openSession(deps: Deps, ctx: CallCtx, userId: number) {
   const { policy } = await readSecurityPolicy(deps.db)
   const caller = await loadCaller(deps.db, userId, policy, deps.clock())
   if (!caller) throw new AppError('UNAUTHENTICATED', '账号不可用，请联系系统管理员')
-  if (ctx.slot) {
-    deps.sessions.end(ctx.slot.token)
-    ctx.slot.token = deps.sessions.open(userId, deps.clock().getTime())
-  }
+  if (ctx.slot) ctx.slot.token = await deps.sessions.open(userId, deps.clock(), ctx.source, ctx.slot.token)
   return currentUser(deps.db, caller, policy)
 }
 
@@ -213,7 +211,7 @@ export function authHandlers(deps: Deps) {
 
     'auth.logout': async (_input, ctx) => {
       if (ctx.slot) {
-        deps.sessions.end(ctx.slot.token)
+        await deps.sessions.end(ctx.slot.token)
         ctx.slot.token = null
       }
       // The command line has no session to end: nothing to log.
@@ -241,7 +239,7 @@ export function authHandlers(deps: Deps) {
         const outcome = await recordFailure(deps, user, ctx.source, '修改密码时原密码错误')
         if (outcome.locked) {
           // Locked: every session of the account ends, this one too (the login screen follows).
-          deps.sessions.endUser(user.id)
+          await deps.sessions.endUser(user.id)
           if (ctx.slot) ctx.slot.token = null
           throw new AppError(
             'UNAUTHENTICATED',
@@ -269,9 +267,9 @@ export function authHandlers(deps: Deps) {
           .where('id', '=', user.id)
           .execute()
         await logSecurity(w.db, w.now, { event: 'password_changed', ...logged(caller), source: ctx.source })
+        // Other windows and browsers of this account log in again with the new password.
+        await endUserSessions(w.db, user.id, ctx.slot?.token)
       })
-      // Other windows and browsers of this account log in again with the new password.
-      deps.sessions.endUser(user.id, ctx.slot?.token)
       const { policy } = await readSecurityPolicy(deps.db)
       return currentUser(deps.db, (await loadCaller(deps.db, user.id, policy, deps.clock()))!, policy)
     },

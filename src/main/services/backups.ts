@@ -6,10 +6,11 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { sql } from 'kysely'
+import { sql, type Kysely, type Selectable } from 'kysely'
 import { AppError } from '../../shared/errors'
 import type { BackupListing } from '../../shared/domain'
 import { audit } from '../audit'
+import type { Database, SessionsTable } from '../db/schema'
 import { writeTx, type Deps } from '../context'
 import type { HandlerMap } from '../handler-types'
 import {
@@ -136,6 +137,22 @@ async function restoreFile(deps: Deps, chosen: BackupInfo): Promise<BackupInfo> 
 }
 
 /**
+ * After a restore: the sessions live before it, of accounts the restored data has under the same id and login
+ * and active; every other session (the backup's own) is ended.
+ */
+async function carrySessions(
+  db: Kysely<Database>,
+  live: (Selectable<SessionsTable> & { login: string })[],
+): Promise<void> {
+  await db.deleteFrom('sessions').execute()
+  if (!live.length) return
+  const users = await db.selectFrom('users').select(['id', 'login']).where('active', '=', 1).execute()
+  const same = new Set(users.map((u) => `${u.id} ${u.login}`))
+  const kept = live.filter((s) => same.has(`${s.user_id} ${s.login}`)).map(({ login: _login, ...row }) => row)
+  if (kept.length) await db.insertInto('sessions').values(kept).execute()
+}
+
+/**
  * Replaces the open database with its own backup `name` (one of backup.list's), audited in the restored
  * database; the replaced data is kept as a pre-restore backup. On a SQLite file the file is copied over; on a
  * server database the dump is restored into a fresh database, checked, and swapped in (backup/server.ts).
@@ -151,6 +168,12 @@ export async function restoreNamedBackup(
   // The restored data gets a data version past the replaced data's (store/data-version.ts): a ranking computed
   // from the replaced data is then never taken for the restored data's.
   let replacedVersion = await readDataVersion(deps.db)
+  // Who is logged in now stays logged in (the restoring administrator too); the backup's own sessions end.
+  const live = await deps.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['token_hash', 'user_id', 'sessions.created_at', 'last_seen', 'expires', 'source', 'users.login'])
+    .execute()
   let kept: BackupInfo
   if (deps.store.file) kept = await restoreFile(deps, chosen)
   else {
@@ -159,6 +182,7 @@ export async function restoreNamedBackup(
     replacedVersion = Math.max(replacedVersion, restored.replacedVersion)
   }
   await writeTx(deps, async (w) => {
+    await carrySessions(w.db, live)
     await advanceDataVersion(w.db, replacedVersion)
     await audit(w, {
       entity: 'database',

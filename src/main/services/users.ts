@@ -14,6 +14,7 @@ import type { CallCtx, HandlerMap } from '../handler-types'
 import { hashPassword } from '../auth/passwords'
 import { readSecurityPolicy } from '../auth/policy-settings'
 import { logSecurity } from '../auth/security-log'
+import { endUserSessions } from '../auth/sessions'
 import { checkVersion, dictName, flag, isUniqueViolation, leaderName, must, requireDict } from './common'
 import { AUDIT_FIELD_LABELS } from '../../shared/audit-labels'
 
@@ -268,7 +269,7 @@ export function userHandlers(deps: Deps) {
               .join('；'),
           )
         }
-        if (!after.active) deps.sessions.endUser(id)
+        if (!after.active) await endUserSessions(w.db, id)
         return afterAccount
       }),
 
@@ -295,9 +296,9 @@ export function userHandlers(deps: Deps) {
           .execute()
         await audit(w, { entity: 'user', entityId: id, projectId: null, action: 'password_reset' })
         await securityEvent(w, ctx, 'password_reset', before)
+        await endUserSessions(w.db, id)
         return toAccount(w.db, await loadUser(w.db, id))
       })
-      deps.sessions.endUser(id)
       return account
     },
 

@@ -1,6 +1,7 @@
 /**
  * Picks how the renderer reaches the main side: the preload's bridge in the desktop app, HTTP with the
- * launch token in browser mode. Nothing else in the renderer knows which one it is.
+ * launch token in browser mode, HTTP with an anti-forgery token on the county server (no launch token there:
+ * the login is the guard). Nothing else in the renderer knows which one it is.
  */
 import { TOKEN_HEADER, type Bridge, type Outcome } from '../../shared/bridge'
 
@@ -17,36 +18,70 @@ export function takeToken(win: Window): string {
   return win.sessionStorage.getItem(TOKEN_KEY) ?? ''
 }
 
+/** The county server's anti-forgery token header (src/main/http/server-host.ts). */
+export const CSRF_HEADER = 'x-csrf-token'
+
+const unreachable = (server: boolean): Outcome<unknown> => ({
+  ok: false,
+  error: {
+    code: 'INTERNAL',
+    message: server
+      ? '无法连接专班县服务器。请检查网络，稍后重试；如果一直无法连接，请联系县重点项目办的系统管理员'
+      : '无法连接专班后台服务。请确认启动专班的命令行窗口仍在运行，然后刷新页面',
+  },
+})
+
+/**
+ * The contract over HTTP. With a launch token (browser mode) each call carries it; without (the county
+ * server) each call carries the anti-forgery token, fetched before the first call and again, once, when the
+ * server says it is stale (a restart of the browser's cookies, a long-open page).
+ */
 export function httpBridge(token: string, fetcher: typeof fetch = fetch): Bridge {
+  const server = token === ''
+  let csrf: Promise<string> | null = null
+  const fetchCsrf = () =>
+    fetcher('/api/csrf', { headers: { accept: 'application/json' } })
+      .then((response) => response.json() as Promise<{ token: string }>)
+      .then((answer) => answer.token)
+
+  async function send(name: string, input: unknown): Promise<Response> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' }
+    if (server) headers[CSRF_HEADER] = await (csrf ??= fetchCsrf())
+    else headers[TOKEN_HEADER] = token
+    return fetcher(`/api/call/${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(input ?? {}),
+    })
+  }
+
+  async function attempt(name: string, input: unknown): Promise<Outcome<unknown>> {
+    let response: Response
+    try {
+      response = await send(name, input)
+    } catch {
+      csrf = null
+      return unreachable(server)
+    }
+    try {
+      return (await response.json()) as Outcome<unknown>
+    } catch {
+      return {
+        ok: false,
+        error: {
+          code: 'INTERNAL',
+          message: `专班后台服务返回了无法识别的内容（HTTP ${response.status}），请刷新页面重试`,
+        },
+      }
+    }
+  }
+
   return {
     async invoke(name, input): Promise<Outcome<unknown>> {
-      let response: Response
-      try {
-        response = await fetcher(`/api/call/${encodeURIComponent(name)}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
-          body: JSON.stringify(input ?? {}),
-        })
-      } catch {
-        return {
-          ok: false,
-          error: {
-            code: 'INTERNAL',
-            message: '无法连接专班后台服务。请确认启动专班的命令行窗口仍在运行，然后刷新页面',
-          },
-        }
-      }
-      try {
-        return (await response.json()) as Outcome<unknown>
-      } catch {
-        return {
-          ok: false,
-          error: {
-            code: 'INTERNAL',
-            message: `专班后台服务返回了无法识别的内容（HTTP ${response.status}），请刷新页面重试`,
-          },
-        }
-      }
+      const outcome = await attempt(name, input)
+      if (!server || outcome.ok || outcome.error.code !== 'CSRF') return outcome
+      csrf = null
+      return attempt(name, input)
     },
   }
 }

@@ -10,6 +10,16 @@ import type { SqliteDb } from '../../db/open'
 import { advanceIdentityQuery } from '../dialects'
 
 /** Tables of the SQLite database, parents before children (by PRAGMA foreign_key_list). */
+/**
+ * Tables that are not the office's data and are not copied: each store's own upgrade steps, and the logins and
+ * rate-limit counters of the place the data was (everyone logs in again on the server).
+ */
+export const NOT_COPIED: ReadonlySet<string> = new Set(['migrations', 'sessions', 'rate_limits'])
+
+/** The data tables to copy, parents before children. */
+export const tablesToCopy = (sqlite: SqliteDb): string[] =>
+  tablesInForeignKeyOrder(sqlite).filter((t) => !NOT_COPIED.has(t))
+
 export function tablesInForeignKeyOrder(sqlite: SqliteDb): string[] {
   const names = (
     sqlite
@@ -59,7 +69,7 @@ export async function copyRows(
   } = {},
 ): Promise<CopyCounts> {
   const counts: CopyCounts = {}
-  const tables = options.tables ?? tablesInForeignKeyOrder(sqlite).filter((t) => t !== 'migrations')
+  const tables = options.tables ?? tablesToCopy(sqlite)
   for (const table of tables) {
     options.onTable?.(table)
     const columns = (

@@ -394,9 +394,28 @@ CREATE TABLE data_version (
 );
 `
 
+// SQLite's migration 9: sessions and the login rate limit (times in ms since 1970: bigint).
+const sessionsAndRateLimits = `
+CREATE TABLE sessions (
+  token_hash text COLLATE "C" PRIMARY KEY CHECK (char_length(token_hash) = 64),
+  user_id integer NOT NULL REFERENCES users (id),
+  created_at text COLLATE "C" NOT NULL,
+  last_seen bigint NOT NULL CHECK (last_seen > 0),
+  expires bigint NOT NULL CHECK (expires > 0),
+  source text COLLATE "C" NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE TABLE rate_limits (
+  key text COLLATE "C" PRIMARY KEY,
+  hits integer NOT NULL,
+  reset_at bigint NOT NULL CHECK (reset_at > 0)
+);
+`
+
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 7, name: 'schema_as_of_sqlite_7', sql: schemaAsOfSqlite7 },
   { version: 8, name: 'data_version', sql: dataVersion },
+  { version: 9, name: 'sessions_and_rate_limits', sql: sessionsAndRateLimits },
 ]
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version

@@ -16,7 +16,7 @@ import { LOCAL, createApp, openAppAt, type App } from '../../app'
 import { LATEST_SCHEMA_VERSION } from '../../db/migrate'
 import { openSqliteStore } from '../sqlite'
 import { BACKUP_DIR_KEY } from '../../backup/backups'
-import { copyRows, tablesInForeignKeyOrder } from './copy'
+import { copyRows, tablesToCopy } from './copy'
 import { migratePostgres } from './migrate'
 import { PG_MIGRATIONS } from './migrations'
 import { checkServerUrl, describeUrl } from './store'
@@ -145,7 +145,7 @@ export async function moveToServer(
     const tables: MoveReport['tables'] = []
     same('数据结构版本', await source.deps.store.schemaVersion(), await target.deps.store.schemaVersion())
     // migrations lists each store's own upgrade steps (SQLite 1–7, PostgreSQL 7 in one): compared by version above.
-    for (const table of tablesInForeignKeyOrder(handle).filter((t) => t !== 'migrations')) {
+    for (const table of tablesToCopy(handle)) {
       const count = async (app: App) =>
         Number(
           (await sql<{ n: number }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(app.deps.db)).rows[0]!.n,
