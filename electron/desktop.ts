@@ -126,6 +126,10 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
         url: `${APP_ORIGIN}/index.html`,
       })
       senders.trust(desktop.window.webContents, 'window')
+      // Live updates: the window hears each committed change (src/main/store/changes.ts).
+      const window = desktop.window
+      const stopHearing = main.deps.store.changes.subscribe((change) => window.webContents.send(IPC.changes, change))
+      window.once('closed', stopHearing)
       // 总览's figures, once the window has loaded: computed while the office logs in (src/main/warm.ts).
       desktop.window.webContents.once('did-finish-load', () => void warmFirstScreen(main))
     },

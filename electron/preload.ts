@@ -1,7 +1,8 @@
-/** The one narrow bridge the renderer gets: invoke a contract call, hear menu commands. Nothing else. */
+/** The one narrow bridge the renderer gets: invoke a contract call, hear changes and menu commands. Nothing else. */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { APP_COMMANDS, IPC, type AppCommand, type DesktopBridge, type Outcome } from '../src/shared/bridge'
 import type { BackupListing } from '../src/shared/domain'
+import { isDataChange, type DataChange } from '../src/shared/changes'
 
 const bridge = {
   invoke: (name: string, input: unknown) => ipcRenderer.invoke(IPC.invoke, name, input) as Promise<Outcome<unknown>>,
@@ -9,6 +10,15 @@ const bridge = {
   exportPdf: (route: string, fileName: string) =>
     ipcRenderer.invoke(IPC.exportPdf, route, fileName) as Promise<Outcome<string | null>>,
   chooseBackupFolder: () => ipcRenderer.invoke(IPC.chooseBackupFolder) as Promise<Outcome<BackupListing | null>>,
+  subscribe(listener: (change: DataChange) => void) {
+    const handler = (_event: IpcRendererEvent, change: unknown) => {
+      if (isDataChange(change)) listener(change)
+    }
+    ipcRenderer.on(IPC.changes, handler)
+    return () => {
+      ipcRenderer.removeListener(IPC.changes, handler)
+    }
+  },
   onCommand(listener: (command: AppCommand) => void) {
     const handler = (_event: IpcRendererEvent, command: unknown) => {
       if ((APP_COMMANDS as readonly unknown[]).includes(command)) listener(command as AppCommand)

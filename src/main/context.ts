@@ -46,6 +46,8 @@ export interface WriteCtx {
   now: string
   today: IsoDate
   operator: Operator
+  /** The projects the write touched (audit.ts adds each audited row's): announced when it commits. */
+  touched: Set<number>
 }
 
 /** The operator of a caller; before login (a failed login's bookkeeping) the writes are not audited rows. */
@@ -68,10 +70,16 @@ export function readTx<T>(deps: Deps, fn: (db: Kysely<Database>) => Promise<T>):
  * PostgreSQL `fn` may run again after a serialization failure (store/port.ts): keep it to database work.
  */
 export function writeTx<T>(deps: Deps, fn: (w: WriteCtx) => Promise<T>, options?: WriteOptions): Promise<T> {
-  return deps.store.write((conn) => {
-    const clock = deps.clock()
-    return fn({ db: conn, now: clock.toISOString(), today: localToday(clock), operator: operatorOf(currentCaller()) })
-  }, options)
+  let touched = new Set<number>()
+  const operator = operatorOf(currentCaller())
+  return deps.store.write(
+    (conn) => {
+      const clock = deps.clock()
+      touched = new Set() // a run again after a conflict starts over
+      return fn({ db: conn, now: clock.toISOString(), today: localToday(clock), operator, touched })
+    },
+    { ...options, announce: () => ({ projectIds: [...touched], by: operator.userId }) },
+  )
 }
 
 /**

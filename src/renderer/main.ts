@@ -6,9 +6,11 @@ import 'element-plus/dist/index.css'
 import './styles.css'
 import App from './App.vue'
 import { createClient } from './api/client'
-import { installClient } from './api'
+import { installClient, installLive } from './api'
 import { pickTransport } from './api/transport'
 import { createAppRouter } from './router'
 
-installClient(createClient(pickTransport()))
+const bridge = pickTransport()
+installClient(createClient(bridge))
+installLive(bridge.subscribe ? (listener) => bridge.subscribe!(listener) : null)
 createApp(App).use(createPinia()).use(createAppRouter()).use(ElementPlus, { locale: zhCn }).mount('#app')

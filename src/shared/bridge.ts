@@ -1,11 +1,21 @@
 /** What the preload puts on `window.zhuanban`: the raw transport, answering with an Outcome, never throwing. */
 import type { BackupListing } from './domain'
 import type { ApiErrorBody } from './errors'
+import type { DataChange } from './changes'
 
 export type Outcome<T> = { ok: true; result: T } | { ok: false; error: ApiErrorBody }
 
+/** What a page hears of the data while it is open (live updates, src/main/store/changes.ts). */
+export type LiveListener = (change: DataChange) => void
+
 export interface Bridge {
   invoke(name: string, input: unknown): Promise<Outcome<unknown>>
+  /**
+   * Listens to the changes committed by anyone (a page reloads what it shows); returns the way to stop. Heard
+   * again by itself after a lost connection, with a change naming no project if some were missed meanwhile.
+   * Absent: a transport without live updates (a page then shows what it last read).
+   */
+  subscribe?(listener: LiveListener): () => void
 }
 
 /** Browser mode: the header that carries the launch's token on every API request. */
@@ -33,6 +43,7 @@ export interface DesktopBridge extends Bridge {
 /** The IPC channel names, shared by main and preload so they cannot drift apart. */
 export const IPC = {
   invoke: 'zhuanban:invoke',
+  changes: 'zhuanban:changes',
   command: 'zhuanban:command',
   print: 'zhuanban:print',
   exportPdf: 'zhuanban:export-pdf',

@@ -57,6 +57,16 @@ describe('the desktop window', () => {
     await expect.poll(() => desktop.main!.deps.overviews.computations).toBe(1)
   })
 
+  it('sends the window each committed change (live updates), and stops when the window closes', async () => {
+    const { desktop, window } = await started()
+    await desktop.main!.call('dict.create', { kind: 'unit', name: '县数据局' })
+    const changes = window.webContents.sent.filter(([channel]) => channel === IPC.changes)
+    expect(changes).toEqual([[IPC.changes, { version: expect.any(Number), projectIds: [], by: null }]])
+    window.emit('closed')
+    await desktop.main!.call('dict.create', { kind: 'unit', name: '县统计局' })
+    expect(window.webContents.sent.filter(([channel]) => channel === IPC.changes)).toHaveLength(1)
+  })
+
   it('opens one window with the locked-down preferences, hidden until ready', async () => {
     const { window } = await started()
     expect(Window.instances).toHaveLength(1)

@@ -17,9 +17,16 @@ async function loadBridge(): Promise<DesktopBridge> {
 }
 
 describe('the preload bridge', () => {
-  it('exposes exactly invoke, onCommand, print, exportPdf and chooseBackupFolder on window.zhuanban, nothing of Node or Electron', async () => {
+  it('exposes exactly invoke, subscribe, onCommand, print, exportPdf and chooseBackupFolder on window.zhuanban, nothing of Node or Electron', async () => {
     const bridge = await loadBridge()
-    expect(Object.keys(bridge).sort()).toEqual(['chooseBackupFolder', 'exportPdf', 'invoke', 'onCommand', 'print'])
+    expect(Object.keys(bridge).sort()).toEqual([
+      'chooseBackupFolder',
+      'exportPdf',
+      'invoke',
+      'onCommand',
+      'print',
+      'subscribe',
+    ])
     expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true)
   })
 
@@ -46,5 +53,17 @@ describe('the preload bridge', () => {
     expect(heard).toEqual(['about'])
     off()
     expect(electron.ipcRenderer.listenerCount(IPC.command)).toBe(0)
+  })
+
+  it('passes on changes of the data only when they are changes, and unsubscribes', async () => {
+    const bridge = await loadBridge()
+    const heard: unknown[] = []
+    const off = bridge.subscribe!((c) => heard.push(c))
+    electron.ipcRenderer.emitFromMain(IPC.changes, { version: 7, projectIds: [3], by: 2 })
+    electron.ipcRenderer.emitFromMain(IPC.changes, { version: 'x', projectIds: [3], by: 2 })
+    electron.ipcRenderer.emitFromMain(IPC.changes, '<script>')
+    expect(heard).toEqual([{ version: 7, projectIds: [3], by: 2 }])
+    off()
+    expect(electron.ipcRenderer.listenerCount(IPC.changes)).toBe(0)
   })
 })

@@ -314,7 +314,11 @@ describe('many projects at once (createProjects, the ledger import)', () => {
   function makeMany(app: App, inputs: CallInput<'project.create'>[], where?: (i: number) => string) {
     const parsed = inputs.map((i) => contract['project.create'].input.parse(i))
     return app.deps.store.write((db) =>
-      createProjects({ db, now: fixedClock().toISOString(), today: TODAY, operator }, parsed, where),
+      createProjects(
+        { db, now: fixedClock().toISOString(), today: TODAY, operator, touched: new Set() },
+        parsed,
+        where,
+      ),
     )
   }
   const three = (b: Basics): CallInput<'project.create'>[] => [

@@ -5,6 +5,7 @@
  * under TLS and behind a trusted proxy; the request log names the account; a stop lets a call in flight finish.
  */
 import fs from 'node:fs'
+import http from 'node:http'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { execFileSync } from 'node:child_process'
@@ -50,6 +51,60 @@ async function adminApp(): Promise<App> {
   return a!
 }
 
+/** An open `GET /api/events` stream of `browser`: its server-sent events as they come. */
+async function openEvents(base: string, browser: ReturnType<typeof browserClient>) {
+  const events: { event: string; data: string }[] = []
+  let wake = () => {}
+  let ended!: Promise<void>
+  await new Promise<void>((resolve, reject) => {
+    const req = http.get(
+      `${base}/api/events`,
+      { headers: { cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } },
+      (res) => {
+        expect(res.statusCode).toBe(200)
+        expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8')
+        let buffer = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => {
+          buffer += chunk
+          let cut
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, cut)
+            buffer = buffer.slice(cut + 2)
+            const lines = block.split('\n')
+            const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6))
+            if (data.length)
+              events.push({
+                event: lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message',
+                data: data.join('\n'),
+              })
+            wake()
+          }
+        })
+        ended = new Promise((done) => res.on('end', done))
+        resolve()
+      },
+    )
+    req.on('error', reject)
+  })
+  return {
+    ended,
+    /** The first event (not yet taken) that matches; waits up to 5 s. */
+    async next(match: (e: { event: string; data: string }) => boolean) {
+      const deadline = Date.now() + 5000
+      for (;;) {
+        const at = events.findIndex(match)
+        if (at >= 0) return events.splice(at, 1)[0]!
+        if (Date.now() > deadline) throw new Error(`no such event; had ${JSON.stringify(events)}`)
+        await new Promise<void>((resolve) => {
+          wake = resolve
+          setTimeout(resolve, 100)
+        })
+      }
+    },
+  }
+}
+
 const body = (answer: { body: unknown }) =>
   answer.body as { ok: boolean; result?: unknown; error?: { code: string; message: string } }
 
@@ -67,6 +122,28 @@ describe('the county server host', () => {
     await other.call('auth.logout')
     const after = await browser.call('dict.list', { kind: 'unit' })
     expect(body(after)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
+  })
+
+  it('streams each change to the pages open on every server, within a second, and ends the stream at a stop', async () => {
+    const { apps, one, two } = await twoServers()
+    const leader = browserClient(`http://127.0.0.1:${one.port}`)
+    await leader.call('auth.login', ADMIN)
+    const denied = await browserClient(`http://127.0.0.1:${one.port}`).request('GET', '/api/events')
+    expect(denied.status).toBe(401)
+    const stream = await openEvents(`http://127.0.0.1:${one.port}`, leader)
+    await stream.next((e) => e.event === 'hello')
+    // A write through the other server (here by the same account: a new unit).
+    const member = leader.at(`http://127.0.0.1:${two.port}`)
+    const started = Date.now()
+    await member.call('dict.create', { kind: 'unit', name: '县数据局' })
+    const change = await stream.next((e) => e.event === 'message')
+    expect(Date.now() - started).toBeLessThan(1000)
+    const userId = (await apps[0]!.call('user.list', {})).find((u) => u.login === 'admin')!.id
+    expect(JSON.parse(change.data)).toEqual({ version: expect.any(Number), projectIds: [], by: userId })
+    // A stop ends the open stream (the host does not wait on it forever).
+    await one.close()
+    hosts.splice(hosts.indexOf(one), 1)
+    await stream.ended
   })
 
   it('refuses a call without the anti-forgery token, or with another browser’s, and changes nothing', async () => {

@@ -103,6 +103,18 @@ export class Sessions {
     return { userId: row.user_id, expired: false }
   }
 
+  /** Whether the session is still open, without counting this as a use (a page's open stream of changes asks). */
+  async alive(token: string | null, now: Date, idleMinutes: number): Promise<boolean> {
+    if (!token || token.length > 100) return false
+    const row = await this.store.db
+      .selectFrom('sessions')
+      .select(['last_seen', 'expires'])
+      .where('token_hash', '=', hashOf(token))
+      .executeTakeFirst()
+    const at = now.getTime()
+    return row !== undefined && at - Number(row.last_seen) <= idleMinutes * 60_000 && at < Number(row.expires)
+  }
+
   async end(token: string | null): Promise<void> {
     if (token) await this.keep((db) => db.deleteFrom('sessions').where('token_hash', '=', hashOf(token)).execute())
   }

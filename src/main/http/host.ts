@@ -30,6 +30,8 @@ import type { App } from '../app'
 import type { ApiErrorBody } from '../../shared/errors'
 import { TOKEN_HEADER } from '../../shared/bridge'
 import { CSP_DIRECTIVES } from '../../shared/csp'
+import { readDataVersion } from '../store/data-version'
+import { readSecurityPolicy } from '../auth/policy-settings'
 import { BODY_LIMIT, STATUS, clientError, errorAnswer, fail, isApi, notFound } from './answers'
 
 export { TOKEN_HEADER, BODY_LIMIT }
@@ -105,6 +107,8 @@ export interface HostMode {
   refuseHost?(host: string, port: number): string | null
   /** Runs before each call is parsed: the launch token, or the CSRF check. */
   guardCall: onRequestHookHandler
+  /** Runs before the stream of changes opens (a GET, changing nothing: the launch token, or nothing). */
+  guardEvents?: onRequestHookHandler
   /** Runs before a call is handed to the App (the login rate limit); an error body refuses it. */
   beforeCall?(
     name: string,
@@ -200,6 +204,8 @@ export async function createHost(
     },
   )
 
+  serveChanges(server, app, mode)
+
   server.all('/api/*', async (_request, reply) => reply.code(404).send(fail('UNKNOWN_CALL', '没有这个接口')))
 
   // Anything else not found (a missing file of the interface, a mistyped address): a short Chinese answer
@@ -224,6 +230,62 @@ export async function createHost(
   return server
 }
 
+/** How often an open stream of changes is kept alive (and its session checked): under proxies' idle timeouts. */
+export const EVENTS_HEARTBEAT_MS = 20_000
+
+/**
+ * Live updates: `GET /api/events`, a stream of server-sent events for a logged-in page — first `hello` with the
+ * data version, then each committed change (store/changes.ts) as it comes. The page reloads what it shows; a
+ * page that reconnects compares the version and reloads if it missed any. The stream carries no data, only
+ * versions and project ids; it ends when its session does (checked at each heartbeat, without counting as a
+ * use, so an open page still times out when idle) and when the host stops.
+ */
+function serveChanges(server: FastifyInstance, app: App, mode: HostMode): void {
+  const open = new Set<() => void>()
+  server.addHook('preClose', async () => {
+    for (const end of [...open]) end()
+  })
+  server.get('/api/events', { onRequest: mode.guardEvents }, async (request, reply) => {
+    const from = {
+      kind: 'session' as const,
+      slot: { token: sessionFromCookie(request.headers.cookie) },
+      source: '浏览器',
+    }
+    const me = await app.invoke('auth.me', {}, from)
+    if (!me.ok || !me.result) return reply.code(401).send(fail('UNAUTHENTICATED', '请先登录'))
+    request.userId = (me.result as { id: number }).id
+    const version = await readDataVersion(app.deps.db)
+    reply.hijack()
+    const raw = reply.raw
+    raw.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Accel-Buffering': 'no', // nginx: pass each event on at once
+    })
+    const send = (text: string) => {
+      if (!raw.writableEnded) raw.write(text)
+    }
+    send(`retry: 3000\nevent: hello\ndata: ${JSON.stringify({ version })}\n\n`)
+    const unsubscribe = app.deps.store.changes.subscribe((change) => send(`data: ${JSON.stringify(change)}\n\n`))
+    const beat = setInterval(() => {
+      void (async () => {
+        const { policy } = await readSecurityPolicy(app.deps.db)
+        if (await app.deps.sessions.alive(from.slot.token, app.deps.clock(), policy.idleMinutes)) send(': 心跳\n\n')
+        else end()
+      })().catch(() => end())
+    }, EVENTS_HEARTBEAT_MS)
+    const end = () => {
+      clearInterval(beat)
+      unsubscribe()
+      open.delete(end)
+      if (!raw.writableEnded) raw.end()
+    }
+    open.add(end)
+    raw.on('close', end) // the page went away (the response's close: the request's fires once its body is read)
+  })
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** The account that made the call (the request log names it); null before login. */
@@ -237,18 +299,20 @@ const LOCAL_HINT = '请用启动专班时显示的完整地址（含 token）重
 export async function startHttpHost(options: HostOptions): Promise<RunningHost> {
   const token = options.token ?? crypto.randomBytes(24).toString('base64url')
   let port = options.port ?? 0
+  const tokenGuard = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!sameToken(request.headers[TOKEN_HEADER], token))
+      return reply
+        .code(401)
+        .send(fail('UNAUTHORIZED', '访问令牌缺失或不正确。请用启动时显示的完整地址（含 token）重新打开专班'))
+  }
   const mode: HostMode = {
     fastify: {},
     // Only requests addressed to this host by name: a page on another site that rebinds its DNS name to
     // 127.0.0.1 still sends its own name.
     refuseHost: (host, at) =>
       host === `127.0.0.1:${at}` || host === `localhost:${at}` ? null : '拒绝访问：请使用本机地址 127.0.0.1 打开专班',
-    guardCall: async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!sameToken(request.headers[TOKEN_HEADER], token))
-        return reply
-          .code(401)
-          .send(fail('UNAUTHORIZED', '访问令牌缺失或不正确。请用启动时显示的完整地址（含 token）重新打开专班'))
-    },
+    guardCall: tokenGuard,
+    guardEvents: tokenGuard,
     secure: () => false,
     hint: LOCAL_HINT,
     report: (error) => console.error(error),

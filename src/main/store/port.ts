@@ -9,6 +9,7 @@ import type { Kysely, RawBuilder } from 'kysely'
 import type { AppError } from '../../shared/errors'
 import type { Database } from '../db/schema'
 import type { SqliteFile } from './sqlite'
+import type { ChangeFeed, WriteNote } from './changes'
 
 export type StoreKind = 'sqlite' | 'postgres'
 
@@ -91,6 +92,12 @@ export interface WriteOptions {
    * Otherwise a county morning of logins would have them all computed again.
    */
   keepDataVersion?: boolean
+  /**
+   * What the write says of itself, asked once `fn` is done (writeTx: the projects its audit rows name, and the
+   * caller's account): the change announced to the open pages (store/changes.ts). Not given: any project may
+   * have changed.
+   */
+  announce?: () => WriteNote
 }
 
 export interface Store {
@@ -117,6 +124,11 @@ export interface Store {
    * `translateError`).
    */
   write<T>(fn: (db: Kysely<Database>) => Promise<T>, options?: WriteOptions): Promise<T>
+  /**
+   * The committed writes that advanced the data version, by any process on this database, as they commit
+   * (store/changes.ts): the live updates of the open pages.
+   */
+  readonly changes: ChangeFeed
   /** The newest migration applied (one number for both stores: the same version is the same tables). */
   schemaVersion(): Promise<number>
   /** The store's own consistency check, summarised in Chinese. */

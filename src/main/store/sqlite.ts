@@ -14,6 +14,7 @@ import { runIntegrityCheck } from '../db/integrity'
 import type { CloseOutcome, IntegrityResult, Store } from './port'
 import { SQLITE_DIALECT } from './dialects'
 import { advanceDataVersion } from './data-version'
+import { ChangeFeed, changeOf } from './changes'
 
 /** What only a file store has: the file, its handle for file-level work, and replacing the file (restore). */
 export interface SqliteFile {
@@ -82,6 +83,7 @@ export function openSqliteStore(databasePath: string, options: OpenOptions = {})
   let handle = openSqlite(databasePath, options)
   let db = createKysely(handle)
 
+  const changes = new ChangeFeed()
   const fileOps: SqliteFile = {
     path: file,
     get handle() {
@@ -117,13 +119,16 @@ export function openSqliteStore(databasePath: string, options: OpenOptions = {})
           if (handle.inTransaction) await sql`COMMIT`.execute(conn)
         }
       }),
+    changes,
     write: (fn, options) =>
       db.connection().execute(async (conn) => {
         await sql`BEGIN IMMEDIATE`.execute(conn)
         try {
           const result = await fn(conn)
-          if (!options?.keepDataVersion) await advanceDataVersion(conn)
+          const version = options?.keepDataVersion ? null : await advanceDataVersion(conn)
           await sql`COMMIT`.execute(conn)
+          // The one process on the file hears its own writes (store/changes.ts), once they are committed.
+          if (version !== null) changes.emit(changeOf(version, options?.announce?.()))
           return result
         } catch (error) {
           if (handle.inTransaction) await sql`ROLLBACK`.execute(conn)

@@ -8,12 +8,23 @@
  */
 import type { CallInput, CallName, CallResult } from '../../shared/contract'
 import { ApiError, type Client } from './client'
+import type { Bridge } from '../../shared/bridge'
 
 let client: Client | null = null
+let subscribe: Bridge['subscribe'] | null = null
 let onSessionEnded: ((message: string) => Promise<boolean>) | null = null
 
 export function installClient(c: Client): void {
   client = c
+}
+
+/** The transport's live updates (Bridge.subscribe), installed at start beside the client; null: none. */
+export function installLive(source: Bridge['subscribe'] | null): void {
+  subscribe = source
+}
+
+export function liveSource(): Bridge['subscribe'] | null {
+  return subscribe
 }
 
 /**

@@ -3,7 +3,8 @@
  * launch token in browser mode, HTTP with an anti-forgery token on the county server (no launch token there:
  * the login is the guard). Nothing else in the renderer knows which one it is.
  */
-import { TOKEN_HEADER, type Bridge, type Outcome } from '../../shared/bridge'
+import { TOKEN_HEADER, type Bridge, type LiveListener, type Outcome } from '../../shared/bridge'
+import type { DataChange } from '../../shared/changes'
 
 const TOKEN_KEY = 'zhuanban.token'
 
@@ -83,6 +84,80 @@ export function httpBridge(token: string, fetcher: typeof fetch = fetch): Bridge
       csrf = null
       return attempt(name, input)
     },
+    subscribe: (listener) => streamChanges(server ? {} : { [TOKEN_HEADER]: token }, listener, fetcher),
+  }
+}
+
+/** How long to wait before opening the stream of changes again after it broke (or before a login). */
+export const RECONNECT_MS = 3000
+
+/**
+ * Live updates over HTTP: `GET /api/events` (server-sent events, read through fetch so that browser mode's
+ * token header goes with it), opened again after any break. The stream starts with the data version: one
+ * that moved while the stream was down is passed on as a change naming no project (reload everything shown).
+ */
+export function streamChanges(
+  headers: Record<string, string>,
+  listener: LiveListener,
+  fetcher: typeof fetch = fetch,
+  wait: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): () => void {
+  let stopped = false
+  let abort: AbortController | null = null
+  let known: number | null = null
+
+  function handle(block: string) {
+    const lines = block.split('\n')
+    const data = lines
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => l.slice(6))
+      .join('\n')
+    if (!data) return
+    const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message'
+    try {
+      if (event === 'hello') {
+        const { version } = JSON.parse(data) as { version: number }
+        if (known !== null && version !== known) listener({ version, projectIds: null, by: null })
+        known = version
+      } else {
+        const change = JSON.parse(data) as DataChange
+        known = change.version
+        listener(change)
+      }
+    } catch {
+      // Not an event of ours: skipped.
+    }
+  }
+
+  async function run() {
+    while (!stopped) {
+      abort = new AbortController()
+      try {
+        const response = await fetcher('/api/events', { headers, signal: abort.signal })
+        if (response.ok && response.body) {
+          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
+          let buffer = ''
+          for (;;) {
+            const { value, done } = await reader.read()
+            if (done) break
+            buffer += value
+            let cut
+            while ((cut = buffer.indexOf('\n\n')) >= 0) {
+              handle(buffer.slice(0, cut))
+              buffer = buffer.slice(cut + 2)
+            }
+          }
+        }
+      } catch {
+        // The server went away, or we stopped: open again below (unless stopped).
+      }
+      if (!stopped) await wait(RECONNECT_MS)
+    }
+  }
+  void run()
+  return () => {
+    stopped = true
+    abort?.abort()
   }
 }
 

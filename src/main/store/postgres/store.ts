@@ -12,6 +12,8 @@ import type { Database } from '../../db/schema'
 import type { IntegrityResult, Store } from '../port'
 import { POSTGRES_DIALECT } from '../dialects'
 import { advanceDataVersion } from '../data-version'
+import { CHANGES_CHANNEL, ChangeFeed, changeOf } from '../changes'
+import { listenForChanges, type Listener } from './listen'
 import { isRetryable, translatePgError } from './errors'
 import { migratePostgres } from './migrate'
 
@@ -124,6 +126,9 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   // A restore replaces the database under the store (`server.swap`): the pool and its Kysely change then.
   let db = kysely(opened.pool)
   const retryForMs = options.retryForMs ?? 15_000
+  // Changes of every app server on the database, heard once a page listens (listen.ts).
+  let listener: Listener | null = null
+  const changes = new ChangeFeed(() => (listener ??= listenForChanges(url, changes, logDrop)).start())
 
   const store: Store = {
     kind: 'postgres',
@@ -137,6 +142,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       url,
       database: opened.database,
       async swap(replace) {
+        await listener?.stop()
         await db.destroy() // ends the pool: no connection of this store is left on the database
         let failure: unknown = null
         try {
@@ -154,6 +160,8 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
           throw failure ?? error
         }
         if (failure) throw failure
+        // Heard again on the database now under the name (what was missed: listen.ts says "anything").
+        if (listener && changes.listening) listener.start()
       },
     },
     read: (fn) => db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn),
@@ -166,7 +174,12 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
             .setIsolationLevel('serializable')
             .execute(async (trx) => {
               const result = await fn(trx)
-              if (!options?.keepDataVersion) await advanceDataVersion(trx)
+              if (!options?.keepDataVersion) {
+                const version = await advanceDataVersion(trx)
+                // Delivered by the server at commit, to every app server listening (never for a rollback).
+                const change = changeOf(version, options?.announce?.())
+                await sql`SELECT pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify(change)})`.execute(trx)
+              }
               return result
             })
         } catch (error) {
@@ -186,7 +199,9 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     },
     integrityCheck: () => checkPostgres(db),
     translateError: (error) => translatePgError(error, location),
+    changes,
     async close() {
+      await listener?.stop()
       await db.destroy().catch((error: unknown) => console.error(error))
       return { walKept: false }
     },
