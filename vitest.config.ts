@@ -23,6 +23,7 @@ const ONLY_POSTGRES = [
   'tests/main/move-to-server.test.ts',
   'tests/main/server-backups.test.ts',
   'tests/main/cli-server.test.ts',
+  'tests/browser/county-server.test.ts',
   'node_modules/**',
 ]
 // (Each project sets its own include: `extends` would merge a root include with the project's.)
@@ -49,7 +50,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgres',
-          include: ['tests/main/**/*.test.ts'],
+          // (and the county server in Chromium: two `zhuanban server` processes need the PostgreSQL server)
+          include: ['tests/main/**/*.test.ts', 'tests/browser/county-server.test.ts'],
           exclude: [...SQLITE_FILE_ONLY, 'node_modules/**'],
           env: { ZHUANBAN_TEST_STORE: 'postgres' },
           globalSetup: ['tests/setup/postgres.ts'],

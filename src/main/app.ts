@@ -149,14 +149,16 @@ export function createApp(store: Store, options: AppOptions = {}): App {
    * The account logged in on the slot. A session idle too long, or of an account disabled meanwhile, is ended
    * here (and logged) and counts as none; `ended` says why.
    */
-  async function resolveCaller(from: CallFrom): Promise<{ caller: Caller | null; ended: 'idle' | 'disabled' | null }> {
+  async function resolveCaller(
+    from: CallFrom,
+  ): Promise<{ caller: Caller | null; ended: 'idle' | 'lifetime' | 'disabled' | null }> {
     if (from.kind === 'local') return { caller: local, ended: null }
     const { policy } = await readSecurityPolicy(deps.db)
     const now = deps.clock()
     const found = await deps.sessions.lookup(from.slot.token, now, policy.idleMinutes)
     if (!found) return { caller: null, ended: null }
     // An ended session (idle too long, or its account disabled meanwhile) is logged once, with its account.
-    const endSession = async (why: 'idle' | 'disabled', detail: string) => {
+    const endSession = async (why: 'idle' | 'lifetime' | 'disabled', detail: string) => {
       await deps.sessions.end(from.slot.token)
       from.slot.token = null
       const user = await deps.db
@@ -174,8 +176,8 @@ export function createApp(store: Store, options: AppOptions = {}): App {
       }).catch((error: unknown) => console.error(error))
       return { caller: null, ended: why }
     }
-    if (found.expired)
-      return endSession('idle', `${policy.idleMinutes}分钟无操作或登录已超过${deps.sessions.lifetimeHours}小时`)
+    if (found.expired === 'idle') return endSession('idle', `${policy.idleMinutes}分钟无操作`)
+    if (found.expired === 'lifetime') return endSession('lifetime', `登录已满${deps.sessions.lifetimeHours}小时`)
     const caller = await loadCaller(deps.db, found.userId, policy, now)
     if (caller) return { caller, ended: null }
     return endSession('disabled', '账号已停用，会话结束')
@@ -187,6 +189,11 @@ export function createApp(store: Store, options: AppOptions = {}): App {
     const { access } = contract[name]
     if (ended === 'idle' && access.kind !== 'public')
       throw new AppError('UNAUTHENTICATED', `长时间未操作，已自动退出登录。请输入密码继续，当前页面会保留`)
+    if (ended === 'lifetime' && access.kind !== 'public')
+      throw new AppError(
+        'UNAUTHENTICATED',
+        `本次登录已满${deps.sessions.lifetimeHours}小时，为保护数据请重新输入密码。当前页面会保留`,
+      )
     if (ended === 'disabled' && access.kind !== 'public')
       throw new AppError('UNAUTHENTICATED', '您的账号已被系统管理员停用，已退出登录。如有疑问请联系系统管理员')
     let args: ReturnType<typeof parseInput<K>>

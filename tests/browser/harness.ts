@@ -26,7 +26,11 @@ export const ADMIN = { login: 'wangbs', password: 'Zb#20261121' }
 
 let rendererDir: string | null = null
 
-/** Builds the renderer once per test file (about two seconds). */
+/** Builds the renderer once per test file (about two seconds); removed by cleanupRenderer. */
+export async function builtRenderer(): Promise<string> {
+  return renderer()
+}
+
 async function renderer(): Promise<string> {
   if (rendererDir) return rendererDir
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhuanban-renderer-'))

@@ -72,7 +72,9 @@ describe('sessions kept in the database', () => {
     now = fixedClock().getTime() + 120 * 60_000
     const ended = await app.invoke('dict.list', { kind: 'unit' }, from)
     expect(ended).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } })
-    expect(ended.ok === false && ended.error.message).toContain('请输入密码继续')
+    expect(ended.ok === false && ended.error.message).toBe(
+      '本次登录已满2小时，为保护数据请重新输入密码。当前页面会保留',
+    )
     expect(from.slot.token).toBeNull()
     expect(await rawNumber(app, 'SELECT count(*) AS n FROM sessions')).toBe(0)
   })

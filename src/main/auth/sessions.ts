@@ -24,8 +24,8 @@ export interface SessionSlot {
   userId?: number | null
 }
 
-/** The session's account; `expired`: it was idle too long or past its lifetime, and has just been ended. */
-export type Lookup = { userId: number; expired: boolean } | null
+/** The session's account; `expired`: why it has just been ended (idle too long, or past its lifetime), else null. */
+export type Lookup = { userId: number; expired: 'idle' | 'lifetime' | null } | null
 
 /** A session's last use is written at most this often (each call reads it; a write per call would not scale). */
 export const TOUCH_EVERY_MS = 60_000
@@ -92,15 +92,16 @@ export class Sessions {
     if (!row) return null
     const at = now.getTime()
     const lastSeen = Number(row.last_seen)
-    if (at - lastSeen > idleMinutes * 60_000 || at >= Number(row.expires)) {
+    const expired = at >= Number(row.expires) ? 'lifetime' : at - lastSeen > idleMinutes * 60_000 ? 'idle' : null
+    if (expired) {
       await this.end(token)
-      return { userId: row.user_id, expired: true }
+      return { userId: row.user_id, expired }
     }
     if (at - lastSeen >= TOUCH_EVERY_MS)
       await this.keep((db) =>
         db.updateTable('sessions').set({ last_seen: at }).where('token_hash', '=', hash).execute(),
       )
-    return { userId: row.user_id, expired: false }
+    return { userId: row.user_id, expired: null }
   }
 
   /** Whether the session is still open, without counting this as a use (a page's open stream of changes asks). */

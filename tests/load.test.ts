@@ -1,0 +1,108 @@
+/**
+ * `npm run load` at a small size, as CI runs it: the server in its own process on PostgreSQL (a throwaway
+ * cluster of the load test's own, or the server ZHUANBAN_BENCH_PG names), users of every role doing every
+ * action, and every acknowledged write found in the database afterwards. The budgets themselves are reported,
+ * not asserted (docs/load.md has the province-scale run): a small run on a busy CI machine says nothing of them.
+ */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { tempDir } from './helpers/app'
+
+/** Every call the simulated screens make, read or write. */
+const CALLS = {
+  'audit.list': 'read',
+  'instruction.list': 'read',
+  'kanban.board': 'read',
+  'kanban.column': 'read',
+  'lights.get': 'read',
+  'milestone.complete': 'write',
+  'overview.get': 'read',
+  'overview.ranking': 'read',
+  'problem.create': 'write',
+  'problem.list': 'read',
+  'problem.page': 'read',
+  'project.get': 'read',
+  'ranking.projects': 'read',
+  'report.list': 'read',
+  'report.save': 'write',
+} as const
+
+interface Figures {
+  name: string
+  kind: 'read' | 'write'
+  count: number
+  errors: number
+  p50: number
+  p95: number
+  p99: number
+  max: number
+  budgetP95: number
+  withinBudget: boolean
+}
+
+describe('npm run load (small size)', () => {
+  // About 40 s alone on 2 cores (generation, 20 accounts' scrypt, 10 s of load); the margin is for a busy machine.
+  it('runs every action against the server process and loses no write', { timeout: 300_000 }, () => {
+    const out = tempDir()
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/load/run.ts',
+        ...['--projects', '200', '--users', '20', '--seconds', '10', '--out', out, '--timeout-minutes', '4'],
+      ],
+      { encoding: 'utf8', timeout: 290_000 },
+    )
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0)
+    const result = JSON.parse(fs.readFileSync(path.join(out, 'load-200.json'), 'utf8')) as {
+      commit: { sha: string | null; dirty: boolean | null }
+      machine: { cores: number }
+      postgres: { version: string; own: boolean; settings: Record<string, string> }
+      options: { projects: number; users: number; seconds: number }
+      database: { counts: Record<string, number>; roles: Record<string, number> }
+      logins: { count: number; failed: string[] }
+      run: { seconds: number; requests: number; requestsPerSecond: number; requestsPerSecondPerCore: number }
+      cpu: { cores: number; server: number | null; postgres: number; generator: number; machineBusy: number }
+      calls: Figures[]
+      groups: Record<'reads' | 'writes' | 'ranking', Figures>
+      errors: { call: string; code: string; count: number; examples: string[] }[]
+      writes: { checked: { milestones: number; reports: number; problems: number }; lost: unknown[] }
+      budgets: Record<'errors' | 'lostWrites' | 'readsP95' | 'writesP95' | 'rankingP95', boolean>
+    }
+    expect(result.commit.sha).toMatch(/^[0-9a-f]{40}$/)
+    expect(result.options).toMatchObject({ projects: 200, users: 20, seconds: 10 })
+    expect(result.database.counts.projects).toBe(200)
+    expect(result.database.roles).toEqual({ 专班成员: 17, 县领导: 2, 重点项目办: 1 })
+    expect(result.logins).toEqual(expect.objectContaining({ count: 20, failed: [] }))
+    // The figures: every call of the mix, each with its numbers and its budget.
+    expect(Object.fromEntries(result.calls.map((c) => [c.name, c.kind]))).toEqual(CALLS)
+    for (const c of [...result.calls, ...Object.values(result.groups)]) {
+      expect(c.count, c.name).toBeGreaterThan(0)
+      for (const p of [c.p50, c.p95, c.p99, c.max]) expect(p, c.name).toBeGreaterThan(0)
+      expect(c.p50 <= c.p95 && c.p95 <= c.p99 && c.p99 <= c.max, c.name).toBe(true)
+      expect(c.budgetP95, c.name).toBe(c.name.startsWith('ranking') ? 500 : c.kind === 'write' ? 150 : 100)
+      expect(typeof c.withinBudget).toBe('boolean')
+    }
+    expect(result.run.requests).toBe(result.calls.reduce((n, c) => n + c.count, 0))
+    expect(result.run.requestsPerSecond).toBeGreaterThan(0)
+    expect(result.run.requestsPerSecondPerCore).toBeCloseTo(result.run.requestsPerSecond / result.machine.cores, 0)
+    expect(result.cpu.server).toBeGreaterThan(0)
+    expect(result.cpu.generator).toBeGreaterThan(0)
+    // No call was refused or failed: every write is on the writer's own project, no two users on one record.
+    expect(result.errors).toEqual([])
+    expect(Object.values(result.budgets).length).toBe(5)
+    expect(result.budgets.errors).toBe(true)
+    // Every acknowledged write is in the database.
+    expect(result.writes.lost).toEqual([])
+    expect(result.budgets.lostWrites).toBe(true)
+    for (const n of Object.values(result.writes.checked)) expect(n).toBeGreaterThan(0)
+    // The table, as docs/load.md shows it.
+    const doc = fs.readFileSync(path.join(out, 'load.md'), 'utf8')
+    expect(doc).toContain('| call | kind | count | errors | p50 ms | p95 ms | p99 ms | max ms | p95 budget | within |')
+    for (const name of Object.keys(CALLS)) expect(doc).toContain(`| \`${name}\` |`)
+    expect(run.stdout).toContain('| requests per second per core |')
+  })
+})
