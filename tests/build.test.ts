@@ -1,4 +1,5 @@
 /** The builds: Node-side bundles keep native and runtime dependencies external; the renderer ships its CSP. */
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -27,6 +28,17 @@ describe('builds', () => {
     const preload = fs.readFileSync(path.join(out, 'preload.cjs'), 'utf8')
     expect(preload).toContain('exposeInMainWorld')
     expect([...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1])).toEqual(['electron'])
+    // The package's `bin` is reached through a symlink (npm link, a global install): the command line runs there.
+    // (The bundle beside the project's node_modules, as dist-electron is: its externals resolve from there.)
+    const beside = fs.mkdtempSync(path.resolve('.tmp', 'cli-'))
+    fs.cpSync(out, beside, { recursive: true })
+    const link = path.join(tempDir(), 'zhuanban')
+    fs.symlinkSync(path.join(beside, 'cli.cjs'), link)
+    const help = spawnSync(process.execPath, [link, 'help'], { encoding: 'utf8', cwd: process.cwd() })
+    expect(help.stderr).toBe('')
+    expect(help.status).toBe(0)
+    fs.rmSync(beside, { recursive: true, force: true })
+    expect(help.stdout).toContain('用法：zhuanban <命令> [选项]')
   })
 
   it('builds the renderer with a Content-Security-Policy and no Node modules', { timeout: 60_000 }, async () => {

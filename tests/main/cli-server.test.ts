@@ -123,6 +123,25 @@ describe('the command line on a server database (--db postgres://…)', () => {
     expect(await auditRows()).toBe(before)
   })
 
+  it('takes the database from ZHUANBAN_DATABASE_URL, and makes the day’s backup once with --daily (readable by its owner only)', async () => {
+    const url = await serverDatabase()
+    const before = process.env.ZHUANBAN_DATABASE_URL
+    process.env.ZHUANBAN_DATABASE_URL = url
+    try {
+      const info = await cli(['info'])
+      expect(info.out).toMatch(/项目 20 个/)
+      const first = await cli(['backup', '--daily'])
+      expect(first.err).toBe('')
+      const made = /已备份：(\S+\.dump)/.exec(first.out)![1]!
+      expect(fs.statSync(made).mode & 0o777).toBe(0o600)
+      expect(made).toMatch(/auto/)
+      expect(await cli(['backup', '--daily'])).toMatchObject({ code: 0, out: '今天已有自动备份，未重复备份' })
+    } finally {
+      if (before === undefined) delete process.env.ZHUANBAN_DATABASE_URL
+      else process.env.ZHUANBAN_DATABASE_URL = before
+    }
+  })
+
   it('backs it up with pg_dump, and sends a restore to the 数据备份 screen', async () => {
     const url = await serverDatabase()
     const backup = await cli(['backup', '--db', url])
@@ -187,7 +206,7 @@ describe('the command line on a server database (--db postgres://…)', () => {
     const file = path.join(tempDir(), 'server.json')
     fs.writeFileSync(file, JSON.stringify({ database: 'postgres://zhuanban@127.0.0.1/zb', listen: '0.0.0.0' }))
     const refused = await cli(['server', '--config', file])
-    expect(refused.code).toBe(1)
+    expect(refused.code).toBe(78) // EX_CONFIG: the systemd unit does not restart on it
     expect(refused.err).toContain('县服务器的配置有误，未启动：')
     expect(refused.err).toContain('密码会在网络中明文传输')
   })

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { translatePgError, isRetryable } from '../../src/main/store/postgres/errors'
-import { describeUrl } from '../../src/main/store/postgres/store'
+import { checkServerVersion, describeUrl } from '../../src/main/store/postgres/store'
 
 const WHERE = describeUrl('postgres://zhuanban:S3cret@10.1.2.3:5432/zhuanban')
 const sqlState = (code: string, message = 'x') => Object.assign(new Error(message), { code })
@@ -52,5 +52,21 @@ describe('translatePgError', () => {
     expect(translatePgError(new TypeError('x is not a function'))).toBeNull()
     expect(translatePgError(sqlState('42P01'))).toBeNull()
     expect(WHERE).not.toContain('S3cret')
+  })
+})
+
+describe('the PostgreSQL version served', () => {
+  const serverOf = (version: string) =>
+    ({ query: async () => ({ rows: [{ server_version_num: version }] }) }) as unknown as Parameters<
+      typeof checkServerVersion
+    >[0]
+
+  it('refuses a server older than 13 before anything is created on it, saying which version it is', async () => {
+    await expect(checkServerVersion(serverOf('120011'))).rejects.toMatchObject({
+      code: 'DB_UNREADABLE',
+      message: expect.stringContaining('PostgreSQL 版本是 12，专班需要 13 或更新的版本'),
+    })
+    await expect(checkServerVersion(serverOf('130000'))).resolves.toBeUndefined()
+    await expect(checkServerVersion(serverOf('170002'))).resolves.toBeUndefined()
   })
 })

@@ -262,6 +262,10 @@ describe('the county server host', () => {
     expect(remote.status).toBe(403)
     expect(body(remote).error!.message).toContain('首次建立系统管理员只能在服务器本机进行')
     expect(await rawNumber(a!, 'SELECT count(*) AS n FROM users')).toBe(0)
+    // Through a proxy the configuration does not name, every request looks local: not taken as the server's own.
+    const unnamed = await serve(a!)
+    const viaProxy = browserClient(`http://127.0.0.1:${unnamed.port}`)
+    expect((await viaProxy.call('auth.setup', setup, { 'x-forwarded-for': '10.1.0.5' })).status).toBe(403)
     const local = await desk.call('auth.setup', setup)
     expect(local.status).toBe(200)
     expect(await rawNumber(a!, 'SELECT count(*) AS n FROM users')).toBe(1)

@@ -303,6 +303,9 @@ export async function createServerBackup(
   const partial = path.join(folder, `.${name}.${process.pid}.partial`)
   const { dbname, env } = toolConnection(fromUrl ?? server.url)
   try {
+    // Readable by the server's account only: a dump holds every row, the accounts' password hashes too. (Made
+    // before pg_dump writes into it, which keeps the mode.)
+    fs.writeFileSync(partial, '', { mode: 0o600 })
     await runTool(pgDump, ['--format=custom', '--no-password', `--file=${partial}`, `--dbname=${dbname}`], env)
     fs.renameSync(partial, target)
   } catch (error) {

@@ -15,7 +15,7 @@ import { generateDemo } from '../demo/generate'
 import { warmFirstScreen } from '../warm'
 import { startHttpHost, type RunningHost } from '../http/host'
 import { defaultDatabasePath } from '../paths'
-import { backupDirOf, createBackup, pruneBackups } from '../backup/backups'
+import { backupDirOf, createBackup, ensureDailyBackup, pruneBackups } from '../backup/backups'
 import { setBackupFolder } from '../services/backups'
 import { readHeader, translateSqliteError } from '../db/open'
 import { createStoreBackup, ensureDailyStoreBackup, pruneStoreBackups } from '../backup/any-store'
@@ -45,7 +45,9 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
   demo   --db <文件> [--seed <数字>] [--projects <数量>]   在空数据库中生成演示数据
   check  --db <文件>                                      检查数据库完整性
   info   --db <文件>                                      显示数据库概况
-  backup --db <文件> [--dir <文件夹>]                      备份数据库（默认存放在数据库旁的 backups 文件夹）
+  backup --db <文件> [--dir <文件夹>] [--daily]            备份数据库（文件：默认存放在数据库旁的 backups 文件夹；服务器
+                                                          数据库：设置的备份位置）。--daily：当天的自动备份（当天已有则
+                                                          不重复），与自动备份一样按保留规则清理，供定时任务使用
   backup-folder --db <文件> <文件夹>|--default               修改备份存放位置（--default 恢复为数据库旁的 backups）
   restore --db <文件> <备份文件>                           用备份替换数据库（请先关闭专班；被替换的数据库会先另存为备份）
   import --db <文件> <台账.xlsx> [--dry-run] [--sheet <工作表>] [--map <列>=<字段>]… [--unit <列>=<单位>]…
@@ -68,7 +70,8 @@ const HELP = `专班 — 县级重点项目专班管理 命令行
 
 不写 --db 时，serve 使用默认数据库：${defaultDatabasePath()}
 除 restore 外，各命令的 --db 也可以是县服务器 PostgreSQL 数据库的地址，如 postgres://用户名:密码@服务器:5432/zhuanban
-（服务器数据库的恢复在专班的「数据备份」中进行）。
+（服务器数据库的恢复在专班的「数据备份」中进行）。不写 --db 时，check、info、backup 等命令使用环境变量
+ZHUANBAN_DATABASE_URL（县服务器的服务配置中设置，密码不必写在命令行上）。
 
 示例：
   npm run cli -- demo --db ./zhuanban.db
@@ -186,6 +189,20 @@ async function shutDown(
 }
 
 class UsageError extends Error {}
+
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file)
+  } catch {
+    return file
+  }
+}
+
+/**
+ * The exit code of a configuration the server cannot start with (sysexits' EX_CONFIG): the systemd unit does
+ * not restart on it (RestartPreventExitStatus), as it does on a crash.
+ */
+export const CONFIG_ERROR_EXIT = 78
 
 /** What Node's parseArgs says in English, in Chinese. */
 function parseArgsMessage(error: Error & { code?: string }): string {
@@ -307,6 +324,19 @@ function describePreview(preview: ImportPreview): string {
   return lines.join('\n')
 }
 
+/** The commands whose --db may come from ZHUANBAN_DATABASE_URL (not serve: its default is the office PC's file). */
+const USES_ENV_DATABASE: ReadonlySet<string> = new Set([
+  'check',
+  'info',
+  'backup',
+  'backup-folder',
+  'restore',
+  'import',
+  'export',
+  'rank',
+  'reset-password',
+])
+
 function need(value: string | undefined, flag: string): string {
   if (!value) throw new UsageError(`缺少参数 ${flag}`)
   return value
@@ -344,6 +374,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         stage: { type: 'string' },
         what: { type: 'string' },
         dir: { type: 'string' },
+        daily: { type: 'boolean' },
         out: { type: 'string' },
         default: { type: 'boolean' },
         login: { type: 'string' },
@@ -353,6 +384,10 @@ export async function main(argv: string[], out = console.log, err = console.erro
       },
       strict: true,
     })
+    // On the county server the database's address (with its password) is in the service's environment: the
+    // commands take it from there, so that it is not written on a command line every process can see.
+    if (values.db === undefined && USES_ENV_DATABASE.has(command) && process.env.ZHUANBAN_DATABASE_URL?.trim())
+      values.db = process.env.ZHUANBAN_DATABASE_URL.trim()
     dbFile = values.db
     checkAddresses(command, values)
     switch (command) {
@@ -496,9 +531,16 @@ export async function main(argv: string[], out = console.log, err = console.erro
             throw new UsageError('县服务器数据库的备份存放在设置的备份位置（backup-folder），不能用 --dir 另选文件夹')
           const app = await openTarget(db)
           try {
-            const made = await createStoreBackup(app.deps.store, 'manual')
+            // --daily (the server's backup timer): the day's automatic backup, kept and pruned as the desktop's.
+            const made = values.daily
+              ? await ensureDailyStoreBackup(app.deps.store)
+              : await createStoreBackup(app.deps.store, 'manual')
             await pruneStoreBackups(app.deps.store)
-            out(`已备份：${made.path}（${(made.bytes / 1024 / 1024).toFixed(1)} MB）`)
+            out(
+              made
+                ? `已备份：${made.path}（${(made.bytes / 1024 / 1024).toFixed(1)} MB）`
+                : '今天已有自动备份，未重复备份',
+            )
             return 0
           } finally {
             await app.close()
@@ -520,9 +562,15 @@ export async function main(argv: string[], out = console.log, err = console.erro
             values.dir !== undefined
               ? path.resolve(values.dir)
               : backupDirOf(app.deps.store.file.handle, app.deps.databasePath)
-          const made = await createBackup(app.deps.store.file.handle, dir, 'manual')
+          const made = values.daily
+            ? await ensureDailyBackup(app.deps.store.file.handle, dir)
+            : await createBackup(app.deps.store.file.handle, dir, 'manual')
           pruneBackups(app.deps.store.file.handle, dir)
-          out(`已备份：${made.path}（${(made.bytes / 1024 / 1024).toFixed(1)} MB）`)
+          out(
+            made
+              ? `已备份：${made.path}（${(made.bytes / 1024 / 1024).toFixed(1)} MB）`
+              : '今天已有自动备份，未重复备份',
+          )
           if (values.dir !== undefined) out(`备份文件夹：${dir}（由 --dir 指定，只用于这一次；备份位置的设置未改变）`)
           return 0
         } finally {
@@ -688,7 +736,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
     const code = (error as { code?: unknown } | null)?.code
     if (error instanceof ConfigError) {
       err(`县服务器的配置有误，未启动：\n${error.message}`)
-      return 1
+      return CONFIG_ERROR_EXIT
     }
     if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
       const message = error instanceof UsageError ? error.message : parseArgsMessage(error as Error)
@@ -717,7 +765,8 @@ export async function main(argv: string[], out = console.log, err = console.erro
 // The process ends on its own once main is done, never by process.exit(): into a pipe, stdout and stderr are
 // written asynchronously, and exiting at once would cut the output after the first 64 KB. A reader that stops
 // early (`| head`) closes the pipe: the rest of the output is dropped quietly instead of failing with EPIPE.
-const entry = process.argv[1] ?? ''
+// (Through its real path: the package's `bin` is reached through a symlink named zhuanban.)
+const entry = realPath(process.argv[1] ?? '')
 if (/cli[\\/]index\.ts$|cli\.cjs$/.test(entry)) {
   for (const stream of [process.stdout, process.stderr])
     stream.on('error', (error: NodeJS.ErrnoException) => {

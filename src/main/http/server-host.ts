@@ -62,6 +62,24 @@ export const CSRF_HEADER = 'x-csrf-token'
 export async function startServerHost(options: ServerHostOptions): Promise<RunningHost> {
   const limit = options.loginLimit ?? DEFAULT_LOGIN_LIMIT
   let port = options.port
+  /**
+   * The request came through a proxy the configuration does not name (X-Forwarded-For without trustProxy): every
+   * user then seems to come from the proxy's address (127.0.0.1 for nginx on the same server). Said once in the
+   * log; such a request is never "from the server itself".
+   */
+  let warnedProxy = false
+  const untrustedProxy = (request: FastifyRequest): boolean => {
+    const via = request.headers['x-forwarded-for'] !== undefined && options.trustProxy.length === 0
+    if (via && !warnedProxy) {
+      warnedProxy = true
+      request.log.warn(
+        { event: 'untrusted_proxy', ip: request.ip },
+        '请求经过了反向代理，但配置中没有 trustProxy：所有用户都会显示为代理的地址，登录限制按代理计算。请在配置中把代理的地址写入 trustProxy',
+      )
+    }
+    return via
+  }
+
   let perAddress!: ReturnType<FastifyInstance['createRateLimit']>
   let perAccount!: ReturnType<FastifyInstance['createRateLimit']>
 
@@ -81,9 +99,10 @@ export async function startServerHost(options: ServerHostOptions): Promise<Runni
     guardCall: (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) =>
       request.server.csrfProtection(request, reply, done),
     async beforeCall(name, body, request) {
+      untrustedProxy(request)
       // Whoever sets up the first account becomes the administrator: on a server every desk can reach, only
       // from the server itself (or through its own proxy, from the address the proxy names).
-      if (name === 'auth.setup' && !isLoopback(request.ip))
+      if (name === 'auth.setup' && (!isLoopback(request.ip) || untrustedProxy(request)))
         return {
           status: 403,
           body: fail(

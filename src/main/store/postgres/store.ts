@@ -109,6 +109,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     try {
       const client = await pool.connect()
       try {
+        await checkServerVersion(client)
         await migratePostgres(client, { create: options.create })
         const { rows } = await client.query<{ name: string }>('SELECT current_database() AS name')
         return { pool, database: rows[0]!.name }
@@ -207,6 +208,20 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     },
   }
   return store
+}
+
+/** The oldest PostgreSQL served: 13 (a restore drops the replaced database WITH (FORCE), backup/server.ts). */
+export const OLDEST_POSTGRES = 130000
+
+/** Refuses a server older than OLDEST_POSTGRES before anything is created on it. */
+export async function checkServerVersion(client: Pick<pg.PoolClient, 'query'>): Promise<void> {
+  const { rows } = await client.query<{ server_version_num: string }>('SHOW server_version_num')
+  const version = Number(rows[0]?.server_version_num ?? 0)
+  if (version < OLDEST_POSTGRES)
+    throw new AppError(
+      'DB_UNREADABLE',
+      `数据库服务器的 PostgreSQL 版本是 ${Math.floor(version / 10000)}，专班需要 13 或更新的版本（恢复备份要用到 13 起才有的功能）。请先升级 PostgreSQL`,
+    )
 }
 
 /**
