@@ -5,7 +5,9 @@ import path from 'node:path'
 import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
 import { countyLedger, toBase64 } from '../helpers/ledgers'
-import { dump, newApp, refused, tempDir } from '../helpers/app'
+import { dump, newApp, newApps, refused, tempDir } from '../helpers/app'
+import { loginAs } from '../helpers/accounts'
+import { TEST_STORE } from '../helpers/store'
 
 async function workbookOf(base64: string) {
   const wb = new ExcelJS.Workbook()
@@ -360,4 +362,67 @@ describe('a long import', () => {
       (await app.call('excel.import', { fileName: '台账.xlsx', base64: await toBase64(await countyLedger()) })).created,
     ).toBe(3)
   })
+})
+
+describe('imports of two users at once (long jobs belong to whoever started them)', () => {
+  it('keeps each account’s job apart: its own progress, one at a time, a cancel only by its owner, seen by every server', async () => {
+    const [a, b] = await newApps(2)
+    const account = async (login: string) =>
+      (
+        await a!.call('user.create', {
+          login,
+          name: login,
+          unit: '区重点项目办',
+          roles: ['office'],
+          password: 'Office#2026x',
+        })
+      ).id
+    const [mine, theirs] = [await account('office1'), await account('office2')]
+    const job = await a!.deps.store.jobs.start(mine, 'import', 3000)
+    job.done = 120
+    await expect(b!.deps.store.jobs.start(mine, 'import', 10)).rejects.toMatchObject({
+      code: 'RULE',
+      message: '您已有一个导入正在进行，请等它完成后再导入',
+    })
+    await expect.poll(() => b!.deps.store.jobs.progress(mine)).toEqual({ running: true, done: 120, total: 3000 })
+    expect(await b!.deps.store.jobs.progress(theirs)).toEqual({ running: false, done: 0, total: 0 })
+    expect(await b!.deps.store.jobs.progress(null)).toEqual({ running: false, done: 0, total: 0 })
+    expect(await b!.deps.store.jobs.cancel(theirs)).toEqual({ cancelled: false })
+    const other = await b!.deps.store.jobs.start(theirs, 'import', 10)
+    expect(job.cancelled).toBe(false)
+    expect(await b!.deps.store.jobs.cancel(mine)).toEqual({ cancelled: true })
+    await expect.poll(() => job.cancelled).toBe(true) // the process running it hears the cancel
+    expect(other.cancelled).toBe(false)
+    await a!.deps.store.jobs.finish(job)
+    await b!.deps.store.jobs.finish(other)
+    expect(await a!.deps.store.jobs.progress(mine)).toEqual({ running: false, done: 0, total: 0 })
+  })
+
+  // (The county server only: on the single PC the import holds the file's one connection, and a logged-in page's
+  // question waits for it — its caller is read from the database.)
+  if (TEST_STORE === 'postgres')
+    it(
+      'shows an importing user their progress through the other server while the import runs',
+      { timeout: 120_000 },
+      async () => {
+        const [a, b] = await newApps(2)
+        await a!.call('auth.setup', { login: 'admin', name: '管理员', unit: '区重点项目办', password: 'Admin#2026x' })
+        await a!.call('demo.load', { projects: 3 })
+        const first = await loginAs(a!, 'office1', { roles: ['office'] })
+        const second = await loginAs(a!, 'office2', { roles: ['office'] })
+        const big = await toBase64(await countyLedger({ rows: 3000 }))
+        const running = a!.invoke('excel.import', { fileName: '台账.xlsx', base64: big }, first.from)
+        let seen = { running: false, done: 0, total: 0 }
+        for (let i = 0; i < 400 && !(seen.running && seen.done > 0); i++) {
+          await new Promise((r) => setTimeout(r, 10))
+          seen = await b!.call('excel.importProgress', {}, first.from)
+        }
+        expect(seen).toMatchObject({ running: true, total: 3000 })
+        expect(await b!.call('excel.importProgress', {}, second.from)).toEqual({ running: false, done: 0, total: 0 })
+        expect(await b!.call('excel.cancelImport', {}, second.from)).toEqual({ cancelled: false })
+        const outcome = await running
+        expect(outcome).toMatchObject({ ok: true, result: { created: 3000 } })
+        expect(await b!.call('excel.importProgress', {}, first.from)).toEqual({ running: false, done: 0, total: 0 })
+      },
+    )
 })

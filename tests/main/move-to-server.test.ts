@@ -13,6 +13,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest'
 import { LOCAL, openApp, openAppAt, type App } from '../../src/main/app'
 import { setBackupFolder } from '../../src/main/services/backups'
 import { moveToServer } from '../../src/main/store/postgres/move'
+import { LATEST_SCHEMA_VERSION } from '../../src/main/db/migrations'
 import { AppError } from '../../src/shared/errors'
 import { dump, fixedClock, raw, someProjectIds, tempDir } from '../helpers/app'
 import { newPgDatabase, withDatabase } from '../helpers/store'
@@ -86,9 +87,12 @@ describe('迁移到服务器', () => {
         name: string
       }[]
       for (const { name } of names) local[name] = desktop.prepare(`SELECT * FROM "${name}"`).all()
-      // The v7 file has no data version; its migrated copy has the table, and no row until the first write.
+      // The v7 file has no data version; its migrated copy has the table, and no row until the first write; nor
+      // the server's own tables (sessions, login counters, jobs), empty on a moved database.
       expect(local.data_version).toBeUndefined()
-      expect(normalised(await dump(server))).toEqual(normalised({ ...local, data_version: [] }))
+      expect(normalised(await dump(server))).toEqual(
+        normalised({ ...local, data_version: [], sessions: [], rate_limits: [], jobs: [] }),
+      )
       expect(report.tables.find((t) => t.table === 'users')!.rows).toBe(4)
     } finally {
       desktop.close()
@@ -174,7 +178,7 @@ describe('迁移到服务器', () => {
     expect(report.tables.find((t) => t.table === 'projects')!.rows).toBeGreaterThan(0)
     const server = await openAppAt(url)
     opened.push(server)
-    expect((await server.call('system.info', {})).schemaVersion).toBe(8)
+    expect((await server.call('system.info', {})).schemaVersion).toBe(LATEST_SCHEMA_VERSION)
   })
 
   it('rolls the target back to empty when a row cannot be copied (a NUL in a name, which SQLite keeps)', async () => {

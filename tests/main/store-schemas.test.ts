@@ -327,6 +327,7 @@ const valid = {
     source: '浏览器',
   },
   rate_limits: { key: 'login:127.0.0.1', hits: 1, reset_at: 1_764_000_060_000 },
+  jobs: { id: 'j1', user_id: 1, kind: 'import', total: 10, beat: 1_764_000_000_000 },
   migrations: { id: 10, name: 'next', applied_at: NOW },
 } satisfies { [T in keyof Database]: Record<string, Value> }
 
@@ -715,7 +716,7 @@ describe('the PostgreSQL schema beside SQLite', () => {
     expect(PG_MIGRATIONS.map((m) => [m.version, m.name])).toEqual([
       [7, 'schema_as_of_sqlite_7'],
       [8, 'data_version'],
-      [9, 'sessions_and_rate_limits'],
+      [9, 'server_state'],
     ])
     expect(PG_SCHEMA_VERSION).toBe(9)
     expect(PG_SCHEMA_VERSION).toBe(LATEST_SCHEMA_VERSION)
@@ -767,6 +768,7 @@ describe('the PostgreSQL schema beside SQLite', () => {
     expect(money).toEqual([
       'annual_plans.amount',
       'data_version.version',
+      'jobs.beat',
       'monthly_reports.investment',
       'projects.total_investment',
       'rate_limits.reset_at',

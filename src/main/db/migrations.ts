@@ -448,11 +448,12 @@ CREATE TABLE data_version (
 );
 `
 
-// Logged-in sessions and the login rate limit, in the database so that several server processes share them
-// (auth/sessions.ts, http/rate-limit-store.ts). A session is kept by the SHA-256 of its token: a copy of the
+// Logged-in sessions, the login rate limit and the long jobs' progress, in the database so that several server
+// processes share them (auth/sessions.ts, http/rate-limit-store.ts, store/postgres/jobs.ts; the single PC keeps
+// its jobs in memory, store/jobs.ts, and leaves that table empty). A session is kept by the SHA-256 of its token: a copy of the
 // database (a backup) holds no token that logs anyone in. Neither table is data of the office: not audited,
-// not copied to a server (store/postgres/move.ts), emptied by a restore; their writes keep the data version.
-const sessionsAndRateLimits = `
+// not copied to a server (store/postgres/move.ts); their writes keep the data version.
+const serverState = `
 CREATE TABLE sessions (
   token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
   user_id INTEGER NOT NULL REFERENCES users (id),
@@ -467,6 +468,16 @@ CREATE TABLE rate_limits (
   hits INTEGER NOT NULL,
   reset_at INTEGER NOT NULL CHECK (typeof(reset_at) = 'integer' AND reset_at > 0)
 );
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  user_id INTEGER REFERENCES users (id),
+  kind TEXT NOT NULL,
+  done INTEGER NOT NULL DEFAULT 0,
+  total INTEGER NOT NULL,
+  cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),
+  beat INTEGER NOT NULL CHECK (typeof(beat) = 'integer' AND beat > 0)
+);
+CREATE INDEX jobs_user ON jobs (user_id);
 `
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -478,7 +489,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 6, name: 'listing_and_demo', sql: listingAndDemo },
   { id: 7, name: 'accounts_and_instructions', sql: accounts },
   { id: 8, name: 'data_version', sql: dataVersion },
-  { id: 9, name: 'sessions_and_rate_limits', sql: sessionsAndRateLimits },
+  { id: 9, name: 'server_state', sql: serverState },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.id

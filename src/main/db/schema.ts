@@ -335,6 +335,18 @@ export interface RateLimitsTable {
   reset_at: number
 }
 
+/** A long job (an Excel import) on the county server (store/postgres/jobs.ts): its owner, progress and cancel flag. */
+export interface JobsTable {
+  id: string
+  user_id: number | null
+  kind: string
+  done: Generated<number>
+  total: number
+  cancelled: Generated<Flag>
+  /** The last sign of life of the process running it (ms since 1970): a job not heard of for a while is over. */
+  beat: number
+}
+
 export interface MigrationsTable {
   id: number
   name: string
@@ -369,6 +381,7 @@ export interface Database {
   data_version: DataVersionTable
   sessions: SessionsTable
   rate_limits: RateLimitsTable
+  jobs: JobsTable
   migrations: MigrationsTable
 }
 

@@ -6,7 +6,6 @@ import type { ImportField } from '../../shared/import-fields'
 import type { Deps } from '../context'
 import type { HandlerMap } from '../handler-types'
 import type { Plan } from '../excel/import/plan'
-import { importJob } from '../excel/progress'
 import { createStoreBackup } from '../backup/any-store'
 import { readTx } from '../context'
 import { readDataVersion } from '../store/data-version'
@@ -69,7 +68,8 @@ export function excelHandlers(deps: Deps, call: Call) {
       if (planned.preview.issueCount === 0) await createStoreBackup(deps.store, 'pre-import', deps.clock())
       return (await committer()).commitImport(deps, planned)
     },
-    'excel.importProgress': async () => importJob.status(),
-    'excel.cancelImport': async () => importJob.cancel(),
+    // Only the caller's own import: another user's progress is not theirs to see or stop.
+    'excel.importProgress': async (_input, ctx) => deps.store.jobs.progress(ctx.caller?.userId ?? null),
+    'excel.cancelImport': async (_input, ctx) => deps.store.jobs.cancel(ctx.caller?.userId ?? null),
   } satisfies HandlerMap
 }

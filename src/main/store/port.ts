@@ -10,6 +10,7 @@ import type { AppError } from '../../shared/errors'
 import type { Database } from '../db/schema'
 import type { SqliteFile } from './sqlite'
 import type { ChangeFeed, WriteNote } from './changes'
+import type { JobBoard } from './jobs'
 
 export type StoreKind = 'sqlite' | 'postgres'
 
@@ -129,6 +130,8 @@ export interface Store {
    * (store/changes.ts): the live updates of the open pages.
    */
   readonly changes: ChangeFeed
+  /** The long jobs (an import) of each account: in memory on the single PC, in the database on the server (jobs.ts). */
+  readonly jobs: JobBoard
   /** The newest migration applied (one number for both stores: the same version is the same tables). */
   schemaVersion(): Promise<number>
   /** The store's own consistency check, summarised in Chinese. */

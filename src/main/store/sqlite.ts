@@ -15,6 +15,7 @@ import type { CloseOutcome, IntegrityResult, Store } from './port'
 import { SQLITE_DIALECT } from './dialects'
 import { advanceDataVersion } from './data-version'
 import { ChangeFeed, changeOf } from './changes'
+import { MemoryJobBoard } from './jobs'
 
 /** What only a file store has: the file, its handle for file-level work, and replacing the file (restore). */
 export interface SqliteFile {
@@ -120,6 +121,9 @@ export function openSqliteStore(databasePath: string, options: OpenOptions = {})
         }
       }),
     changes,
+    // One process on the file: its jobs in memory (a progress row written beside the import would wait for the
+    // import's own transaction on the one connection).
+    jobs: new MemoryJobBoard(),
     write: (fn, options) =>
       db.connection().execute(async (conn) => {
         await sql`BEGIN IMMEDIATE`.execute(conn)

@@ -12,7 +12,9 @@ import { createProjects, type NewProject } from '../../services/project-create'
 import { addAnnualPlans, setAnnualPlan, updateProject } from '../../services/projects'
 import { createDictItem } from '../../services/settings'
 import { normalizePersonName, normalizeText } from '../../../shared/names'
-import { importJob } from '../progress'
+import { importSteps } from '../progress'
+import { currentCaller } from '../../auth/current'
+import type { RunningJob } from '../../store/jobs'
 import { matchLedger, yearsOf, type Plan } from './plan'
 
 /** Writes a planned import. INVALID_INPUT when the plan has issues (nothing is written then). */
@@ -22,11 +24,12 @@ export async function commitImport(deps: Deps, plan: Plan): Promise<ImportResult
       'INVALID_INPUT',
       `台账有${plan.preview.issueCount}处问题，未导入任何数据。第一处：${plan.preview.issues[0]!.message}`,
     )
-  const job = importJob.start(plan.rows.length)
+  // The import is its user's job (one at a time per user; its progress seen by that user only).
+  const job = await deps.store.jobs.start(currentCaller()?.userId ?? null, 'import', plan.rows.length)
   try {
     return await writeTx(deps, async (w) => writeRows(w, await replan(w, plan), job))
   } finally {
-    importJob.finish(job)
+    await deps.store.jobs.finish(job)
   }
 }
 
@@ -55,8 +58,8 @@ const CREATE_BATCH = 500
  * and addAnnualPlans a batch at a time — the same checks and audit rows as one typed in, in a few statements for
  * hundreds of projects (on PostgreSQL each statement is a round trip).
  */
-async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJob.start>): Promise<ImportResult> {
-  importJob.rewind(job)
+async function writeRows(w: WriteCtx, plan: Plan, job: RunningJob): Promise<ImportResult> {
+  importSteps.rewind(job)
   const ref = await refMaker(w, plan)
   const where = (row: Plan['rows'][number]) => `工作表「${plan.preview.sheet}」第${row.row}行（${row.name}）：`
   /** A rule the services check (dates against stored ones …) names the row it came from. */
@@ -76,7 +79,7 @@ async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJ
     if (i % 200 === 0) await new Promise((resolve) => setImmediate(resolve))
     const match = plan.existing.get(row.row)
     if (match) {
-      importJob.step(job)
+      importSteps.step(job)
       await atRow(row, () => updateRow(row, match))
       updated++
     } else creates.push({ row, input: await atRow(row, () => newProject(row)) })
@@ -84,7 +87,7 @@ async function writeRows(w: WriteCtx, plan: Plan, job: ReturnType<typeof importJ
   for (let start = 0; start < creates.length; start += CREATE_BATCH) {
     await new Promise((resolve) => setImmediate(resolve))
     const batch = creates.slice(start, start + CREATE_BATCH)
-    importJob.step(job, batch.length)
+    importSteps.step(job, batch.length)
     const ids = await createProjects(
       w,
       batch.map((c) => c.input),

@@ -11,10 +11,10 @@ import { advanceIdentityQuery } from '../dialects'
 
 /** Tables of the SQLite database, parents before children (by PRAGMA foreign_key_list). */
 /**
- * Tables that are not the office's data and are not copied: each store's own upgrade steps, and the logins and
- * rate-limit counters of the place the data was (everyone logs in again on the server).
+ * Tables that are not the office's data and are not copied: each store's own upgrade steps, and the logins,
+ * rate-limit counters and running jobs of the place the data was (everyone logs in again on the server).
  */
-export const NOT_COPIED: ReadonlySet<string> = new Set(['migrations', 'sessions', 'rate_limits'])
+export const NOT_COPIED: ReadonlySet<string> = new Set(['migrations', 'sessions', 'rate_limits', 'jobs'])
 
 /** The data tables to copy, parents before children. */
 export const tablesToCopy = (sqlite: SqliteDb): string[] =>

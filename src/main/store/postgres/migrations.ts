@@ -394,8 +394,8 @@ CREATE TABLE data_version (
 );
 `
 
-// SQLite's migration 9: sessions and the login rate limit (times in ms since 1970: bigint).
-const sessionsAndRateLimits = `
+// SQLite's migration 9: sessions, the login rate limit and the long jobs (times in ms since 1970: bigint).
+const serverState = `
 CREATE TABLE sessions (
   token_hash text COLLATE "C" PRIMARY KEY CHECK (char_length(token_hash) = 64),
   user_id integer NOT NULL REFERENCES users (id),
@@ -410,12 +410,22 @@ CREATE TABLE rate_limits (
   hits integer NOT NULL,
   reset_at bigint NOT NULL CHECK (reset_at > 0)
 );
+CREATE TABLE jobs (
+  id text COLLATE "C" PRIMARY KEY,
+  user_id integer REFERENCES users (id),
+  kind text COLLATE "C" NOT NULL,
+  done integer NOT NULL DEFAULT 0,
+  total integer NOT NULL,
+  cancelled smallint NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),
+  beat bigint NOT NULL CHECK (beat > 0)
+);
+CREATE INDEX jobs_user ON jobs (user_id);
 `
 
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 7, name: 'schema_as_of_sqlite_7', sql: schemaAsOfSqlite7 },
   { version: 8, name: 'data_version', sql: dataVersion },
-  { version: 9, name: 'sessions_and_rate_limits', sql: sessionsAndRateLimits },
+  { version: 9, name: 'server_state', sql: serverState },
 ]
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version

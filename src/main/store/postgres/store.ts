@@ -14,6 +14,7 @@ import { POSTGRES_DIALECT } from '../dialects'
 import { advanceDataVersion } from '../data-version'
 import { CHANGES_CHANNEL, ChangeFeed, changeOf } from '../changes'
 import { listenForChanges, type Listener } from './listen'
+import { TableJobBoard } from './jobs'
 import { isRetryable, translatePgError } from './errors'
 import { migratePostgres } from './migrate'
 
@@ -201,6 +202,10 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     integrityCheck: () => checkPostgres(db),
     translateError: (error) => translatePgError(error, location),
     changes,
+    jobs: new TableJobBoard(
+      () => db,
+      (fn) => store.write(fn, { keepDataVersion: true }),
+    ),
     async close() {
       await listener?.stop()
       await db.destroy().catch((error: unknown) => console.error(error))
