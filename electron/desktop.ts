@@ -19,6 +19,14 @@ import { registerBackupFolderHandler } from './backup-folder'
 import { registerScheme, serveRenderer } from './protocol'
 import { APP_ORIGIN, hardenSession } from './security'
 import { createMainWindow } from './window'
+import {
+  CONNECTION_FILE_NAME,
+  allowedIn,
+  certificateListener,
+  offlinePage,
+  readConnection,
+  registerConnectionHandlers,
+} from './connection'
 
 export interface Desktop {
   main?: SqliteApp
@@ -79,11 +87,67 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
   registerScheme()
 
   const databasePath = resolveDatabasePath(argv, env, path.join(app.getPath('userData'), DATABASE_FILE_NAME))
+  const connectionFile = path.join(app.getPath('userData'), CONNECTION_FILE_NAME)
+  // --db / ZHUANBAN_DB name a file: this start is on that file whatever was chosen (an IT person's check).
+  const connection =
+    argv.includes('--db') || env.ZHUANBAN_DB ? ({ mode: 'local' } as const) : readConnection(connectionFile)
 
   app.whenReady().then(
     async () => {
       // Chromium creates its profile folder lazily; the database must not wait for that.
       fs.mkdirSync(app.getPath('userData'), { recursive: true })
+      hardenSession(session.defaultSession)
+      serveRenderer(path.join(__dirname, '../dist/renderer'))
+      const senders = new Senders()
+      const preloadPath = path.join(__dirname, 'preload.cjs')
+      let offline: string | null = null
+      registerConnectionHandlers(ipcMain, {
+        file: connectionFile,
+        current: () => connection,
+        offline: () => offline,
+        window: () => desktop.window,
+        relaunch: () => {
+          app.relaunch()
+          app.quit()
+        },
+      })
+      const stateFile = path.join(app.getPath('userData'), 'window-state.json')
+      const send = (command: AppCommand) => desktop.window?.webContents.send(IPC.command, command)
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          buildMenuTemplate({
+            send,
+            showDataFolder: () => shell.showItemInFolder(connection.mode === 'local' ? databasePath : connectionFile),
+            showConnection: () => void desktop.window?.loadURL(`${APP_ORIGIN}/index.html#/connection`),
+            quit: () => app.quit(),
+            isDev: !app.isPackaged,
+          }),
+        ),
+      )
+
+      if (connection.mode === 'server') {
+        // 县服务器: the window shows the server's pages; no database here. A certificate the system does not trust
+        // is taken only when it is the pinned one (connection.ts); an unreachable server shows 连接方式, retrying.
+        app.on('certificate-error', certificateListener(connection))
+        desktop.window = createMainWindow({
+          preloadPath,
+          stateFile,
+          url: `${connection.url}/`,
+          allowed: allowedIn(connection),
+        })
+        const window = desktop.window
+        window.webContents.on('did-fail-load', (_event, code, description, url, isMainFrame) => {
+          if (!isMainFrame || url.startsWith(APP_ORIGIN)) return
+          offline = `无法打开县服务器 ${connection.url}（${description || code}）`
+          void window.loadURL(offlinePage())
+        })
+        window.webContents.on('did-navigate', (_event, url) => {
+          if (!url.startsWith(APP_ORIGIN)) offline = null
+        })
+        senders.trust(window.webContents, 'window')
+        return
+      }
+
       // npm start's own native build for Electron (scripts/start.ts); a packaged app loads only its own.
       const nativeBinding = app.isPackaged ? undefined : env.ZHUANBAN_NATIVE_BINDING || undefined
       desktop.main = await openDatabase(databasePath, { nativeBinding })
@@ -97,10 +161,6 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
         main.deps.store.file.handle,
         backupDirOf(main.deps.store.file.handle, main.deps.databasePath),
       ).catch((e: Error) => dialog.showErrorBox('自动备份未完成', `${e.message}`))
-      hardenSession(session.defaultSession)
-      serveRenderer(path.join(__dirname, '../dist/renderer'))
-      const senders = new Senders()
-      const preloadPath = path.join(__dirname, 'preload.cjs')
       registerContractHandlers(ipcMain, (name, input, from) => main.invoke(name, input, from), senders)
       registerPrintHandlers(ipcMain, preloadPath, senders, () => desktop.window)
       registerBackupFolderHandler(
@@ -109,22 +169,7 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
         () => desktop.window,
         () => desktop.main,
       )
-      const send = (command: AppCommand) => desktop.window?.webContents.send(IPC.command, command)
-      Menu.setApplicationMenu(
-        Menu.buildFromTemplate(
-          buildMenuTemplate({
-            send,
-            showDataFolder: () => shell.showItemInFolder(databasePath),
-            quit: () => app.quit(),
-            isDev: !app.isPackaged,
-          }),
-        ),
-      )
-      desktop.window = createMainWindow({
-        preloadPath,
-        stateFile: path.join(app.getPath('userData'), 'window-state.json'),
-        url: `${APP_ORIGIN}/index.html`,
-      })
+      desktop.window = createMainWindow({ preloadPath, stateFile, url: `${APP_ORIGIN}/index.html` })
       senders.trust(desktop.window.webContents, 'window')
       // Live updates: the window hears each committed change (src/main/store/changes.ts).
       const window = desktop.window

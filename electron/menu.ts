@@ -5,6 +5,8 @@ import type { AppCommand } from '../src/shared/bridge'
 export interface MenuActions {
   send(command: AppCommand): void
   showDataFolder(): void
+  /** The 连接方式 screen (本机数据 or 县服务器). */
+  showConnection(): void
   quit(): void
   isDev: boolean
 }
@@ -18,6 +20,7 @@ export function buildMenuTemplate(actions: MenuActions): MenuItemConstructorOpti
         { type: 'separator' },
         { label: '数据备份与恢复…', click: () => actions.send('backup') },
         { label: '打开数据文件夹', click: () => actions.showDataFolder() },
+        { label: '连接方式…', click: () => actions.showConnection() },
         { type: 'separator' },
         { label: '退出', accelerator: 'CmdOrCtrl+Q', click: () => actions.quit() },
       ],

@@ -3,6 +3,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { APP_COMMANDS, IPC, type AppCommand, type DesktopBridge, type Outcome } from '../src/shared/bridge'
 import type { BackupListing } from '../src/shared/domain'
 import { isDataChange, type DataChange } from '../src/shared/changes'
+import type { Connection } from '../src/shared/connection'
 
 const bridge = {
   invoke: (name: string, input: unknown) => ipcRenderer.invoke(IPC.invoke, name, input) as Promise<Outcome<unknown>>,
@@ -28,6 +29,15 @@ const bridge = {
       ipcRenderer.removeListener(IPC.command, handler)
     }
   },
+  connection: {
+    get: () => ipcRenderer.invoke(IPC.connectionGet),
+    test: (address: string, fingerprint: string | null) => ipcRenderer.invoke(IPC.connectionTest, address, fingerprint),
+    save: (connection: Connection) => ipcRenderer.invoke(IPC.connectionSave, connection),
+    retry: () => ipcRenderer.invoke(IPC.connectionRetry),
+  },
 } satisfies DesktopBridge
 
-contextBridge.exposeInMainWorld('zhuanban', bridge)
+// Only the app's own pages get the bridge: in 县服务器 mode the window shows the server's pages, which talk to
+// their server over HTTPS like any browser page and reach nothing of this computer.
+const page = (globalThis as { location?: { protocol?: string } }).location
+if (page?.protocol === 'app:') contextBridge.exposeInMainWorld('zhuanban', bridge)

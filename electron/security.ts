@@ -42,12 +42,13 @@ export function hardenSession(session: Session): void {
   session.setPermissionCheckHandler(() => false)
 }
 
-export function hardenWebContents(contents: WebContents): void {
+/** `allowed`: where the window may go (the app's pages; in 县服务器 mode the server's too, connection.ts). */
+export function hardenWebContents(contents: WebContents, allowed: (url: string) => boolean = isAppUrl): void {
   contents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault()
+    if (!allowed(url)) event.preventDefault()
   })
   contents.on('will-redirect', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault()
+    if (!allowed(url)) event.preventDefault()
   })
   contents.on('will-attach-webview', (event) => event.preventDefault())
   contents.setWindowOpenHandler(({ url }) => {

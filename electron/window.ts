@@ -8,6 +8,8 @@ export interface WindowOptions {
   preloadPath: string
   stateFile: string
   url: string
+  /** Where the window may navigate (default: the app's own pages). */
+  allowed?: (url: string) => boolean
 }
 
 export const WEB_PREFERENCES = {
@@ -39,7 +41,7 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
     icon: path.join(__dirname, '../build/icon.png'),
     webPreferences: { ...WEB_PREFERENCES, preload: options.preloadPath },
   })
-  hardenWebContents(win.webContents)
+  hardenWebContents(win.webContents, options.allowed)
   win.once('ready-to-show', () => {
     if (state.maximized) win.maximize()
     win.show()

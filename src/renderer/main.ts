@@ -12,5 +12,5 @@ import { createAppRouter } from './router'
 
 const bridge = pickTransport()
 installClient(createClient(bridge))
-installLive(bridge.subscribe ? (listener) => bridge.subscribe!(listener) : null)
+installLive(bridge.subscribe ? (listener, onConnection) => bridge.subscribe!(listener, onConnection) : null)
 createApp(App).use(createPinia()).use(createAppRouter()).use(ElementPlus, { locale: zhCn }).mount('#app')

@@ -36,6 +36,13 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./views/accounts/index.vue'),
     meta: { title: '账号管理' },
   },
+  // 连接方式 (desktop app): shown on its own, before any login (App.vue), also when the server cannot be reached.
+  {
+    path: '/connection',
+    name: 'connection',
+    component: () => import('./views/connection/ConnectionScreen.vue'),
+    meta: { title: '连接方式', shell: true },
+  },
   // Print views: the documents as they go on paper (no app frame).
   {
     path: '/print/ranking/:period(\\d{4}-\\d{2})',

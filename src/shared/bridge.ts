@@ -2,6 +2,7 @@
 import type { BackupListing } from './domain'
 import type { ApiErrorBody } from './errors'
 import type { DataChange } from './changes'
+import type { ConnectionBridge } from './connection'
 
 export type Outcome<T> = { ok: true; result: T } | { ok: false; error: ApiErrorBody }
 
@@ -13,9 +14,10 @@ export interface Bridge {
   /**
    * Listens to the changes committed by anyone (a page reloads what it shows); returns the way to stop. Heard
    * again by itself after a lost connection, with a change naming no project if some were missed meanwhile.
-   * Absent: a transport without live updates (a page then shows what it last read).
+   * Absent: a transport without live updates (a page then shows what it last read). `onConnection` hears when
+   * the way to the main side is lost and found again (HTTP: the county server or browser mode's process).
    */
-  subscribe?(listener: LiveListener): () => void
+  subscribe?(listener: LiveListener, onConnection?: (connected: boolean) => void): () => void
 }
 
 /** Browser mode: the header that carries the launch's token on every API request. */
@@ -38,6 +40,8 @@ export interface DesktopBridge extends Bridge {
    * page never names one). The new listing, or null when the dialog was cancelled.
    */
   chooseBackupFolder(): Promise<Outcome<BackupListing | null>>
+  /** 连接方式 (本机数据 or 县服务器), for the app's own 连接方式 screen. */
+  connection: ConnectionBridge
 }
 
 /** The IPC channel names, shared by main and preload so they cannot drift apart. */
@@ -48,6 +52,10 @@ export const IPC = {
   print: 'zhuanban:print',
   exportPdf: 'zhuanban:export-pdf',
   chooseBackupFolder: 'zhuanban:choose-backup-folder',
+  connectionGet: 'zhuanban:connection-get',
+  connectionTest: 'zhuanban:connection-test',
+  connectionSave: 'zhuanban:connection-save',
+  connectionRetry: 'zhuanban:connection-retry',
 } as const
 
 /**

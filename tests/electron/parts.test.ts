@@ -48,7 +48,7 @@ describe('window state', () => {
 
 describe('menu', () => {
   it('is in Chinese, with developer tools only in development', () => {
-    const actions = { send: () => {}, showDataFolder: () => {}, quit: () => {}, isDev: false }
+    const actions = { send: () => {}, showDataFolder: () => {}, showConnection: () => {}, quit: () => {}, isDev: false }
     const labels = (t: ReturnType<typeof buildMenuTemplate>) =>
       t
         .flatMap((m) => [m.label, ...((m.submenu as { label?: string }[]) ?? []).map((i) => i.label)])
@@ -57,6 +57,7 @@ describe('menu', () => {
     for (const label of prod) expect(label).toMatch(/[\u4e00-\u9fff]/)
     expect(prod).not.toContain('开发者工具')
     expect(labels(buildMenuTemplate({ ...actions, isDev: true }))).toContain('开发者工具')
+    expect(prod).toContain('连接方式…')
   })
 })
 

@@ -4,12 +4,22 @@ import { IPC, type DesktopBridge } from '../../src/shared/bridge'
 type Mock = typeof import('../mocks/electron')
 let electron: Mock
 
-/** Loads the preload afresh (it runs on import) against a fresh mock, returning what it exposed. */
-async function loadBridge(): Promise<DesktopBridge> {
+/** Loads the preload afresh (it runs on import) against a fresh mock, on a page of `protocol`. */
+async function loadPreload(protocol: string) {
   vi.resetModules()
   electron = (await import('electron')) as unknown as Mock
   electron.electronMock.reset()
-  await import('../../electron/preload')
+  vi.stubGlobal('location', { protocol })
+  try {
+    await import('../../electron/preload')
+  } finally {
+    vi.unstubAllGlobals()
+  }
+}
+
+/** The preload on the app's own page (app://), returning what it exposed. */
+async function loadBridge(): Promise<DesktopBridge> {
+  await loadPreload('app:')
   const calls = vi.mocked(electron.contextBridge.exposeInMainWorld).mock.calls
   expect(calls).toHaveLength(1)
   expect(calls[0]![0]).toBe('zhuanban')
@@ -17,17 +27,25 @@ async function loadBridge(): Promise<DesktopBridge> {
 }
 
 describe('the preload bridge', () => {
-  it('exposes exactly invoke, subscribe, onCommand, print, exportPdf and chooseBackupFolder on window.zhuanban, nothing of Node or Electron', async () => {
+  it('exposes nothing to a page that is not the app’s own (a 县服务器 page in the window)', async () => {
+    await loadPreload('https:')
+    expect(electron.contextBridge.exposeInMainWorld).not.toHaveBeenCalled()
+  })
+
+  it('exposes exactly invoke, subscribe, onCommand, print, exportPdf, chooseBackupFolder and connection on window.zhuanban, nothing of Node or Electron', async () => {
     const bridge = await loadBridge()
     expect(Object.keys(bridge).sort()).toEqual([
       'chooseBackupFolder',
+      'connection',
       'exportPdf',
       'invoke',
       'onCommand',
       'print',
       'subscribe',
     ])
-    expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true)
+    const { connection, ...functions } = bridge
+    expect(Object.values(functions).every((v) => typeof v === 'function')).toBe(true)
+    expect(Object.keys(connection).sort()).toEqual(['get', 'retry', 'save', 'test'])
   })
 
   it('print and exportPdf go to their own channels', async () => {

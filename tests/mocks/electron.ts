@@ -94,6 +94,7 @@ export const app = {
   emit: (name: string, ...args: unknown[]) => appEmitter.emit(name, ...args),
   quit: vi.fn(),
   exit: vi.fn(),
+  relaunch: vi.fn(),
   enableSandbox: vi.fn(),
   requestSingleInstanceLock: vi.fn(() => app.singleInstance),
   getPath: vi.fn((name: string) => app.paths[name] ?? `/tmp/electron-mock/${name}`),

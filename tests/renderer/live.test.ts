@@ -65,6 +65,29 @@ describe('the stream of changes over HTTP', () => {
     expect(asked[3]!.signal!.aborted).toBe(true)
   })
 
+  it('says when the server is lost and found again (an answer, even a 401, is found)', async () => {
+    const answers: (() => Promise<Response>)[] = [
+      async () => eventStream(['event: hello\ndata: {"version":1}\n\n']),
+      async () => Promise.reject(new TypeError('Failed to fetch')),
+      async () => Promise.reject(new TypeError('Failed to fetch')),
+      async () => new Response('{"ok":false}', { status: 401 }),
+      async () => eventStream(['event: hello\ndata: {"version":1}\n\n']),
+    ]
+    const states: boolean[] = []
+    let stop = () => {}
+    stop = streamChanges(
+      {},
+      () => {},
+      (async () => (answers.shift() ?? (() => new Promise<Response>(() => {})))()) as unknown as typeof fetch,
+      async () => {},
+      (connected) => states.push(connected),
+    )
+    await vi.waitFor(() => expect(answers).toHaveLength(0))
+    await new Promise((r) => setTimeout(r, 10))
+    stop()
+    expect(states).toEqual([true, false, true])
+  })
+
   it('keeps trying while the server refuses (not logged in yet) or cannot be reached, and stops when told', async () => {
     let tries = 0
     const fetcher = vi.fn(async () => {

@@ -84,7 +84,8 @@ export function httpBridge(token: string, fetcher: typeof fetch = fetch): Bridge
       csrf = null
       return attempt(name, input)
     },
-    subscribe: (listener) => streamChanges(server ? {} : { [TOKEN_HEADER]: token }, listener, fetcher),
+    subscribe: (listener, onConnection) =>
+      streamChanges(server ? {} : { [TOKEN_HEADER]: token }, listener, fetcher, undefined, onConnection),
   }
 }
 
@@ -101,8 +102,13 @@ export function streamChanges(
   listener: LiveListener,
   fetcher: typeof fetch = fetch,
   wait: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  onConnection: (connected: boolean) => void = () => {},
 ): () => void {
   let stopped = false
+  let connected = false
+  const say = (now: boolean) => {
+    if (now !== connected) onConnection((connected = now))
+  }
   let abort: AbortController | null = null
   let known: number | null = null
 
@@ -116,6 +122,7 @@ export function streamChanges(
     const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message'
     try {
       if (event === 'hello') {
+        say(true)
         const { version } = JSON.parse(data) as { version: number }
         if (known !== null && version !== known) listener({ version, projectIds: null, by: null })
         known = version
@@ -148,10 +155,13 @@ export function streamChanges(
             }
           }
         }
+        // (Any answer, a 401 while nobody is logged in too, says the server is there.)
       } catch {
-        // The server went away, or we stopped: open again below (unless stopped).
+        // No answer, or the stream broke off: the server is not reachable now (unless we stopped).
+        if (!stopped) say(false)
       }
-      if (!stopped) await wait(RECONNECT_MS)
+      if (stopped) break
+      await wait(RECONNECT_MS)
     }
   }
   void run()

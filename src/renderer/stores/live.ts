@@ -12,20 +12,26 @@ export const useLiveStore = defineStore('live', () => {
   const listeners = new Set<(change: DataChange) => void>()
   /** Changes heard since the start (for a test or a status line). */
   const heard = ref(0)
+  /** The way to the server is lost (App.vue says so; the stream tries again by itself). */
+  const lost = ref(false)
   let stop: (() => void) | null = null
 
   function start() {
     const subscribe = liveSource()
     if (stop || !subscribe) return
-    stop = subscribe((change) => {
-      heard.value++
-      for (const listener of [...listeners]) listener(change)
-    })
+    stop = subscribe(
+      (change) => {
+        heard.value++
+        for (const listener of [...listeners]) listener(change)
+      },
+      (connected) => (lost.value = !connected),
+    )
   }
 
   function end() {
     stop?.()
     stop = null
+    lost.value = false
   }
 
   /** Calls `listener` with each change from now on; returns the way to stop. */
@@ -34,5 +40,5 @@ export const useLiveStore = defineStore('live', () => {
     return () => void listeners.delete(listener)
   }
 
-  return { heard, start, end, on }
+  return { heard, lost, start, end, on }
 })
