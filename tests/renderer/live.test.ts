@@ -74,8 +74,7 @@ describe('the stream of changes over HTTP', () => {
       async () => eventStream(['event: hello\ndata: {"version":1}\n\n']),
     ]
     const states: boolean[] = []
-    let stop = () => {}
-    stop = streamChanges(
+    const stop = streamChanges(
       {},
       () => {},
       (async () => (answers.shift() ?? (() => new Promise<Response>(() => {})))()) as unknown as typeof fetch,
