@@ -98,6 +98,20 @@ describe('sessions kept in the database', () => {
     expect(await readDataVersion(app.deps.db)).toBe(version)
   })
 
+  it('answers a page’s parallel calls when their session’s last use is due to be written (no call refuses another)', async () => {
+    let now = fixedClock().getTime()
+    const [a, b] = await newApps(2, { clock: () => new Date(now) })
+    await a!.call('auth.setup', { login: 'admin', name: '管理员', unit: '县重点项目办', password: 'Admin#2026x' })
+    const from = newSession()
+    await a!.call('auth.login', { login: 'admin', password: 'Admin#2026x' }, from)
+    now += TOUCH_EVERY_MS + 1
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? a! : b!).invoke('dict.list', { kind: 'unit' }, from)),
+    )
+    expect(answers.filter((x) => !x.ok)).toEqual([])
+    expect(Number((await raw<{ t: number }>(a!, 'SELECT last_seen AS t FROM sessions'))[0]!.t)).toBe(now)
+  })
+
   it('keeps whoever is logged in through a restore; the backup’s own sessions end', async () => {
     const app = await newApp()
     await app.call('auth.setup', { login: 'admin', name: '管理员', unit: '县重点项目办', password: 'Admin#2026x' })

@@ -97,10 +97,15 @@ export class Sessions {
       await this.end(token)
       return { userId: row.user_id, expired }
     }
+    // One statement on its own, not a serializable write: a page's parallel calls all touch the same row, and
+    // as transactions they would refuse each other (PostgreSQL) until the retry limit. Only moving it forward.
     if (at - lastSeen >= TOUCH_EVERY_MS)
-      await this.keep((db) =>
-        db.updateTable('sessions').set({ last_seen: at }).where('token_hash', '=', hash).execute(),
-      )
+      await this.store.db
+        .updateTable('sessions')
+        .set({ last_seen: at })
+        .where('token_hash', '=', hash)
+        .where('last_seen', '<', at)
+        .execute()
     return { userId: row.user_id, expired: null }
   }
 
