@@ -47,26 +47,42 @@ async function login(port: number, name: string, password: string): Promise<stri
   return set.split(';')[0]!
 }
 
-/** A raw request, so that headers such as Host can be set as an attacker would. */
-function request(
+/** A raw request whose answer is kept as bytes, with its content encoding (compressed answers, files). */
+function rawBytes(
   port: number,
   opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
 ) {
-  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path, headers: opts.headers },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
-        )
-      },
-    )
-    req.on('error', reject)
-    if (opts.body !== undefined) req.write(opts.body)
-    req.end()
-  })
+  return new Promise<{ status: number; body: Buffer; encoding: string | undefined; headers: http.IncomingHttpHeaders }>(
+    (resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path, headers: opts.headers },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks),
+              encoding: res.headers['content-encoding'],
+              headers: res.headers,
+            }),
+          )
+        },
+      )
+      req.on('error', reject)
+      if (opts.body !== undefined) req.write(opts.body)
+      req.end()
+    },
+  )
+}
+
+/** A raw request, so that headers such as Host can be set as an attacker would; the answer as text. */
+async function request(
+  port: number,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+) {
+  const res = await rawBytes(port, opts)
+  return { status: res.status, body: res.body.toString('utf8'), headers: res.headers }
 }
 
 const json = { 'content-type': 'application/json' }
@@ -265,21 +281,7 @@ describe('browser mode HTTP host', () => {
     fs.writeFileSync(path.join(dir, 'assets', 'app.js.br'), made)
     const { h } = await host(dir)
     const get = (url: string, encoding: string) =>
-      new Promise<{ status: number; body: Buffer; encoding: string | undefined }>((resolve, reject) => {
-        http
-          .get({ host: '127.0.0.1', port: h.port, path: url, headers: { 'accept-encoding': encoding } }, (res) => {
-            const chunks: Buffer[] = []
-            res.on('data', (c: Buffer) => chunks.push(c))
-            res.on('end', () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                body: Buffer.concat(chunks),
-                encoding: res.headers['content-encoding'],
-              }),
-            )
-          })
-          .on('error', reject)
-      })
+      rawBytes(h.port, { method: 'GET', path: url, headers: { 'accept-encoding': encoding } })
     const js = await get('/assets/app.js', 'gzip, deflate, br')
     expect([js.status, js.encoding]).toEqual([200, 'br'])
     expect(js.body.equals(made)).toBe(true)
@@ -391,21 +393,7 @@ describe('browser mode HTTP host', () => {
   it('compresses answers over 1 KB for a client that accepts it, and never inflates a request body', async () => {
     const { app, h } = await host()
     const bytes = (headers: Record<string, string>, path = '/api/call/auth.roles', body: string | Buffer = '{}') =>
-      new Promise<{ status: number; body: Buffer; encoding: string | undefined }>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port: h.port, method: 'POST', path, headers }, (res) => {
-          const chunks: Buffer[] = []
-          res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              body: Buffer.concat(chunks),
-              encoding: res.headers['content-encoding'],
-            }),
-          )
-        })
-        req.on('error', reject)
-        req.end(body)
-      })
+      rawBytes(h.port, { path, headers, body })
     const plain = await bytes(authed)
     expect(plain.encoding).toBeUndefined()
     expect(plain.body.length).toBeGreaterThan(1024) // the role matrix: every call of the contract
