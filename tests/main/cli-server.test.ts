@@ -7,13 +7,13 @@
 import fs from 'node:fs'
 import { spawn } from 'node:child_process'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { openAppAt } from '../../src/main/app'
 import { moveToServer } from '../../src/main/store/postgres/move'
 import { tempDir } from '../helpers/app'
 import { runCli as cli } from '../helpers/cli'
 import { countyLedger } from '../helpers/ledgers'
-import { newPgDatabase } from '../helpers/store'
+import { newPgDatabase, withDatabase } from '../helpers/store'
 import { newSession } from '../helpers/accounts'
 
 const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'schema', 'v7.db')
@@ -209,5 +209,13 @@ describe('the command line on a server database (--db postgres://…)', () => {
     expect(refused.code).toBe(78) // EX_CONFIG: the systemd unit does not restart on it
     expect(refused.err).toContain('县服务器的配置有误，未启动：')
     expect(refused.err).toContain('密码会在网络中明文传输')
+    // A database the server cannot use is not mended by starting again either: the same exit code.
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ database: withDatabase(inject('pgUrl'), 'zb_no_such_database'), listen: '127.0.0.1' }),
+    )
+    const missing = await cli(['server', '--config', file, '--port', '0'])
+    expect(missing.code).toBe(78)
+    expect(missing.err).toContain('数据库服务器上没有这个数据库')
   })
 })

@@ -78,6 +78,14 @@ describe('the county server configuration', () => {
       expect.stringContaining('在 0.0.0.0 上以明文 HTTP 提供服务，密码会在网络中明文传输'),
     ])
     expect(problems(file({ database: DB, listen: '10.1.2.3' }))[0]).toContain('请配置 tls')
+    // A proxy on this machine only while listening on the network: desks would go round it, in clear.
+    expect(problems(file({ database: DB, listen: '0.0.0.0', trustProxy: ['127.0.0.1'] }))[0]).toContain('明文')
+    expect(readServerConfig(file({ database: DB, listen: '0.0.0.0', trustProxy: ['10.1.0.9'] }), {}).listen).toBe(
+      '0.0.0.0',
+    )
+    expect(problems(file({ database: DB, listen: '127.0.0.1', trustProxy: ['0.0.0.0/0'] }))).toEqual([
+      'trustProxy 不能信任所有地址（0.0.0.0/0）：只写反向代理本身的地址',
+    ])
   })
 
   it('says every problem at once, in Chinese, with the setting’s name', () => {
@@ -123,6 +131,14 @@ describe('the county server configuration', () => {
     ])
     expect(problems(undefined, { ZHUANBAN_DATABASE_URL: DB, ZHUANBAN_TLS_CERT: pem().cert })[0]).toContain(
       'tls.key 不能为空',
+    )
+    // A key of another certificate, or the two swapped: said before the server tries to load them.
+    const [one, two] = [pem(), pem()]
+    expect(problems(file({ database: DB, tls: { cert: one.cert, key: two.key } }))[0]).toContain(
+      '证书和私钥无法一起使用',
+    )
+    expect(problems(file({ database: DB, tls: { cert: one.key, key: one.cert } }))[0]).toContain(
+      '证书和私钥无法一起使用',
     )
   })
 })

@@ -192,6 +192,13 @@ describe('the county server host', () => {
     for (const login of ['nobody1', 'nobody2'])
       expect((await x.call('auth.login', { login, password: 'Wrong#2026x' })).status).toBe(401)
     expect((await x.call('auth.login', { login: 'nobody3', password: 'Wrong#2026x' })).status).toBe(429)
+    // A login name of any length is counted under a key of one length, and refused as input, never a 500.
+    const long = await browserClient(`http://127.0.0.1:${two.port}`).call(
+      'auth.login',
+      { login: 'x'.repeat(300_000), password: 'Wrong#2026x' },
+      { 'x-forwarded-for': '10.1.0.77' },
+    )
+    expect(long.status).toBeLessThan(500)
   })
 
   it('sets Secure cookies and HSTS under TLS, with the certificate trusted as given', async () => {
@@ -291,6 +298,9 @@ describe('the county server host', () => {
       ip: '127.0.0.1',
     })
     expect(logged.find((l) => l.path === '/healthz')).toMatchObject({ status: 200, userId: null })
+    // The login itself names the account it opened.
+    expect(logged.find((l) => l.path === '/api/call/auth.login')).toMatchObject({ status: 200, userId })
+    expect(health.headers['cache-control']).toBe('no-store')
     // The log never carries a password or a session token.
     expect(lines.join('\n')).not.toContain(ADMIN.password)
     expect(lines.join('\n')).not.toContain(browser.cookies.get('zb_session'))

@@ -775,6 +775,10 @@ if (/cli[\\/]index\.ts$|cli\.cjs$/.test(entry)) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code
+      // Everything is done: the process ends on its own. A connection the database refused at the start can keep
+      // node-postgres's socket open forever (a server unit would then seem to run): end it in any case, after the
+      // output has had time to be written.
+      setTimeout(() => process.exit(code), 3000).unref()
     },
     (error: unknown) => {
       console.error(error)

@@ -142,7 +142,7 @@ export async function createHost(
     // before the hooks, so the headers are set here.)
     frameworkErrors: (_error, request, reply) => {
       headersNow(request.raw, reply.raw, () => {})
-      if (isApi(request)) reply.header('Cache-Control', 'no-store')
+      if (isApi(request) || request.url === '/healthz') reply.header('Cache-Control', 'no-store')
       return notFound(request, reply, notFoundPage)
     },
     clientErrorHandler: (error, socket) => clientError(error, socket, mode.hint),
@@ -172,7 +172,7 @@ export async function createHost(
   })
 
   server.addHook('onSend', async (request, reply) => {
-    if (isApi(request)) reply.header('Cache-Control', 'no-store')
+    if (isApi(request) || request.url === '/healthz') reply.header('Cache-Control', 'no-store')
     if (mode.secure(request)) reply.header('Strict-Transport-Security', 'max-age=31536000') // one year; no subdomains: the county's own names
   })
 
@@ -198,7 +198,9 @@ export async function createHost(
         slot,
         source: '浏览器',
       })
-      request.userId = slot.userId ?? null
+      // A login or a first setup names the account it opened (the slot's was resolved before it).
+      const opened = outcome.ok && slot.token !== before && slot.token ? (outcome.result as { id?: unknown }).id : null
+      request.userId = typeof opened === 'number' ? opened : (slot.userId ?? null)
       if (slot.token !== before) reply.header('Set-Cookie', sessionCookie(slot.token, mode.secure(request)))
       return reply.code(outcome.ok ? 200 : (STATUS[outcome.error.code] ?? 500)).send(outcome)
     },

@@ -15,6 +15,7 @@
  * Nothing is kept in the process: sessions, rate-limit counters and data are in PostgreSQL, so any number of
  * server processes can stand behind one address.
  */
+import crypto from 'node:crypto'
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
 import fastifyRateLimit from '@fastify/rate-limit'
@@ -144,10 +145,16 @@ export async function startServerHost(options: ServerHostOptions): Promise<Runni
       perAccount = instance.createRateLimit({
         max: limit.perAccount,
         timeWindow: windowMs,
+        // Hashed: a login name of any length (refused by the contract afterwards) makes a key of one length.
         keyGenerator: (request) =>
-          `login-account:${String((request.body as { login?: unknown }).login)
-            .trim()
-            .toLowerCase()}`,
+          `login-account:${crypto
+            .createHash('sha256')
+            .update(
+              String((request.body as { login?: unknown }).login)
+                .trim()
+                .toLowerCase(),
+            )
+            .digest('hex')}`,
       })
       // The page asks for its anti-forgery token before its first call, and again when one was refused.
       instance.get('/api/csrf', async (_request, reply) => ({ token: reply.generateCsrf() }))

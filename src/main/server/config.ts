@@ -17,6 +17,7 @@
  */
 import fs from 'node:fs'
 import net from 'node:net'
+import nodeTls from 'node:tls'
 import { z } from 'zod'
 import { isServerUrl } from '../store/open'
 import { DEFAULT_SESSION_HOURS } from '../auth/sessions'
@@ -171,11 +172,24 @@ export function readServerConfig(file: string | undefined, env: NodeJS.ProcessEn
   const tls = config.tls
     ? { cert: readPem(config.tls.cert, '证书'), key: readPem(config.tls.key, '私钥'), certFile: config.tls.cert }
     : null
+  if (tls)
+    try {
+      // The pair as the server will load it: a damaged file, a key of another certificate, the two swapped.
+      nodeTls.createSecureContext({ cert: tls.cert, key: tls.key })
+    } catch {
+      throw new ConfigError(
+        `证书和私钥无法一起使用（${config.tls!.cert}、${config.tls!.key}）：请检查二者是否是同一张证书的、是否写反、文件是否完整`,
+      )
+    }
+  if (config.trustProxy.some((proxy) => /^(0\.0\.0\.0|::)\/0$/.test(proxy)))
+    throw new ConfigError('trustProxy 不能信任所有地址（0.0.0.0/0）：只写反向代理本身的地址')
   // Passwords never cross the network in clear: without TLS only on this machine, or behind the proxy.
-  if (!tls && !isLoopback(config.listen) && config.trustProxy.length === 0)
+  // (A proxy on this machine only, listening on the network: desks would bypass it, in clear.)
+  const proxiesElsewhere = config.trustProxy.some((proxy) => !isLoopback(proxy.split('/')[0]!))
+  if (!tls && !isLoopback(config.listen) && !proxiesElsewhere)
     throw new ConfigError(
       `在 ${config.listen} 上以明文 HTTP 提供服务，密码会在网络中明文传输。请配置 tls（证书和私钥），` +
-        '或把专班放在 nginx 等反向代理之后（listen 设为 127.0.0.1，trustProxy 写代理的地址）',
+        '或把专班放在 nginx 等反向代理之后（同一台服务器上的代理：listen 设为 127.0.0.1；另一台机器上的代理：trustProxy 写它的地址）',
     )
   return {
     listen: config.listen,

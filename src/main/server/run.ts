@@ -5,11 +5,30 @@
  * until SIGTERM or Ctrl+C, then stops gracefully: no new requests, those in flight finished, the database closed.
  */
 import { openAppAt, type App } from '../app'
+import { AppError } from '../../shared/errors'
 import { describeUrl } from '../store/postgres/store'
 import { startServerHost } from '../http/server-host'
 import type { RunningHost } from '../http/host'
 import { warmFirstScreen } from '../warm'
 import { ConfigError, readServerConfig } from './config'
+
+/**
+ * The database of the configuration. What starting again will not mend — an address that cannot be read, a
+ * refused login, no such database, one of another program or a newer version — is a configuration error (exit
+ * 78: the service is not restarted over and over); a server that does not answer yet is not (it is retried).
+ */
+async function openDatabase(url: string, sessionHours: number): Promise<App> {
+  try {
+    return await openAppAt(url, { sessionHours })
+  } catch (error) {
+    const transient =
+      error instanceof AppError &&
+      error.code === 'DB_UNREADABLE' &&
+      /无法连接数据库服务器|找不到数据库服务器|连接中断|等待超时/.test(error.message)
+    if (error instanceof AppError && !transient) throw new ConfigError(error.message)
+    throw error
+  }
+}
 
 export interface ServerRun {
   host: RunningHost
@@ -25,7 +44,7 @@ export async function startCountyServer(
 ): Promise<ServerRun> {
   const config = readServerConfig(configFile)
   const out = options.out ?? ((line: string) => console.log(line))
-  const app = await openAppAt(config.database, { sessionHours: config.sessionHours })
+  const app = await openDatabase(config.database, config.sessionHours)
   let host: RunningHost
   try {
     host = await startServerHost({
