@@ -5,6 +5,9 @@ import type { BackupListing } from '../src/shared/domain'
 import { isDataChange, type DataChange } from '../src/shared/changes'
 import type { Connection } from '../src/shared/connection'
 
+/** The page's location (a preload runs in the page; Node's types do not name it). */
+declare const location: { protocol: string } | undefined
+
 const bridge = {
   invoke: (name: string, input: unknown) => ipcRenderer.invoke(IPC.invoke, name, input) as Promise<Outcome<unknown>>,
   print: (route: string) => ipcRenderer.invoke(IPC.print, route) as Promise<Outcome<null>>,
@@ -39,5 +42,4 @@ const bridge = {
 
 // Only the app's own pages get the bridge: in 县服务器 mode the window shows the server's pages, which talk to
 // their server over HTTPS like any browser page and reach nothing of this computer.
-const page = (globalThis as { location?: { protocol?: string } }).location
-if (page?.protocol === 'app:') contextBridge.exposeInMainWorld('zhuanban', bridge)
+if (typeof location !== 'undefined' && location.protocol === 'app:') contextBridge.exposeInMainWorld('zhuanban', bridge)

@@ -1,7 +1,7 @@
 /** What a county office does, done through the real interface in Chromium on a fresh database. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { choose, cleanupRenderer, dragTo, newPage, startHarness, type Harness } from './harness'
+import { choose, cleanupRenderer, dragTo, newPage, startHarness, type Harness, cutLiveUpdates } from './harness'
 
 let h: Harness
 let page: Page
@@ -189,6 +189,9 @@ describe('the office at work (browser mode, Chromium)', () => {
   it('a stale edit from a second tab is refused and offers to reload', async () => {
     const id = await projectIdByCode('XM-900')
     const second = await newPage(h)
+    // The second tab's live updates are cut (a dropped stream): it keeps the old version, and its save is refused.
+    // (With them, the first tab's save would have reached it before the second user typed.)
+    await cutLiveUpdates(second.page)
     const url = h.host.url.replace(/#.*$/, `#/projects/${id}`)
     // A full load on the project route in each tab (not just a hash change), so both start from the same data.
     for (const p of [page, second.page]) {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { Project } from '../../src/shared/domain'
-import { choose, closeHarness, newPage, openRoute, startDemo, type Harness } from './harness'
+import { choose, closeHarness, cutLiveUpdates, newPage, openRoute, startDemo, type Harness } from './harness'
 
 let h: Harness
 let page: Page
@@ -93,6 +93,8 @@ describe('forms that keep what the user typed (browser mode, Chromium)', () => {
 
   it('after a conflict, 重新载入 keeps the draft beside the fresh copy and applies it again', async () => {
     const second = await newPage(h)
+    // The first page's live updates are cut (a dropped stream): it keeps the stale copy the conflict needs.
+    const restore = await cutLiveUpdates(page)
     await openProject(page)
     await openProject(second.page)
     const before = (await h.app.call('project.get', { id: project.id })).project
@@ -142,6 +144,7 @@ describe('forms that keep what the user typed (browser mode, Chromium)', () => {
     expect(after.version).toBe(before.version + 2)
     await second.page.context().close()
     expect(second.errors).toEqual([])
+    await restore()
   })
 
   it('says a form’s errors under their fields: an empty required date is 必须填写', async () => {
@@ -174,6 +177,9 @@ describe('forms that keep what the user typed (browser mode, Chromium)', () => {
 
   it('the 领导 dialog keeps what was typed too: 重新载入 shows the fresh record, the draft applies again', async () => {
     const leader = (await h.app.call('leader.list', {}))[0]!
+    // The page's live updates are cut (a dropped stream): the other user's change does not reach it, and the save
+    // meets the newer version. (With them, the dialog would have taken the new 单位 before the save.)
+    const restore = await cutLiveUpdates(page)
     await openRoute(page, h, '#/leaders')
     await page
       .locator(`.el-table__row:has-text("${leader.name}")`)
@@ -201,6 +207,7 @@ describe('forms that keep what the user typed (browser mode, Chromium)', () => {
     await page.locator('.el-message', { hasText: '已保存' }).waitFor()
     const after = (await h.app.call('leader.list', {})).find((l) => l.id === leader.id)!
     expect(after).toMatchObject({ title: '区委常委、副区长', unit: '区政府办公室', version: leader.version + 2 })
+    await restore()
   })
 
   it('showed no page errors along the way', () => {

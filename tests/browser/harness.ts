@@ -103,6 +103,18 @@ export async function logIn(
   if (!res.ok()) throw new Error(`logIn: login as ${account.login} failed: ${await res.text()}`)
 }
 
+/**
+ * Cuts a page's live updates as a dropped stream would (its stream is answered 401 until restored): what it
+ * read stays on screen until it is reloaded — the stale copy a save conflict needs. Returns the way back.
+ */
+export async function cutLiveUpdates(page: Page): Promise<() => Promise<void>> {
+  const pattern = '**/api/events'
+  await page.route(pattern, (route) =>
+    route.fulfill({ status: 401, contentType: 'application/json', body: '{"ok":false}' }),
+  )
+  return () => page.unroute(pattern)
+}
+
 /** What the app shows once started: its frame, or one of the screens before it. */
 export const SCREENS = '.frame, .first-run, .login-screen, .password-screen'
 

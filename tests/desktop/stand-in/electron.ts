@@ -494,7 +494,11 @@ function preloadScript(preloadSource: string | null): string {
   } }
   const require = (id) => { if (id === 'electron') return { contextBridge, ipcRenderer }; throw new Error('module not found: ' + id) }
   const module = { exports: {} }
-  ;(function (require, module, exports) {\n${preloadSource}\n})(require, module, module.exports)`
+  // The page's location as the preload sees it in Electron: app:// (see "URLs" above).
+  const appLocation = location.hostname === 'zhuanban.app.localhost'
+    ? { protocol: 'app:', host: 'zhuanban', href: location.href.replace('http://zhuanban.app.localhost', 'app://zhuanban') }
+    : location
+  ;(function (require, module, exports, location) {\n${preloadSource}\n})(require, module, module.exports, appLocation)`
   }
 })()`
 }
