@@ -46,6 +46,7 @@ describe('the installed packages and the Node versions promised', () => {
     expect(dev['electron-builder']).toMatch(/^~26\.0\./)
     expect((pkg.overrides as Record<string, string>)['@electron/node-gyp']).toMatch(/^10\.2\.0-electron/)
     expect(dev['element-plus']).toBe('2.14.5') // 2.14.6+: @vueuse/core 15 (Node 22)
+    expect((pkg.dependencies as Record<string, string>)['@fastify/cookie']).toMatch(/^~11\.0\./) // 11.1+: cookie 2 (Node 22)
     expect(dev['vue-router']).toMatch(/^~5\.3\./) // 5.4+: ast-walker-scope 0.10 / Babel 8, 5.5.1: chokidar 6
     expect(dev['@vue/test-utils']).toMatch(/^~2\.4\./) // 2.5+: js-beautify 2 → nopt 10 (Node 22.22)
     expect((pkg.overrides as Record<string, string>)['light-my-request']).toMatch(/^~6\.6\./) // 6.8: cookie 2
