@@ -49,7 +49,7 @@ const NOT_DURABLE = new Set(['fsync=off', 'synchronous_commit=off', 'full_page_w
  * server and as SQLite's synchronous = FULL does — else the write figures would compare a synced file with an
  * unsynced server.
  */
-function makeDurable(base: string): void {
+export function makeDurable(base: string): void {
   const data = path.join(base, 'data')
   const [binary, ...args] = [
     ...fs.readFileSync(path.join(data, 'postmaster.opts'), 'utf8').matchAll(/"([^"]*)"|(\S+)/g),

@@ -7,10 +7,10 @@
  * copied for the next run (CREATE DATABASE … TEMPLATE: seconds).
  */
 import { execFileSync } from 'node:child_process'
-import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
 import { describeUrl } from '../../src/main/store/postgres/store'
+import { makeDurable } from '../bench/postgres'
 
 const CLUSTER = path.resolve(import.meta.dirname, '..', 'pg', 'cluster.sh')
 /** What a complete template says on itself (COMMENT ON DATABASE): a half-generated one is never copied. */
@@ -40,38 +40,6 @@ export interface LoadDatabaseServer {
 }
 
 const SHOWN = ['fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'max_connections'] as const
-const NOT_DURABLE = new Set(['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'])
-
-/**
- * Restarts the throwaway cluster without cluster.sh's cheap-commit options (the same as scripts/bench/postgres.ts
- * does, whose function is not exported): the write figures are those of a durable server.
- */
-function makeDurable(base: string): void {
-  const data = path.join(base, 'data')
-  const [binary, ...args] = [
-    ...fs.readFileSync(path.join(data, 'postmaster.opts'), 'utf8').matchAll(/"([^"]*)"|(\S+)/g),
-  ].map((m) => m[1] ?? m[2]!)
-  const kept: string[] = []
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '-D') i++
-    else if (args[i] === '-c' && NOT_DURABLE.has(args[i + 1]!)) i++
-    else kept.push(args[i]!)
-  }
-  const quoted = kept.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
-  execFileSync(
-    'runuser',
-    ['-u', 'postgres', '--', path.join(path.dirname(binary!), 'pg_ctl'), 'restart', '-D', data, '-m', 'fast'].concat([
-      '-w',
-      '-t',
-      '60',
-      '-l',
-      path.join(base, 'server.log'),
-      '-o',
-      quoted,
-    ]),
-    { cwd: '/', stdio: 'ignore' },
-  )
-}
 
 /** Starts or connects to the server. `onStarted` gets the own cluster's stop, for a signal handler. */
 export async function openLoadServer(onStarted: (stopNow: () => void) => void): Promise<LoadDatabaseServer> {
