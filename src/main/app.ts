@@ -22,8 +22,7 @@ import { authorizeRole, authorizeScope } from './auth/policy'
 import { Sessions, type SessionSlot } from './auth/sessions'
 import { VersionedCache } from './versioned-cache'
 import { KEPT_MONTHS } from './services/ranking'
-import { loadCaller } from './auth/callers'
-import { readSecurityPolicy } from './auth/policy-settings'
+import { callerOf } from './auth/callers'
 import { logSecurity } from './auth/security-log'
 
 export type { Outcome } from '../shared/bridge'
@@ -119,6 +118,8 @@ export type SqliteApp = App & { deps: Deps & { store: SqliteStore } }
 
 /** Serves the contract on an open store (SQLite or PostgreSQL); the App closes the store when it closes. */
 export function createApp(store: Store, options: AppOptions = {}): App {
+  // What the writes between two versions changed, as this process heard them (store/changes.ts).
+  const touched = (from: number, to: number) => store.changes.touchedBetween(from, to)
   const deps: Deps = {
     store,
     get db() {
@@ -127,9 +128,9 @@ export function createApp(store: Store, options: AppOptions = {}): App {
     databasePath: store.location,
     clock: options.clock ?? (() => new Date()),
     sessions: new Sessions(store, options.sessionHours),
-    rankings: new VersionedCache(KEPT_MONTHS),
-    boards: new VersionedCache(2), // today's, and yesterday's for a page open over midnight
-    overviews: new VersionedCache(2),
+    rankings: new VersionedCache(KEPT_MONTHS, touched),
+    boards: new VersionedCache(2, touched), // today's, and yesterday's for a page open over midnight
+    overviews: new VersionedCache(2, touched),
   }
   const handlers: Handlers = createHandlers(deps)
   const gate = createGate()
@@ -153,32 +154,30 @@ export function createApp(store: Store, options: AppOptions = {}): App {
     from: CallFrom,
   ): Promise<{ caller: Caller | null; ended: 'idle' | 'lifetime' | 'disabled' | null }> {
     if (from.kind === 'local') return { caller: local, ended: null }
-    const { policy } = await readSecurityPolicy(deps.db)
-    const now = deps.clock()
-    const found = await deps.sessions.lookup(from.slot.token, now, policy.idleMinutes)
+    const found = await deps.sessions.find(from.slot.token)
     if (!found) return { caller: null, ended: null }
-    // An ended session (idle too long, or its account disabled meanwhile) is logged once, with its account.
-    const endSession = async (why: 'idle' | 'lifetime' | 'disabled', detail: string) => {
-      await deps.sessions.end(from.slot.token)
+    const { policy, user } = found
+    const now = deps.clock()
+    // An ended session (idle too long, past its lifetime, its account disabled meanwhile) is logged with its account.
+    const endSession = async (why: 'idle' | 'lifetime' | 'disabled', detail: string, log = true) => {
+      if (why === 'disabled') await deps.sessions.end(from.slot.token)
       from.slot.token = null
-      const user = await deps.db
-        .selectFrom('users')
-        .select(['login', 'name'])
-        .where('id', '=', found.userId)
-        .executeTakeFirst()
-      await logSecurity(deps.db, now.toISOString(), {
-        event: 'session_ended',
-        userId: user ? found.userId : null,
-        login: user?.login ?? '',
-        name: user?.name ?? '',
-        source: from.source,
-        detail,
-      }).catch((error: unknown) => console.error(error))
+      if (log)
+        await logSecurity(deps.db, now.toISOString(), {
+          event: 'session_ended',
+          userId: user ? found.userId : null,
+          login: user?.login ?? '',
+          name: user?.name ?? '',
+          source: from.source,
+          detail,
+        }).catch((error: unknown) => console.error(error))
       return { caller: null, ended: why }
     }
-    if (found.expired === 'idle') return endSession('idle', `${policy.idleMinutes}分钟无操作`)
-    if (found.expired === 'lifetime') return endSession('lifetime', `登录已满${deps.sessions.lifetimeHours}小时`)
-    const caller = await loadCaller(deps.db, found.userId, policy, now)
+    // A page's other calls on their way meet the session ended too, for the same reason; the first logs it.
+    const { expired, first } = await deps.sessions.check(from.slot.token!, found, now, policy.idleMinutes)
+    if (expired === 'idle') return endSession('idle', `${policy.idleMinutes}分钟无操作`, first)
+    if (expired === 'lifetime') return endSession('lifetime', `登录已满${deps.sessions.lifetimeHours}小时`, first)
+    const caller = user ? await callerOf(deps.db, user, policy, now) : null
     if (caller) return { caller, ended: null }
     return endSession('disabled', '账号已停用，会话结束')
   }

@@ -53,7 +53,10 @@ export async function audit(w: WriteCtx, event: AuditEvent): Promise<void> {
 /** Writes the audit rows of many events in order, a few statements for all of them (the ledger import). */
 export async function auditAll(w: WriteCtx, events: AuditEvent[]): Promise<void> {
   // The projects a write touched are the ones its audit rows name: announced to the open pages (store/changes.ts).
-  for (const event of events) if (event.projectId !== null) w.touched.add(event.projectId)
+  // A row of no project (a dictionary, the rules, an account) may change what every project shows: "anything".
+  for (const event of events)
+    if (event.projectId === null) w.touched = null
+    else w.touched?.add(event.projectId)
   const rows = events.flatMap((event) => {
     const base = {
       at: w.now,

@@ -46,8 +46,11 @@ export interface WriteCtx {
   now: string
   today: IsoDate
   operator: Operator
-  /** The projects the write touched (audit.ts adds each audited row's): announced when it commits. */
-  touched: Set<number>
+  /**
+   * The projects the write touched (audit.ts adds each audited row's), announced when it commits; null once an
+   * audited row named no project (a dictionary, the rules, an account: anything may have changed).
+   */
+  touched: Set<number> | null
 }
 
 /** The operator of a caller; before login (a failed login's bookkeeping) the writes are not audited rows. */
@@ -70,15 +73,22 @@ export function readTx<T>(deps: Deps, fn: (db: Kysely<Database>) => Promise<T>):
  * PostgreSQL `fn` may run again after a serialization failure (store/port.ts): keep it to database work.
  */
 export function writeTx<T>(deps: Deps, fn: (w: WriteCtx) => Promise<T>, options?: WriteOptions): Promise<T> {
-  let touched = new Set<number>()
+  let ctx: WriteCtx | null = null
   const operator = operatorOf(currentCaller())
   return deps.store.write(
     (conn) => {
       const clock = deps.clock()
-      touched = new Set() // a run again after a conflict starts over
-      return fn({ db: conn, now: clock.toISOString(), today: localToday(clock), operator, touched })
+      // A run again after a conflict starts over, with nothing touched yet.
+      ctx = { db: conn, now: clock.toISOString(), today: localToday(clock), operator, touched: new Set() }
+      return fn(ctx)
     },
-    { ...options, announce: () => ({ projectIds: [...touched], by: operator.userId }) },
+    {
+      ...options,
+      announce: () => {
+        const touched = (ctx as WriteCtx | null)?.touched
+        return { projectIds: touched ? [...touched] : null, by: operator.userId }
+      },
+    },
   )
 }
 

@@ -61,7 +61,7 @@ describe('the desktop window', () => {
     const { desktop, window } = await started()
     await desktop.main!.call('dict.create', { kind: 'unit', name: '县数据局' })
     const changes = window.webContents.sent.filter(([channel]) => channel === IPC.changes)
-    expect(changes).toEqual([[IPC.changes, { version: expect.any(Number), projectIds: [], by: null }]])
+    expect(changes).toEqual([[IPC.changes, { version: expect.any(Number), projectIds: null, by: null }]])
     window.emit('closed')
     await desktop.main!.call('dict.create', { kind: 'unit', name: '县统计局' })
     expect(window.webContents.sent.filter(([channel]) => channel === IPC.changes)).toHaveLength(1)

@@ -322,6 +322,25 @@ describe('idle sessions', () => {
     expect(await app.invoke('project.list', {}, who.from)).toMatchObject({ ok: true })
   })
 
+  it('tells every call a page had on its way why its session ended, logs the end once, and never revives it', async () => {
+    const time = movableClock()
+    const app = await newApp(undefined, { clock: time.clock })
+    const who = await loginAs(app, 'lisi', { roles: ['office'] })
+    const token = (who.from as Session).slot.token
+    time.advance(31)
+    // A page's four calls, each with the cookie it was sent with.
+    const pages = Array.from({ length: 4 }, () => ({ ...(who.from as Session), slot: { token } }))
+    const outcomes = await Promise.all(pages.map((from) => app.invoke('project.list', {}, from)))
+    for (const outcome of outcomes) expect(errorOf(outcome, 'UNAUTHENTICATED').message).toContain('长时间未操作')
+    expect((await securityRows(app)).filter((r) => r.event === 'session_ended')).toHaveLength(1)
+    // A longer idle time set afterwards does not bring the ended session back.
+    const policy = await app.call('security.policy', {})
+    await app.call('security.updatePolicy', { ...policy.policy, version: policy.version, idleMinutes: 120 })
+    const again = await app.invoke('project.list', {}, { ...(who.from as Session), slot: { token } })
+    expect(errorOf(again, 'UNAUTHENTICATED').message).toContain('长时间未操作')
+    expect((await securityRows(app)).filter((r) => r.event === 'session_ended')).toHaveLength(1)
+  })
+
   it('applies the idle minutes of the security policy', async () => {
     const time = movableClock()
     const app = await newApp(undefined, { clock: time.clock })

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { App } from '../../src/main/app'
 import type { DataChange } from '../../src/shared/changes'
 import { parseChange } from '../../src/main/store/changes'
+import { readDataVersion } from '../../src/main/store/data-version'
 import { newApps, projectInput, raw, seedBasics } from '../helpers/app'
 import { loginAs, newSession } from '../helpers/accounts'
 import { TEST_STORE } from '../helpers/store'
@@ -31,6 +32,23 @@ function hear(app: App) {
 const settle = () => new Promise((r) => setTimeout(r, TEST_STORE === 'postgres' ? 300 : 20))
 
 describe('changes announced to every App on the database', () => {
+  it('knows at once, with nobody listening, which projects its own committed writes touched', async () => {
+    // What the kept kanban, ranking and 总览 are brought up to date with (versioned-cache.ts).
+    const [a] = await newApps(1)
+    const basics = await seedBasics(a!)
+    const { project } = await a!.call('project.create', projectInput(basics))
+    const before = await readDataVersion(a!.deps.db)
+    await a!.call('report.save', { projectId: project.id, period: '2026-10', investment: 120 })
+    const after = await readDataVersion(a!.deps.db)
+    expect(a!.deps.store.changes.touchedBetween(before, after)).toEqual(new Set([project.id]))
+    // A write of no project (a unit added) may change anything: not known which.
+    await a!.call('dict.create', { kind: 'unit', name: '县数据局' })
+    expect(a!.deps.store.changes.touchedBetween(after, after + 1)).toBeNull()
+    // A refused write changes nothing and announces nothing.
+    await expect(a!.call('report.save', { projectId: 99999, period: '2026-10', investment: 1 })).rejects.toThrow()
+    expect(await readDataVersion(a!.deps.db)).toBe(after + 1)
+  })
+
   it('announces a write once, with the projects it touched and who made it, to the other App too', async () => {
     const [a, b] = await newApps(2)
     const basics = await seedBasics(a!)
@@ -111,7 +129,7 @@ describe('changes announced to every App on the database', () => {
       const [missed] = await listening.atLeast(1)
       expect(missed).toMatchObject({ projectIds: null, by: null })
       await a!.call('dict.create', { kind: 'unit', name: '重连后的单位' })
-      expect((await listening.atLeast(2))[1]).toMatchObject({ projectIds: [] })
+      expect((await listening.atLeast(2))[1]).toMatchObject({ version: expect.any(Number), projectIds: null })
       listening.stop()
     })
 })

@@ -9,6 +9,7 @@ import { CALL_NAMES, contract, type CallName } from '../../src/shared/contract'
 import { createHandlers } from '../../src/main/handlers'
 import { dump, newApp, projectInput, rawNumber, refused, seedBasics, tempDir, type Basics } from '../helpers/app'
 import { setBackupFolder } from '../../src/main/services/backups'
+import { VersionedCache } from '../../src/main/versioned-cache'
 import type { App } from '../../src/main/app'
 import { countyLedger, toBase64 } from '../helpers/ledgers'
 
@@ -246,6 +247,24 @@ describe('the contract', () => {
     }),
   }
 
+  /**
+   * Runs a scenario's write as its caller (the auth calls on `session`, a 批示 as the leader, the rest on the
+   * command line) and checks it was accepted; a created project is the state's project from then on.
+   */
+  async function runWrite(
+    app: App,
+    name: CallName,
+    input: unknown,
+    session: CallFrom,
+    state: Record<string, number>,
+  ): Promise<void> {
+    const auth = name.startsWith('auth.')
+    const outcome = await app.invoke(name, input, auth ? session : name === 'instruction.create' ? leader! : LOCAL)
+    expect(outcome, `${name}: ${JSON.stringify(outcome)}`).toMatchObject({ ok: true })
+    if (name === 'project.create')
+      state.project = (outcome as { result: { project: { id: number } } }).result.project.id
+  }
+
   it('has a scenario for every write call', () => {
     expect(Object.keys(scenario).sort()).toEqual([...writes].sort())
   })
@@ -290,16 +309,56 @@ describe('the contract', () => {
         continue
       }
       const before = await auditCount(name)
-      const outcome = await app.invoke(
-        name,
-        input,
-        auth.includes(name) ? session : name === 'instruction.create' ? leader! : LOCAL,
-      )
-      expect(outcome, `${name}: ${JSON.stringify(outcome)}`).toMatchObject({ ok: true })
-      if (name === 'project.create')
-        state.project = (outcome as { result: { project: { id: number } } }).result.project.id
+      await runWrite(app, name, input, session, state)
       expect(await auditCount(name), `${name} 应写入变更记录`).toBeGreaterThan(before)
     }
+  })
+
+  it('keeps what is computed from the whole data equal to computing it again, after every write', async () => {
+    // The kanban's cards, 总览 and the months' rankings are kept per data version and, after a write, brought up
+    // to date for the projects it named (versioned-cache.ts). A write that changed a project's facts without
+    // naming it would leave a kept answer wrong: this compares each with one computed whole, after every write.
+    const app = await newApp()
+    leader = undefined
+    const b = await seedBasics(app)
+    await app.call('project.create', projectInput(b, { code: 'XM-801', name: '对照项目', stage: 'construction' }))
+    const state: Record<string, number> = {}
+    const session = { kind: 'session' as const, slot: { token: null }, source: '测试' }
+    const auth = ['auth.setup', 'auth.login', 'auth.changePassword', 'auth.logout'] as CallName[]
+    const views = async () => ({
+      cards: (await app.call('kanban.cards', { limit: 200 })).cards,
+      overview: await app.call('overview.get', {}),
+      best: await app.call('overview.ranking', {}),
+      october: (await app.call('ranking.projects', { period: '2026-10', limit: 200 })).rows,
+      november: (await app.call('ranking.projects', { period: '2026-11', limit: 200 })).rows,
+      groups: await Promise.all(
+        (['leader', 'township', 'unit'] as const).map((by) => app.call('ranking.groups', { period: '2026-10', by })),
+      ),
+    })
+    const wholeViews = async () => {
+      const kept = { rankings: app.deps.rankings, boards: app.deps.boards, overviews: app.deps.overviews }
+      Object.assign(app.deps, {
+        rankings: new VersionedCache(4),
+        boards: new VersionedCache(2),
+        overviews: new VersionedCache(2),
+      })
+      try {
+        return await views()
+      } finally {
+        Object.assign(app.deps, kept)
+      }
+    }
+    await views()
+    const patchesBefore = app.deps.boards.patches + app.deps.rankings.patches + app.deps.overviews.patches
+    const order = [...auth, ...writes.filter((w) => !auth.includes(w) && !w.startsWith('demo.'))] as CallName[]
+    for (const name of order) {
+      const input = await scenario[name]!(app, b, state)
+      await runWrite(app, name, input, session, state)
+      expect(await views(), `${name} 之后保留的计算结果与重新计算的不一致`).toEqual(await wholeViews())
+    }
+    // The comparison compared something: most writes name their projects, and those were brought up to date.
+    const patches = app.deps.boards.patches + app.deps.rankings.patches + app.deps.overviews.patches
+    expect(patches - patchesBefore).toBeGreaterThan(30)
   })
 
   it('refuses the stale version of every versioned write and changes nothing', async () => {

@@ -139,7 +139,7 @@ describe('the county server host', () => {
     const change = await stream.next((e) => e.event === 'message')
     expect(Date.now() - started).toBeLessThan(1000)
     const userId = (await apps[0]!.call('user.list', {})).find((u) => u.login === 'admin')!.id
-    expect(JSON.parse(change.data)).toEqual({ version: expect.any(Number), projectIds: [], by: userId })
+    expect(JSON.parse(change.data)).toEqual({ version: expect.any(Number), projectIds: null, by: userId })
     // A stop ends the open stream (the host does not wait on it forever).
     await one.close()
     hosts.splice(hosts.indexOf(one), 1)

@@ -1,8 +1,8 @@
 /** An account as the caller of a call: its roles and links, and whether its password must be changed first. */
-import type { Kysely } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import { ROLES, type Role } from '../../shared/access'
 import type { Caller, CurrentUser, SecurityPolicy } from '../../shared/accounts'
-import type { Database } from '../db/schema'
+import type { Database, UsersTable } from '../db/schema'
 import { myProjectIds } from './mine'
 
 export async function rolesOf(db: Kysely<Database>, userId: number): Promise<Role[]> {
@@ -19,7 +19,17 @@ export async function loadCaller(
   now: Date,
 ): Promise<Caller | null> {
   const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst()
-  if (!user || !user.active || user.password_hash === null) return null
+  return user ? callerOf(db, user, policy, now) : null
+}
+
+/** The caller the account `user` (its row, already read) is, with its roles; null when disabled or without password. */
+export async function callerOf(
+  db: Kysely<Database>,
+  user: Selectable<UsersTable>,
+  policy: SecurityPolicy,
+  now: Date,
+): Promise<Caller | null> {
+  if (!user.active || user.password_hash === null) return null
   const changed = user.password_changed_at ? Date.parse(user.password_changed_at) : 0
   const expired = policy.passwordMaxAgeDays > 0 && now.getTime() - changed > policy.passwordMaxAgeDays * 86_400_000
   return {

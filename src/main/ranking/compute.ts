@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely'
 import { lastDayOfPeriod, periodMonth, type IsoDate, type Period } from '../../shared/dates'
 import type { Rules } from '../../shared/domain'
-import { roundHalfUp } from '../../shared/rules/fraction'
+import { roundHalfUp, type Fraction } from '../../shared/rules/fraction'
 import { lightOf, type RawProject } from '../../shared/rules/lights'
 import { rankGroups, rankOrder, type GroupMember } from '../../shared/rules/ranking'
 import {
@@ -30,6 +30,8 @@ export interface LiveRanking {
   groups: Record<GroupBy, LiveGroupRow[]>
   /** The facts each project's score was computed from (for the frozen month's breakdowns: one source). */
   facts: Map<number, ScoreFacts>
+  /** What it was ranked from, in rank order (byPlace): to take the places again when a few projects changed. */
+  order: RankEntry[]
 }
 
 export async function lightsAt(db: Kysely<Database>, date: IsoDate, rules: Rules, ids?: number[]): Promise<LightRow[]> {
@@ -45,31 +47,53 @@ export async function lightsAt(db: Kysely<Database>, date: IsoDate, rules: Rules
  * How many milestones each project has planned on or before `date` (the 节点 count of a row's 计分依据; the
  * score itself reads their weights, facts.ts).
  */
-async function milestonesDueCounts(db: Kysely<Database>, date: IsoDate): Promise<Map<number, number>> {
+async function milestonesDueCounts(
+  db: Kysely<Database>,
+  date: IsoDate,
+  ids?: readonly number[],
+): Promise<Map<number, number>> {
   const rows = await db
     .selectFrom('milestones')
     .select(['project_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('planned_date', '<=', date)
+    .$if(ids !== undefined, (q) => q.where('project_id', 'in', ids!.length ? [...ids!] : [0]))
     .groupBy('project_id')
     .execute()
   return new Map(rows.map((r) => [r.project_id, Number(r.n)]))
 }
 
 /**
- * Every project's row for `period` (score, components, 计分依据, light) in rank order with shared places and
- * tie-breaks, and the leader, township and unit rankings built from them.
+ * One project's row of a month before it is ranked, and what its place needs besides: the exact investment
+ * rate (the row shows it rounded) and its 包联领导's order (the leaders' ranking breaks ties by it).
  */
-export async function computeRanking(db: Kysely<Database>, period: Period, rules: Rules): Promise<LiveRanking> {
+export interface RankEntry {
+  code: string
+  score: number | null
+  investmentRate: Fraction | null
+  leaderOrder: number
+  row: LiveProjectRow
+  facts: ScoreFacts
+}
+
+/**
+ * Every project's entry for `period` (score, components, 计分依据, light), in no particular order; of the
+ * projects `ids` only, when given (those measured in the month: see projectRefs).
+ */
+export async function rankEntries(
+  db: Kysely<Database>,
+  period: Period,
+  rules: Rules,
+  ids?: readonly number[],
+): Promise<RankEntry[]> {
   const date = lastDayOfPeriod(period)
-  const refs = await projectRefs(db, date)
+  const only = ids ? [...ids] : undefined
+  const refs = await projectRefs(db, date, only)
   // On the last day of the month the lights and the scores read the same investment figures: query them once.
-  const investment = await investmentFacts(db, date, period)
-  const scoreFacts = await scoreFactsAll(db, period, investment)
-  const lightFacts = await lightFactsAll(db, date, rules.thresholds, undefined, investment)
-  const milestoneCounts = await milestonesDueCounts(db, date)
-  // Each row is built once, in one shape, and given its place in the sorted order (no copies: at 10,000 rows
-  // copying and grouping copies cost as much as the rules themselves).
-  const rows = refs.map((p) => {
+  const investment = await investmentFacts(db, date, period, only)
+  const scoreFacts = await scoreFactsAll(db, period, investment, only)
+  const lightFacts = await lightFactsAll(db, date, rules.thresholds, only, investment)
+  const milestoneCounts = await milestonesDueCounts(db, date, only)
+  return refs.map((p) => {
     const facts = scoreFacts.get(p.id) ?? EMPTY_SCORE_FACTS
     const result = scoreOf(facts, period, rules.weights)
     const light = lightOf(lightFacts.get(p.id) ?? emptyLightFacts(), date, rules.thresholds)
@@ -93,16 +117,44 @@ export async function computeRanking(db: Kysely<Database>, period: Period, rules
       basis: rankBasis(result, facts, milestoneCounts.get(p.id) ?? 0),
       tie: null,
     }
-    // What the order needs besides the row: the exact investment rate (the row shows it rounded).
-    return { code: p.code, score: result.score, investmentRate: rate, leaderOrder: p.leaderOrder ?? 0, row }
+    return { code: p.code, score: result.score, investmentRate: rate, leaderOrder: p.leaderOrder ?? 0, row, facts }
   })
-  const ordered = rankOrder(rows).map(({ row: entry, rank, tie }) => {
-    entry.row.rank = rank
-    entry.row.tie = tie
-    return entry
-  })
-  const projects = ordered.map((entry) => entry.row)
+}
 
+/**
+ * Every project's row for `period` (score, components, 计分依据, light) in rank order with shared places and
+ * tie-breaks, and the leader, township and unit rankings built from them.
+ */
+export async function computeRanking(db: Kysely<Database>, period: Period, rules: Rules): Promise<LiveRanking> {
+  return assembleRanking(await rankEntries(db, period, rules))
+}
+
+/**
+ * The ranking of entries (rankEntries): the projects in rank order, the three group rankings, and the facts.
+ * The order depends only on scores, rates and codes (rankOrder), so entries may come in any order.
+ */
+export function assembleRanking(entries: readonly RankEntry[]): LiveRanking {
+  // Each row is built once, in one shape, and given its place in the sorted order (at 10,000 rows copying and
+  // grouping copies cost as much as the rules themselves). The entries' own rows are left as they are: a
+  // ranking brought up to date later takes its places again from them (services/ranking.ts).
+  const ordered = rankOrder(entries)
+  const projects = ordered.map(({ row: entry, rank, tie }) => ({ ...entry.row, rank, tie }))
+  return {
+    projects,
+    groups: groupRankings(projects, (i) => ordered[i]!.row.leaderOrder),
+    facts: new Map(entries.map((e) => [e.row.projectId, e.facts])),
+    order: ordered.map((o) => o.row),
+  }
+}
+
+/**
+ * The leader, township and unit rankings of project rows in rank order (the mean of their members' scores,
+ * rankGroups); `leaderOrder(i)`: the official order of row i's 包联领导 (the leaders' tie order).
+ */
+export function groupRankings(
+  rows: readonly Pick<LiveProjectRow, 'score' | 'light' | 'leader' | 'township' | 'leadUnit'>[],
+  leaderOrder: (index: number) => number,
+): Record<GroupBy, LiveGroupRow[]> {
   type Group = { name: string; tieOrder: number | string; members: GroupMember[] }
   const byLeader = new Map<number, Group>()
   const byTownship = new Map<number, Group>()
@@ -117,21 +169,17 @@ export async function computeRanking(db: Kysely<Database>, period: Period, rules
     if (g) g.members.push(m)
     else groups.set(ref.id, { name: ref.name, tieOrder, members: [m] })
   }
-  for (const { row: r, leaderOrder } of ordered) {
+  rows.forEach((r, i) => {
     const member = { score: r.score, light: r.light }
-    if (r.leader) add(byLeader, r.leader, leaderOrder, member) // none: no 包联领导 on that date
+    if (r.leader) add(byLeader, r.leader, leaderOrder(i), member) // none: no 包联领导 on that date
     add(byTownship, r.township, r.township.name, member)
     add(byUnit, r.leadUnit, r.leadUnit.name, member)
-  }
+  })
   const group = (groups: Map<number, Group>): LiveGroupRow[] =>
     rankGroups([...groups].map(([key, g]) => ({ key, tieOrder: g.tieOrder, members: g.members }))).map(
       ({ key, ...rest }) => ({ group: { id: key, name: groups.get(key)!.name }, ...rest }),
     )
-  return {
-    projects,
-    groups: { leader: group(byLeader), township: group(byTownship), unit: group(byUnit) },
-    facts: scoreFacts,
-  }
+  return { leader: group(byLeader), township: group(byTownship), unit: group(byUnit) }
 }
 
 /** One project's records, loaded (only this project's) for its breakdown. */

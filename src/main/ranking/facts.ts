@@ -106,8 +106,17 @@ const yearStart = (date: string) => `${date.slice(0, 4)}-01`
 
 export type InvestmentFacts = Awaited<ReturnType<typeof investmentFacts>>
 
-/** Investment reported for the year of `date`, months up to `untilPeriod`, and that year's annual plan. */
-export async function investmentFacts(db: Kysely<Database>, date: IsoDate, untilPeriod: Period) {
+/**
+ * Investment reported for the year of `date`, months up to `untilPeriod`, and that year's annual plan (万元, by
+ * project id); of the projects `ids` only, when given.
+ */
+export async function investmentFacts(
+  db: Kysely<Database>,
+  date: IsoDate,
+  untilPeriod: Period,
+  ids?: readonly number[],
+) {
+  const only = ids ? (ids.length ? [...ids] : [0]) : null
   const completed = await db
     .selectFrom('monthly_reports')
     .select([
@@ -116,6 +125,7 @@ export async function investmentFacts(db: Kysely<Database>, date: IsoDate, until
     ])
     .where('period', '>=', yearStart(date))
     .where('period', '<=', untilPeriod)
+    .$if(only !== null, (q) => q.where('project_id', 'in', only!))
     // Not the (project_id, period) key for the grouping: the covering (period, project_id, investment) index
     // reads only this year's rows.
     .groupBy(dialectOf(db).groupKey('project_id'))
@@ -124,6 +134,7 @@ export async function investmentFacts(db: Kysely<Database>, date: IsoDate, until
     .selectFrom('annual_plans')
     .select(['project_id', 'amount'])
     .where('year', '=', Number(date.slice(0, 4)))
+    .$if(only !== null, (q) => q.where('project_id', 'in', only!))
     .execute()
   return {
     completed: new Map(completed.map((r) => [r.project_id, Number(r.total)])),
@@ -167,7 +178,7 @@ export async function scoreFactsAll(
     .groupBy('project_id')
   if (ids) problemsQuery = problemsQuery.where('project_id', 'in', ids.length ? [...ids] : [0])
   const problems = await problemsQuery.execute()
-  const inv = investment ?? (await investmentFacts(db, date, period))
+  const inv = investment ?? (await investmentFacts(db, date, period, ids))
   const facts = new Map<number, ScoreFacts>()
   const get = (id: number) => {
     let f = facts.get(id)
@@ -223,8 +234,9 @@ export async function lightFactsAll(
     .where('deadline', '<', date)
     .where(sql<boolean>`(closed_on IS NULL OR closed_on > ${date})`)
   if (filter) overdueProblems = overdueProblems.where('project_id', 'in', filter)
-  const inv = investment ?? (await investmentFacts(db, date, periodOf(date)))
+  const inv = investment ?? (await investmentFacts(db, date, periodOf(date), ids))
   const facts = new Map<number, LightFacts>()
+  const wanted = filter ? new Set(filter) : null
   const get = (id: number) => {
     let f = facts.get(id)
     if (!f) {
@@ -239,7 +251,7 @@ export async function lightFactsAll(
     }
     return f
   }
-  for (const id of new Set([...inv.completed.keys(), ...inv.plans.keys()])) get(id)
+  for (const id of new Set([...inv.completed.keys(), ...inv.plans.keys()])) if (!wanted || wanted.has(id)) get(id)
   for (const m of await open.orderBy('planned_date').orderBy('id').execute()) {
     const item = { id: m.id, name: m.name, plannedDate: m.planned_date }
     if (m.planned_date < date) get(m.project_id).overdue.push(item)

@@ -31,14 +31,24 @@ import { emptyLightFacts, investmentFacts, lightFactsAll, listedNow } from '../r
 import { readRules } from './settings'
 import { projectsWithOwners } from './common'
 
-/** Every project on the key-project list (not 调出 or 归档) as a card, with its light as of `today`. */
-export async function kanbanCards(db: Kysely<Database>, today: IsoDate, rules: Rules): Promise<KanbanCard[]> {
+/**
+ * Every project on the key-project list (not 调出 or 归档) as a card, with its light as of `today`, in board order;
+ * of the projects `ids` only, when given (those of them still on the list).
+ */
+export async function kanbanCards(
+  db: Kysely<Database>,
+  today: IsoDate,
+  rules: Rules,
+  ids?: readonly number[],
+): Promise<KanbanCard[]> {
+  const only = ids ? (ids.length ? [...ids] : [0]) : null
   const rows = await projectsWithOwners(db)
     // One grouped pass over the milestones for all cards.
     .leftJoin(
       (eb) =>
         eb
           .selectFrom('milestones')
+          .$if(only !== null, (q) => q.where('project_id', 'in', only!))
           .select([
             'project_id',
             sql<number>`count(*)`.as('total'),
@@ -71,11 +81,12 @@ export async function kanbanCards(db: Kysely<Database>, today: IsoDate, rules: R
       'm.due',
     ])
     .where(listedNow())
+    .$if(only !== null, (q) => q.where('p.id', 'in', only!))
     .orderBy('p.position')
     .orderBy('p.id')
     .execute()
-  const investment = await investmentFacts(db, today, periodOf(today))
-  const facts = await lightFactsAll(db, today, rules.thresholds, undefined, investment)
+  const investment = await investmentFacts(db, today, periodOf(today), only ?? undefined)
+  const facts = await lightFactsAll(db, today, rules.thresholds, only ?? undefined, investment)
   return rows.map((r): KanbanCard => {
     const light = lightOf(facts.get(r.id) ?? emptyLightFacts(), today, rules.thresholds)
     const plan = investment.plans.get(r.id) ?? 0
@@ -111,7 +122,24 @@ export async function todaysCards(
   today: IsoDate,
   version: number,
 ): Promise<KanbanCard[]> {
-  return deps.boards.get(today, version, async () => kanbanCards(db, today, (await readRules(db)).rules))
+  return deps.boards.get(
+    today,
+    version,
+    async () => kanbanCards(db, today, (await readRules(db)).rules),
+    async (kept, touched) =>
+      replaceCards(kept, touched, await kanbanCards(db, today, (await readRules(db)).rules, [...touched])),
+  )
+}
+
+/**
+ * `cards` with those of the projects `touched` replaced by `fresh` (theirs as now; a project gone from the list
+ * has none), in board order: position, then id, as kanbanCards orders them.
+ */
+export function replaceCards(cards: KanbanCard[], touched: Set<number>, fresh: KanbanCard[]): KanbanCard[] {
+  return cards
+    .filter((c) => !touched.has(c.id))
+    .concat(fresh)
+    .sort((a, b) => a.position - b.position || a.id - b.id)
 }
 
 /** The cards matching the board's filters, in board order. */
@@ -207,8 +235,10 @@ export function kanbanHandlers(deps: Deps) {
             `目标位置的项目（编号 ${beforeId}）不在「${STAGE_LABELS[toStage]}」阶段，请刷新看板后重试`,
           )
         // No room left between the neighbours: the column renumbered with fresh gaps (rare; one statement each).
-        for (const p of placed.renumbered)
+        for (const p of placed.renumbered) {
           await w.db.updateTable('projects').set({ position: p.position }).where('id', '=', p.id).execute()
+          w.touched?.add(p.id) // their place on the board changed too (the kept cards, the open pages)
+        }
         const position = placed.position
         const stageChanged = toStage !== before.stage
         const { actualStart, actualEnd } = datesAfterMove(before.stage, toStage, movedOn, {

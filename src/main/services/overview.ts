@@ -25,10 +25,19 @@ import type { Database } from '../db/schema'
 import type { IsoDate } from '../../shared/dates'
 import type { Rules } from '../../shared/domain'
 
+/** One project's share of 总览's counts (a project on the key-project list). */
+interface ProjectShare {
+  stage: Stage
+  light: Light
+  /** The year's completed investment and annual plan (万元, as stored). */
+  completed: number
+  plan: number
+}
+
 /**
- * The counts of 总览 that do not depend on who asks: projects per stage and per light (on the key-project list),
- * the year's completed investment and plan, the projects owing last month's report and the open problems by
- * 办结时限 — over all projects, or over `scope` (我的项目).
+ * The facts of 总览 that do not depend on who asks: each listed project's stage, light and investment, the
+ * projects owing last month's report (board order) and the open problems (by 办结时限) — over all projects, or
+ * over `scope` (我的项目; a kept one brought up to date: the projects a write touched).
  */
 async function officeFacts(
   db: Kysely<Database>,
@@ -37,42 +46,31 @@ async function officeFacts(
   rules: Rules,
   scope: number[] | null,
 ) {
-  // Counts only: the stages from one grouped query, the lights from the same facts as the kanban's (without
-  // building every card — at province scale that is most of the time of this call).
-  const stages = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>
-  // Only projects on the key-project list (not 调出 or 归档), as on the kanban.
-  for (const r of await db
+  // The lights from the same facts as the kanban's (without building every card — at province scale that is
+  // most of the time of this call). Only projects on the key-project list (not 调出 or 归档), as on the kanban.
+  const inv = await investmentFacts(db, today, periodOf(today), scope ?? undefined)
+  const facts = await lightFactsAll(db, today, rules.thresholds, scope ?? undefined, inv)
+  const projects = new Map<number, ProjectShare>()
+  for (const { id, stage } of await db
     .selectFrom('projects as p')
-    .select(['p.stage', (eb) => eb.fn.countAll<number>().as('n')])
+    .select(['p.id', 'p.stage'])
     .where(listedNow())
     .$if(scope !== null, (q) => q.where('p.id', 'in', scope!))
-    .groupBy('p.stage')
     .execute())
-    stages[r.stage] = Number(r.n)
-  const inv = await investmentFacts(db, today, periodOf(today))
-  const facts = await lightFactsAll(db, today, rules.thresholds, undefined, inv)
-  const lights: Record<Light, number> = { red: 0, yellow: 0, green: 0 }
-  const listed = new Set<number>()
-  for (const { id } of await db
-    .selectFrom('projects as p')
-    .select('p.id')
-    .where(listedNow())
-    .$if(scope !== null, (q) => q.where('p.id', 'in', scope!))
-    .execute()) {
-    listed.add(id)
-    lights[lightOf(facts.get(id) ?? emptyLightFacts(), today, rules.thresholds).light]++
-  }
-  // The year's figures of the projects on the list (a project 调出 or 归档 keeps its reports, not its place here).
-  const sumListed = (m: Map<number, number>) => [...m].reduce((s, [id, v]) => (listed.has(id) ? s + v : s), 0)
-  const completed = sumListed(inv.completed)
-  const annualPlan = sumListed(inv.plans)
+    projects.set(id, {
+      stage,
+      light: lightOf(facts.get(id) ?? emptyLightFacts(), today, rules.thresholds).light,
+      // The year's figures of the projects on the list (a project 调出 or 归档 keeps its reports, not its place here).
+      completed: inv.completed.get(id) ?? 0,
+      plan: inv.plans.get(id) ?? 0,
+    })
 
   // Projects under construction or in production owe a report for last month.
   const owing = await db
     .selectFrom('projects as p')
     .innerJoin('task_forces as tf', 'tf.project_id', 'p.id')
     .innerJoin('dict_items as u', 'u.id', 'tf.lead_unit_id')
-    .select(['p.id', 'p.code', 'p.name', 'u.name as unit'])
+    .select(['p.id', 'p.code', 'p.name', 'p.position', 'u.name as unit'])
     .where('p.stage', 'in', ['construction', 'production'])
     .where(listedNow())
     .$if(scope !== null, (q) => q.where('p.id', 'in', scope!))
@@ -94,17 +92,71 @@ async function officeFacts(
     .selectFrom('problems as q')
     .innerJoin('projects as p', 'p.id', 'q.project_id')
     .innerJoin('dict_items as u', 'u.id', 'q.responsible_unit_id')
-    .select(['p.id', 'p.code', 'p.name', 'q.description', 'q.deadline', 'u.name as unit'])
+    .select(['p.id', 'p.code', 'p.name', 'q.id as problemId', 'q.description', 'q.deadline', 'u.name as unit'])
     .where('q.status', '!=', 'closed')
     .where(listedNow())
     .$if(scope !== null, (q) => q.where('p.id', 'in', scope!))
     .orderBy('q.deadline')
+    .orderBy('q.id')
     .execute()
-  return { stages, lights, completed, annualPlan, owing, overdue }
+  return withTotals(projects, owing, overdue)
+}
+
+type OwingRow = { id: number; code: string; name: string; position: number; unit: string }
+type OverdueRow = {
+  id: number
+  code: string
+  name: string
+  problemId: number
+  description: string
+  deadline: string
+  unit: string
+}
+
+/** The facts with their counts: projects per stage and per light, the year's completed investment and plan. */
+function withTotals(projects: Map<number, ProjectShare>, owing: OwingRow[], overdue: OverdueRow[]) {
+  const stages = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>
+  const lights: Record<Light, number> = { red: 0, yellow: 0, green: 0 }
+  let completed = 0
+  let annualPlan = 0
+  for (const p of projects.values()) {
+    stages[p.stage]++
+    lights[p.light]++
+    completed += p.completed
+    annualPlan += p.plan
+  }
+  return { projects, stages, lights, completed, annualPlan, owing, overdue }
 }
 
 /** What officeFacts gives: kept per data version in Deps.overviews. */
 export type OfficeFacts = Awaited<ReturnType<typeof officeFacts>>
+
+/**
+ * Kept facts brought up to date after writes that touched only the projects `touched`: their shares, owed
+ * reports and open problems read again, the rest kept, in the same orders as officeFacts gives them.
+ */
+async function patchOfficeFacts(
+  db: Kysely<Database>,
+  today: IsoDate,
+  reportPeriod: string,
+  rules: Rules,
+  kept: OfficeFacts,
+  touched: Set<number>,
+): Promise<OfficeFacts> {
+  const part = await officeFacts(db, today, reportPeriod, rules, [...touched])
+  const projects = new Map(kept.projects)
+  for (const id of touched) projects.delete(id)
+  for (const [id, share] of part.projects) projects.set(id, share)
+  const owing = kept.owing
+    .filter((r) => !touched.has(r.id))
+    .concat(part.owing)
+    .sort((a, b) => a.position - b.position || a.id - b.id)
+  const overdue = kept.overdue
+    .filter((r) => !touched.has(r.id))
+    .concat(part.overdue)
+    .sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : a.problemId - b.problemId))
+  return withTotals(projects, owing, overdue)
+}
 
 export function overviewHandlers(deps: Deps) {
   return {
@@ -118,8 +170,11 @@ export function overviewHandlers(deps: Deps) {
         // 我的项目: every count over the caller's own projects only (0 stands for "none": never an empty IN).
         const { stages, lights, completed, annualPlan, owing, overdue } = onlyMine
           ? await officeFacts(db, today, reportPeriod, rules, [...mine, 0])
-          : await deps.overviews.get(today, await readDataVersion(db), () =>
-              officeFacts(db, today, reportPeriod, rules, null),
+          : await deps.overviews.get(
+              today,
+              await readDataVersion(db),
+              () => officeFacts(db, today, reportPeriod, rules, null),
+              (kept, touched) => patchOfficeFacts(db, today, reportPeriod, rules, kept, touched),
             )
         const months = monthsElapsed(today)
         const item = (c: { id: number; code: string; name: string }, detail: string): OverviewItem => ({

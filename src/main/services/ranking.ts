@@ -5,7 +5,8 @@
 import type { Kysely } from 'kysely'
 import { AppError } from '../../shared/errors'
 import { formatPeriodChinese, lastDayOfPeriod, localToday, periodOf, type Period } from '../../shared/dates'
-import { rankChange } from '../../shared/rules/ranking'
+import { insertInPlace, placesInOrder, rankChange } from '../../shared/rules/ranking'
+import { compare } from '../../shared/rules/fraction'
 import type {
   Breakdown,
   FrozenMonth,
@@ -13,13 +14,23 @@ import type {
   GroupRankRow,
   ProjectRankRow,
   RankingMeta,
+  RankTie,
 } from '../../shared/rules/types'
 import { audit } from '../audit'
 import { readTx, writeTx, type Deps } from '../context'
 import type { Database, RankingKind } from '../db/schema'
 import { parseBreakdownSnapshot, parseFrozenRules, parseGroupRankingRow, parseProjectRankingRow } from '../db/json'
 import type { HandlerMap } from '../handler-types'
-import { computeBreakdown, computeRanking, lightsAt, type LiveGroupRow, type LiveProjectRow } from '../ranking/compute'
+import {
+  computeBreakdown,
+  computeRanking,
+  groupRankings,
+  lightsAt,
+  rankEntries,
+  type LiveGroupRow,
+  type LiveProjectRow,
+  type RankEntry,
+} from '../ranking/compute'
 import { snapshotBreakdowns } from '../ranking/snapshot'
 import { readRules } from './settings'
 import { readDataVersion } from '../store/data-version'
@@ -124,15 +135,17 @@ async function meta(db: Kysely<Database>, period: Period): Promise<RankingMeta &
   }
 }
 
+/** The change of `rank` against the previous frozen month's ranks (`previous` undefined: none frozen before). */
+function changeOf(rank: number | null, key: number, previous: Map<number, number | null> | undefined) {
+  return rankChange(rank, previous === undefined ? undefined : (previous.get(key) ?? null))
+}
+
 function withChange<T extends { rank: number | null }>(
   rows: T[],
   key: (r: T) => number,
   previous: Map<number, number | null> | undefined,
 ) {
-  return rows.map((r) => ({
-    ...r,
-    change: rankChange(r.rank, previous === undefined ? undefined : (previous.get(key(r)) ?? null)),
-  }))
+  return rows.map((r) => ({ ...r, change: changeOf(r.rank, key(r), previous) }))
 }
 
 function toFrozenMonth(
@@ -150,17 +163,47 @@ export interface MonthRanking {
   meta: RankingMeta
   projects: ProjectRankRow[]
   groups: Record<GroupBy, GroupRankRow[]>
+  /**
+   * How it was made, for bringing it up to date after a write (patchMonthRanking): the entries it was ranked
+   * from, in rank order, when computed from the data (null: read from the month's snapshot), and the ranks the changes compare
+   * with, with whether those were computed from the data too (a month frozen before snapshots existed).
+   */
+  made: {
+    order: RankEntry[] | null
+    /** The same entries by project id (to see whether a write changed them at all). */
+    byId: Map<number, RankEntry> | null
+    previous: Record<RankingKind, Map<number, number | null>> | undefined
+    previousLive: boolean
+  }
 }
 
 /** Months' rankings kept: this month, last month and a couple looked back at (10,000 projects ≈ 15 MB each). */
 export const KEPT_MONTHS = 4
+
+/** The screens' shape of a ranking: rows with their rank changes against `previous`. */
+function withChanges(
+  meta: RankingMeta,
+  projects: LiveProjectRow[],
+  groups: Record<GroupBy, LiveGroupRow[]>,
+  made: MonthRanking['made'],
+): MonthRanking {
+  const { previous } = made
+  const grouped = (by: GroupBy) => withChange(groups[by], (r) => r.group.id, previous?.[by]) as GroupRankRow[]
+  return {
+    meta,
+    projects: withChange(projects, (r) => r.projectId, previous?.project) as ProjectRankRow[],
+    groups: { leader: grouped('leader'), township: grouped('township'), unit: grouped('unit') },
+    made,
+  }
+}
 
 /** Builds a month's ranking, all four groupings with their changes: computed when open, else from its snapshot. */
 async function buildMonthRanking(db: Kysely<Database>, period: Period): Promise<MonthRanking> {
   const { live, ...m } = await meta(db, period)
   let projects: LiveProjectRow[]
   let groups: Record<GroupBy, LiveGroupRow[]>
-  if (live) ({ projects, groups } = await computeRanking(db, period, m.rules))
+  let order: RankEntry[] | null = null
+  if (live) ({ projects, groups, order } = await computeRanking(db, period, m.rules))
   else {
     projects = await snapshotProjectRows(db, period)
     groups = {
@@ -169,19 +212,82 @@ async function buildMonthRanking(db: Kysely<Database>, period: Period): Promise<
       unit: await snapshotGroupRows(db, period, 'unit'),
     }
   }
+  const previousLive = m.previousPeriod !== null && !(await snapshotOf(db, m.previousPeriod))
   const previous = await previousRanks(db, m.previousPeriod)
-  const grouped = (by: GroupBy) => withChange(groups[by], (r) => r.group.id, previous?.[by]) as GroupRankRow[]
-  return {
-    meta: m,
-    projects: withChange(projects, (r) => r.projectId, previous?.project) as ProjectRankRow[],
-    groups: { leader: grouped('leader'), township: grouped('township'), unit: grouped('unit') },
-  }
+  const byId = order && new Map(order.map((e) => [e.row.projectId, e]))
+  return withChanges(m, projects, groups, { order, byId, previous, previousLive })
 }
 
 /**
+ * A kept ranking of `period` brought up to date after writes that touched only the projects `touched` (their
+ * entries computed again, the whole ranked again: a score moves everyone's places). Writes that freeze a month
+ * or change the rules name no project, so they never come here (versioned-cache.ts). A month read from its
+ * snapshot is as it was, unless its changes compare with a month frozen before snapshots (computed from data).
+ */
+async function patchMonthRanking(
+  db: Kysely<Database>,
+  period: Period,
+  kept: MonthRanking,
+  touched: Set<number>,
+): Promise<MonthRanking> {
+  const { order, byId, previous, previousLive } = kept.made
+  if (previousLive) return buildMonthRanking(db, period)
+  if (!order || !byId) return kept
+  const fresh = await rankEntries(db, period, kept.meta.rules, [...touched])
+  // Most writes do not change a past month (a milestone completed today, this month's report, a new problem):
+  // the same entries give the same ranking, kept as it is.
+  const wasThere = [...touched].filter((id) => byId.has(id)).length
+  if (fresh.length === wasThere && fresh.every((e) => sameEntry(byId.get(e.row.projectId), e))) return kept
+  // The others keep their order: the changed ones are put where they now belong (not ten thousand sorted again).
+  const next = order.filter((e) => !touched.has(e.row.projectId))
+  for (const entry of fresh) insertInPlace(next, entry)
+  // A row whose project, place and tie are as before is the row it was (most are, after one project's change).
+  const before = new Map(kept.projects.map((r) => [r.projectId, r]))
+  const projects = placesInOrder(next).map(({ row: entry, rank, tie }): ProjectRankRow => {
+    const id = entry.row.projectId
+    const old = before.get(id)
+    if (old && !touched.has(id) && old.rank === rank && sameTie(old.tie, tie)) return old
+    return { ...entry.row, rank, tie, change: changeOf(rank, id, previous?.project) }
+  })
+  const groups = groupRankings(projects, (i) => next[i]!.leaderOrder)
+  const grouped = (by: GroupBy) => withChange(groups[by], (r) => r.group.id, previous?.[by]) as GroupRankRow[]
+  return {
+    meta: kept.meta,
+    projects,
+    groups: { leader: grouped('leader'), township: grouped('township'), unit: grouped('unit') },
+    made: { ...kept.made, order: next, byId: withEntries(byId, touched, fresh) },
+  }
+}
+
+/** `byId` without the projects `touched`, with the `fresh` entries (a copy: the kept ranking keeps its own). */
+function withEntries(byId: Map<number, RankEntry>, touched: Set<number>, fresh: RankEntry[]): Map<number, RankEntry> {
+  const next = new Map(byId)
+  for (const id of touched) next.delete(id)
+  for (const e of fresh) next.set(e.row.projectId, e)
+  return next
+}
+
+/** Whether a project's entry is what it was: its row, its place's keys and its facts (a ranking's every input). */
+function sameEntry(old: RankEntry | undefined, e: RankEntry): boolean {
+  if (!old || old.code !== e.code || old.score !== e.score || old.leaderOrder !== e.leaderOrder) return false
+  const rates =
+    old.investmentRate && e.investmentRate
+      ? compare(old.investmentRate, e.investmentRate) === 0
+      : old.investmentRate === e.investmentRate
+  return (
+    rates && JSON.stringify(old.row) === JSON.stringify(e.row) && JSON.stringify(old.facts) === JSON.stringify(e.facts)
+  )
+}
+
+/** Whether two ties are the same (a row frozen before ties were kept has none: undefined). */
+const sameTie = (a: RankTie | null | undefined, b: RankTie | null) =>
+  (a ?? null) === b || (a != null && b !== null && a.size === b.size && a.by === b.by)
+
+/**
  * A month's ranking (all four groupings, with rank changes), computed once per data version and kept
- * (versioned-cache.ts); a frozen month from its snapshot. `db` is the caller's read transaction: the version and
- * the rows it keys are read on the same snapshot (`version`: already read there).
+ * (versioned-cache.ts), brought up to date for the projects later writes touched; a frozen month from its
+ * snapshot. `db` is the caller's read transaction: the version and the rows it keys are read on the same
+ * snapshot (`version`: already read there).
  */
 export async function monthRanking(
   deps: Deps,
@@ -190,7 +296,12 @@ export async function monthRanking(
   version?: number,
 ): Promise<MonthRanking> {
   version ??= await readDataVersion(db)
-  return deps.rankings.get(period, version, () => buildMonthRanking(db, period))
+  return deps.rankings.get(
+    period,
+    version,
+    () => buildMonthRanking(db, period),
+    (kept, touched) => patchMonthRanking(db, period, kept, touched),
+  )
 }
 
 /** The ranking page's sort columns; null: no rank or no score, listed last in either direction. */

@@ -18,9 +18,18 @@ export { MOST_IDS }
 
 type Listener = (change: DataChange) => void
 
-/** The changes of one store, for whoever listens in this process (the HTTP host's streams, the desktop's windows). */
+/** How many recent changes a feed remembers for `touchedBetween` (older spans are "anything may have changed"). */
+export const REMEMBERED_CHANGES = 2000
+
+/**
+ * The changes of one store, for whoever listens in this process (the HTTP host's streams, the desktop's windows),
+ * and a memory of the recent ones: which projects each version touched, so that what is computed from the whole
+ * data can be brought up to date for those projects only (versioned-cache.ts).
+ */
 export class ChangeFeed {
   private readonly listeners = new Set<Listener>()
+  /** version → the projects it touched (null: any may have changed); insertion order is arrival order. */
+  private readonly recent = new Map<number, number[] | null>()
   /** Called once when the first listener comes (PostgreSQL starts LISTENing then, not for a command-line run). */
   constructor(private readonly onFirst: () => void = () => {}) {}
 
@@ -34,7 +43,34 @@ export class ChangeFeed {
     return this.listeners.size
   }
 
+  /**
+   * Remembers a committed change without telling the listeners: a PostgreSQL write's own process learns of it at
+   * once (its NOTIFY reaches the listeners, when any, a moment later). Remembering one twice is harmless.
+   */
+  record(change: DataChange): void {
+    this.recent.set(change.version, change.projectIds)
+    if (this.recent.size > REMEMBERED_CHANGES) this.recent.delete(this.recent.keys().next().value!)
+  }
+
+  /**
+   * The projects the versions after `from` up to `to` touched, or null when that is not known for certain: a
+   * version in between was not heard (another process's write while nobody listened, a dropped connection), or
+   * one of them may have changed anything (no project named, more than MOST_IDS, a restore). Null asks the
+   * caller to compute from the whole data again — never wrong, only slower.
+   */
+  touchedBetween(from: number, to: number): Set<number> | null {
+    if (!(to > from) || to - from > REMEMBERED_CHANGES) return null
+    const ids = new Set<number>()
+    for (let v = from + 1; v <= to; v++) {
+      const touched = this.recent.get(v)
+      if (!touched || touched.length === 0) return null // unknown (undefined), anything (null) or nothing named ([])
+      for (const id of touched) ids.add(id)
+    }
+    return ids
+  }
+
   emit(change: DataChange): void {
+    this.record(change)
     for (const listener of [...this.listeners])
       try {
         listener(change)
@@ -46,7 +82,8 @@ export class ChangeFeed {
 
 /** What a write says of itself for its announcement (WriteOptions.announce): the projects it touched, and by whom. */
 export interface WriteNote {
-  projectIds: number[]
+  /** null: the write changed something not of one project (a dictionary, the rules, an account). */
+  projectIds: number[] | null
   by: number | null
 }
 
@@ -55,7 +92,7 @@ export function changeOf(version: number, note: WriteNote | undefined): DataChan
   const ids = note?.projectIds
   return {
     version,
-    projectIds: ids === undefined || ids.length > MOST_IDS ? null : [...new Set(ids)].sort((a, b) => a - b),
+    projectIds: ids == null || ids.length > MOST_IDS ? null : [...new Set(ids)].sort((a, b) => a - b),
     by: note?.by ?? null,
   }
 }

@@ -33,13 +33,29 @@ function byRate(a: Rankable, b: Rankable): number {
 export function rankOrder<T extends Rankable>(
   rows: readonly T[],
 ): { row: T; rank: number | null; tie: RankTie | null }[] {
+  const ranked = rows.filter((r) => r.score !== null).sort(byPlace)
+  const unranked = rows.filter((r) => r.score === null).sort(byPlace)
+  return placesInOrder([...ranked, ...unranked])
+}
+
+/**
+ * The order of rankOrder as a comparison (docs/rules.md §4): ranked before unranked; among the ranked the
+ * score, highest first, then the investment rate (missing last), then the code; the unranked by code.
+ */
+export function byPlace(a: Rankable, b: Rankable): number {
+  if ((a.score === null) !== (b.score === null)) return a.score === null ? 1 : -1
+  if (a.score !== b.score) return b.score! - a.score!
+  return (a.score === null ? 0 : byRate(a, b)) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
+}
+
+/**
+ * The places and ties of rows already in rankOrder's order (byPlace): a ranking brought up to date inserts the
+ * changed rows where they belong and takes the places again, without sorting ten thousand rows.
+ */
+export function placesInOrder<T extends Rankable>(
+  rows: readonly T[],
+): { row: T; rank: number | null; tie: RankTie | null }[] {
   const ranked = rows.filter((r) => r.score !== null)
-  const unranked = rows.filter((r) => r.score === null)
-  ranked.sort((a, b) => {
-    if (a.score !== b.score) return b.score! - a.score!
-    return byRate(a, b) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
-  })
-  unranked.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
   const out: { row: T; rank: number | null; tie: RankTie | null }[] = sharedPlaces(ranked, (r) => r.score!).map(
     (p) => ({ ...p, tie: null }),
   )
@@ -53,8 +69,21 @@ export function rankOrder<T extends Rankable>(
       }
     start = end
   }
-  for (const row of unranked) out.push({ row, rank: null, tie: null })
+  for (const row of rows) if (row.score === null) out.push({ row, rank: null, tie: null })
   return out
+}
+
+/** Inserts `row` into `ordered` (in byPlace order) where it belongs, by binary search; returns `ordered`. */
+export function insertInPlace<T extends Rankable>(ordered: T[], row: T): T[] {
+  let lo = 0
+  let hi = ordered.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (byPlace(ordered[mid]!, row) < 0) lo = mid + 1
+    else hi = mid
+  }
+  ordered.splice(lo, 0, row)
+  return ordered
 }
 
 /**

@@ -12,7 +12,7 @@ import type { Database } from '../../db/schema'
 import type { IntegrityResult, Store } from '../port'
 import { POSTGRES_DIALECT } from '../dialects'
 import { advanceDataVersion } from '../data-version'
-import { CHANGES_CHANNEL, ChangeFeed, changeOf } from '../changes'
+import { CHANGES_CHANNEL, ChangeFeed, changeOf, type DataChange } from '../changes'
 import { listenForChanges, type Listener } from './listen'
 import { TableJobBoard } from './jobs'
 import { isRetryable, translatePgError } from './errors'
@@ -171,19 +171,25 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       const deadline = Date.now() + retryForMs
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db
+          const committed: { change: DataChange | null } = { change: null }
+          const result = await db
             .transaction()
             .setIsolationLevel('serializable')
             .execute(async (trx) => {
               const result = await fn(trx)
+              committed.change = null // a run again after a conflict starts over
               if (!options?.keepDataVersion) {
                 const version = await advanceDataVersion(trx)
                 // Delivered by the server at commit, to every app server listening (never for a rollback).
                 const change = changeOf(version, options?.announce?.())
                 await sql`SELECT pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify(change)})`.execute(trx)
+                committed.change = change
               }
               return result
             })
+          // Committed: this process knows at once what it changed (its kept computations, versioned-cache.ts).
+          if (committed.change) changes.record(committed.change)
+          return result
         } catch (error) {
           if (!isRetryable(error) || Date.now() >= deadline) throw error
           // Writers that read each other's rows: all but one are refused, and run again after a random wait
