@@ -717,8 +717,9 @@ describe('the PostgreSQL schema beside SQLite', () => {
       [7, 'schema_as_of_sqlite_7'],
       [8, 'data_version'],
       [9, 'server_state'],
+      [10, 'problem_order'],
     ])
-    expect(PG_SCHEMA_VERSION).toBe(9)
+    expect(PG_SCHEMA_VERSION).toBe(10)
     expect(PG_SCHEMA_VERSION).toBe(LATEST_SCHEMA_VERSION)
   })
 

@@ -54,7 +54,7 @@ describe('upgrading databases saved by earlier versions', () => {
         .readdirSync(FIXTURES)
         .filter((f) => f.endsWith('.db'))
         .sort(),
-    ).toEqual(versions.map((v) => `v${v}.db`))
+    ).toEqual(versions.map((v) => `v${v}.db`).sort()) // by name, as the folder lists them (v10 after v1)
   })
 
   describe.each(versions)('schema version %i', (version) => {

@@ -480,6 +480,12 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_user ON jobs (user_id);
 `
 
+// The office's problem list (问题清单, problem.page) is a page of all problems by 办结时限: read in that order from
+// an index, the first 50 of 55,000 need not be sorted (at 10,000 projects it was most of the call's time).
+const problemOrder = `
+CREATE INDEX problems_order ON problems (deadline, id);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial', sql: initial },
   { id: 2, name: 'defaults', sql: defaults },
@@ -490,6 +496,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 7, name: 'accounts_and_instructions', sql: accounts },
   { id: 8, name: 'data_version', sql: dataVersion },
   { id: 9, name: 'server_state', sql: serverState },
+  { id: 10, name: 'problem_order', sql: problemOrder },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.id

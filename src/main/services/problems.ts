@@ -1,5 +1,5 @@
 /** 问题清单: raise, assign, escalate (专班 → 包联领导 → 县调度会), 销号 with a resolution, reopen. */
-import { sql, type Kysely } from 'kysely'
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely'
 import { AppError } from '../../shared/errors'
 import { problemDateErrors, refuseImpossible } from '../../shared/date-checks'
 import {
@@ -23,9 +23,7 @@ import type { HandlerMap } from '../handler-types'
 import { checkVersion, containsPattern, must, requireDict } from './common'
 
 function problemQuery(db: Kysely<Database>) {
-  return db
-    .selectFrom('problems as q')
-    .innerJoin('projects as p', 'p.id', 'q.project_id')
+  return problemsWithProject(db)
     .innerJoin('dict_items as c', 'c.id', 'q.category_id')
     .innerJoin('dict_items as u', 'u.id', 'q.responsible_unit_id')
     .leftJoin('leaders as l', 'l.id', 'q.responsible_leader_id')
@@ -45,29 +43,43 @@ export async function listProblems(deps: Deps, f: ProblemFilters, slice: Slice =
   return (await q.$call(sliced(slice)).execute()).map(toProblem)
 }
 
+/** The problems with their project: what the filters read (problemQuery adds the names shown). */
+function problemsWithProject(db: Kysely<Database>) {
+  return db.selectFrom('problems as q').innerJoin('projects as p', 'p.id', 'q.project_id')
+}
+
 /**
- * The problem lists' filters (problem.list, problem.page); `text`: part of the description, or of the
- * project's name or code (any case).
+ * The problem lists' filters (problem.list, problem.page) as a condition on a query of `problemsWithProject`;
+ * `text`: part of the description, or of the project's name or code (any case).
  */
-function filtered(query: ReturnType<typeof problemQuery>, f: ProblemFilters & { text?: string }, dialect: Dialect) {
-  let q = query
-  if (f.projectId) q = q.where('q.project_id', '=', f.projectId)
-  if (f.status) q = q.where('q.status', '=', f.status)
-  if (f.level) q = q.where('q.level', '=', f.level)
-  if (f.categoryId) q = q.where('q.category_id', '=', f.categoryId)
-  if (f.responsibleUnitId) q = q.where('q.responsible_unit_id', '=', f.responsibleUnitId)
-  if (f.overdueOn) q = q.where('q.status', '!=', 'closed').where('q.deadline', '<', f.overdueOn)
-  if (f.text) {
-    const pattern = containsPattern(f.text)
-    q = q.where((eb) =>
-      eb.or([
-        dialect.likeIgnoringCase('q.description', pattern),
-        dialect.likeIgnoringCase('p.name', pattern),
-        dialect.likeIgnoringCase('p.code', pattern),
-      ]),
-    )
+function matching(f: ProblemFilters & { text?: string }, dialect: Dialect) {
+  return (eb: ExpressionBuilder<ProblemsDb, 'q' | 'p'>) => {
+    const all: Expression<SqlBool>[] = []
+    if (f.projectId) all.push(eb('q.project_id', '=', f.projectId))
+    if (f.status) all.push(eb('q.status', '=', f.status))
+    if (f.level) all.push(eb('q.level', '=', f.level))
+    if (f.categoryId) all.push(eb('q.category_id', '=', f.categoryId))
+    if (f.responsibleUnitId) all.push(eb('q.responsible_unit_id', '=', f.responsibleUnitId))
+    if (f.overdueOn) all.push(eb('q.status', '!=', 'closed'), eb('q.deadline', '<', f.overdueOn))
+    if (f.text) {
+      const pattern = containsPattern(f.text)
+      all.push(
+        eb.or([
+          dialect.likeIgnoringCase('q.description', pattern),
+          dialect.likeIgnoringCase('p.name', pattern),
+          dialect.likeIgnoringCase('p.code', pattern),
+        ]),
+      )
+    }
+    return eb.and(all)
   }
-  return q
+}
+
+type ProblemsDb = Database & { q: Database['problems']; p: Database['projects'] }
+
+/** problemQuery with the filters. */
+function filtered(query: ReturnType<typeof problemQuery>, f: ProblemFilters & { text?: string }, dialect: Dialect) {
+  return query.where(matching(f, dialect))
 }
 
 type ProblemRow = Awaited<ReturnType<ReturnType<typeof problemQuery>['executeTakeFirstOrThrow']>>
@@ -161,8 +173,9 @@ export function problemHandlers(deps: Deps) {
 
     'problem.page': ({ offset, limit, ...f }) =>
       readTx(deps, async (db): Promise<ProblemPage> => {
-        const counts = await filtered(problemQuery(db), f, deps.store.dialect)
-          .clearSelect()
+        // Counted without the names' joins: every problem has its category and unit (foreign keys).
+        const counts = await problemsWithProject(db)
+          .where(matching(f, deps.store.dialect))
           .select([
             (eb) => eb.fn.countAll<number>().as('total'),
             sql<number>`sum(CASE WHEN q.status = 'closed' THEN 1 ELSE 0 END)`.as('closed'),

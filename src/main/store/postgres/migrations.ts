@@ -422,10 +422,16 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_user ON jobs (user_id);
 `
 
+// As SQLite's migration 10: the problem list read in 办结时限 order from an index.
+const problemOrder = `
+CREATE INDEX problems_order ON problems (deadline, id);
+`
+
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 7, name: 'schema_as_of_sqlite_7', sql: schemaAsOfSqlite7 },
   { version: 8, name: 'data_version', sql: dataVersion },
   { version: 9, name: 'server_state', sql: serverState },
+  { version: 10, name: 'problem_order', sql: problemOrder },
 ]
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version
