@@ -26,6 +26,10 @@ function movableClock() {
   }
 }
 
+/** What every refused login says (services/auth.ts), under a policy's lock threshold and minutes. */
+const refusedLogin = (threshold: number, minutes: number) =>
+  `登录名或密码不正确。连续输错${threshold}次账号将锁定${minutes}分钟，锁定期间请稍后再试或请系统管理员解锁`
+
 /** The error of a refused call, checked for its code and a Chinese message. */
 function errorOf(outcome: Outcome<unknown>, code: string) {
   expect(outcome).toMatchObject({ ok: false, error: { code } })
@@ -209,15 +213,13 @@ describe('initial passwords', () => {
 })
 
 describe('failed logins and lockout', () => {
-  it('says how many tries are left, locks for 15 minutes at the 5th, and logs every step', async () => {
+  it('locks for 15 minutes at the 5th wrong password, says so alike to everyone, and logs every step', async () => {
     const time = movableClock()
     const app = await newApp(undefined, { clock: time.clock })
     await loginAs(app, 'zhangsan', { roles: ['office'] })
     const attempt = (password: string) => app.invoke('auth.login', { login: 'zhangsan', password }, newSession())
-    for (const left of [4, 3, 2, 1])
-      expect(errorOf(await attempt('Zb#wrong1'), 'UNAUTHENTICATED').message).toContain(`再错${left}次`)
-    const fifth = errorOf(await attempt('Zb#wrong1'), 'UNAUTHENTICATED')
-    expect(fifth.message).toContain('已锁定15分钟')
+    for (let i = 0; i < 5; i++)
+      expect(errorOf(await attempt('Zb#wrong1'), 'UNAUTHENTICATED').message).toBe(refusedLogin(5, 15))
     const events = (await eventsOf(app, 'zhangsan')).filter((e) => e === 'login_failed' || e === 'locked')
     expect(events).toEqual(['login_failed', 'login_failed', 'login_failed', 'login_failed', 'login_failed', 'locked'])
     const [locked] = await raw<{ locked_until: string }>(
@@ -233,7 +235,7 @@ describe('failed logins and lockout', () => {
     expect(
       errorOf(await app.invoke('auth.login', { login: 'zhangsan', password: CHANGED }, from), 'UNAUTHENTICATED')
         .message,
-    ).toContain('锁定')
+    ).toBe(refusedLogin(5, 15))
     expect(from.slot.token).toBeNull()
     expect((await securityRows(app)).at(-1)).toMatchObject({ event: 'login_failed', detail: '账号锁定中' })
 
@@ -250,10 +252,33 @@ describe('failed logins and lockout', () => {
   it('refuses an unknown login name without saying it is unknown, and logs it', async () => {
     const app = await newApp()
     const outcome = await app.invoke('auth.login', { login: 'nobody', password: PASSWORD }, newSession())
-    expect(errorOf(outcome, 'UNAUTHENTICATED').message).toBe('登录名或密码不正确')
+    expect(errorOf(outcome, 'UNAUTHENTICATED').message).toBe(refusedLogin(5, 15))
     expect(await securityRows(app)).toEqual([
       { event: 'login_failed', user_id: null, login: 'nobody', detail: '无此登录名' },
     ])
+  })
+
+  it('answers a stranger alike whether the name is unknown, known, locked or disabled; tells 停用 only to its password', async () => {
+    const app = await newApp()
+    await firstAdmin(app)
+    await loginAs(app, 'zhangsan', { roles: ['office'] })
+    await loginAs(app, 'lisi', { roles: ['office'] })
+    const said = async (login: string, password = 'Zb#guess99') =>
+      errorOf(await app.invoke('auth.login', { login, password }, newSession()), 'UNAUTHENTICATED').message
+    const unknown = await said('nobody')
+    expect(await said('zhangsan')).toBe(unknown)
+    for (let i = 0; i < 4; i++) await said('zhangsan') // locked now
+    expect(await said('zhangsan')).toBe(unknown)
+    expect(await said('zhangsan', CHANGED)).toBe(unknown) // the right password is not even checked while locked
+    const lisi = (await app.call('user.list', {})).find((u) => u.login === 'lisi')!
+    await app.call('user.update', { id: lisi.id, version: lisi.version, active: false })
+    expect(await said('lisi')).toBe(unknown)
+    expect(await said('lisi', CHANGED)).toBe('该账号已停用，请联系系统管理员')
+    // The administrator's log tells which it was.
+    const details = (await securityRows(app)).filter((r) => r.event === 'login_failed').map((r) => r.detail)
+    expect(details).toEqual(
+      expect.arrayContaining(['无此登录名', '账号锁定中', '账号已停用（密码错误）', '账号已停用']),
+    )
   })
 
   it('is unlocked at once by an administrator', async () => {
@@ -284,9 +309,9 @@ describe('failed logins and lockout', () => {
     await loginAs(app, 'zhangsan', { roles: ['office'] })
     await setPolicy(app, admin, { lockThreshold: 3, lockMinutes: 5 })
     const attempt = (password: string) => app.invoke('auth.login', { login: 'zhangsan', password }, newSession())
-    expect(errorOf(await attempt('Zb#wrong1'), 'UNAUTHENTICATED').message).toContain('再错2次，账号将锁定5分钟')
-    expect(errorOf(await attempt('Zb#wrong1'), 'UNAUTHENTICATED').message).toContain('再错1次')
-    expect(errorOf(await attempt('Zb#wrong1'), 'UNAUTHENTICATED').message).toContain('已锁定5分钟')
+    for (let i = 0; i < 3; i++)
+      expect(errorOf(await attempt('Zb#wrong1'), 'UNAUTHENTICATED').message).toBe(refusedLogin(3, 5))
+    expect((await eventsOf(app, 'zhangsan')).at(-1)).toBe('locked')
     time.advance(4)
     errorOf(await attempt(CHANGED), 'UNAUTHENTICATED')
     time.advance(2)

@@ -166,26 +166,26 @@ export function authHandlers(deps: Deps) {
         })
         throw new AppError('UNAUTHENTICATED', message)
       }
+      // Every refusal reads alike — no such name, a wrong password, a locked account — so that the login page
+      // does not tell a stranger which names exist or are locked (the security log says which it was). Only a
+      // caller who gave the right password is told more (停用). A locked account's password is not checked at
+      // all (no guessing while locked), but takes as long as a check.
+      const refused = `登录名或密码不正确。连续输错${policy.lockThreshold}次账号将锁定${policy.lockMinutes}分钟，锁定期间请稍后再试或请系统管理员解锁`
       if (!user) {
         await verifyNothing(password)
-        return fail('无此登录名', '登录名或密码不正确')
+        return fail('无此登录名', refused)
+      }
+      if (user.password_hash === null) return fail('尚未设置密码', '该账号尚未设置密码，请按启动页的提示设置')
+      if (user.locked_until && user.locked_until > at) {
+        await verifyNothing(password)
+        return fail('账号锁定中', refused)
+      }
+      if (!(await verifyPassword(password, user.password_hash))) {
+        if (!user.active) return fail('账号已停用（密码错误）', refused)
+        await recordFailure(deps, user, ctx.source, '密码错误')
+        throw new AppError('UNAUTHENTICATED', refused)
       }
       if (!user.active) return fail('账号已停用', '该账号已停用，请联系系统管理员')
-      if (user.password_hash === null) return fail('尚未设置密码', '该账号尚未设置密码，请按启动页的提示设置')
-      if (user.locked_until && user.locked_until > at)
-        return fail(
-          '账号锁定中',
-          `连续输错密码，账号已锁定，请于 ${clockTime(user.locked_until)} 后再试，或请系统管理员解锁`,
-        )
-      if (!(await verifyPassword(password, user.password_hash))) {
-        const outcome = await recordFailure(deps, user, ctx.source, '密码错误')
-        throw new AppError(
-          'UNAUTHENTICATED',
-          outcome.locked
-            ? `密码连续输错${policy.lockThreshold}次，账号已锁定${policy.lockMinutes}分钟（至 ${clockTime(outcome.locked)}），或请系统管理员解锁`
-            : `登录名或密码不正确（再错${outcome.left}次，账号将锁定${policy.lockMinutes}分钟）`,
-        )
-      }
       await loginTx(deps, async (w) => {
         await w.db
           .updateTable('users')
