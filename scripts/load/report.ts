@@ -195,8 +195,9 @@ is its output for the run below (regenerate it with \`npm run load -- --out docs
    | 问题 | \`problem.create\` on the own project | 8 | – | – |
 
    A phase marked *reads only* (\`--think-ms 10000:reads\`) has the members open their project instead of
-   writing: every write advances the data version, after which what is computed from the whole data (the
-   kanban's cards, a month's ranking, 总览) is computed again — the phase shows that share. Each phase starts once
+   writing: every write advances the data version, after which what is kept computed from the whole data (the
+   kanban's cards, a month's ranking, 总览) is brought up to date for the projects the write named (a write of no
+   project, e.g. a dictionary's, computes it whole) — the phase shows what the writes cost the reads. Each phase starts once
    the server answers \`/healthz\` within 100 ms (what the last one left queued is done).
    Before the phases, one 专班成员 and one 县领导 do every action 5 times with nobody else on the server: the
    column *alone p50* is what a call costs without a queue. Every call's time is from sending it to its whole
