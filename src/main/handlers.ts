@@ -2,6 +2,7 @@
 import type { Deps } from './context'
 import type { CallCtx, HandlerMap, Handlers } from './handler-types'
 import { currentCaller } from './auth/current'
+import { attachmentHandlers } from './services/attachments'
 import { auditHandlers } from './services/audit-log'
 import { authHandlers } from './services/auth'
 import { userHandlers } from './services/users'
@@ -58,6 +59,7 @@ export function createHandlers(deps: Deps): Handlers {
     ...reportHandlers(deps),
     ...problemHandlers(deps),
     ...rankingHandlers(deps),
+    ...attachmentHandlers(deps),
     ...excelHandlers(deps, call),
     ...backupHandlers(deps),
     ...auditHandlers(deps),

@@ -15,7 +15,10 @@ export const ROLE_LABELS: Record<Role, string> = {
 }
 
 /** The record whose project (and responsible unit) decides a scoped call: the input's id names one of these. */
-export type Scope = 'project' | 'plan' | 'milestone' | 'problem' | 'taskForce' | 'member'
+export type Scope = 'project' | 'plan' | 'milestone' | 'problem' | 'taskForce' | 'member' | 'report' | 'attachment'
+
+/** Records with a responsible unit (a 佐证材料 has its milestone's or problem's; a report's has none). */
+export type UnitScope = 'milestone' | 'problem' | 'attachment'
 
 /**
  * - public: anyone, before logging in (login, first-run setup, the program's version);
@@ -33,7 +36,7 @@ export type Access =
   | { kind: 'office' }
   | { kind: 'admin' }
   | { kind: 'project'; scope: Scope; key: string }
-  | { kind: 'unit'; scope: 'milestone' | 'problem'; key: string }
+  | { kind: 'unit'; scope: UnitScope; key: string }
   | { kind: 'instruction' }
 
 export const PUBLIC: Access = { kind: 'public' }
@@ -43,7 +46,7 @@ export const OFFICE: Access = { kind: 'office' }
 export const ADMIN: Access = { kind: 'admin' }
 export const INSTRUCTION: Access = { kind: 'instruction' }
 export const ofProject = (scope: Scope, key = 'id'): Access => ({ kind: 'project', scope, key })
-export const ofUnit = (scope: 'milestone' | 'problem', key = 'id'): Access => ({ kind: 'unit', scope, key })
+export const ofUnit = (scope: UnitScope, key = 'id'): Access => ({ kind: 'unit', scope, key })
 
 /** The roles that may make a call of this access at all (scoped ones only on their own projects / unit). */
 export function rolesFor(access: Access): { role: Role; scoped: boolean }[] {

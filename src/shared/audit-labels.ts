@@ -19,6 +19,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   database: '数据库',
   user: '账号',
   instruction: '领导批示',
+  attachment: '佐证材料',
 }
 
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -64,6 +65,7 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   separateAdmin: '系统管理员单独设账号',
   code: '项目编号',
   name: '名称',
+  sha256: '文件指纹（SHA-256）',
   level: '项目级别',
   township: '乡镇/街道',
   category: '类别',

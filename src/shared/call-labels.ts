@@ -100,5 +100,11 @@ export const CALL_LABELS: Record<CallName, string> = {
   'backup.create': '立即备份',
   'backup.restore': '从备份恢复',
   'backup.resetFolder': '恢复默认备份位置',
+  'attachment.list': '查看佐证材料',
+  'attachment.get': '打开佐证材料',
+  'attachment.addToMilestone': '上传节点完成佐证',
+  'attachment.addToReport': '上传形象进度照片',
+  'attachment.addToProblem': '上传问题办理佐证',
+  'attachment.remove': '删除佐证材料',
   'audit.list': '查看修改记录',
 }

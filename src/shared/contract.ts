@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod'
 import type { ExportedFile, ImportPreview, ImportResult } from './excel'
+import type { AttachmentContent, AttachmentInfo } from './attachments'
 import * as s from './schemas'
 import { ADMIN, INSTRUCTION, OFFICE, PUBLIC, READ, SESSION, ofProject, ofUnit, type Access } from './access'
 import type {
@@ -274,6 +275,31 @@ export const contract = {
    * command line: a page never hands the host a path to write copies of the database into.
    */
   'backup.resetFolder': write(s.emptyInput, ADMIN).returns<BackupListing>(),
+
+  /**
+   * 佐证材料 of a project, newest first (of one milestone / report / problem when `owner` and `ownerId` say so), at
+   * most 200 a call (offset/limit); never their bytes.
+   */
+  'attachment.list': read(s.attachmentListInput, READ).returns<AttachmentInfo[]>(),
+  /** A file's bytes as base64, or its 320 px JPEG thumbnail (`thumb`; NOT_FOUND for a PDF's). */
+  'attachment.get': read(s.attachmentGetInput, READ).returns<AttachmentContent>(),
+  /**
+   * Attaches a file (JPEG, PNG, HEIC → JPEG, PDF; by content; ≤ 20 MB) to a milestone, a monthly report or a
+   * problem: INVALID_INPUT for another kind, a damaged or cut-short file; RULE past 12 files on the record or the
+   * database's total (shared/attachments.ts ATTACHMENT_LIMITS); FROZEN for a report of a frozen month. Audited with
+   * the file's SHA-256. Photos are kept upright, at most 2048 px, with the camera's capture time and place.
+   */
+  'attachment.addToMilestone': write(
+    s.attachmentToMilestoneInput,
+    ofUnit('milestone', 'milestoneId'),
+  ).returns<AttachmentInfo>(),
+  'attachment.addToReport': write(s.attachmentToReportInput, ofProject('report', 'reportId')).returns<AttachmentInfo>(),
+  'attachment.addToProblem': write(
+    s.attachmentToProblemInput,
+    ofUnit('problem', 'problemId'),
+  ).returns<AttachmentInfo>(),
+  /** Removes a file (FROZEN for a frozen month's report); the audit row keeps its name, hash, who and why. */
+  'attachment.remove': write(s.attachmentRemoveInput, ofUnit('attachment')).returns<{ ok: true }>(),
 
   'audit.list': read(s.auditListInput, READ).returns<AuditEntry[]>(),
 } as const

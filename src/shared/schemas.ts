@@ -22,6 +22,7 @@ import {
   STAGE_LABELS,
 } from './domain'
 import { EXPORT_KINDS } from './excel'
+import { ATTACHMENT_OWNERS, ATTACHMENT_OWNER_LABELS, ATTACHMENT_LIMITS } from './attachments'
 import { normalizePhone, phoneProblem } from './phones'
 import { isIsoDate } from './dates'
 import { projectDateErrors, type DateIssue } from './date-checks'
@@ -694,3 +695,35 @@ export const backupRestoreInput = f.input({
 })
 
 export { empty as emptyInput }
+
+// ---- 佐证材料
+
+/** A file as base64: ATTACHMENT_LIMITS.fileBytes (20 MB) is about 27.3 million characters. */
+const attachmentData = z
+  .string({ error: '「文件内容」应为文字（base64）' })
+  .min(1, '「文件内容」不能为空')
+  .max(
+    Math.ceil((ATTACHMENT_LIMITS.fileBytes * 4) / 3) + 4,
+    `文件过大（超过${ATTACHMENT_LIMITS.fileBytes / 1024 / 1024}MB），请压缩后上传`,
+  )
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, '「文件内容」不是有效的base64文字')
+const attachmentName = f.text('文件名', 200)
+export const attachmentListInput = f.input({
+  projectId: f.id('项目'),
+  owner: f.oneOf('所属', ATTACHMENT_OWNERS, ATTACHMENT_OWNER_LABELS).optional(),
+  ownerId: f.id('所属记录').optional(),
+  ...slice,
+})
+export const attachmentGetInput = f.input({ id: f.id('佐证材料'), thumb: f.bool('缩略图').default(false) })
+export const attachmentToMilestoneInput = f.input({
+  milestoneId: f.id('节点'),
+  name: attachmentName,
+  base64: attachmentData,
+})
+export const attachmentToReportInput = f.input({ reportId: f.id('月报'), name: attachmentName, base64: attachmentData })
+export const attachmentToProblemInput = f.input({
+  problemId: f.id('问题'),
+  name: attachmentName,
+  base64: attachmentData,
+})
+export const attachmentRemoveInput = f.input({ id: f.id('佐证材料'), reason: f.text('删除原因', 200) })

@@ -19,6 +19,7 @@ import { dump, fixedClock, raw, someProjectIds, tempDir } from '../helpers/app'
 import { newPgDatabase, withDatabase } from '../helpers/store'
 import { newSession } from '../helpers/accounts'
 import { runCli as cli } from '../helpers/cli'
+import { b64, photo } from '../helpers/images'
 
 const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'schema', 'v7.db')
 const opened: App[] = []
@@ -67,6 +68,43 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
 }
 
 describe('迁移到服务器', () => {
+  it('carries the 佐证材料 byte for byte, more files than fit one statement', async () => {
+    const file = desktopFile()
+    const desktop = openApp(file, { clock: fixedClock })
+    const [projectId] = await someProjectIds(desktop)
+    // 24 photos of about 2 MB as kept (noise does not compress) pass the 32 MB one statement carries.
+    const noisy = b64(await photo({ width: 2048, height: 1536, noise: true }))
+    const reports = (await desktop.call('report.list', { projectId: projectId! })).filter((r) => !r.frozen)
+    expect(reports.length).toBeGreaterThanOrEqual(2)
+    for (const report of reports.slice(0, 2)) {
+      for (let i = 0; i < 12; i++)
+        await desktop.call('attachment.addToReport', { reportId: report.id, name: `照片${i}.jpg`, base64: noisy })
+    }
+    const before = (await raw(desktop, 'SELECT attachment_id, content, thumb FROM attachment_files ORDER BY 1')) as {
+      attachment_id: number
+      content: Buffer
+      thumb: Buffer | null
+    }[]
+    await desktop.close()
+    const url = await newPgDatabase()
+    await moveToServer(file, url, { today: '2026-11-21' })
+    const server = await openAppAt(url)
+    opened.push(server)
+    const after = (await raw(server, 'SELECT attachment_id, content, thumb FROM attachment_files ORDER BY 1')) as {
+      attachment_id: number
+      content: Buffer
+      thumb: Buffer | null
+    }[]
+    expect(after.length).toBe(24)
+    expect(before.reduce((n, r) => n + r.content.length, 0)).toBeGreaterThan(32 * 1024 * 1024)
+    expect(after.map((r) => r.attachment_id)).toEqual(before.map((r) => r.attachment_id))
+    for (const [i, row] of after.entries()) {
+      expect(Buffer.compare(row.content, before[i]!.content)).toBe(0)
+      expect(Buffer.compare(row.thumb!, before[i]!.thumb!)).toBe(0)
+    }
+    expect((await server.call('attachment.list', { projectId: projectId! })).map((a) => a.name)).toContain('照片0.jpg')
+  })
+
   it('copies every row of every table, leaves the file as it was, and the server ranks and logs in the same', async () => {
     const file = desktopFile()
     const before = sha(file)
@@ -91,7 +129,15 @@ describe('迁移到服务器', () => {
       // the server's own tables (sessions, login counters, jobs), empty on a moved database.
       expect(local.data_version).toBeUndefined()
       expect(normalised(await dump(server))).toEqual(
-        normalised({ ...local, data_version: [], sessions: [], rate_limits: [], jobs: [] }),
+        normalised({
+          ...local,
+          data_version: [],
+          sessions: [],
+          rate_limits: [],
+          jobs: [],
+          attachments: [],
+          attachment_files: [],
+        }),
       )
       expect(report.tables.find((t) => t.table === 'users')!.rows).toBe(4)
     } finally {

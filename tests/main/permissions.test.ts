@@ -19,6 +19,7 @@ import type { Outcome } from '../../src/shared/bridge'
 import { LOCAL_NAME, dump, fixedClock, newApp, projectInput, raw, seedBasics, type Basics } from '../helpers/app'
 import { CHANGED, PASSWORD, loginAs, newSession, type LoggedIn } from '../helpers/accounts'
 import { TEST_STORE, withDatabase } from '../helpers/store'
+import { b64, photo } from '../helpers/images'
 
 // ---- The issue's table: who may make each call ----------------------------------------------------------
 
@@ -28,6 +29,8 @@ const PUBLIC_CALLS = ['auth.status', 'auth.setup', 'auth.login', 'auth.me', 'aut
 const SESSION_CALLS = ['auth.changePassword']
 /** Every role reads everything. */
 const READS = [
+  'attachment.list',
+  'attachment.get',
   'auth.roles',
   'system.info',
   'settings.get',
@@ -129,9 +132,17 @@ const MEMBER_CALLS = [
   'problem.update',
   'problem.escalate',
   'problem.reopen',
+  'attachment.addToReport',
 ]
 /** As MEMBER_CALLS, and a 责任单位联络员 on the problems and milestones its unit is responsible for. */
-const LIAISON_CALLS = ['milestone.complete', 'problem.start', 'problem.close']
+const LIAISON_CALLS = [
+  'milestone.complete',
+  'problem.start',
+  'problem.close',
+  'attachment.addToMilestone',
+  'attachment.addToProblem',
+  'attachment.remove',
+]
 /**
  * 县领导: reads everything and writes nothing of the project data. Its one write is 领导批示 (the issue's table
  * says "no writes" because 批示 was not built yet; it is being added as access 'instruction'): on any project or
@@ -443,6 +454,32 @@ const MEMBER_STEPS: [CallName, Step][] = [
   ],
   ['report.save', async (_a, _w, p) => ({ projectId: p.projectId, period: '2026-10', investment: 500 })],
   [
+    'attachment.addToReport',
+    async (app, _w, p) => {
+      const report = await app.call('report.save', { projectId: p.projectId, period: '2026-09', investment: 100 })
+      return { reportId: report.id, name: '形象进度.jpg', base64: b64(await photo()) }
+    },
+  ],
+  [
+    'attachment.addToMilestone',
+    async (_a, _w, p) => ({ milestoneId: p.milestoneOwn, name: '开工照片.jpg', base64: b64(await photo()) }),
+  ],
+  [
+    'attachment.addToProblem',
+    async (_a, _w, p) => ({ problemId: p.problemOwn, name: '办理结果.jpg', base64: b64(await photo()) }),
+  ],
+  [
+    'attachment.remove',
+    async (app, _w, p) => {
+      const file = await app.call('attachment.addToMilestone', {
+        milestoneId: p.milestoneOwn,
+        name: '传错的照片.jpg',
+        base64: b64(await photo()),
+      })
+      return { id: file.id, reason: '传错了' }
+    },
+  ],
+  [
     'problem.create',
     async (_a, w, p) => ({
       projectId: p.projectId,
@@ -500,8 +537,10 @@ describe('scoped writes', () => {
     const w = await buildWorld(app)
     const member = await loginAs(app, 'sun', { roles: ['member'], personId: w.personId })
     for (const [name, step] of MEMBER_STEPS) {
+      // The input first: a step may make what the call needs (a report to attach to, a file to remove).
+      const input = await step(app, w, w.B)
       const before = await dump(app)
-      const refusedOutcome = await app.invoke(name, await step(app, w, w.B), member.from)
+      const refusedOutcome = await app.invoke(name, input, member.from)
       expectForbidden(refusedOutcome, NEEDED[groupOf(name) as 'member' | 'liaison'])
       expect((refusedOutcome as { error: { message: string } }).error.message).toContain('不是您')
       expectOnlyDenied(before, await dump(app), member.userId, name)

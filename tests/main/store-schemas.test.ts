@@ -231,6 +231,8 @@ const FIXTURE = [
    VALUES (1, 2, 'removed', '2024-05-01', '调出', '办公室', '${NOW}')`,
   `INSERT INTO settings (key, value) VALUES ('rules', '{"weights": {"milestones": 50}}')`,
   `INSERT INTO milestone_templates (id, name, items) VALUES (1, '产业项目标准节点', '[]')`,
+  `INSERT INTO attachments (id, project_id, problem_id, name, mime, bytes, sha256, added_at, added_by)
+   VALUES (1, 1, 1, '批复.pdf', 'application/pdf', 3, '${'a'.repeat(64)}', '${NOW}', '李四')`,
 ]
 
 /** A valid new row of each table; a case overrides one field to break one rule. */
@@ -328,7 +330,21 @@ const valid = {
   },
   rate_limits: { key: 'login:127.0.0.1', hits: 1, reset_at: 1_764_000_060_000 },
   jobs: { id: 'j1', user_id: 1, kind: 'import', total: 10, beat: 1_764_000_000_000 },
-  migrations: { id: 10, name: 'next', applied_at: NOW },
+  attachments: {
+    id: 100,
+    project_id: 1,
+    milestone_id: 1,
+    name: '开工照片.jpg',
+    mime: 'image/jpeg',
+    bytes: 3,
+    sha256: 'b'.repeat(64),
+    latitude: 30.5,
+    longitude: 114.25,
+    added_at: NOW,
+    added_by: '李四',
+  },
+  attachment_files: { attachment_id: 1, content: 'abc', thumb: null },
+  migrations: { id: 11, name: 'next', applied_at: NOW },
 } satisfies { [T in keyof Database]: Record<string, Value> }
 
 type Table = keyof typeof valid
@@ -427,6 +443,16 @@ const CASES: Case[] = [
   c('deleting no audit row at all', 'ok', `DELETE FROM audit_log WHERE id = 999`),
 
   // ---- every CHECK, one violating row each
+  c('a file on a report', 'ok', row('attachments', { milestone_id: null, report_id: 1 })),
+  c('a file with its bytes', 'ok', row('attachments'), row('attachment_files', { attachment_id: 100 })),
+  c('a file on no record', 'check', row('attachments', { milestone_id: null })),
+  c('a file on two records', 'check', row('attachments', { problem_id: 1 })),
+  c('a file of a kind not taken', 'check', row('attachments', { mime: 'text/html' })),
+  c('a file of no bytes', 'check', row('attachments', { bytes: 0 })),
+  c('a hash that is not SHA-256', 'check', row('attachments', { sha256: 'abc' })),
+  c('a latitude past the pole', 'check', row('attachments', { latitude: 91 })),
+  c('bytes of no file', 'foreign key', row('attachment_files', { attachment_id: 999 })),
+  c('a file on no milestone', 'foreign key', row('attachments', { milestone_id: 999 })),
   c('dict_items.kind', 'check', row('dict_items', { kind: 'colour' })),
   c('dict_items.name empty', 'check', row('dict_items', { name: '' })),
   c('dict_items.name of 51 characters', 'check', row('dict_items', { name: '项'.repeat(51) })),
@@ -718,8 +744,9 @@ describe('the PostgreSQL schema beside SQLite', () => {
       [8, 'data_version'],
       [9, 'server_state'],
       [10, 'problem_order'],
+      [11, 'attachments'],
     ])
-    expect(PG_SCHEMA_VERSION).toBe(10)
+    expect(PG_SCHEMA_VERSION).toBe(11)
     expect(PG_SCHEMA_VERSION).toBe(LATEST_SCHEMA_VERSION)
   })
 
@@ -798,13 +825,19 @@ describe('the PostgreSQL schema beside SQLite', () => {
             ? json.includes(key)
               ? { data_type: 'json', collation_name: null }
               : { data_type: 'text', collation_name: 'C' }
-            : {
-                data_type: money.includes(key) ? 'bigint' : flags.includes(key) ? 'smallint' : 'integer',
-                collation_name: null,
-              }
+            : col.type === 'REAL'
+              ? { data_type: 'double precision', collation_name: null }
+              : col.type === 'BLOB'
+                ? { data_type: 'bytea', collation_name: null }
+                : {
+                    data_type: money.includes(key) ? 'bigint' : flags.includes(key) ? 'smallint' : 'integer',
+                    collation_name: null,
+                  }
         // SQLite's rowid alias; the runner gives migrations its ids, and the data version's one row is id 1.
         const rowid = col.pk === 1 && col.type === 'INTEGER' && columns.filter((x) => x.pk > 0).length === 1
-        const identity = rowid && table !== 'migrations' && table !== 'data_version' ? 'YES' : 'NO'
+        // A file's bytes are keyed by their attachment's id: never made by the table itself.
+        const identity =
+          rowid && table !== 'migrations' && table !== 'data_version' && table !== 'attachment_files' ? 'YES' : 'NO'
         const actual = pgType.get(key)
         expect({
           key,

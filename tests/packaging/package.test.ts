@@ -82,7 +82,8 @@ describe('the Linux package layout', () => {
       '/build/icon.png',
     ])
       expect(files, f).toContain(f)
-    for (const dep of ['kysely', 'zod', 'fastify', 'better-sqlite3']) expect(files).toContain(`/node_modules/${dep}`)
+    for (const dep of ['kysely', 'zod', 'fastify', 'better-sqlite3', 'exifr', 'heic-convert', 'sharp'])
+      expect(files).toContain(`/node_modules/${dep}`)
     // No sources, tests or dev tooling in the package.
     expect(files.filter((f) => /^\/(src|tests|electron)\//.test(f))).toEqual([])
     expect(
@@ -103,6 +104,15 @@ describe('the Linux package layout', () => {
     )
     expect(fs.existsSync(native)).toBe(true)
     expect(fs.statSync(native).size).toBeGreaterThan(100_000)
+  })
+
+  it("puts sharp and its system's libvips outside the asar (佐证材料's photos)", () => {
+    const img = path.join(unpacked, 'app.asar.unpacked', 'node_modules', '@img')
+    const natives = fs.readdirSync(path.join(img, 'sharp-linux-x64', 'lib')).filter((f) => f.endsWith('.node'))
+    expect(natives.length).toBe(1)
+    const libvips = fs.readdirSync(path.join(img, 'sharp-libvips-linux-x64', 'lib'))
+    expect(libvips.some((f) => f.startsWith('libvips-cpp'))).toBe(true)
+    expect(fs.existsSync(path.join(unpacked, 'app.asar.unpacked', 'node_modules', 'sharp', 'package.json'))).toBe(true)
   })
 
   it('configures the fuses, the Chinese installer and the arm64 Linux targets', () => {

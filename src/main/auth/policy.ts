@@ -50,6 +50,22 @@ export async function scopeOf(db: Kysely<Database>, scope: Scope, id: number): P
         .executeTakeFirst()
       return row ? { projectId: row.project_id, unitId: null, unitName: row.responsible_unit } : null
     }
+    case 'report': {
+      const row = await db.selectFrom('monthly_reports').select('project_id').where('id', '=', id).executeTakeFirst()
+      return row ? { projectId: row.project_id, ...none } : null
+    }
+    case 'attachment': {
+      // A file is its record's: a liaison may remove what is on a milestone or problem of its unit.
+      const row = await db
+        .selectFrom('attachments')
+        .select(['milestone_id', 'problem_id', 'project_id'])
+        .where('id', '=', id)
+        .executeTakeFirst()
+      if (!row) return null
+      if (row.milestone_id !== null) return scopeOf(db, 'milestone', row.milestone_id)
+      if (row.problem_id !== null) return scopeOf(db, 'problem', row.problem_id)
+      return { projectId: row.project_id, ...none }
+    }
     case 'problem': {
       const row = await db
         .selectFrom('problems')

@@ -35,6 +35,8 @@ const TABLE_LABELS: Record<string, string> = {
   frozen_periods: '封账',
   ranking_snapshots: '封账排名',
   breakdown_snapshots: '封账得分明细',
+  attachments: '佐证材料',
+  attachment_files: '佐证材料文件',
   migrations: '升级记录',
 }
 

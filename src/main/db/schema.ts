@@ -353,6 +353,34 @@ export interface MigrationsTable {
   applied_at: string
 }
 
+export interface AttachmentsTable {
+  id: Generated<number>
+  project_id: number
+  milestone_id: number | null
+  report_id: number | null
+  problem_id: number | null
+  name: string
+  mime: string
+  bytes: number
+  sha256: string
+  width: number | null
+  height: number | null
+  taken_at: string | null
+  latitude: number | null
+  longitude: number | null
+  converted: number
+  added_at: string
+  added_by: string
+  user_id: number | null
+}
+
+/** The bytes of an attachment (apart, so that a list never reads them): Buffer on both stores. */
+export interface AttachmentFilesTable {
+  attachment_id: number
+  content: Buffer
+  thumb: Buffer | null
+}
+
 export interface Database {
   dict_items: DictItemsTable
   settings: SettingsTable
@@ -382,6 +410,8 @@ export interface Database {
   sessions: SessionsTable
   rate_limits: RateLimitsTable
   jobs: JobsTable
+  attachments: AttachmentsTable
+  attachment_files: AttachmentFilesTable
   migrations: MigrationsTable
 }
 

@@ -235,6 +235,17 @@ export function planHandlers(deps: Deps) {
       writeTx(deps, async (w) => {
         const before = await loadMilestone(w.db, id)
         checkVersion(before, version, `节点「${before.name}」`)
+        // Evidence is never deleted in passing: the office removes the files first, each with its reason.
+        const files = await w.db
+          .selectFrom('attachments')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('milestone_id', '=', id)
+          .executeTakeFirstOrThrow()
+        if (Number(files.n) > 0)
+          throw new AppError(
+            'RULE',
+            `节点「${before.name}」有${Number(files.n)}份佐证材料，不能删除。如确需删除，请先逐一删除其佐证材料（写明原因）`,
+          )
         await w.db.deleteFrom('milestones').where('id', '=', id).execute()
         await audit(w, {
           entity: 'milestone',

@@ -2,12 +2,17 @@
 import type { ExportedFile } from '../../shared/excel'
 
 export function saveFile(file: ExportedFile): void {
-  const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0))
-  const blob = new Blob([bytes], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' })
+  saveBytes(file.base64, file.fileName, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+}
+
+/** Saves base64 bytes under `fileName` (a 佐证材料's original, an export). */
+export function saveBytes(base64: string, fileName: string, mime: string): void {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+  const blob = new Blob([bytes], { type: mime })
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url
-  a.download = file.fileName
+  a.download = fileName
   document.body.appendChild(a)
   a.click()
   a.remove()

@@ -49,6 +49,8 @@ export function tablesInForeignKeyOrder(sqlite: SqliteDb): string[] {
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 parameters for the widest table (20 columns). */
 const BATCH = 1000
+/** Bytes per INSERT, for tables of files (佐证材料: up to 20 MB a row): one statement never holds hundreds of MB. */
+const BATCH_BYTES = 32 * 1024 * 1024
 
 export interface CopyCounts {
   [table: string]: number
@@ -79,6 +81,7 @@ export async function copyRows(
     ).map((c) => c.name)
     const list = columns.map((c) => `"${c}"`).join(', ')
     let batch: unknown[][] = []
+    let batchBytes = 0
     let copied = 0
     const flush = async () => {
       if (!batch.length) return
@@ -89,12 +92,14 @@ export async function copyRows(
       copied += batch.length
       options.onProgress?.(table, copied)
       batch = []
+      batchBytes = 0
     }
     for (const row of sqlite.prepare(`SELECT ${list} FROM "${table}" ORDER BY rowid`).raw().iterate() as Iterable<
       unknown[]
     >) {
       batch.push(row)
-      if (batch.length >= BATCH) await flush()
+      for (const value of row) if (Buffer.isBuffer(value)) batchBytes += value.length
+      if (batch.length >= BATCH || batchBytes >= BATCH_BYTES) await flush()
     }
     await flush()
     counts[table] = copied
