@@ -12,6 +12,8 @@ import { DATA_FOLDER_NAME, DATABASE_FILE_NAME, resolveDatabasePath } from '../sr
 import { Senders, registerContractHandlers } from './ipc'
 import { backupDirOf, ensureDailyBackup } from '../src/main/backup/backups'
 import { warmFirstScreen } from '../src/main/warm'
+import { startDigestSchedule } from '../src/main/reminders/schedule'
+import { registerNotifyHandler } from './notify'
 import { damagedMessage, openAtStart, restoreAtStart } from '../src/main/backup/startup'
 import { buildMenuTemplate } from './menu'
 import { registerPrintHandlers } from './print'
@@ -69,6 +71,7 @@ async function openDatabase(databasePath: string, options: AppOptions): Promise<
 
 export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): Desktop {
   const desktop: Desktop = {}
+  let stopDigest: (() => void) | null = null
   // An ASCII folder (not the product name 专班) that IT staff can find and script: %APPDATA%\zhuanban.
   app.setPath('userData', path.join(app.getPath('appData'), DATA_FOLDER_NAME))
 
@@ -163,6 +166,7 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
       ).catch((e: Error) => dialog.showErrorBox('自动备份未完成', `${e.message}`))
       registerContractHandlers(ipcMain, (name, input, from) => main.invoke(name, input, from), senders)
       registerPrintHandlers(ipcMain, preloadPath, senders, () => desktop.window)
+      registerNotifyHandler(ipcMain, senders, () => desktop.window)
       registerBackupFolderHandler(
         ipcMain,
         senders,
@@ -177,6 +181,8 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
       window.once('closed', stopHearing)
       // 总览's figures, once the window has loaded: computed while the office logs in (src/main/warm.ts).
       desktop.window.webContents.once('did-finish-load', () => void warmFirstScreen(main))
+      // The daily digest to the office's group robot, when it is turned on (设置 → 催报与推送).
+      stopDigest = startDigestSchedule(main.deps, (message) => console.log(message))
     },
     (error: unknown) => {
       dialog.showErrorBox('专班启动失败', String(error))
@@ -191,6 +197,7 @@ export function runDesktop(argv: readonly string[] = process.argv, env: NodeJS.P
   app.on('will-quit', (event) => {
     if (closed || !desktop.main) return
     event.preventDefault()
+    stopDigest?.()
     void desktop.main
       .close()
       .then((outcome) => {

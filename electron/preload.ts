@@ -14,6 +14,7 @@ const bridge = {
   exportPdf: (route: string, fileName: string) =>
     ipcRenderer.invoke(IPC.exportPdf, route, fileName) as Promise<Outcome<string | null>>,
   chooseBackupFolder: () => ipcRenderer.invoke(IPC.chooseBackupFolder) as Promise<Outcome<BackupListing | null>>,
+  notify: (title: string, body: string) => ipcRenderer.invoke(IPC.notify, title, body) as Promise<Outcome<boolean>>,
   subscribe(listener: (change: DataChange) => void) {
     const handler = (_event: IpcRendererEvent, change: unknown) => {
       if (isDataChange(change)) listener(change)

@@ -3,6 +3,7 @@ import type { Deps } from './context'
 import type { CallCtx, HandlerMap, Handlers } from './handler-types'
 import { currentCaller } from './auth/current'
 import { attachmentHandlers } from './services/attachments'
+import { reminderHandlers } from './services/reminders'
 import { auditHandlers } from './services/audit-log'
 import { authHandlers } from './services/auth'
 import { userHandlers } from './services/users'
@@ -60,6 +61,7 @@ export function createHandlers(deps: Deps): Handlers {
     ...problemHandlers(deps),
     ...rankingHandlers(deps),
     ...attachmentHandlers(deps),
+    ...reminderHandlers(deps),
     ...excelHandlers(deps, call),
     ...backupHandlers(deps),
     ...auditHandlers(deps),

@@ -15,7 +15,17 @@ export const ROLE_LABELS: Record<Role, string> = {
 }
 
 /** The record whose project (and responsible unit) decides a scoped call: the input's id names one of these. */
-export type Scope = 'project' | 'plan' | 'milestone' | 'problem' | 'taskForce' | 'member' | 'report' | 'attachment'
+export type Scope =
+  | 'project'
+  | 'plan'
+  | 'milestone'
+  | 'problem'
+  | 'taskForce'
+  | 'member'
+  | 'report'
+  | 'attachment'
+  | 'reminder'
+  | 'instruction'
 
 /** Records with a responsible unit (a 佐证材料 has its milestone's or problem's; a report's has none). */
 export type UnitScope = 'milestone' | 'problem' | 'attachment'

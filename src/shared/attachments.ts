@@ -89,3 +89,27 @@ export function placeText(latitude: number | null, longitude: number | null): st
 export function sizeText(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`
 }
+
+/**
+ * A file's name as kept and shown: its last path part, without control characters or direction marks (a name
+ * that shows as "exe.pdf" but is "\u202efdp.exe"), trimmed. Empty when nothing of it is left.
+ */
+export function cleanFileName(name: string): string {
+  const last = name.split(/[\\/]/).pop() ?? ''
+  // Control characters are exactly what is removed here.
+  // eslint-disable-next-line no-control-regex
+  return last.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '').trim()
+}
+
+const EXTENSIONS: Record<AttachmentMime, string[]> = {
+  'image/jpeg': ['.jpg', '.jpeg'],
+  'image/png': ['.png'],
+  'application/pdf': ['.pdf'],
+}
+
+/** The name a file is saved under: its extension always that of the kind kept (a "PDF" is never saved as .exe). */
+export function downloadName(name: string, mime: AttachmentMime): string {
+  const lower = name.toLowerCase()
+  if (EXTENSIONS[mime].some((ext) => lower.endsWith(ext))) return name
+  return `${name.replace(/\.[^.]{1,8}$/, '')}${EXTENSIONS[mime][0]}`
+}

@@ -20,6 +20,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   user: '账号',
   instruction: '领导批示',
   attachment: '佐证材料',
+  reminder: '催报',
 }
 
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -49,10 +50,23 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   password_reset: '重置密码',
   unlock: '解除锁定',
   security: '修改安全策略',
+  answer: '答复批示',
+  remind: '催报',
+  done: '标记已办',
+  reminders: '修改催报与推送设置',
 }
 
 export const AUDIT_FIELD_LABELS: Record<string, string> = {
   instruction: '批示内容',
+  answer: '落实情况',
+  reportDueDay: '月报截止日',
+  digestEnabled: '每日推送',
+  digestKind: '机器人类型',
+  digestUrl: '推送地址',
+  digestSecret: '加签密钥',
+  digestTime: '推送时间',
+  note: '催报内容',
+  done: '已办理',
   login: '登录名',
   roles: '角色',
   unitId: '责任单位',

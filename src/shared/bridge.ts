@@ -24,7 +24,7 @@ export interface Bridge {
 export const TOKEN_HEADER = 'x-zhuanban-token'
 
 /** Events the main process sends to the renderer (menu commands). */
-export const APP_COMMANDS = ['print', 'export', 'backup', 'about'] as const
+export const APP_COMMANDS = ['print', 'export', 'backup', 'about', 'todos'] as const
 export type AppCommand = (typeof APP_COMMANDS)[number]
 
 /** What the preload exposes on `window.zhuanban` in the desktop app. */
@@ -42,6 +42,8 @@ export interface DesktopBridge extends Bridge {
   chooseBackupFolder(): Promise<Outcome<BackupListing | null>>
   /** 连接方式 (本机数据 or 县服务器), for the app's own 连接方式 screen. */
   connection: ConnectionBridge
+  /** Shows a system notification (the day's 待办); false where the system has none. A click opens 待办. */
+  notify(title: string, body: string): Promise<Outcome<boolean>>
 }
 
 /** The IPC channel names, shared by main and preload so they cannot drift apart. */
@@ -56,6 +58,7 @@ export const IPC = {
   connectionTest: 'zhuanban:connection-test',
   connectionSave: 'zhuanban:connection-save',
   connectionRetry: 'zhuanban:connection-retry',
+  notify: 'zhuanban:notify',
 } as const
 
 /**

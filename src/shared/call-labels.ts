@@ -106,5 +106,13 @@ export const CALL_LABELS: Record<CallName, string> = {
   'attachment.addToReport': '上传形象进度照片',
   'attachment.addToProblem': '上传问题办理佐证',
   'attachment.remove': '删除佐证材料',
+  'reminder.mine': '查看我的待办',
+  'reminder.sent': '查看催报记录',
+  'reminder.send': '催报',
+  'reminder.done': '标记催报已办',
+  'instruction.answer': '答复领导批示（落实情况）',
+  'settings.reminders': '查看催报与推送设置',
+  'settings.updateReminders': '修改催报与推送设置',
+  'reminder.sendDigest': '发送每日待办推送',
   'audit.list': '查看修改记录',
 }

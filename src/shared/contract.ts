@@ -6,6 +6,7 @@
 import type { z } from 'zod'
 import type { ExportedFile, ImportPreview, ImportResult } from './excel'
 import type { AttachmentContent, AttachmentInfo } from './attachments'
+import type { ReminderSettingsState, SentReminder, Todos } from './reminders'
 import * as s from './schemas'
 import { ADMIN, INSTRUCTION, OFFICE, PUBLIC, READ, SESSION, ofProject, ofUnit, type Access } from './access'
 import type {
@@ -300,6 +301,29 @@ export const contract = {
   ).returns<AttachmentInfo>(),
   /** Removes a file (FROZEN for a frozen month's report); the audit row keeps its name, hash, who and why. */
   'attachment.remove': write(s.attachmentRemoveInput, ofUnit('attachment')).returns<{ ok: true }>(),
+
+  /**
+   * The caller's 待办 (shared/reminders.ts): 催报 not done, milestones due within the warning window or overdue,
+   * last month's report not filed (by the office's deadline day), problems past 限期, 批示 not answered — of its
+   * own projects and unit (重点项目办: the whole county). The first 200 items, the counts of all.
+   */
+  'reminder.mine': read(s.emptyInput, READ).returns<Todos>(),
+  /** 催报 sent (newest first; of one project, only the open ones), at most 200 a call (offset/limit). */
+  'reminder.sent': read(s.reminderSentInput, READ).returns<SentReminder[]>(),
+  /** 重点项目办 sends a 催报 to a project's 专班 (shown in their 待办 until one marks it done); audited. */
+  'reminder.send': write(s.reminderSendInput, OFFICE).returns<SentReminder>(),
+  /** A 专班 marks a 催报 done (RULE when already done); audited. */
+  'reminder.done': write(s.reminderDoneInput, ofProject('reminder')).returns<SentReminder>(),
+  /** The 专班 answers a 批示 with its 落实情况 (once; a date not after today nor before the 批示); audited. */
+  'instruction.answer': write(s.instructionAnswerInput, ofProject('instruction')).returns<Instruction>(),
+  /** 催报与推送 settings: the report's deadline day and the daily digest (the robot's secret never returned). */
+  'settings.reminders': read(s.emptyInput, OFFICE).returns<ReminderSettingsState>(),
+  'settings.updateReminders': write(s.reminderSettingsInput, OFFICE).returns<ReminderSettingsState>(),
+  /**
+   * Posts the county's digest to the robot now (发送测试); the outcome, also kept for 设置. RULE without an address.
+   * Changes no data of the office (it sends it), so it is not an audited write.
+   */
+  'reminder.sendDigest': read(s.emptyInput, OFFICE).returns<{ ok: boolean; message: string }>(),
 
   'audit.list': read(s.auditListInput, READ).returns<AuditEntry[]>(),
 } as const

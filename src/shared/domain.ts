@@ -414,6 +414,8 @@ export interface Instruction {
   givenOn: IsoDate
   text: string
   createdAt: string
+  /** The 专班's answer (落实情况), once given: one per 批示, never changed. */
+  answer: { text: string; answeredOn: IsoDate; operator: string } | null
 }
 
 export interface TemplateItem {

@@ -23,6 +23,7 @@ import {
 } from './domain'
 import { EXPORT_KINDS } from './excel'
 import { ATTACHMENT_OWNERS, ATTACHMENT_OWNER_LABELS, ATTACHMENT_LIMITS } from './attachments'
+import { DIGEST_KINDS, DIGEST_KIND_LABELS } from './reminders'
 import { normalizePhone, phoneProblem } from './phones'
 import { isIsoDate } from './dates'
 import { projectDateErrors, type DateIssue } from './date-checks'
@@ -727,3 +728,43 @@ export const attachmentToProblemInput = f.input({
   base64: attachmentData,
 })
 export const attachmentRemoveInput = f.input({ id: f.id('佐证材料'), reason: f.text('删除原因', 200) })
+
+// ---- 催报 and 待办
+
+export const reminderSentInput = f.input({
+  projectId: f.id('项目').optional(),
+  /** Only those not yet marked done. */
+  open: f.bool('仅未办结').optional(),
+  ...slice,
+})
+export const reminderSendInput = f.input({ projectId: f.id('项目'), note: f.text('催报内容', 200) })
+export const reminderDoneInput = f.input({ id: f.id('催报') })
+export const instructionAnswerInput = f.input({
+  id: f.id('领导批示'),
+  text: f.text('落实情况', 1000),
+  answeredOn: f.date('答复日期'),
+})
+/** A robot's address: http or https only (never file:, data: or another scheme a page could make the host read). */
+const robotUrl = z
+  .string({ error: '「推送地址」应为文字' })
+  .trim()
+  .max(500, '「推送地址」不能超过500个字符')
+  .refine((v) => v === '' || /^https?:\/\/[^\s/]+(\/\S*)?$/i.test(v), '「推送地址」应以 https:// 或 http:// 开头')
+export const reminderSettingsInput = f.input({
+  version: f.version(),
+  reportDueDay: f.int('月报截止日', 1, 28),
+  digest: z.strictObject(
+    {
+      enabled: f.bool('每日推送'),
+      kind: f.oneOf('机器人类型', DIGEST_KINDS, DIGEST_KIND_LABELS),
+      url: robotUrl,
+      secret: z.string().max(200, '「加签密钥」不能超过200个字符').default(''),
+      /** Keep the stored secret (a page never sees it) instead of `secret`. */
+      keepSecret: f.bool('保留原密钥').default(true),
+      time: z
+        .string({ error: '「推送时间」应为文字' })
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, '「推送时间」应为 08:30 这样的时间'),
+    },
+    { error: '「每日推送」设置不完整' },
+  ),
+})

@@ -32,13 +32,14 @@ describe('the preload bridge', () => {
     expect(electron.contextBridge.exposeInMainWorld).not.toHaveBeenCalled()
   })
 
-  it('exposes exactly invoke, subscribe, onCommand, print, exportPdf, chooseBackupFolder and connection on window.zhuanban, nothing of Node or Electron', async () => {
+  it('exposes exactly invoke, subscribe, onCommand, print, exportPdf, chooseBackupFolder, connection and notify on window.zhuanban, nothing of Node or Electron', async () => {
     const bridge = await loadBridge()
     expect(Object.keys(bridge).sort()).toEqual([
       'chooseBackupFolder',
       'connection',
       'exportPdf',
       'invoke',
+      'notify',
       'onCommand',
       'print',
       'subscribe',

@@ -111,6 +111,22 @@ describe('佐证材料 (attachments)', () => {
     expect(info).toMatchObject({ mime: 'image/jpeg', converted: true, width: 320, height: 240, sha256: sha(heic) })
     const kept = await sharp(await bytesOf(app, info.id)).metadata()
     expect([kept.format, kept.width, kept.height]).toEqual(['jpeg', 320, 240])
+    // A HEIC that declares 15,000 × 15,000 pixels (a few KB that would take gigabytes to decode) is refused
+    // from its header, before anything is decoded.
+    const bomb = Buffer.from(heic)
+    for (let at = bomb.indexOf('ispe'); at >= 0; at = bomb.indexOf('ispe', at + 4)) {
+      bomb.writeUInt32BE(15000, at + 8)
+      bomb.writeUInt32BE(15000, at + 12)
+    }
+    const started = Date.now()
+    const huge = await refused(
+      app,
+      'attachment.addToMilestone',
+      { milestoneId: milestone.id, name: '炸弹.heic', base64: b64(bomb) },
+      'INVALID_INPUT',
+    )
+    expect(huge.message).toContain('像素过多')
+    expect(Date.now() - started).toBeLessThan(2000)
     // A HEIC cut short is refused as damaged, not kept half.
     const error = await refused(
       app,
@@ -142,6 +158,27 @@ describe('佐证材料 (attachments)', () => {
     expect((await app.call('attachment.list', { projectId })).map((a) => a.name)).toEqual(['复函.pdf', '平台截图.png'])
   })
 
+  it('keeps a name as its last part, without control characters or direction marks', async () => {
+    const { app, problem } = await setup()
+    const doc = b64(pdf())
+    const names: [string, string][] = [
+      ['\u202efdp.exe', 'fdp.exe'],
+      ['../../etc/passwd.pdf', 'passwd.pdf'],
+      ['C:\\Users\\李四\\复函.pdf', '复函.pdf'],
+      ['复函\n第二行.pdf', '复函第二行.pdf'],
+    ]
+    for (const [sent, kept] of names) {
+      const info = await app.call('attachment.addToProblem', { problemId: problem.id, name: sent, base64: doc })
+      expect(info.name).toBe(kept)
+    }
+    await refused(
+      app,
+      'attachment.addToProblem',
+      { problemId: problem.id, name: '\u202e\u200f', base64: doc },
+      'INVALID_INPUT',
+    )
+  })
+
   it('judges a file by its content: refuses other kinds, damaged images, PDFs cut short and empty files, changing nothing', async () => {
     const { app, milestone } = await setup()
     const good = await photo()
@@ -152,6 +189,22 @@ describe('佐证材料 (attachments)', () => {
       ['网页.jpg', Buffer.from('<html><body>照片</body></html>'), /不是照片或PDF/],
       ['断了的照片.jpg', good.subarray(0, 300), /已损坏或不完整/],
       ['半个批复.pdf', pdf().subarray(0, 200), /不是完整的PDF文件/],
+      // "%PDF-" inside a program, and a PDF's two markers around bytes that are no PDF.
+      [
+        '审批意见.pdf',
+        Buffer.concat([
+          Buffer.from('MZ\x90\x00', 'latin1'),
+          Buffer.from('%PDF-1.4 '),
+          Buffer.alloc(300, 7),
+          Buffer.from('%%EOF'),
+        ]),
+        /不是照片或PDF/,
+      ],
+      [
+        '乱码.pdf',
+        Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(4000), Buffer.from('\n%%EOF\n')]),
+        /不是可以打开的PDF文件/,
+      ],
     ]
     for (const [name, bytes, message] of cases) {
       const error = await refused(

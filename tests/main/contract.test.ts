@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { CALL_NAMES, contract, type CallName } from '../../src/shared/contract'
 import { createHandlers } from '../../src/main/handlers'
 import { dump, newApp, projectInput, rawNumber, refused, seedBasics, tempDir, type Basics } from '../helpers/app'
+import { b64, pdf, photo } from '../helpers/images'
 import { setBackupFolder } from '../../src/main/services/backups'
 import { VersionedCache } from '../../src/main/versioned-cache'
 import type { App } from '../../src/main/app'
@@ -205,6 +206,38 @@ describe('the contract', () => {
       const projectId = s.project ?? (await app.call('project.create', projectInput(b, { code: 'PS-01' }))).project.id
       return { projectId, givenOn: '2026-11-20', text: '加快推进' }
     },
+    'attachment.addToMilestone': async (app, _b, s) => ({
+      milestoneId: (await app.call('project.get', { id: s.project! })).plan.milestones.at(-1)!.id,
+      name: '现场.jpg',
+      base64: b64(await photo()),
+    }),
+    'attachment.addToReport': async (app, _b, s) => ({
+      reportId: (await app.call('report.list', { projectId: s.project! }))[0]!.id,
+      name: '形象进度.jpg',
+      base64: b64(await photo()),
+    }),
+    'attachment.addToProblem': async (app) => ({
+      problemId: (await app.call('problem.list', {}))[0]!.id,
+      name: '复函.pdf',
+      base64: b64(pdf()),
+    }),
+    // The newest file: the problem's (a milestone with files is not removed, and milestone.remove comes later).
+    'attachment.remove': async (app, _b, s) => ({
+      id: (await app.call('attachment.list', { projectId: s.project! }))[0]!.id,
+      reason: '传错',
+    }),
+    'reminder.send': async (_a, _b, s) => ({ projectId: s.project!, note: '请报送10月月报' }),
+    'reminder.done': async (app) => ({ id: (await app.call('reminder.sent', { open: true }))[0]!.id }),
+    'instruction.answer': async (app) => ({
+      id: (await app.call('instruction.list', {})).find((i) => !i.answer)!.id,
+      text: '已落实',
+      answeredOn: '2026-11-21',
+    }),
+    'settings.updateReminders': async (app) => ({
+      version: (await app.call('settings.reminders', {})).version,
+      reportDueDay: 10,
+      digest: { enabled: false, kind: 'wecom', url: '', secret: '', time: '08:30' },
+    }),
     'ranking.freeze': async () => ({ period: '2026-09' }),
     'excel.import': async () => ({ fileName: '台账.xlsx', base64: await toBase64(await countyLedger()) }),
     'ranking.unfreeze': async () => ({ period: '2026-09', reason: '数据更正' }),

@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { LOCAL, openApp, openAppAt, type App, type CallFrom } from '../../src/main/app'
 import { ROLES, type Role } from '../../src/shared/access'
@@ -29,6 +30,8 @@ const PUBLIC_CALLS = ['auth.status', 'auth.setup', 'auth.login', 'auth.me', 'aut
 const SESSION_CALLS = ['auth.changePassword']
 /** Every role reads everything. */
 const READS = [
+  'reminder.mine',
+  'reminder.sent',
   'attachment.list',
   'attachment.get',
   'auth.roles',
@@ -117,6 +120,10 @@ const OFFICE_CALLS = [
   'excel.import',
   'excel.importProgress',
   'excel.cancelImport',
+  'reminder.send',
+  'settings.reminders',
+  'settings.updateReminders',
+  'reminder.sendDigest',
 ]
 /** 重点项目办, and a 专班成员 on the projects whose 专班 it belongs to. */
 const MEMBER_CALLS = [
@@ -133,6 +140,8 @@ const MEMBER_CALLS = [
   'problem.escalate',
   'problem.reopen',
   'attachment.addToReport',
+  'reminder.done',
+  'instruction.answer',
 ]
 /** As MEMBER_CALLS, and a 责任单位联络员 on the problems and milestones its unit is responsible for. */
 const LIAISON_CALLS = [
@@ -394,6 +403,17 @@ describe('the permission matrix', () => {
 
 /** A valid input for each scoped write on the project `p`, built on the state the earlier steps left. */
 type Step = (app: App, w: World, p: ProjectBits) => Promise<Record<string, unknown>>
+
+/** A 批示 on `projectId` by the world's leader: its id. */
+async function givenInstruction(app: App, w: World, projectId: number): Promise<number> {
+  const { rows } = await sql<{
+    id: number
+  }>`INSERT INTO instructions (project_id, leader_id, given_on, text, created_at)
+    VALUES (${projectId}, ${w.b.leaderId}, '2026-11-20', '请加快推进', '2026-11-20T00:00:00.000Z') RETURNING id`.execute(
+    app.deps.db,
+  )
+  return rows[0]!.id
+}
 const milestone = async (app: App, p: ProjectBits, id: number) =>
   (await app.call('project.get', { id: p.projectId })).plan.milestones.find((m) => m.id === id)!
 const problem = async (app: App, p: ProjectBits, id: number) =>
@@ -458,6 +478,20 @@ const MEMBER_STEPS: [CallName, Step][] = [
     async (app, _w, p) => {
       const report = await app.call('report.save', { projectId: p.projectId, period: '2026-09', investment: 100 })
       return { reportId: report.id, name: '形象进度.jpg', base64: b64(await photo()) }
+    },
+  ],
+  [
+    'reminder.done',
+    async (app, _w, p) => ({
+      id: (await app.call('reminder.send', { projectId: p.projectId, note: '请报送月报' })).id,
+    }),
+  ],
+  [
+    'instruction.answer',
+    async (app, w, p) => {
+      // A 批示 on the project, given by a 县领导 (through the local caller's leader link below the contract).
+      const id = await givenInstruction(app, w, p.projectId)
+      return { id, text: '已落实', answeredOn: '2026-11-21' }
     },
   ],
   [

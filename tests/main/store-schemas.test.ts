@@ -344,7 +344,15 @@ const valid = {
     added_by: '李四',
   },
   attachment_files: { attachment_id: 1, content: 'abc', thumb: null },
-  migrations: { id: 11, name: 'next', applied_at: NOW },
+  reminders: { id: 100, project_id: 1, note: '请于12月5日前报送11月月报', sent_at: NOW, operator: '办公室' },
+  instruction_answers: {
+    instruction_id: 1,
+    text: '已协调自然资源局，指标下周下达',
+    answered_on: '2024-02-05',
+    operator: '李四',
+    created_at: NOW,
+  },
+  migrations: { id: 12, name: 'next', applied_at: NOW },
 } satisfies { [T in keyof Database]: Record<string, Value> }
 
 type Table = keyof typeof valid
@@ -453,6 +461,13 @@ const CASES: Case[] = [
   c('a latitude past the pole', 'check', row('attachments', { latitude: 91 })),
   c('bytes of no file', 'foreign key', row('attachment_files', { attachment_id: 999 })),
   c('a file on no milestone', 'foreign key', row('attachments', { milestone_id: 999 })),
+  c('a 催报 marked done', 'ok', row('reminders', { done_at: NOW, done_by: '李四' })),
+  c('a 催报 done by nobody', 'check', row('reminders', { done_at: NOW })),
+  c('an empty 催报', 'check', row('reminders', { note: '' })),
+  c('a 催报 on no project', 'foreign key', row('reminders', { project_id: 999 })),
+  c('a second answer to one 批示', 'unique', row('instruction_answers'), row('instruction_answers')),
+  c('an answer to no 批示', 'foreign key', row('instruction_answers', { instruction_id: 999 })),
+  c('an answer dated as no date', 'check', row('instruction_answers', { answered_on: '2月5日' })),
   c('dict_items.kind', 'check', row('dict_items', { kind: 'colour' })),
   c('dict_items.name empty', 'check', row('dict_items', { name: '' })),
   c('dict_items.name of 51 characters', 'check', row('dict_items', { name: '项'.repeat(51) })),
@@ -745,8 +760,9 @@ describe('the PostgreSQL schema beside SQLite', () => {
       [9, 'server_state'],
       [10, 'problem_order'],
       [11, 'attachments'],
+      [12, 'reminders'],
     ])
-    expect(PG_SCHEMA_VERSION).toBe(11)
+    expect(PG_SCHEMA_VERSION).toBe(12)
     expect(PG_SCHEMA_VERSION).toBe(LATEST_SCHEMA_VERSION)
   })
 
@@ -835,9 +851,11 @@ describe('the PostgreSQL schema beside SQLite', () => {
                   }
         // SQLite's rowid alias; the runner gives migrations its ids, and the data version's one row is id 1.
         const rowid = col.pk === 1 && col.type === 'INTEGER' && columns.filter((x) => x.pk > 0).length === 1
-        // A file's bytes are keyed by their attachment's id: never made by the table itself.
+        // A file's bytes and a 批示's answer are keyed by their parent's id: never made by the table itself.
         const identity =
-          rowid && table !== 'migrations' && table !== 'data_version' && table !== 'attachment_files' ? 'YES' : 'NO'
+          rowid && !['migrations', 'data_version', 'attachment_files', 'instruction_answers'].includes(table)
+            ? 'YES'
+            : 'NO'
         const actual = pgType.get(key)
         expect({
           key,

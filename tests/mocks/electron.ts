@@ -78,6 +78,9 @@ export class BrowserWindow extends EventEmitter {
   }
   restore() {}
   focus() {}
+  isDestroyed() {
+    return this.destroyed
+  }
   getNormalBounds() {
     return { x: 10, y: 20, width: 1400, height: 900 }
   }
@@ -151,6 +154,17 @@ export const protocol = {
   handle: vi.fn(),
 }
 
+/** Notifications shown (test helper: `Notification.shown`); `supported` as the system says. */
+export class Notification extends EventEmitter {
+  static shown: Notification[] = []
+  static supported = true
+  static isSupported = vi.fn(() => Notification.supported)
+  constructor(public options: { title: string; body: string }) {
+    super()
+  }
+  show = vi.fn(() => Notification.shown.push(this))
+}
+
 export const net = { fetch: vi.fn(async (url: string) => new Response(`fetched ${url}`)) }
 
 function mockSession() {
@@ -191,6 +205,8 @@ export const electronMock = {
     app.paths = {}
     Menu.template = null
     session.defaultSession = mockSession()
+    Notification.shown = []
+    Notification.supported = true
   },
 }
 
@@ -207,4 +223,5 @@ export default {
   protocol,
   net,
   session,
+  Notification,
 }

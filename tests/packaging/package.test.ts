@@ -3,6 +3,7 @@
  * stand-in (TOOLCHAIN.md): that checks the asar layout — the app's files in, the native module unpacked —
  * not a runnable program. Fuses cannot be flipped on a stand-in and are checked in the config instead.
  */
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -113,6 +114,23 @@ describe('the Linux package layout', () => {
     const libvips = fs.readdirSync(path.join(img, 'sharp-libvips-linux-x64', 'lib'))
     expect(libvips.some((f) => f.startsWith('libvips-cpp'))).toBe(true)
     expect(fs.existsSync(path.join(unpacked, 'app.asar.unpacked', 'node_modules', 'sharp', 'package.json'))).toBe(true)
+  })
+
+  it('puts what the attachment worker loads by path outside the asar, with what those load', () => {
+    // The worker thread requires heic-convert and pdf-lib by their unpacked path: every file they load must come
+    // from the unpacked folder (plain Node cannot read the asar; a file found in a folder above the package — the
+    // project's own node_modules here — would not be there on an office PC).
+    const modules = path.join(unpacked, 'app.asar.unpacked', 'node_modules')
+    const load = [
+      `require(${JSON.stringify(path.join(modules, 'heic-convert'))})`,
+      `require(${JSON.stringify(path.join(modules, 'pdf-lib'))})`,
+      `console.log(JSON.stringify(Object.keys(require.cache)))`,
+    ].join(';')
+    const run = spawnSync(process.execPath, ['-e', load], { encoding: 'utf8', cwd: work })
+    expect(run.stderr).toBe('')
+    const loaded = JSON.parse(run.stdout) as string[]
+    expect(loaded.length).toBeGreaterThan(5)
+    expect(loaded.filter((file) => !file.startsWith(modules + path.sep))).toEqual([])
   })
 
   it('configures the fuses, the Chinese installer and the arm64 Linux targets', () => {

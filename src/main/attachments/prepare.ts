@@ -5,15 +5,16 @@
  * main thread); nothing here touches the database.
  *
  * Libraries: sharp (libvips: decode, rotate, resize, encode; refuses a decompression bomb by its pixel count),
- * heic-convert (libheif in WebAssembly: sharp's prebuilt libvips has no HEVC decoder), exifr (EXIF and GPS).
+ * heic-convert (libheif in WebAssembly: sharp's prebuilt libvips has no HEVC decoder) and pdf-lib (a PDF's
+ * structure), both in a worker thread (off-thread.ts), exifr (EXIF and GPS).
  */
 import crypto from 'node:crypto'
 import exifr from 'exifr'
-import heicConvert from 'heic-convert'
 import sharp from 'sharp'
 import { ATTACHMENT_LIMITS, type AttachmentInfo } from '../../shared/attachments'
 import { AppError } from '../../shared/errors'
-import { requireWholePdf, sniff } from './content'
+import { heifPixels, requireWholePdf, sniff } from './content'
+import { heicToJpeg, pdfPages } from './off-thread'
 
 /** A file ready to keep: what the list shows of it (shared/attachments.ts), and its bytes. */
 export type PreparedFile = Pick<
@@ -23,6 +24,11 @@ export type PreparedFile = Pick<
 
 /** Pixels a photo may have (a 108-megapixel phone camera fits; a crafted 30,000 × 30,000 PNG does not). */
 const MAX_PIXELS = 120_000_000
+/**
+ * Pixels a HEIC may declare: an iPhone's 48-megapixel photo fits. Lower than for JPEG, as HEIC is decoded whole
+ * in WebAssembly memory (about 4 bytes a pixel) before its size can be reduced.
+ */
+const MAX_HEIC_PIXELS = 50_000_000
 
 /**
  * The file `bytes` named `name`, ready to keep. INVALID_INPUT (in Chinese, naming the file and what to do) for an
@@ -44,6 +50,11 @@ export async function prepareFile(name: string, bytes: Buffer): Promise<Prepared
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex')
   if (kind === 'pdf') {
     requireWholePdf(bytes, name)
+    if ((await pdfPages(bytes)) === null)
+      throw new AppError(
+        'INVALID_INPUT',
+        `「${name}」不是可以打开的PDF文件（文件结构已损坏或没有页面），请重新导出或扫描后上传`,
+      )
     return {
       mime: 'application/pdf',
       content: bytes,
@@ -60,11 +71,12 @@ export async function prepareFile(name: string, bytes: Buffer): Promise<Prepared
   const camera = await cameraFacts(bytes)
   let image = bytes
   if (kind === 'heic') {
-    try {
-      image = Buffer.from(await heicConvert({ buffer: bytes, format: 'JPEG', quality: 0.92 }))
-    } catch {
-      throw damaged(name)
-    }
+    const pixels = heifPixels(bytes)
+    if (pixels === null) throw damaged(name)
+    if (pixels > MAX_HEIC_PIXELS) throw tooManyPixels(name, MAX_HEIC_PIXELS)
+    const jpeg = await heicToJpeg(bytes)
+    if (!jpeg) throw damaged(name)
+    image = jpeg
   }
   try {
     const source = () => sharp(image, { limitInputPixels: MAX_PIXELS, failOn: 'error' }).rotate()
@@ -90,10 +102,13 @@ export async function prepareFile(name: string, bytes: Buffer): Promise<Prepared
     }
   } catch (error) {
     if (error instanceof AppError) throw error
-    if (/pixel limit/i.test(String(error)))
-      throw new AppError('INVALID_INPUT', `「${name}」的像素过多（超过1.2亿像素），请缩小后上传`)
+    if (/pixel limit/i.test(String(error))) throw tooManyPixels(name, MAX_PIXELS)
     throw damaged(name)
   }
+}
+
+function tooManyPixels(name: string, limit: number): AppError {
+  return new AppError('INVALID_INPUT', `「${name}」的像素过多（超过${limit / 10_000}万像素），请缩小后上传`)
 }
 
 function damaged(name: string): AppError {

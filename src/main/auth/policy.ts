@@ -54,6 +54,14 @@ export async function scopeOf(db: Kysely<Database>, scope: Scope, id: number): P
       const row = await db.selectFrom('monthly_reports').select('project_id').where('id', '=', id).executeTakeFirst()
       return row ? { projectId: row.project_id, ...none } : null
     }
+    case 'reminder': {
+      const row = await db.selectFrom('reminders').select('project_id').where('id', '=', id).executeTakeFirst()
+      return row ? { projectId: row.project_id, ...none } : null
+    }
+    case 'instruction': {
+      const row = await db.selectFrom('instructions').select('project_id').where('id', '=', id).executeTakeFirst()
+      return row ? { projectId: row.project_id, ...none } : null
+    }
     case 'attachment': {
       // A file is its record's: a liaison may remove what is on a milestone or problem of its unit.
       const row = await db

@@ -13,6 +13,7 @@ import type { GroupBy } from '../../shared/rules/types'
 import { formatGroupRanking, formatProjectRanking } from './rank-table'
 import { generateDemo } from '../demo/generate'
 import { warmFirstScreen } from '../warm'
+import { startDigestSchedule } from '../reminders/schedule'
 import { startHttpHost, type RunningHost } from '../http/host'
 import { defaultDatabasePath } from '../paths'
 import { backupDirOf, createBackup, ensureDailyBackup, pruneBackups } from '../backup/backups'
@@ -416,7 +417,9 @@ export async function main(argv: string[], out = console.log, err = console.erro
           (made) => made && out(`已自动备份：${made.path}`),
           (e: Error) => err(`自动备份未完成：${e.message}`),
         )
+        const stopDigest = startDigestSchedule(app.deps, out)
         await stopped
+        stopDigest()
         return await shutDown(host, daily, app, out, err)
       }
       case 'server': {

@@ -37,6 +37,8 @@ const TABLE_LABELS: Record<string, string> = {
   breakdown_snapshots: '封账得分明细',
   attachments: '佐证材料',
   attachment_files: '佐证材料文件',
+  reminders: '催报',
+  instruction_answers: '批示落实情况',
   migrations: '升级记录',
 }
 

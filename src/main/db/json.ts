@@ -13,6 +13,7 @@
  */
 import { z } from 'zod'
 import { DEFAULT_SECURITY_POLICY, type SecurityPolicy } from '../../shared/accounts'
+import { DEFAULT_REMINDER_SETTINGS, DIGEST_KINDS, type ReminderSettings } from '../../shared/reminders'
 import { formatPeriodChinese, type Period } from '../../shared/dates'
 import {
   ADMIN_LEVELS,
@@ -216,6 +217,39 @@ export function parseSecurityPolicySetting(text: string): SecurityPolicy {
     value = undefined
   }
   return securityPolicy.parse(value)
+}
+
+/**
+ * settings.value of key 'reminders' (催报与推送). Never refused, as the security policy: every page's 待办 reads
+ * it, so a damaged value takes the defaults field by field (the digest then off) and the next save replaces it.
+ */
+const D = DEFAULT_REMINDER_SETTINGS
+const reminderSettings: z.ZodType<ReminderSettings> = z
+  .object({
+    reportDueDay: z.number().int().min(1).max(28).catch(D.reportDueDay),
+    digest: z
+      .object({
+        enabled: z.boolean().catch(false),
+        kind: z.enum(DIGEST_KINDS).catch(D.digest.kind),
+        url: z.string().catch(''),
+        secret: z.string().catch(''),
+        time: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+          .catch(D.digest.time),
+      })
+      .catch(() => ({ ...D.digest })),
+  })
+  .catch(() => ({ ...D, digest: { ...D.digest } }))
+
+export function parseReminderSetting(text: string): ReminderSettings {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    value = undefined
+  }
+  return reminderSettings.parse(value)
 }
 
 /** milestone_templates.items of the template `name`. */

@@ -524,6 +524,32 @@ CREATE TABLE attachment_files (
 );
 `
 
+// 催报 (issue 21): the office's reminders to a project's 专班 (kept with who sent them and who marked them done),
+// and a 专班's answer to a 领导批示 (落实情况: one per 批示, as the 批示 itself never changed). Both audited.
+const reminders = `
+CREATE TABLE reminders (
+  id INTEGER PRIMARY KEY,
+  project_id INTEGER NOT NULL REFERENCES projects (id),
+  note TEXT NOT NULL CHECK (length(note) BETWEEN 1 AND 200),
+  sent_at TEXT NOT NULL,
+  operator TEXT NOT NULL,
+  user_id INTEGER REFERENCES users (id),
+  done_at TEXT,
+  done_by TEXT,
+  CHECK ((done_at IS NULL) = (done_by IS NULL))
+);
+CREATE INDEX reminders_project ON reminders (project_id, id);
+CREATE INDEX reminders_open ON reminders (done_at, project_id);
+CREATE TABLE instruction_answers (
+  instruction_id INTEGER PRIMARY KEY REFERENCES instructions (id),
+  text TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 1000),
+  answered_on TEXT NOT NULL CHECK (answered_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  operator TEXT NOT NULL,
+  user_id INTEGER REFERENCES users (id),
+  created_at TEXT NOT NULL
+);
+`
+
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: 'initial', sql: initial },
   { id: 2, name: 'defaults', sql: defaults },
@@ -536,6 +562,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 9, name: 'server_state', sql: serverState },
   { id: 10, name: 'problem_order', sql: problemOrder },
   { id: 11, name: 'attachments', sql: attachments },
+  { id: 12, name: 'reminders', sql: reminders },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.id

@@ -381,6 +381,26 @@ export interface AttachmentFilesTable {
   thumb: Buffer | null
 }
 
+export interface RemindersTable {
+  id: Generated<number>
+  project_id: number
+  note: string
+  sent_at: string
+  operator: string
+  user_id: number | null
+  done_at: string | null
+  done_by: string | null
+}
+
+export interface InstructionAnswersTable {
+  instruction_id: number
+  text: string
+  answered_on: IsoDate
+  operator: string
+  user_id: number | null
+  created_at: string
+}
+
 export interface Database {
   dict_items: DictItemsTable
   settings: SettingsTable
@@ -412,6 +432,8 @@ export interface Database {
   jobs: JobsTable
   attachments: AttachmentsTable
   attachment_files: AttachmentFilesTable
+  reminders: RemindersTable
+  instruction_answers: InstructionAnswersTable
   migrations: MigrationsTable
 }
 

@@ -154,6 +154,10 @@ export function removeDemo(store: Store, operator: Operator, now: string, backup
       await run(sql`DELETE FROM audit_log WHERE ${inDemo('project_id')}`)
       // Files attached while trying the program out (their bytes go with them: ON DELETE CASCADE).
       await run(sql`DELETE FROM attachments WHERE ${inDemo('project_id')}`)
+      await run(sql`DELETE FROM reminders WHERE ${inDemo('project_id')}`)
+      await run(
+        sql`DELETE FROM instruction_answers WHERE instruction_id IN (SELECT id FROM instructions WHERE ${inDemo('project_id')})`,
+      )
       // 批示 given on a demo project while trying the program out go with it (as its audit rows do).
       await run(sql`DELETE FROM instructions WHERE ${inDemo('project_id')}`)
       await run(sql`DELETE FROM breakdown_snapshots WHERE ${inDemo('project_id')}`)

@@ -10,6 +10,7 @@ import { describeUrl } from '../store/postgres/store'
 import { startServerHost } from '../http/server-host'
 import type { RunningHost } from '../http/host'
 import { warmFirstScreen } from '../warm'
+import { startDigestSchedule } from '../reminders/schedule'
 import { ConfigError, readServerConfig } from './config'
 
 /**
@@ -70,6 +71,8 @@ export async function startCountyServer(
   out(`专班县服务器已启动：${host.url}（数据库：${describeUrl(config.database)}）`)
   // 总览's figures before the first leader opens it (warm.ts).
   setImmediate(() => void warmFirstScreen(app))
+  // The daily digest to the group robot, when the office turned it on (one process of several posts it).
+  const stopDigest = startDigestSchedule(app.deps, out)
   let stopping: Promise<void> | null = null
   return {
     host,
@@ -77,6 +80,7 @@ export async function startCountyServer(
     stop: () =>
       (stopping ??= (async () => {
         out('正在停止：不再接受新请求，等待进行中的请求完成…')
+        stopDigest()
         await host.close()
         await app.close()
         out('专班县服务器已停止。')

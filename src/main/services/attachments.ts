@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely'
 import {
   ATTACHMENT_LIMITS,
   ATTACHMENT_OWNER_LABELS,
+  cleanFileName,
   sizeText,
   type AttachmentContent,
   type AttachmentInfo,
@@ -199,8 +200,10 @@ export async function attachmentContent(db: Kysely<Database>, id: number, thumb:
 
 export function attachmentHandlers(deps: Deps) {
   const add = (owner: AttachmentOwner) => async (input: { ownerId: number; name: string; base64: string }) => {
-    const file = await prepareFile(input.name, Buffer.from(input.base64, 'base64'))
-    return writeTx(deps, (w) => keep(w, owner, input.ownerId, input.name, file))
+    const name = cleanFileName(input.name)
+    if (!name) throw new AppError('INVALID_INPUT', '「文件名」不能为空', [{ path: 'name', message: '不能为空' }])
+    const file = await prepareFile(name, Buffer.from(input.base64, 'base64'))
+    return writeTx(deps, (w) => keep(w, owner, input.ownerId, name, file))
   }
   return {
     'attachment.list': ({ projectId, owner, ownerId, offset, limit }) =>

@@ -18,6 +18,7 @@ function instructions(db: Kysely<Database>) {
     .innerJoin('projects as p', 'p.id', 'i.project_id')
     .innerJoin('leaders as l', 'l.id', 'i.leader_id')
     .leftJoin('problems as q', 'q.id', 'i.problem_id')
+    .leftJoin('instruction_answers as a', 'a.instruction_id', 'i.id')
     .select([
       'i.id',
       'i.project_id',
@@ -31,6 +32,9 @@ function instructions(db: Kysely<Database>) {
       'l.name as leader_name',
       'l.title as leader_title',
       'q.description as problem_text',
+      'a.text as answer_text',
+      'a.answered_on',
+      'a.operator as answer_operator',
     ])
 }
 
@@ -47,6 +51,8 @@ const toInstruction = (r: Row): Instruction => ({
   givenOn: r.given_on,
   text: r.text,
   createdAt: r.created_at,
+  answer:
+    r.answer_text === null ? null : { text: r.answer_text, answeredOn: r.answered_on!, operator: r.answer_operator! },
 })
 
 /** The 批示 on any of `problemIds`, newest first (the 问题清单's page shows each problem's own). */
@@ -116,6 +122,45 @@ export function instructionHandlers(deps: Deps) {
           projectId,
           action: 'create',
           changes: [{ field: 'instruction', old: null, new: `${givenOn} ${text}` }],
+        })
+        return toInstruction(await instructions(w.db).where('i.id', '=', id).executeTakeFirstOrThrow())
+      }),
+
+    'instruction.answer': ({ id, text, answeredOn }) =>
+      writeTx(deps, async (w) => {
+        const row = await instructions(w.db).where('i.id', '=', id).executeTakeFirst()
+        if (!row) throw notFound('领导批示', id)
+        if (row.answer_text !== null)
+          throw new AppError(
+            'RULE',
+            `该批示已于${row.answered_on}由${row.answer_operator}答复落实情况；如有新的进展，请在月报或问题中说明`,
+          )
+        if (answeredOn > w.today)
+          throw new AppError('INVALID_INPUT', '「答复日期」不能晚于今天', [
+            { path: 'answeredOn', message: '不能晚于今天' },
+          ])
+        if (answeredOn < row.given_on)
+          throw new AppError('INVALID_INPUT', `「答复日期」不能早于批示日期（${row.given_on}）`, [
+            { path: 'answeredOn', message: `不能早于批示日期${row.given_on}` },
+          ])
+        await w.db
+          .insertInto('instruction_answers')
+          .values({
+            instruction_id: id,
+            text,
+            answered_on: answeredOn,
+            operator: w.operator.name,
+            user_id: w.operator.userId,
+            created_at: w.now,
+          })
+          .execute()
+        await audit(w, {
+          entity: 'instruction',
+          entityId: id,
+          projectId: row.project_id,
+          action: 'answer',
+          changes: [{ field: 'answer', old: null, new: `${answeredOn} ${text}` }],
+          note: `${row.leader_name}${row.given_on}批示`,
         })
         return toInstruction(await instructions(w.db).where('i.id', '=', id).executeTakeFirstOrThrow())
       }),

@@ -65,15 +65,31 @@ async function officeFacts(
       plan: inv.plans.get(id) ?? 0,
     })
 
-  // Projects under construction or in production owe a report for last month.
-  const owing = await db
+  const owing = await owingReports(db, reportPeriod)
+    .$if(scope !== null, (q) => q.where('p.id', 'in', scope!))
+    .orderBy('p.position')
+    .orderBy('p.id')
+    .execute()
+  const overdue = await openProblems(db)
+    .$if(scope !== null, (q) => q.where('p.id', 'in', scope!))
+    .orderBy('q.deadline')
+    .orderBy('q.id')
+    .execute()
+  return withTotals(projects, owing, overdue)
+}
+
+/**
+ * The projects that owe `reportPeriod`'s monthly report: those on the key-project list under construction or in
+ * production without a report of that month, with their 专班's lead unit (总览's 缺报, the 待办 and 催报).
+ */
+export function owingReports(db: Kysely<Database>, reportPeriod: string) {
+  return db
     .selectFrom('projects as p')
     .innerJoin('task_forces as tf', 'tf.project_id', 'p.id')
     .innerJoin('dict_items as u', 'u.id', 'tf.lead_unit_id')
     .select(['p.id', 'p.code', 'p.name', 'p.position', 'u.name as unit'])
     .where('p.stage', 'in', ['construction', 'production'])
     .where(listedNow())
-    .$if(scope !== null, (q) => q.where('p.id', 'in', scope!))
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -84,22 +100,26 @@ async function officeFacts(
         ),
       ),
     )
-    .orderBy('p.position')
-    .orderBy('p.id')
-    .execute()
+}
 
-  const overdue = await db
+/** The problems not yet 销号 of the projects on the list, with their responsible unit (overdue or not). */
+export function openProblems(db: Kysely<Database>) {
+  return db
     .selectFrom('problems as q')
     .innerJoin('projects as p', 'p.id', 'q.project_id')
     .innerJoin('dict_items as u', 'u.id', 'q.responsible_unit_id')
-    .select(['p.id', 'p.code', 'p.name', 'q.id as problemId', 'q.description', 'q.deadline', 'u.name as unit'])
+    .select([
+      'p.id',
+      'p.code',
+      'p.name',
+      'q.id as problemId',
+      'q.description',
+      'q.deadline',
+      'q.responsible_unit_id as unitId',
+      'u.name as unit',
+    ])
     .where('q.status', '!=', 'closed')
     .where(listedNow())
-    .$if(scope !== null, (q) => q.where('p.id', 'in', scope!))
-    .orderBy('q.deadline')
-    .orderBy('q.id')
-    .execute()
-  return withTotals(projects, owing, overdue)
 }
 
 type OwingRow = { id: number; code: string; name: string; position: number; unit: string }
@@ -110,6 +130,7 @@ type OverdueRow = {
   problemId: number
   description: string
   deadline: string
+  unitId: number
   unit: string
 }
 
