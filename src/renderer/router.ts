@@ -24,6 +24,7 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: '问题' },
   },
   { path: '/leaders', name: 'leaders', component: () => import('./views/leaders/index.vue'), meta: { title: '领导' } },
+  { path: '/todos', name: 'todos', component: () => import('./views/todos/index.vue'), meta: { title: '待办' } },
   {
     path: '/settings',
     name: 'settings',
