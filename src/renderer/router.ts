@@ -25,6 +25,18 @@ export const routes: RouteRecordRaw[] = [
   },
   { path: '/leaders', name: 'leaders', component: () => import('./views/leaders/index.vue'), meta: { title: '领导' } },
   { path: '/todos', name: 'todos', component: () => import('./views/todos/index.vue'), meta: { title: '待办' } },
+  // 手机版: the same server and calls, one column for a phone held in one hand (views/mobile).
+  { path: '/m', component: () => import('./views/mobile/MobileHome.vue'), meta: { mobile: true, title: '我的项目' } },
+  {
+    path: '/m/projects/:id(\\d+)',
+    component: () => import('./views/mobile/MobileProject.vue'),
+    meta: { mobile: true, title: '项目' },
+  },
+  {
+    path: '/m/todos',
+    component: () => import('./views/mobile/MobileTodos.vue'),
+    meta: { mobile: true, title: '待办' },
+  },
   {
     path: '/settings',
     name: 'settings',
