@@ -26,6 +26,13 @@ beforeAll(async () => {
   const detail = await h.app.call('project.get', { id: project.id })
   const person = detail.taskForce.members[0]!.person
   await loginAs(h.app, MEMBER, { roles: ['member'], personId: person.id, name: person.name, unit: person.unit })
+  const leader = await loginAs(h.app, 'lingdao', { roles: ['leader'], leaderId: detail.leader.id })
+  const given = await h.app.invoke(
+    'instruction.create',
+    { projectId: project.id, problemId: null, givenOn: '2026-11-20', text: '请月底前补齐月报并说明原因。' },
+    leader.from,
+  )
+  expect(given.ok).toBe(true)
   robot = http.createServer((req, res) => {
     let body = ''
     req.on('data', (d) => (body += d))
@@ -79,6 +86,15 @@ describe('催报 and 待办 (desktop)', () => {
     await expect.poll(() => countIn(page)).toBe(before - 1)
     const sent = await h.app.call('reminder.sent', { projectId: project.id })
     expect(sent[0]).toMatchObject({ note: '请于今日下班前补报上月月报', doneAt: expect.any(String) })
+    // The 批示 is answered from the same list (落实情况).
+    const row = page.locator('.el-table__row', { hasText: '请月底前补齐月报' })
+    await row.getByRole('button', { name: '答复' }).click()
+    const dialog = page.locator('.el-dialog:visible')
+    await dialog.locator('textarea').fill('已于11月21日补报，原因是统计口径调整')
+    await dialog.getByRole('button', { name: '答复', exact: true }).click()
+    await expect.poll(() => countIn(page)).toBe(before - 2)
+    const [answered] = await h.app.call('instruction.list', { projectId: project.id })
+    expect(answered!.answer).toMatchObject({ text: '已于11月21日补报，原因是统计口径调整', answeredOn: '2026-11-21' })
     expect(errors).toEqual([])
   })
 
