@@ -750,6 +750,10 @@ const robotUrl = z
   .trim()
   .max(500, '「推送地址」不能超过500个字符')
   .refine((v) => v === '' || /^https?:\/\/[^\s/]+(\/\S*)?$/i.test(v), '「推送地址」应以 https:// 或 http:// 开头')
+  // No user name or password in it (they would be sent to whoever answers), and not this machine's link-local
+  // addresses (169.254.x.x: a cloud's metadata service), which no group robot has.
+  .refine((v) => !/^https?:\/\/[^/?#]*@/i.test(v), '「推送地址」不能含用户名或密码（@）')
+  .refine((v) => !/^https?:\/\/(169\.254\.|\[fe80:|0\.0\.0\.0)/i.test(v), '「推送地址」不能是本机链路地址')
 export const reminderSettingsInput = f.input({
   version: f.version(),
   reportDueDay: f.int('月报截止日', 1, 28),

@@ -79,11 +79,12 @@ describe('待办 (reminder.mine)', () => {
     expect(todos.items.every((i) => i.projectId === c.project.id)).toBe(true)
     // Overdue first, then by date.
     expect(todos.items[0]!.overdue).toBe(true)
-    // The leader sees its projects' (XM-002 is also its: both led by 赵一平); the liaison its unit's only.
+    // The leader follows its projects' milestones, reports and problems; the 批示 it gave is the 专班's to answer.
     const leader = await todosOf(app, c.leader)
-    expect(leader.counts.milestone).toBe(2)
+    expect(leader.counts).toEqual({ reminder: 0, milestone: 2, report: 1, problem: 1, instruction: 0 })
+    // The liaison: its unit's milestone and problem only (a unit files no monthly report).
     const liaison = await todosOf(app, c.liaison)
-    expect(liaison.counts).toEqual({ reminder: 0, milestone: 1, report: 1, problem: 1, instruction: 0 })
+    expect(liaison.counts).toEqual({ reminder: 0, milestone: 1, report: 0, problem: 1, instruction: 0 })
     expect(liaison.items.find((i) => i.kind === 'milestone')!.refId).toBe(c.late.id)
     // The office: the whole county.
     const office = await app.call('reminder.mine', {})
@@ -123,6 +124,8 @@ describe('催报', () => {
       refId: sent.id,
       text: '王测试催报：请于今日内补报10月月报',
     })
+    // The 催报 is the 专班's: not in the leader's 待办.
+    expect((await todosOf(app, c.leader)).counts.reminder).toBe(0)
     // A 专班成员 may not send one; nor mark another project's done.
     expect(await app.invoke('reminder.send', { projectId: c.project.id, note: 'x' }, c.member.from)).toMatchObject({
       ok: false,
@@ -257,16 +260,44 @@ describe('the daily digest to a group robot', () => {
     // Saved again without retyping: the secret stays.
     await setDigest(app, { kind: 'dingtalk', url: robot.url, secret: '', keepSecret: true })
     expect((await app.call('settings.reminders', {})).settings.digest.hasSecret).toBe(true)
-    // Nobody listening there.
-    const closed = robot.url.replace(/:\d+\//, ':9/')
+    // Nobody listening there (a port just freed), and a port fetch refuses to use.
+    const free = http.createServer()
+    await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve))
+    const freePort = (free.address() as AddressInfo).port
+    await new Promise<void>((resolve) => free.close(() => resolve()))
+    const closed = robot.url.replace(/:\d+\//, `:${freePort}/`)
     await setDigest(app, { url: closed })
     const unreachable = await app.call('reminder.sendDigest', {})
-    expect(unreachable).toMatchObject({ ok: false, message: expect.stringContaining('无法连接推送地址') })
+    expect(unreachable).toMatchObject({ ok: false, message: '推送地址拒绝连接（该端口没有服务），请检查地址和端口' })
+    await setDigest(app, { url: robot.url.replace(/:\d+\//, ':9/') })
+    expect((await app.call('reminder.sendDigest', {})).message).toContain('禁止使用的端口')
+  })
+
+  it('keeps the address’s key out of the audit log, and a 加签 secret only for 钉钉', async () => {
+    const app = await newApp()
+    await setDigest(app, {
+      kind: 'dingtalk',
+      url: 'https://oapi.dingtalk.com/robot/send?access_token=TOKEN123',
+      secret: 'SEC9',
+    })
+    await setDigest(app, { kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY456' })
+    const log = JSON.stringify(await raw(app, `SELECT old_value, new_value FROM audit_log WHERE action = 'reminders'`))
+    expect(log).toContain('access_token=***')
+    expect(log).toContain('key=***')
+    for (const secret of ['TOKEN123', 'KEY456', 'SEC9']) expect(log).not.toContain(secret)
+    expect((await app.call('settings.reminders', {})).settings.digest.hasSecret).toBe(false)
   })
 
   it('refuses an address that is not http(s), and turning it on without one; a damaged setting reads as off', async () => {
     const app = await newApp()
-    for (const url of ['ftp://robot/x', 'javascript:alert(1)', 'file:///etc/passwd', 'https://']) {
+    for (const url of [
+      'ftp://robot/x',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'https://',
+      'http://user:pw@127.0.0.1/send',
+      'http://169.254.169.254/latest/meta-data/',
+    ]) {
       const { version } = await app.call('settings.reminders', {})
       const before = await dump(app)
       await refused(
@@ -315,5 +346,28 @@ describe('the daily digest to a group robot', () => {
     now = at('2026-11-22T04:21:00.000Z')
     expect((await digestTick(apps[1]!.deps)).posted).toBe(true)
     expect(robot.received).toHaveLength(2)
+  })
+
+  it('tries a digest the robot did not take again half an hour later, three times a day at most', async () => {
+    let now = new Date('2026-11-21T04:30:00.000Z')
+    const app = await newApp(undefined, { clock: () => now })
+    await county(app)
+    let down = true
+    const robot = await standInRobot(() =>
+      down
+        ? { status: 200, json: { errcode: -1, errmsg: 'system busy' } }
+        : { status: 200, json: { errcode: 0, errmsg: 'ok' } },
+    )
+    await setDigest(app, { url: robot.url, time: '00:00' })
+    expect(await digestTick(app.deps)).toMatchObject({ posted: true, ok: false })
+    expect((await digestTick(app.deps)).posted).toBe(false) // not at once again
+    now = new Date('2026-11-21T05:01:00.000Z')
+    expect(await digestTick(app.deps)).toMatchObject({ posted: true, ok: false })
+    now = new Date('2026-11-21T05:32:00.000Z')
+    down = false
+    expect(await digestTick(app.deps)).toMatchObject({ posted: true, ok: true })
+    now = new Date('2026-11-21T06:10:00.000Z')
+    expect((await digestTick(app.deps)).posted).toBe(false)
+    expect(robot.received).toHaveLength(3)
   })
 })

@@ -88,13 +88,7 @@ export async function postToRobot(
       redirect: 'error',
     })
   } catch (error) {
-    const timedOut = (error as Error).name === 'TimeoutError'
-    return {
-      ok: false,
-      message: timedOut
-        ? '推送地址10秒内没有应答，请检查网络或地址'
-        : `无法连接推送地址（${(error as Error).message}），请检查地址和本机网络`,
-    }
+    return { ok: false, message: whyNotSent(error as Error) }
   }
   const answer = (await response.json().catch(() => null)) as { errcode?: number; errmsg?: string } | null
   if (!response.ok) return { ok: false, message: `推送地址答复HTTP ${response.status}，请检查地址是否正确` }
@@ -104,4 +98,23 @@ export async function postToRobot(
       message: `机器人拒绝了推送：${answer?.errmsg ?? '答复不是机器人的格式'}（错误码${answer?.errcode ?? '无'}），请检查地址和加签密钥`,
     }
   return { ok: true, message: '已推送' }
+}
+
+/** Why a POST did not reach the robot, in the office's words (Node's fetch says "fetch failed" and a cause). */
+function whyNotSent(error: Error): string {
+  if (error.name === 'TimeoutError') return '推送地址10秒内没有应答，请检查网络或地址'
+  const cause = (error as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause
+  const code = cause?.code ?? cause?.errors?.[0]?.code ?? ''
+  if (/bad port/i.test(cause?.message ?? '')) return '推送地址的端口是禁止使用的端口，请检查地址中的端口号'
+  if (/redirect/i.test(cause?.message ?? '') || /redirect/i.test(error.message))
+    return '推送地址要求跳转到别处，专班不跟随跳转：请填写群机器人的完整地址'
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return '找不到推送地址的服务器（域名无法解析），请检查地址和本机的DNS设置'
+  if (code === 'ECONNREFUSED') return '推送地址拒绝连接（该端口没有服务），请检查地址和端口'
+  if (code === 'ECONNRESET' || code === 'EPIPE') return '与推送地址的连接被中断，请稍后再试'
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('UNABLE_TO'))
+    return '推送地址的HTTPS证书无法验证，请确认地址正确，或请信息中心提供证书'
+  if (code === 'ETIMEDOUT' || code === 'ENETUNREACH' || code === 'EHOSTUNREACH')
+    return '无法连接推送地址（网络不通），请检查本机能否访问该地址（防火墙、出站代理）'
+  return `无法连接推送地址${code ? `（${code}）` : ''}，请检查地址和本机网络`
 }

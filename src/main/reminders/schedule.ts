@@ -1,7 +1,8 @@
 /**
  * The daily digest's schedule: every minute the process looks whether the digest is on and its time has come;
  * the first process to claim the day (a settings row, in a transaction: on the county server several processes
- * run this) posts it, once. A day whose time passed while the program was closed is posted at its next start.
+ * run this) posts it, once. A day whose time passed while the program was closed is posted at its next start;
+ * a digest the robot did not take is tried again half an hour later, three tries a day at most.
  */
 import { localToday } from '../../shared/dates'
 import { readTx, writeTx, type Deps } from '../context'
@@ -13,20 +14,65 @@ const DAY_KEY = 'digest_day'
 const localTime = (now: Date) =>
   `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`
 
-/** Claims `today` for the digest: true for the one caller that moved the mark to today. */
-async function claimDay(deps: Deps, today: string): Promise<boolean> {
+/** A day's claim: the day, how many tries were made, and (after a failed one) when the next may be made. */
+interface Claim {
+  day: string
+  tries: number
+  retryAt: number | null
+}
+/** A robot that did not take the digest is tried again this often, this many times a day. */
+const RETRY_MS = 30 * 60_000
+const TRIES = 3
+
+function readClaim(text: string | undefined): Claim | null {
+  try {
+    const v = JSON.parse(text ?? 'null') as Partial<Claim> | string | null
+    // Written by the first version as the bare day.
+    if (typeof v === 'string') return { day: v, tries: 1, retryAt: null }
+    return v && typeof v.day === 'string'
+      ? { day: v.day, tries: Number(v.tries) || 1, retryAt: v.retryAt ?? null }
+      : null
+  } catch {
+    return null
+  }
+}
+
+async function writeClaim(deps: Deps, claim: Claim): Promise<void> {
+  const value = JSON.stringify(claim)
+  await writeTx(
+    deps,
+    (w) =>
+      w.db
+        .insertInto('settings')
+        .values({ key: DAY_KEY, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute(),
+    { keepDataVersion: true },
+  )
+}
+
+/**
+ * Claims `today` for the digest: the claim for the one caller that may post now (today's first try, or a retry
+ * whose time has come after a failed one), null for the others.
+ */
+async function claimDay(deps: Deps, today: string, now: number): Promise<Claim | null> {
   return writeTx(
     deps,
     async (w) => {
       const row = await w.db.selectFrom('settings').select('value').where('key', '=', DAY_KEY).executeTakeFirst()
-      if (row && row.value === JSON.stringify(today)) return false
-      const value = JSON.stringify(today)
+      const last = readClaim(row?.value)
+      let claim: Claim
+      if (!last || last.day !== today) claim = { day: today, tries: 1, retryAt: null }
+      else if (last.retryAt !== null && now >= last.retryAt && last.tries < TRIES)
+        claim = { day: today, tries: last.tries + 1, retryAt: null }
+      else return null
+      const value = JSON.stringify(claim)
       await w.db
         .insertInto('settings')
         .values({ key: DAY_KEY, value })
         .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
         .execute()
-      return true
+      return claim
     },
     { keepDataVersion: true },
   )
@@ -42,8 +88,12 @@ export async function digestTick(deps: Deps): Promise<{ posted: boolean; ok?: bo
     const { settings } = await readTx(deps, readReminderSettings)
     if (!settings.digest.enabled || !settings.digest.url || localTime(now) < settings.digest.time)
       return { posted: false }
-    if (!(await claimDay(deps, localToday(now)))) return { posted: false }
-    return { posted: true, ...(await sendDigest(deps)) }
+    const claim = await claimDay(deps, localToday(now), now.getTime())
+    if (!claim) return { posted: false }
+    const outcome = await sendDigest(deps)
+    // Not taken (the robot down, the network cut): tried again in half an hour, three times a day at most.
+    if (!outcome.ok && claim.tries < TRIES) await writeClaim(deps, { ...claim, retryAt: now.getTime() + RETRY_MS })
+    return { posted: true, ...outcome }
   } catch (error) {
     return { posted: false, ok: false, message: (error as Error).message }
   }

@@ -28,30 +28,42 @@ import type { Database } from '../db/schema'
 import { listedNow } from '../ranking/facts'
 import { openProblems, owingReports } from '../services/overview'
 
-/** Whose 待办: every project, or the listed projects and the unit (its id and its name as milestones write it). */
+/**
+ * Whose 待办: every project, or the projects the account is in the 专班 of (`teamIds`: it files their reports and
+ * answers their 批示), the projects it leads (`ledIds`: it follows their milestones and problems, and gave the
+ * 批示), and its unit (its id, and its name as milestones write it: a liaison's milestones and problems only).
+ */
 export interface TodoScope {
   all: boolean
-  projectIds: number[]
+  teamIds: number[]
+  ledIds: number[]
   unit: { id: number; name: string } | null
 }
 
 export async function todoScopeOf(db: Kysely<Database>, caller: Caller | null): Promise<TodoScope> {
-  if (!caller) return { all: false, projectIds: [], unit: null }
-  if (caller.roles.includes('office')) return { all: true, projectIds: [], unit: null }
-  const projectIds = [...(await myProjectIds(db, caller))]
-  const unit = caller.unitId
-    ? await db.selectFrom('dict_items').select(['id', 'name']).where('id', '=', caller.unitId).executeTakeFirst()
-    : undefined
-  return { all: false, projectIds, unit: unit ?? null }
+  const none = { all: false, teamIds: [], ledIds: [], unit: null }
+  if (!caller) return none
+  if (caller.roles.includes('office')) return { ...none, all: true }
+  const teamIds = caller.roles.includes('member') ? [...(await myProjectIds(db, { ...caller, leaderId: null }))] : []
+  const ledIds = caller.roles.includes('leader') ? [...(await myProjectIds(db, { ...caller, personId: null }))] : []
+  const unit =
+    caller.unitId && caller.roles.includes('liaison')
+      ? await db.selectFrom('dict_items').select(['id', 'name']).where('id', '=', caller.unitId).executeTakeFirst()
+      : undefined
+  return { all: false, teamIds, ledIds, unit: unit ?? null }
 }
 
 type Eb = ExpressionBuilder<Database & { p: Database['projects'] }, 'p'>
 
-/** The scope as a condition on project `p` (and, for unit-owned rows, the row's unit): false when nothing is mine. */
-function inScope(scope: TodoScope, eb: Eb, unitMatch?: Expression<SqlBool>): Expression<SqlBool> {
+/**
+ * The scope as a condition on project `p`: its 专班's projects, with `led` the ones it leads too, and for rows
+ * a unit is responsible for, the row's unit (`unitMatch`). False when nothing is the account's.
+ */
+function inScope(scope: TodoScope, eb: Eb, led: boolean, unitMatch?: Expression<SqlBool>): Expression<SqlBool> {
   if (scope.all) return sql<SqlBool>`1 = 1`
+  const ids = [...scope.teamIds, ...(led ? scope.ledIds : [])]
   const any: Expression<SqlBool>[] = []
-  if (scope.projectIds.length) any.push(eb('p.id', 'in', scope.projectIds))
+  if (ids.length) any.push(eb('p.id', 'in', ids))
   if (unitMatch) any.push(unitMatch)
   return any.length ? eb.or(any) : sql<SqlBool>`1 = 0`
 }
@@ -80,7 +92,8 @@ export async function todosOf(
     .selectFrom('reminders as r')
     .innerJoin('projects as p', 'p.id', 'r.project_id')
     .where('r.done_at', 'is', null)
-    .where((eb) => inScope(scope, eb as unknown as Eb))
+    // A 催报 is to the 专班 (who mark it done), not to the leader.
+    .where((eb) => inScope(scope, eb as unknown as Eb, false))
   const reminderRows = await reminders
     .select(['r.id', 'p.id as projectId', 'p.code', 'p.name', 'r.note', 'r.sent_at', 'r.operator'])
     .orderBy('r.id', 'desc')
@@ -108,7 +121,9 @@ export async function todosOf(
     .where('m.actual_date', 'is', null)
     .where('m.planned_date', '<=', soon)
     .where(listedNow())
-    .where((eb) => inScope(scope, eb as unknown as Eb, unitName ? eb('m.responsible_unit', '=', unitName) : undefined))
+    .where((eb) =>
+      inScope(scope, eb as unknown as Eb, true, unitName ? eb('m.responsible_unit', '=', unitName) : undefined),
+    )
   const milestoneRows = await milestones
     .select(['m.id', 'p.id as projectId', 'p.code', 'p.name', 'm.name as milestone', 'm.planned_date'])
     .orderBy('m.planned_date')
@@ -134,9 +149,8 @@ export async function todosOf(
   )
 
   const due = reportDue(today, reportDueDay)
-  const owing = owingReports(db, due.period).where((eb) =>
-    inScope(scope, eb as unknown as Eb, unitName ? eb('u.name', '=', unitName) : undefined),
-  )
+  // A report is filed by the 专班 (and followed by its leader); a unit's liaison files none.
+  const owing = owingReports(db, due.period).where((eb) => inScope(scope, eb as unknown as Eb, true))
   const owingRows = await owing.orderBy('p.position').orderBy('p.id').limit(TODO_LIMIT).execute()
   add(
     'report',
@@ -156,7 +170,7 @@ export async function todosOf(
   const problems = openProblems(db)
     .where('q.deadline', '<', today)
     .where((eb) =>
-      inScope(scope, eb as unknown as Eb, unitId !== null ? eb('q.responsible_unit_id', '=', unitId) : undefined),
+      inScope(scope, eb as unknown as Eb, true, unitId !== null ? eb('q.responsible_unit_id', '=', unitId) : undefined),
     )
   const problemRows = await problems.orderBy('q.deadline').orderBy('q.id').limit(TODO_LIMIT).execute()
   add(
@@ -181,7 +195,8 @@ export async function todosOf(
     .leftJoin('instruction_answers as a', 'a.instruction_id', 'i.id')
     .where('a.instruction_id', 'is', null)
     .where(listedNow())
-    .where((eb) => inScope(scope, eb as unknown as Eb))
+    // Answered by the 专班: not the 待办 of the leader who gave it.
+    .where((eb) => inScope(scope, eb as unknown as Eb, false))
   const instructionRows = await unanswered
     .select(['i.id', 'p.id as projectId', 'p.code', 'p.name', 'i.text', 'i.given_on', 'l.name as leader'])
     .orderBy('i.given_on')

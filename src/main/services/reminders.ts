@@ -28,6 +28,11 @@ import { checkVersion, must } from './common'
 import { readRules } from './settings'
 
 const KEY = 'reminders'
+
+/** A robot's address as the audit log shows it: every query value hidden ("…/send?key=***"). */
+export function maskedUrl(url: string): string {
+  return url.replace(/([?&][^=&#]*=)[^&#]*/g, '$1***')
+}
 /** Bookkeeping of the digest (not the office's data: not audited, keeps the data version). */
 const LAST_KEY = 'digest_last'
 
@@ -84,7 +89,7 @@ function sentQuery(db: Kysely<Database>) {
 export async function countyTodos(db: Kysely<Database>, today: string): Promise<Todos> {
   const { rules } = await readRules(db)
   const { settings } = await readReminderSettings(db)
-  return todosOf(db, { all: true, projectIds: [], unit: null }, today, rules, settings.reportDueDay)
+  return todosOf(db, { all: true, teamIds: [], ledIds: [], unit: null }, today, rules, settings.reportDueDay)
 }
 
 /**
@@ -205,8 +210,9 @@ export function reminderHandlers(deps: Deps) {
           throw new AppError('INVALID_INPUT', '开启每日推送须填写群机器人的地址', [
             { path: 'digest.url', message: '请填写地址' },
           ])
-        // The secret is never sent to a page: an empty one with keepSecret keeps what is stored.
-        const secret = digest.keepSecret ? current.settings.digest.secret : digest.secret
+        // The secret is never sent to a page: an empty one with keepSecret keeps what is stored. Only 钉钉 signs.
+        const secret =
+          digest.kind !== 'dingtalk' ? '' : digest.keepSecret ? current.settings.digest.secret : digest.secret
         const next: ReminderSettings = {
           reportDueDay,
           digest: { enabled: digest.enabled, kind: digest.kind, url: digest.url, secret, time: digest.time },
@@ -234,7 +240,8 @@ export function reminderHandlers(deps: Deps) {
             reportDueDay: (d) => `每月${d}日`,
             digestEnabled: text,
             digestKind: (k) => DIGEST_KIND_LABELS[k],
-            digestUrl: (u) => u || '（空）',
+            // The address's key (企业微信 key=, 钉钉 access_token=) lets anyone post to the group: never in the log.
+            digestUrl: (u) => (u ? maskedUrl(u) : '（空）'),
             // Never the secret itself in the log.
             digestSecret: (s) =>
               s ? `（已设置，指纹${crypto.createHash('sha256').update(s).digest('hex').slice(0, 8)}）` : '（未设置）',
