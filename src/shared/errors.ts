@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'DB_DAMAGED', // quick_check failed: the file is ours but damaged (offer the newest good backup)
   'DB_MIGRATION', // an upgrade step failed and was rolled back
   'INTERNAL',
+  'UNREACHABLE', // the page could not reach the main side at all (network, server down): nothing was done
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 

@@ -543,6 +543,14 @@ export const problemCreateInput = f.input({
   responsibleLeaderId: f.id('责任领导').nullable().default(null),
   deadline: f.date('办结时限'),
   level: problemLevel().default('task_force'),
+  /**
+   * The sender's id of this request (a phone's form keeps one): sent again after a lost answer, the problem it
+   * already made is answered instead of a second one.
+   */
+  requestId: z
+    .string()
+    .regex(/^[0-9A-Za-z-]{16,64}$/, '「请求编号」格式不正确')
+    .optional(),
 })
 export const problemUpdateInput = f.input({
   id: f.id('问题'),

@@ -113,22 +113,26 @@ describe('the phone view (390 × 844, touch)', () => {
 
   it("files the month's report through a dropped connection: nothing typed is lost, even after a reload", async () => {
     await tab('月报')
+    // This month: no report yet (the amount starts empty — what is typed into it must come back too).
+    await page.getByLabel('月份').selectOption('2026-11')
     await page.getByLabel('本月完成投资（万元）').fill('1,280.5')
     await page.getByLabel('形象进度').fill('主体结构施工至第六层，设备基础完成')
     // The connection drops as 保存 is tapped.
     await page.route('**/api/call/report.save', (route) => route.abort('internetdisconnected'))
     await page.getByRole('button', { name: '保存月报' }).tap()
-    await page.getByText('未保存：填写的内容已留在本机').waitFor()
+    await page.getByText('未保存：网络不通，填写的内容已留在本机').waitFor()
     // The phone is put away and the page opened again: the typing is there.
     await page.reload()
     await page.getByRole('tab', { name: '节点' }).waitFor({ timeout: 20_000 })
     await tab('月报')
+    await page.getByLabel('月份').selectOption('2026-11')
     await page.getByText('已恢复上次未提交的内容').waitFor()
     expect(await page.getByLabel('形象进度').inputValue()).toBe('主体结构施工至第六层，设备基础完成')
+    expect(await page.getByLabel('本月完成投资（万元）').inputValue()).toBe('1280.50')
     await page.unroute('**/api/call/report.save')
     await page.getByRole('button', { name: '保存月报' }).tap()
     await expect
-      .poll(async () => (await h.app.call('report.list', { projectId, period: '2026-10' }))[0]?.investment)
+      .poll(async () => (await h.app.call('report.list', { projectId, period: '2026-11' }))[0]?.investment)
       .toBe(128050)
     await page
       .locator('input.picker')

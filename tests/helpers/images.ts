@@ -82,14 +82,14 @@ export function screenshot(width = 300, height = 200): Promise<Buffer> {
     .toBuffer()
 }
 
-/** A small whole PDF (one empty page), and the same cut short. */
-export function pdf(): Buffer {
+/** A small whole PDF (one empty page); `note` makes it a different file (its bytes, its hash). */
+export function pdf(note = ''): Buffer {
   const objects = [
     '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
     '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',
     '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj',
   ]
-  let body = '%PDF-1.4\n'
+  let body = `%PDF-1.4\n%${note}\n`
   const offsets: number[] = []
   for (const o of objects) {
     offsets.push(body.length)

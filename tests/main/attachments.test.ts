@@ -72,6 +72,13 @@ describe('佐证材料 (attachments)', () => {
     const thumb = await sharp(await bytesOf(app, info.id, true)).metadata()
     expect([thumb.format, thumb.width, thumb.height]).toEqual(['jpeg', 320, 240])
     expect(await app.call('attachment.list', { projectId })).toEqual([info])
+    // Sent again (an answer lost on the way): the one kept, no second copy and no second audit row.
+    const again = await app.call('attachment.addToMilestone', {
+      milestoneId: milestone.id,
+      name: 'IMG_2041 (1).jpg',
+      base64: b64(original),
+    })
+    expect(again).toEqual(info)
     expect(await app.call('attachment.list', { projectId, owner: 'problem', ownerId: milestone.id })).toEqual([])
     expect(await app.call('attachment.list', { projectId, owner: 'milestone' })).toEqual([info])
     expect(await app.call('attachment.list', { projectId, owner: 'report' })).toEqual([])
@@ -168,7 +175,11 @@ describe('佐证材料 (attachments)', () => {
       ['复函\n第二行.pdf', '复函第二行.pdf'],
     ]
     for (const [sent, kept] of names) {
-      const info = await app.call('attachment.addToProblem', { problemId: problem.id, name: sent, base64: doc })
+      const info = await app.call('attachment.addToProblem', {
+        problemId: problem.id,
+        name: sent,
+        base64: b64(pdf(sent.length.toString())),
+      })
       expect(info.name).toBe(kept)
     }
     await refused(
@@ -240,8 +251,13 @@ describe('佐证材料 (attachments)', () => {
   it(`refuses the ${ATTACHMENT_LIMITS.perOwner + 1}th file on one record, and a frozen month's report`, async () => {
     const { app, projectId, milestone, report } = await setup()
     const one = b64(await photo({ width: 64, height: 48 }))
+    // Each a different photo (the same file twice on one record is kept once).
     for (let i = 0; i < ATTACHMENT_LIMITS.perOwner; i++)
-      await app.call('attachment.addToMilestone', { milestoneId: milestone.id, name: `照片${i}.jpg`, base64: one })
+      await app.call('attachment.addToMilestone', {
+        milestoneId: milestone.id,
+        name: `照片${i}.jpg`,
+        base64: b64(await photo({ width: 64, height: 48, colour: { r: i * 20, g: 100, b: 50 } })),
+      })
     const error = await refused(
       app,
       'attachment.addToMilestone',

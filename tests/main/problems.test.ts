@@ -183,3 +183,30 @@ describe('problems (问题清单)', () => {
     )
   })
 })
+
+describe('a problem raised from a phone (requestId)', () => {
+  it('is one problem when the same request comes again after a lost answer; another project may not reuse it', async () => {
+    const { app, b, projectId } = await setup()
+    const input = {
+      projectId,
+      categoryId: b.problemCategoryId,
+      description: '塔吊基础验收未通过',
+      raisedOn: '2026-11-20',
+      responsibleUnitId: b.unit2Id,
+      deadline: '2026-12-20',
+      requestId: '5f2c9a7e1b3d4f6a8c0e2b4d6f8a0c1e',
+    }
+    const first = await app.call('problem.create', input)
+    const again = await app.call('problem.create', input)
+    expect(again.id).toBe(first.id)
+    expect(
+      (await app.call('problem.list', { projectId })).filter((p) => p.description === '塔吊基础验收未通过'),
+    ).toHaveLength(1)
+    expect(
+      await raw(app, `SELECT count(*) AS n FROM audit_log WHERE entity = 'problem' AND entity_id = ?`, first.id),
+    ).toEqual([{ n: expect.anything() }])
+    const other = await app.call('project.create', projectInput(b, { code: 'XM-002', name: '另一项目' }))
+    await refused(app, 'problem.create', { ...input, projectId: other.project.id }, 'RULE')
+    await refused(app, 'problem.create', { ...input, requestId: 'short' }, 'INVALID_INPUT')
+  })
+})

@@ -61,7 +61,10 @@ describe('the renderer transport', () => {
     expect(await always.invoke('auth.me', {})).toMatchObject({ ok: false, error: { code: 'CSRF' } })
     const down = await httpBridge('', (async () =>
       Promise.reject(new TypeError('Failed to fetch'))) as unknown as typeof fetch).invoke('x', {})
-    expect(down).toMatchObject({ ok: false, error: { message: expect.stringContaining('无法连接专班县服务器') } })
+    expect(down).toMatchObject({
+      ok: false,
+      error: { code: 'UNREACHABLE', message: expect.stringContaining('无法连接专班县服务器') },
+    })
   })
 
   it('turns a dead server or a garbled answer into a Chinese error', async () => {

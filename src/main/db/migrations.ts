@@ -548,6 +548,9 @@ CREATE TABLE instruction_answers (
   user_id INTEGER REFERENCES users (id),
   created_at TEXT NOT NULL
 );
+-- A phone sends a problem again when the answer to the first try was lost: the same request is one problem.
+ALTER TABLE problems ADD COLUMN request_id TEXT CHECK (request_id IS NULL OR length(request_id) BETWEEN 16 AND 64);
+CREATE UNIQUE INDEX problems_request ON problems (request_id) WHERE request_id IS NOT NULL;
 `
 
 export const MIGRATIONS: readonly Migration[] = [

@@ -244,6 +244,8 @@ export interface ProblemsTable {
   created_at: string
   updated_at: string
   version: Generated<number>
+  /** The phone's id of the request that made it (a retry after a lost answer is the same problem); null on the desktop. */
+  request_id: Generated<string | null>
 }
 
 export interface AuditLogTable {

@@ -101,6 +101,15 @@ async function keep(
   const target = await ownerOf(w.db, owner, ownerId)
   if (target.period) await assertPeriodOpen(w.db, target.period)
   const column = OWNER_COLUMN[owner]
+  // The same file on the same record again (a phone sending it again after the answer was lost; a double tap):
+  // the one kept, not a second copy.
+  const same = await w.db
+    .selectFrom('attachments')
+    .selectAll()
+    .where(column, '=', ownerId)
+    .where('sha256', '=', file.sha256)
+    .executeTakeFirst()
+  if (same) return toInfo(same)
   const { n } = await w.db
     .selectFrom('attachments')
     .select((eb) => eb.fn.countAll<number>().as('n'))

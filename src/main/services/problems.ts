@@ -201,6 +201,17 @@ export function problemHandlers(deps: Deps) {
 
     'problem.create': (input) =>
       writeTx(deps, async (w) => {
+        if (input.requestId) {
+          const made = await w.db
+            .selectFrom('problems')
+            .select(['id', 'project_id'])
+            .where('request_id', '=', input.requestId)
+            .executeTakeFirst()
+          if (made && made.project_id !== input.projectId)
+            throw new AppError('RULE', '「请求编号」已用于另一个项目的问题，请重新打开页面后再登记')
+          // The same request again (its answer was lost on the way): the problem it made, not a second one.
+          if (made) return getProblem(w.db, made.id)
+        }
         const project = must(
           await w.db.selectFrom('projects').select(['id']).where('id', '=', input.projectId).executeTakeFirst(),
           '项目',
@@ -238,6 +249,7 @@ export function problemHandlers(deps: Deps) {
             closed_on: null,
             created_at: w.now,
             updated_at: w.now,
+            request_id: input.requestId ?? null,
           })
           .returning('id')
           .executeTakeFirstOrThrow()

@@ -25,7 +25,7 @@ export const CSRF_HEADER = 'x-csrf-token'
 const unreachable = (server: boolean): Outcome<unknown> => ({
   ok: false,
   error: {
-    code: 'INTERNAL',
+    code: 'UNREACHABLE',
     message: server
       ? '无法连接专班县服务器。请检查网络，稍后重试；如果一直无法连接，请联系县重点项目办的系统管理员'
       : '无法连接专班后台服务。请确认启动专班的命令行窗口仍在运行，然后刷新页面',

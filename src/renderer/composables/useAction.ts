@@ -27,6 +27,8 @@ export interface ActionOptions {
    * date rules of date-checks.ts) is shown under those fields as well as in the message.
    */
   errors?: Ref<Record<string, string>>
+  /** Hears the failure (after it was said), e.g. whether the connection was lost or the main side refused. */
+  onError?: (error: unknown) => void
 }
 
 export async function runAction<T>(action: () => Promise<T>, options: ActionOptions = {}): Promise<T | undefined> {
@@ -37,6 +39,7 @@ export async function runAction<T>(action: () => Promise<T>, options: ActionOpti
     if (options.success) ElMessage.success(options.success)
     return result
   } catch (error) {
+    options.onError?.(error)
     const message = error instanceof Error ? error.message : String(error)
     if (error instanceof ApiError && error.code === 'CONFLICT' && options.reload) {
       await ElMessageBox.confirm(

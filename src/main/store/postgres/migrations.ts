@@ -484,6 +484,8 @@ CREATE TABLE instruction_answers (
   user_id integer REFERENCES users (id),
   created_at text COLLATE "C" NOT NULL
 );
+ALTER TABLE problems ADD COLUMN request_id text COLLATE "C" CHECK (request_id IS NULL OR char_length(request_id) BETWEEN 16 AND 64);
+CREATE UNIQUE INDEX problems_request ON problems (request_id) WHERE request_id IS NOT NULL;
 `
 
 export const PG_MIGRATIONS: readonly PgMigration[] = [
