@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
@@ -184,6 +185,20 @@ Database.prototype.pragma = function (source, options) {
     expect(r.code).toBe(1)
     expect(r.err).toContain(`数据库文件（${file}）已损坏`)
     expect(data(file)).toEqual(before)
+  })
+
+  it('says that the port is taken, not that a file could not be read', async () => {
+    const busy = net.createServer()
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+    const port = (busy.address() as net.AddressInfo).port
+    try {
+      const r = await runCli(['serve', '--db', path.join(tempDir(), 'p.db'), '--port', String(port)])
+      expect(r.code).not.toBe(0)
+      expect(r.err).toContain(`端口 ${port} 已被其他程序占用`)
+      expect(r.err).not.toContain('无法读写')
+    } finally {
+      busy.close()
+    }
   })
 
   it('refuses a bad port', async () => {

@@ -241,6 +241,11 @@ function fileErrorMessage(error: unknown): string | null {
       return `${file} 正被另一个程序占用（例如已在 Excel 中打开），请关闭后重试`
     case 'ENAMETOOLONG':
       return `路径太长：${file}。请换一个较短的路径`
+    // Listening (serve): the port, not a file.
+    case 'EADDRINUSE':
+      return `端口 ${(e as NodeJS.ErrnoException & { port?: number }).port ?? ''} 已被其他程序占用（可能专班已在运行），请关闭它或用 --port 换一个端口`
+    case 'EADDRNOTAVAIL':
+      return '本机没有要监听的地址，请检查网络设置'
     default:
       return `无法读写 ${file}（${e.code}）。请检查路径和权限`
   }
