@@ -76,6 +76,9 @@ export const PRINT_VIEW_CALLS: ReadonlySet<CallName> = new Set<CallName>([
   'auth.status',
   'auth.me',
   'instruction.list',
+  // The 一项目一档's newest photos.
+  'attachment.list',
+  'attachment.get',
 ])
 
 const REFUSED = { ok: false, error: { code: 'UNAUTHORIZED', message: '拒绝来自未知页面的请求' } } as const

@@ -85,11 +85,16 @@ function inputsOf(s: Samples): Record<string, CallInputCase[]> {
     })),
     'ranking.breakdown': [{ input: { projectId: s.projectId, period: PERIOD } }],
     'audit.list': [{ label: '一个项目', input: { ...project, limit: 200 } }, ALL],
+    'attachment.list': [{ label: '一个项目', input: project }],
+    'reminder.sent': [{ label: '一个项目', input: project }, ALL],
   }
 }
 
-/** Calls left out: they make files (and excel.import / backup.restore write). */
-const SKIPPED = /^(excel|backup)\./
+/**
+ * Calls left out: they make files (and excel.import / backup.restore write), answer one file (attachment.get: a
+ * photo or PDF of up to 20 MB, asked one at a time), or send something (reminder.sendDigest posts to a robot).
+ */
+const SKIPPED = /^(excel|backup)\.|^attachment\.get$|^reminder\.sendDigest$/
 
 /** One call's answer on one store. */
 export interface CallSize {
