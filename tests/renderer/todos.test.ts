@@ -67,4 +67,31 @@ describe('我的待办 (stores/todos.ts)', () => {
     expect(notify).not.toHaveBeenCalled()
     store.end()
   })
+
+  it('reads again after others’ writes at most once a minute, however many there are', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
+    vi.setSystemTime(new Date('2026-11-21T01:00:00Z'))
+    let calls = 0
+    installClient({
+      call: async () => {
+        calls++
+        return answer as never
+      },
+    })
+    const store = useTodosStore()
+    store.start(7)
+    await vi.waitFor(() => expect(store.todos).not.toBeNull())
+    expect(calls).toBe(1)
+    for (let i = 0; i < 20; i++) store.loadSoon()
+    await vi.advanceTimersByTimeAsync(59_000)
+    expect(calls).toBe(1)
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(calls).toBe(2)
+    // A minute later, a write reads it at once.
+    await vi.advanceTimersByTimeAsync(60_000)
+    store.loadSoon()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(calls).toBe(3)
+    store.end()
+  })
 })

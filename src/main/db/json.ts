@@ -209,14 +209,19 @@ const securityPolicy: z.ZodType<SecurityPolicy> = z
   })
   .catch(() => ({ ...DEFAULT_SECURITY_POLICY }))
 
-export function parseSecurityPolicySetting(text: string): SecurityPolicy {
+/** A setting read without refusal: text that is not JSON is read as nothing, and the schema's defaults fill in. */
+function parseLenient<T>(schema: z.ZodType<T>, text: string): T {
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch {
     value = undefined
   }
-  return securityPolicy.parse(value)
+  return schema.parse(value)
+}
+
+export function parseSecurityPolicySetting(text: string): SecurityPolicy {
+  return parseLenient(securityPolicy, text)
 }
 
 /**
@@ -243,13 +248,7 @@ const reminderSettings: z.ZodType<ReminderSettings> = z
   .catch(() => ({ ...D, digest: { ...D.digest } }))
 
 export function parseReminderSetting(text: string): ReminderSettings {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    value = undefined
-  }
-  return reminderSettings.parse(value)
+  return parseLenient(reminderSettings, text)
 }
 
 /** milestone_templates.items of the template `name`. */

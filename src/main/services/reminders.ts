@@ -25,7 +25,7 @@ import type { HandlerMap } from '../handler-types'
 import { digestMarkdown, postToRobot } from '../reminders/digest'
 import { todoScopeOf, todosOf } from '../reminders/todos'
 import { checkVersion, must } from './common'
-import { readRules } from './settings'
+import { readReportSettings, readRules } from './settings'
 
 const KEY = 'reminders'
 
@@ -98,23 +98,13 @@ export async function countyTodos(db: Kysely<Database>, today: string): Promise<
  */
 export async function sendDigest(deps: Deps): Promise<{ ok: boolean; message: string }> {
   const now = deps.clock()
-  const { settings, todos } = await readTx(deps, async (db) => ({
+  const { settings, todos, issuer } = await readTx(deps, async (db) => ({
     settings: (await readReminderSettings(db)).settings,
     todos: await countyTodos(db, localToday(now)),
+    // Signed with the 通报's 发文机关 (the office's own name), when it is set.
+    issuer: (await readReportSettings(db)).report.issuer,
   }))
   if (!settings.digest.url) throw new AppError('RULE', '尚未设置推送地址：请在「设置 → 催报与推送」填写群机器人的地址')
-  const office = await readTx(
-    deps,
-    async (db) =>
-      (await db.selectFrom('settings').select('value').where('key', '=', 'report').executeTakeFirst())?.value ?? '',
-  )
-  const issuer = (() => {
-    try {
-      return String((JSON.parse(office) as { issuer?: unknown }).issuer ?? '')
-    } catch {
-      return ''
-    }
-  })()
   const outcome = await postToRobot(settings.digest, digestMarkdown(todos, issuer), now)
   await writeTx(
     deps,

@@ -12,6 +12,11 @@ import { api } from '../api'
 
 const TITLE = '专班'
 const AGAIN_MS = 30 * 60_000
+/**
+ * Others' writes read the 待办 again at most once a minute: on the county server every write reaches every open
+ * page, and 500 pages each asking for their 待办 at every write would be most of the server's work.
+ */
+const AFTER_CHANGES_MS = 60_000
 
 /** "3项逾期节点、1份月报未报…" for a notification. */
 export function todoSummary(todos: Todos): string {
@@ -27,6 +32,7 @@ export const useTodosStore = defineStore('todos', () => {
   let userId: number | null = null
 
   async function load() {
+    lastLoad = Date.now()
     try {
       todos.value = await api.call('reminder.mine', {})
       error.value = ''
@@ -50,6 +56,18 @@ export const useTodosStore = defineStore('todos', () => {
     await bridge.notify(`专班：您有${todos.value.total}项待办`, todoSummary(todos.value))
   }
 
+  let lastLoad = 0
+  let pending: ReturnType<typeof setTimeout> | null = null
+  /** After others' writes: now, or once the minute since the last reading has passed. */
+  function loadSoon() {
+    if (!todos.value || pending) return
+    const wait = Math.max(0, lastLoad + AFTER_CHANGES_MS - Date.now())
+    pending = setTimeout(() => {
+      pending = null
+      void load()
+    }, wait)
+  }
+
   function start(forUser: number) {
     userId = forUser
     void load()
@@ -57,10 +75,12 @@ export const useTodosStore = defineStore('todos', () => {
   }
   function end() {
     if (timer) clearInterval(timer)
+    if (pending) clearTimeout(pending)
     timer = null
+    pending = null
     userId = null
     todos.value = null
     document.title = TITLE
   }
-  return { todos, error, load, start, end }
+  return { todos, error, load, loadSoon, start, end }
 })
